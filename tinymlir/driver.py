@@ -1,0 +1,97 @@
+"""`tinymlir-opt`: xDSL's opt driver with tinymlir's dialects, passes, named
+pipelines and an ONNX frontend.
+
+Input is `.mlir` text or an `.onnx` model (chosen by extension, or `-f`). Every
+error caused by the input (bad model, bad pass name or option, unreadable file,
+IR that does not verify) is printed as one `tinymlir-opt: error: ...` line with
+exit status 1; with `--verify-diagnostics` xDSL's own diagnostic printing applies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from tinymlir.errors import TinymlirError
+from tinymlir.pipelines import PIPELINES
+
+
+class TinyOptMain(xDSLOptMain):
+    def register_all_dialects(self):
+        super().register_all_dialects()  # includes qnn through the xdsl.universe entry point
+        if "qnn" not in self.ctx.registered_dialect_names:  # running from a source tree
+            from tinymlir.universe import TINYMLIR_UNIVERSE
+
+            for name, factory in TINYMLIR_UNIVERSE.all_dialects.items():
+                self.ctx.register_dialect(name, factory)
+
+    def register_all_passes(self):
+        super().register_all_passes()
+        from tinymlir.passes import get_all_passes
+
+        for name, factory in get_all_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_frontends(self):
+        super().register_all_frontends()
+        self.available_frontends["onnx"] = self.import_onnx
+
+    def import_onnx(self, stream: IO[bytes]):
+        from tinymlir.frontend.onnx import import_onnx
+
+        stem = Path(self.args.input_file).stem if self.args.input_file else "model"
+        return import_onnx(stream.read(), name=self.args.model_name or stem)
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser):
+        super().register_all_arguments(arg_parser)
+        names = ", ".join(f"'{n}' ({doc})" for n, (_, doc) in PIPELINES.items())
+        arg_parser.add_argument(
+            "--pipeline",
+            metavar="NAME",
+            help=f"run a named pipeline before any -p passes: {names}",
+        )
+        arg_parser.add_argument(
+            "--model-name",
+            help="name of the generated function (default: the input file's stem as a C identifier)",
+        )
+
+    def setup_pipeline(self):
+        if self.args.pipeline:
+            if self.args.pipeline not in PIPELINES:
+                raise TinymlirError(
+                    f"unknown pipeline '{self.args.pipeline}'; available: {', '.join(PIPELINES)}"
+                )
+            named = PIPELINES[self.args.pipeline][0]
+            self.args.passes = ",".join(p for p in (named, self.args.passes) if p)
+        super().setup_pipeline()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text if text else type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        TinyOptMain(description="tinymlir optimizer driver", args=argv).run()
+    except TinymlirError as exc:
+        print(f"tinymlir-opt: error: {exc}", file=sys.stderr)
+        return 1
+    except (ParseError, DiagnosticException, ArgSpecParseError) as exc:
+        # xDSL's diagnostics already point at the source; keep them, without a traceback.
+        print(f"tinymlir-opt: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
+        print(f"tinymlir-opt: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

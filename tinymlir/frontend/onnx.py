@@ -1,0 +1,1225 @@
+"""ONNX -> `qnn` importer.
+
+Accepts int8/uint8-quantised models in both ONNX quantisation forms:
+
+* QDQ: QuantizeLinear / DequantizeLinear around float ops (tf2onnx,
+  onnxruntime.quantization). A float op whose inputs are dequantised values is
+  kept *pending* until the QuantizeLinear that consumes it (possibly through a
+  bias Add and a Relu/Clip) gives its output parameters; then one `qnn` op is
+  emitted with the activation folded into its clamp range.
+* QOperator: QLinearConv, QLinearMatMul, QGemm, QLinearAdd,
+  QLinearAveragePool, QLinearGlobalAveragePool, QLinearConcat, QLinearSoftmax,
+  plus data-movement ops (Reshape, Transpose, MaxPool, Pad, ...) on int8 tensors.
+
+Layout: activations are NHWC in the IR. Every imported tensor remembers the
+permutation from its ONNX (NCHW) layout to its IR layout; Transpose nodes only
+change that permutation, and a real `qnn.transpose` (or a `qnn.reshape`, when only
+unit dimensions move) is emitted only where an op needs another layout.
+
+Errors are `OnnxImportError`s with one line naming the node, its op type and
+what is supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+from xdsl.dialects import arith, func
+from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    FunctionType,
+    IntegerType,
+    ModuleOp,
+    Signedness,
+    TensorType,
+    f32,
+    i8,
+    i32,
+)
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.utils.exceptions import VerifyException
+
+from tinymlir.dialects import qnn
+from tinymlir.errors import OnnxImportError
+
+MIN_OPSET = 13
+ui8 = IntegerType(8, Signedness.UNSIGNED)
+NHWC = (0, 2, 3, 1)  # IR dim i holds ONNX (NCHW) dim NHWC[i]
+
+_STORAGE = {
+    onnx.TensorProto.INT8: (i8, np.int8),
+    onnx.TensorProto.UINT8: (ui8, np.uint8),
+}
+
+SUPPORTED_OPS = sorted(
+    {
+        "QuantizeLinear", "DequantizeLinear", "Conv", "MatMul", "Gemm", "Add", "Relu", "Clip",
+        "AveragePool", "GlobalAveragePool", "MaxPool", "Softmax", "Concat", "Pad", "Reshape",
+        "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Constant", "QLinearConv",
+        "QLinearMatMul", "QGemm", "QLinearAdd", "QLinearAveragePool",
+        "QLinearGlobalAveragePool", "QLinearConcat", "QLinearSoftmax",
+    }
+)
+
+
+# --------------------------------------------------------------------------- #
+# Values in the import environment
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class Quant:
+    """An integer tensor in the IR. ir = onnx.transpose(perm)."""
+
+    value: SSAValue
+    perm: tuple[int, ...]
+
+    @property
+    def qtype(self) -> qnn.QTensorType:
+        assert isinstance(self.value.type, qnn.QTensorType)
+        return self.value.type
+
+    @property
+    def onnx_shape(self) -> tuple[int, ...]:
+        ir_shape = self.qtype.get_shape()
+        shape = [0] * len(ir_shape)
+        for i, p in enumerate(self.perm):
+            shape[p] = ir_shape[i]
+        return tuple(shape)
+
+
+@dataclass
+class Deq:
+    """The float view DequantizeLinear(source) of an IR integer tensor."""
+
+    source: Quant
+
+
+@dataclass
+class Const:
+    """A compile-time tensor (initializer or Constant), in ONNX layout."""
+
+    array: np.ndarray
+
+
+@dataclass
+class DeqConst:
+    """DequantizeLinear of a constant: integers plus (per-axis) parameters."""
+
+    array: np.ndarray
+    scales: np.ndarray  # float32, 1 or per-axis
+    zero_points: np.ndarray
+    axis: int  # -1 per tensor
+
+    @property
+    def real(self) -> np.ndarray:
+        shape = [1] * self.array.ndim
+        if self.axis >= 0:
+            shape[self.axis] = -1
+        s = self.scales.astype(np.float32).reshape(shape)
+        z = self.zero_points.astype(np.int64).reshape(shape)
+        return ((self.array.astype(np.int64) - z).astype(np.float32) * s).astype(np.float32)
+
+
+@dataclass
+class FloatValue:
+    """A float tensor in the IR (graph input before its QuantizeLinear)."""
+
+    value: SSAValue
+
+
+@dataclass
+class Pending:
+    """A float computation on dequantised inputs, waiting for the QuantizeLinear
+    that fixes its output parameters. `clamp` is the real-valued activation range."""
+
+    node: onnx.NodeProto
+    kind: str
+    inputs: list[Quant]
+    attrs: dict = field(default_factory=dict)
+    weight: DeqConst | None = None
+    bias: DeqConst | Const | None = None
+    clamp: tuple[float, float] = (-np.inf, np.inf)
+
+
+Value = Quant | Deq | Const | DeqConst | FloatValue | Pending
+
+
+# --------------------------------------------------------------------------- #
+# Helpers
+# --------------------------------------------------------------------------- #
+
+
+def readable_name(onnx_name: str) -> str:
+    """A short identifier from tf2onnx's fused names: 'model/conv2d_1/Conv2D1_prequant' -> 'conv2d_1'."""
+    segment = onnx_name.split(";")[-1]
+    segment = re.sub(r"(_prequant|_quantize|_dequant|_DequantizeLinear)(__\d+)?(:\d+)?$", "", segment)
+    parts = [p for p in segment.split("/") if p]
+    if len(parts) > 1:
+        parts = parts[1:]
+    generic = re.compile(
+        r"^(ReadVariableOp|resource\d*|BiasAdd|Conv2D\d*|depthwise\d*|MatMul|Relu\d*|add\d*|AvgPool"
+        r"|MaxPool|Reshape|FusedBatchNormV3|Softmax|concat\d*|Mean)$"
+    )
+    while len(parts) > 1 and generic.match(parts[-1]):
+        parts.pop()
+    name = re.sub(r"[^A-Za-z0-9_]", "_", parts[-1] if parts else onnx_name)
+    name = re.sub(r"_+", "_", name).strip("_") or "v"
+    if name[0].isdigit():
+        name = "v" + name
+    return name
+
+
+def inverse(perm: Sequence[int]) -> tuple[int, ...]:
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return tuple(inv)
+
+
+def identity(rank: int) -> tuple[int, ...]:
+    return tuple(range(rank))
+
+
+def dense_attr(array: np.ndarray, element_type) -> DenseIntOrFPElementsAttr:
+    """A dense attribute built from raw bytes (never element by element)."""
+    shape = list(array.shape)
+    return DenseIntOrFPElementsAttr(
+        TensorType(element_type, shape), BytesAttr(np.ascontiguousarray(array).tobytes())
+    )
+
+
+def clamp_range(qtype: qnn.QTensorType, real: tuple[float, float]) -> list[int] | None:
+    """TFLite's CalculateActivationRangeQuantized for a real [lo, hi] range."""
+    lo, hi = qtype.storage_min, qtype.storage_max
+    scale, zp = qtype.scale, qtype.zero_point
+    if np.isfinite(real[0]):
+        lo = max(lo, zp + int(np.round(np.float32(real[0]) / np.float32(scale))))
+    if np.isfinite(real[1]):
+        hi = min(hi, zp + int(np.round(np.float32(real[1]) / np.float32(scale))))
+    if lo > hi:
+        lo = hi
+    if (lo, hi) == (qtype.storage_min, qtype.storage_max):
+        return None
+    return [lo, hi]
+
+
+# --------------------------------------------------------------------------- #
+# The importer
+# --------------------------------------------------------------------------- #
+
+
+class OnnxImporter:
+    def __init__(self, model: onnx.ModelProto, name: str):
+        self.model = model
+        self.graph = model.graph
+        self.name = name
+        self.env: dict[str, Value] = {}
+        self.ops: list[Operation] = []
+        self.layout_cache: dict[tuple[int, tuple[int, ...]], SSAValue] = {}
+        self.node: onnx.NodeProto | None = None
+
+    # -- errors ------------------------------------------------------------- #
+    def error(self, message: str) -> OnnxImportError:
+        if self.node is not None:
+            label = self.node.name or (self.node.output[0] if self.node.output else "?")
+            return OnnxImportError(f"node '{label}' ({self.node.op_type}): {message}")
+        return OnnxImportError(message)
+
+    # -- emission helpers --------------------------------------------------- #
+    def emit(self, op: Operation, name: str | None = None) -> SSAValue:
+        self.ops.append(op)
+        if op.results:
+            if name is None and self.node is not None:
+                name = readable_name(self.node.name or self.node.output[0])
+            if name:
+                op.results[0].name_hint = name
+            return op.results[0]
+        return None  # type: ignore[return-value]
+
+    def get(self, name: str) -> Value:
+        if name not in self.env:
+            raise self.error(f"input '{name}' is not produced by any node, graph input or initializer")
+        return self.env[name]
+
+    def const_array(self, name: str, what: str) -> np.ndarray:
+        value = self.get(name)
+        if not isinstance(value, Const):
+            raise self.error(f"{what} '{name}' must be a constant initializer")
+        return value.array
+
+    def qparams(self, scale_name: str, zp_name: str | None, what: str) -> tuple[np.ndarray, np.ndarray, np.dtype]:
+        scale = self.const_array(scale_name, f"{what} scale").astype(np.float32).reshape(-1)
+        if zp_name:
+            zp_arr = self.const_array(zp_name, f"{what} zero point")
+            dtype = zp_arr.dtype
+            zp = zp_arr.astype(np.int64).reshape(-1)
+        else:
+            dtype, zp = np.dtype(np.uint8), np.zeros(1, np.int64)  # ONNX default is uint8
+        if scale.size != zp.size and zp.size != 1:
+            raise self.error(f"{what}: {scale.size} scales but {zp.size} zero points")
+        if zp.size == 1 and scale.size > 1:
+            zp = np.repeat(zp, scale.size)
+        if not np.all(np.isfinite(scale)) or np.any(scale <= 0):
+            raise self.error(f"{what}: scales must be finite and positive, got {scale[:4]}")
+        return scale, zp, dtype
+
+    def storage_type(self, dtype: np.dtype, what: str):
+        for element_type, np_type in _STORAGE.values():
+            if np.dtype(np_type) == dtype:
+                return element_type
+        raise self.error(
+            f"{what} is {dtype}; tinymlir supports int8 and uint8 quantised tensors"
+        )
+
+    def qtype(self, shape, dtype, scale, zp, axis: int = -1) -> qnn.QTensorType:
+        element_type = self.storage_type(np.dtype(dtype), "quantised tensor")
+        return qnn.QTensorType(shape, element_type, [float(s) for s in scale], [int(z) for z in zp], axis)
+
+    def in_layout(self, q: Quant, perm: tuple[int, ...]) -> SSAValue:
+        """q's IR value laid out as onnx.transpose(perm)."""
+        if q.perm == perm:
+            return q.value
+        key = (id(q.value), perm)
+        if key in self.layout_cache:
+            return self.layout_cache[key]
+        inv_old = inverse(q.perm)
+        t = tuple(inv_old[p] for p in perm)
+        src_shape = q.qtype.get_shape()
+        new_shape = [src_shape[i] for i in t]
+        result_type = q.qtype.with_shape(new_shape)
+        moved = [i for i in t if src_shape[i] != 1]
+        if moved == sorted(moved):  # only unit dimensions move: same bytes
+            op = qnn.ReshapeOp(q.value, result_type)
+        else:
+            op = qnn.TransposeOp(q.value, result_type, t)
+        value = self.emit(op, (q.value.name_hint or "v") + "_relayout")
+        self.layout_cache[key] = value
+        return value
+
+    def as_quant(self, value: Value, role: str) -> Quant:
+        if isinstance(value, Quant):
+            return value
+        if isinstance(value, Deq):
+            return value.source
+        if isinstance(value, DeqConst):
+            if value.axis >= 0 and value.scales.size > 1:
+                raise self.error(f"{role}: a per-axis quantised constant is only supported as weights")
+            t = self.qtype(value.array.shape, value.array.dtype, value.scales[:1], value.zero_points[:1])
+            c = self.emit(qnn.ConstantOp(dense_attr(value.array, t.element_type), t), "cst")
+            return Quant(c, identity(value.array.ndim))
+        if isinstance(value, Pending):
+            raise self.error(
+                f"{role} is the float result of node '{value.node.name}' ({value.node.op_type}), "
+                "which must be quantised by a QuantizeLinear first"
+            )
+        if isinstance(value, FloatValue):
+            raise self.error(f"{role} is an unquantised float tensor; tinymlir needs int8 QDQ or QOperator models")
+        raise self.error(f"{role} must be a quantised tensor, got a constant")
+
+    def quant_const(self, array: np.ndarray, scale, zp) -> Quant:
+        t = self.qtype(array.shape, array.dtype, scale, zp)
+        c = self.emit(qnn.ConstantOp(dense_attr(array, t.element_type), t), "cst")
+        return Quant(c, identity(array.ndim))
+
+    # -- top level ---------------------------------------------------------- #
+    def run(self) -> ModuleOp:
+        self.check_model()
+        for init in self.graph.initializer:
+            try:
+                self.env[init.name] = Const(numpy_helper.to_array(init))
+            except Exception as exc:  # noqa: BLE001 - any decoding failure is a corrupt file
+                raise OnnxImportError(f"initializer '{init.name}' cannot be decoded: {exc}") from None
+        arg_types, arg_names = [], []
+        initializer_names = {i.name for i in self.graph.initializer}
+        inputs = [i for i in self.graph.input if i.name not in initializer_names]
+        if not inputs:
+            raise OnnxImportError("the graph has no inputs")
+        block = Block()
+        for graph_input in inputs:
+            arg_type, perm = self.input_type(graph_input)
+            arg = block.insert_arg(arg_type, len(block.args))
+            arg.name_hint = readable_name(graph_input.name)
+            arg_names.append(graph_input.name)
+            arg_types.append(arg_type)
+            if isinstance(arg_type, qnn.QTensorType):
+                self.env[graph_input.name] = Quant(arg, perm)
+            else:
+                self.env[graph_input.name] = FloatValue(arg)
+        if not self.graph.node:
+            raise OnnxImportError("the graph has no nodes")
+        produced_later = {o for n in self.graph.node for o in n.output}
+        for node in self.graph.node:
+            self.node = node
+            for name in node.input:
+                if name and name not in self.env:
+                    if name in produced_later:
+                        raise self.error(
+                            f"input '{name}' is produced later: the graph is not topologically "
+                            "sorted or has a cycle"
+                        )
+                    raise self.error(
+                        f"input '{name}' is not produced by any node, graph input or initializer "
+                        "(missing initializer?)"
+                    )
+            try:
+                self.import_node(node)
+            except VerifyException as exc:
+                raise self.error(f"produces invalid IR: {exc}") from None
+        self.node = None
+        results: list[SSAValue] = []
+        for graph_output in self.graph.output:
+            results.append(self.output_value(graph_output.name))
+        self.ops.append(func.ReturnOp(*results))
+        block.add_ops(self.ops)
+        function = func.FuncOp(
+            self.name, FunctionType.from_lists(arg_types, [r.type for r in results]), Region(block)
+        )
+        return ModuleOp([function])
+
+    def check_model(self) -> None:
+        opset = None
+        for entry in self.model.opset_import:
+            if entry.domain in ("", "ai.onnx"):
+                opset = entry.version
+        if opset is None:
+            raise OnnxImportError("the model declares no ai.onnx opset")
+        if opset < MIN_OPSET:
+            raise OnnxImportError(
+                f"opset {opset} is older than {MIN_OPSET}, the oldest tinymlir supports; convert "
+                f"it with onnx.version_converter.convert_version(model, {MIN_OPSET})"
+            )
+        self.opset = opset
+        try:
+            onnx.checker.check_model(self.model)
+        except Exception as exc:  # noqa: BLE001 - the checker raises several types
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise OnnxImportError(f"invalid ONNX model: {first}") from None
+
+    def input_type(self, graph_input: onnx.ValueInfoProto):
+        tensor_type = graph_input.type.tensor_type
+        if not graph_input.type.HasField("tensor_type") or not tensor_type.HasField("shape"):
+            raise OnnxImportError(
+                f"graph input '{graph_input.name}' has an unknown shape; tinymlir needs static shapes"
+            )
+        shape = []
+        for dim in tensor_type.shape.dim:
+            if dim.HasField("dim_value") and dim.dim_value > 0:
+                shape.append(dim.dim_value)
+            else:
+                label = dim.dim_param or "?"
+                raise OnnxImportError(
+                    f"graph input '{graph_input.name}' has a dynamic dimension '{label}'; tinymlir "
+                    "needs static shapes (fix them with onnx.tools.update_model_dims)"
+                )
+        elem = tensor_type.elem_type
+        if elem == onnx.TensorProto.FLOAT:
+            return TensorType(f32, shape), identity(len(shape))
+        if elem in _STORAGE:
+            scale, zp = self.find_input_qparams(graph_input.name)
+            dtype = _STORAGE[elem][1]
+            return self.qtype(shape, dtype, scale, zp), identity(len(shape))
+        raise OnnxImportError(
+            f"graph input '{graph_input.name}' has element type "
+            f"{onnx.helper.tensor_dtype_to_np_dtype(elem) if elem else 'undefined'}; "
+            "tinymlir supports int8, uint8 and float32 (quantised by QuantizeLinear) inputs"
+        )
+
+    # Operand index of each quantised input's (scale, zero point) in QOperator ops.
+    _QOP_PARAMS: dict[str, dict[int, tuple[int, int]]] = {
+        "QLinearConv": {0: (1, 2)},
+        "QLinearMatMul": {0: (1, 2), 3: (4, 5)},
+        "QGemm": {0: (1, 2)},
+        "QLinearAdd": {0: (1, 2), 3: (4, 5)},
+        "QLinearAveragePool": {0: (1, 2)},
+        "QLinearGlobalAveragePool": {0: (1, 2)},
+        "QLinearSoftmax": {0: (1, 2)},
+        "DequantizeLinear": {0: (1, 2)},
+    }
+    _MOVEMENT = {"Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "MaxPool", "Pad"}
+
+    def find_input_qparams(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Quantisation parameters of an integer graph input, from its consumers."""
+        frontier, seen = [name], set()
+        while frontier:
+            current = frontier.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            for node in self.graph.node:
+                for index, inp in enumerate(node.input):
+                    if inp != current:
+                        continue
+                    if node.op_type == "QLinearConcat" and index >= 2 and (index - 2) % 3 == 0:
+                        pos = (index + 1, index + 2)
+                    else:
+                        pos = self._QOP_PARAMS.get(node.op_type, {}).get(index)
+                    if pos is not None:
+                        zp_name = node.input[pos[1]] if len(node.input) > pos[1] else ""
+                        self.node = node
+                        scale, zp, _ = self.qparams(node.input[pos[0]], zp_name, "input")
+                        self.node = None
+                        return scale, zp
+                    if node.op_type in self._MOVEMENT and index == 0:
+                        frontier.extend(node.output)
+        raise OnnxImportError(
+            f"cannot find the quantisation parameters of integer graph input '{name}': no "
+            "DequantizeLinear or QLinear* op consumes it"
+        )
+
+    def output_value(self, name: str) -> SSAValue:
+        value = self.env.get(name)
+        if isinstance(value, Quant):
+            return self.in_layout(value, identity(len(value.perm)))
+        if isinstance(value, Deq):
+            q = value.source
+            data = self.in_layout(q, identity(len(q.perm)))
+            shape = list(q.onnx_shape)
+            return self.emit(qnn.DequantizeOp(data, TensorType(f32, shape)), readable_name(name))
+        if isinstance(value, FloatValue):
+            return value.value
+        raise OnnxImportError(
+            f"graph output '{name}' is not a quantised tensor (float computation without "
+            "QuantizeLinear, or a constant); tinymlir compiles fully quantised graphs"
+        )
+
+    # -- node dispatch ------------------------------------------------------ #
+    def import_node(self, node: onnx.NodeProto) -> None:
+        if node.domain not in ("", "ai.onnx", "com.microsoft"):
+            raise self.error(f"domain '{node.domain}' is not supported")
+        handler: Callable[[onnx.NodeProto], None] | None = getattr(self, f"op_{node.op_type}", None)
+        if handler is None:
+            raise self.error(
+                "unsupported op; tinymlir supports " + ", ".join(SUPPORTED_OPS)
+            )
+        handler(node)
+
+    def attrs(self, node: onnx.NodeProto) -> dict:
+        return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+    def set(self, node: onnx.NodeProto, value: Value, index: int = 0) -> None:
+        self.env[node.output[index]] = value
+
+    # Constants and Q/DQ ---------------------------------------------------- #
+    def op_Constant(self, node):
+        attrs = self.attrs(node)
+        if "value" not in attrs:
+            raise self.error("only Constant with a 'value' tensor is supported")
+        self.set(node, Const(numpy_helper.to_array(attrs["value"])))
+
+    def op_Identity(self, node):
+        self.set(node, self.get(node.input[0]))
+
+    def op_QuantizeLinear(self, node):
+        attrs = self.attrs(node)
+        zp_name = node.input[2] if len(node.input) > 2 else ""
+        scale, zp, dtype = self.qparams(node.input[1], zp_name, "QuantizeLinear")
+        if scale.size != 1:
+            if attrs.get("axis") is not None and isinstance(self.get(node.input[0]), Const):
+                pass
+            else:
+                raise self.error("per-axis QuantizeLinear of activations is not supported")
+        source = self.get(node.input[0])
+        if isinstance(source, Const):  # float weights quantised at compile time
+            axis = attrs.get("axis", 1) if scale.size > 1 else -1
+            arr = source.array.astype(np.float32)
+            shape = [1] * arr.ndim
+            if axis >= 0:
+                shape[axis] = -1
+            info = np.iinfo(dtype)
+            q = np.clip(np.rint(arr / scale.reshape(shape)) + zp.reshape(shape), info.min, info.max)
+            self.set(node, Const(q.astype(dtype)))
+            self.env[node.output[0] + "#qparams"] = DeqConst(q.astype(dtype), scale, zp, axis)
+            return
+        self.storage_type(dtype, "QuantizeLinear output")
+        if isinstance(source, FloatValue):
+            shape = source.value.type.get_shape()
+            t = self.qtype(shape, dtype, scale, zp)
+            self.set(node, Quant(self.emit(qnn.QuantizeOp(source.value, t)), identity(len(shape))))
+            return
+        if isinstance(source, Deq):
+            self.set(node, self.requantized(source.source, scale, zp, dtype, (-np.inf, np.inf)))
+            return
+        if isinstance(source, Pending):
+            self.set(node, self.materialize(source, scale, zp, dtype))
+            return
+        raise self.error(f"cannot quantise {type(source).__name__}")
+
+    def requantized(self, q: Quant, scale, zp, dtype, clamp) -> Quant:
+        target = self.qtype(q.qtype.get_shape(), dtype, scale, zp)
+        bounds = clamp_range(target, clamp)
+        if q.qtype.same_params(target) and bounds is None:
+            return q
+        return Quant(self.emit(qnn.RequantizeOp(q.value, target, bounds)), q.perm)
+
+    def op_DequantizeLinear(self, node):
+        attrs = self.attrs(node)
+        zp_name = node.input[2] if len(node.input) > 2 else ""
+        scale, zp, _ = self.qparams(node.input[1], zp_name, "DequantizeLinear")
+        source = self.get(node.input[0])
+        if isinstance(source, Const):
+            if node.input[0] + "#qparams" in self.env:
+                self.set(node, self.env[node.input[0] + "#qparams"])
+                return
+            arr = source.array
+            if arr.dtype not in (np.int8, np.uint8, np.int32):
+                raise self.error(f"dequantised constant '{node.input[0]}' is {arr.dtype}; expected int8, uint8 or int32")
+            axis = -1
+            if scale.size > 1:
+                axis = attrs.get("axis", 1)
+                if axis < 0:
+                    axis += arr.ndim
+                if not 0 <= axis < arr.ndim or arr.shape[axis] != scale.size:
+                    raise self.error(f"per-axis scales ({scale.size}) do not match axis {axis} of {list(arr.shape)}")
+            self.set(node, DeqConst(arr, scale, zp, axis))
+            return
+        if isinstance(source, Quant):
+            if scale.size != 1:
+                raise self.error("per-axis DequantizeLinear of activations is not supported")
+            t = source.qtype
+            if float(np.float32(scale[0])) != t.scale or int(zp[0]) != t.zero_point:
+                raise self.error(
+                    f"dequantises '{node.input[0]}' with scale {scale[0]} and zero point {zp[0]}, "
+                    f"but it was quantised with {t.scale} and {t.zero_point}"
+                )
+            self.set(node, Deq(source))
+            return
+        raise self.error(f"cannot dequantise {type(source).__name__}")
+
+    # Float ops on dequantised values (QDQ form) ---------------------------- #
+    def float_input(self, name: str, role: str) -> Quant:
+        value = self.get(name)
+        if isinstance(value, Deq):
+            return value.source
+        if isinstance(value, Const) and value.array.dtype.kind == "f":
+            raise self.error(
+                f"{role} '{name}' is a float constant not produced by DequantizeLinear: the model "
+                "is not quantised (tinymlir compiles int8 QDQ or QOperator models)"
+            )
+        return self.as_quant(value, f"{role} '{name}'")
+
+    def weight_input(self, name: str, role: str) -> DeqConst:
+        value = self.get(name)
+        if isinstance(value, DeqConst):
+            return value
+        if isinstance(value, Const) and value.array.dtype.kind == "f":
+            raise self.error(
+                f"{role} '{name}' is a float constant not produced by DequantizeLinear: the model "
+                "is not quantised (tinymlir compiles int8 QDQ or QOperator models)"
+            )
+        raise self.error(f"{role} '{name}' must be a dequantised int8 constant (runtime weights are not supported)")
+
+    def op_Conv(self, node):
+        x = self.float_input(node.input[0], "input")
+        w = self.weight_input(node.input[1], "weight")
+        bias = self.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+        self.set(node, Pending(node, "conv", [x], self.conv_attrs(node, x, w.array.shape), w, bias))
+
+    def op_MatMul(self, node):
+        x = self.float_input(node.input[0], "input")
+        w = self.weight_input(node.input[1], "weight")
+        if len(x.onnx_shape) != 2 or w.array.ndim != 2:
+            raise self.error(
+                f"only 2-D MatMul [N,K] x [K,M] is supported, got {list(x.onnx_shape)} x {list(w.array.shape)}"
+            )
+        self.set(node, Pending(node, "dense", [x], {"transpose_weight": True}, w, None))
+
+    def op_Gemm(self, node):
+        attrs = self.attrs(node)
+        if attrs.get("transA", 0) or attrs.get("alpha", 1.0) != 1.0 or attrs.get("beta", 1.0) != 1.0:
+            raise self.error("only Gemm with transA=0, alpha=1 and beta=1 is supported")
+        x = self.float_input(node.input[0], "input")
+        w = self.weight_input(node.input[1], "weight")
+        bias = self.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+        self.set(node, Pending(node, "dense", [x], {"transpose_weight": not attrs.get("transB", 0)}, w, bias))
+
+    def op_Add(self, node):
+        a, b = self.get(node.input[0]), self.get(node.input[1])
+        for p, other in ((a, b), (b, a)):
+            if isinstance(p, Pending) and p.kind in ("conv", "dense") and p.bias is None:
+                if isinstance(other, DeqConst | Const):
+                    p2 = Pending(p.node, p.kind, p.inputs, p.attrs, p.weight, other, p.clamp)
+                    self.set(node, p2)
+                    return
+        x = self.float_input(node.input[0], "lhs")
+        y = self.float_input(node.input[1], "rhs")
+        self.set(node, Pending(node, "add", [x, y]))
+
+    def activation(self, node, lo: float, hi: float):
+        source = self.get(node.input[0])
+        if isinstance(source, Pending):
+            clamp = (max(source.clamp[0], lo), min(source.clamp[1], hi))
+            self.set(node, Pending(source.node, source.kind, source.inputs, source.attrs, source.weight, source.bias, clamp))
+            return
+        x = self.float_input(node.input[0], "input")
+        self.set(node, Pending(node, "clamp", [x], clamp=(lo, hi)))
+
+    def op_Relu(self, node):
+        self.activation(node, 0.0, np.inf)
+
+    def op_Clip(self, node):
+        attrs = self.attrs(node)
+        lo, hi = attrs.get("min", -np.inf), attrs.get("max", np.inf)
+        if len(node.input) > 1 and node.input[1]:
+            lo = float(self.const_array(node.input[1], "Clip min"))
+        if len(node.input) > 2 and node.input[2]:
+            hi = float(self.const_array(node.input[2], "Clip max"))
+        if isinstance(self.get(node.input[0]), Quant):  # int8 Clip in QOperator graphs
+            q = self.get(node.input[0])
+            bounds = [max(int(lo), q.qtype.storage_min), min(int(hi), q.qtype.storage_max)]
+            self.set(node, Quant(self.emit(qnn.RequantizeOp(q.value, q.qtype, bounds)), q.perm))
+            return
+        self.activation(node, lo, hi)
+
+    def pool_attrs(self, node, x: Quant, global_pool: bool) -> dict:
+        n, c, h, w = x.onnx_shape if len(x.onnx_shape) == 4 else (None,) * 4
+        if n is None:
+            raise self.error(f"only 2-D pooling on 4-D tensors is supported, got {list(x.onnx_shape)}")
+        if global_pool:
+            return {"kernel": [h, w], "strides": [1, 1], "pads": [0, 0, 0, 0]}
+        attrs = self.attrs(node)
+        kernel = list(attrs.get("kernel_shape", []))
+        if len(kernel) != 2:
+            raise self.error(f"kernel_shape must have 2 entries, got {kernel}")
+        if attrs.get("ceil_mode", 0):
+            raise self.error("ceil_mode=1 is not supported")
+        if any(d != 1 for d in attrs.get("dilations", [1, 1])):
+            raise self.error("dilated pooling is not supported")
+        if attrs.get("storage_order", 0):
+            raise self.error("storage_order=1 is not supported")
+        strides = list(attrs.get("strides", [1, 1]))
+        pads = self.resolve_pads(attrs, [h, w], kernel, strides, [1, 1])
+        return {"kernel": kernel, "strides": strides, "pads": pads, "count_include_pad": attrs.get("count_include_pad", 0)}
+
+    def resolve_pads(self, attrs, spatial, kernel, strides, dilations) -> list[int]:
+        auto_pad = attrs.get("auto_pad", b"NOTSET")
+        auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad
+        if auto_pad in ("NOTSET", ""):
+            pads = list(attrs.get("pads", [0, 0, 0, 0]))
+            if len(pads) != 4:
+                raise self.error(f"pads must have 4 entries, got {pads}")
+            return pads
+        if auto_pad == "VALID":
+            return [0, 0, 0, 0]
+        if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+            begin, end = [], []
+            for size, k, s, d in zip(spatial, kernel, strides, dilations, strict=True):
+                out = -(-size // s)
+                total = max(0, (out - 1) * s + (k - 1) * d + 1 - size)
+                small, large = total // 2, total - total // 2
+                b, e = (small, large) if auto_pad == "SAME_UPPER" else (large, small)
+                begin.append(b)
+                end.append(e)
+            return [begin[0], begin[1], end[0], end[1]]
+        raise self.error(f"auto_pad '{auto_pad}' is not supported")
+
+    def conv_attrs(self, node, x: Quant, w_shape) -> dict:
+        attrs = self.attrs(node)
+        if len(x.onnx_shape) != 4 or len(w_shape) != 4:
+            raise self.error(f"only 2-D convolution (4-D tensors) is supported, got input {list(x.onnx_shape)}")
+        strides = list(attrs.get("strides", [1, 1]))
+        dilations = list(attrs.get("dilations", [1, 1]))
+        kernel = list(w_shape[2:])
+        if "kernel_shape" in attrs and list(attrs["kernel_shape"]) != kernel:
+            raise self.error(f"kernel_shape {attrs['kernel_shape']} does not match the weight {list(w_shape)}")
+        pads = self.resolve_pads(attrs, x.onnx_shape[2:], kernel, strides, dilations)
+        return {"strides": strides, "dilations": dilations, "pads": pads, "groups": attrs.get("group", 1)}
+
+    def op_AveragePool(self, node):
+        x = self.float_input(node.input[0], "input")
+        attrs = self.pool_attrs(node, x, False)
+        if attrs.pop("count_include_pad") and any(attrs["pads"]):
+            raise self.error("count_include_pad=1 with padding is not supported (TFLite averages valid elements only)")
+        self.set(node, Pending(node, "avg_pool", [x], attrs))
+
+    def op_GlobalAveragePool(self, node):
+        x = self.float_input(node.input[0], "input")
+        self.set(node, Pending(node, "avg_pool", [x], self.pool_attrs(node, x, True)))
+
+    def op_Softmax(self, node):
+        x = self.float_input(node.input[0], "input")
+        axis = self.attrs(node).get("axis", -1)
+        rank = len(x.onnx_shape)
+        if axis % rank != rank - 1:
+            raise self.error(f"softmax over axis {axis} is not supported, only over the last axis")
+        self.set(node, Pending(node, "softmax", [x]))
+
+    def op_Concat(self, node):
+        inputs = [self.float_input(n, f"input {i}") if not isinstance(self.get(n), Quant) else self.get(n)
+                  for i, n in enumerate(node.input)]
+        axis = self.attrs(node).get("axis")
+        rank = len(inputs[0].onnx_shape)
+        axis = axis % rank
+        if all(isinstance(self.get(n), Quant) for n in node.input):  # int8 Concat
+            q0 = inputs[0].qtype
+            if not all(q.qtype.same_params(q0) for q in inputs):
+                raise self.error("integer Concat needs all inputs at the same quantisation parameters")
+            self.set(node, self.concat(inputs, axis, q0.scale_values, q0.zero_point_values, np.int8 if q0.element_type == i8 else np.uint8))
+            return
+        self.set(node, Pending(node, "concat", inputs, {"axis": axis}))
+
+    # Data movement: on Quant (integer) or Deq (float view) ----------------- #
+    def movement(self, node, transform: Callable[[Quant], Quant]):
+        source = self.get(node.input[0])
+        if isinstance(source, Quant):
+            self.set(node, transform(source))
+        elif isinstance(source, Deq):
+            self.set(node, Deq(transform(source.source)))
+        elif isinstance(source, DeqConst | Const):
+            raise self.error("data movement on constants is not supported; fold it into the initializer")
+        else:
+            raise self.error(
+                "the input must be a quantised tensor or its DequantizeLinear; got "
+                + type(source).__name__
+            )
+
+    def reshaped(self, q: Quant, shape: Sequence[int]) -> Quant:
+        data = self.in_layout(q, identity(len(q.perm)))
+        if tuple(shape) == q.onnx_shape:
+            return Quant(data, identity(len(shape)))
+        t = q.qtype.with_shape(shape)
+        return Quant(self.emit(qnn.ReshapeOp(data, t)), identity(len(shape)))
+
+    def op_Reshape(self, node):
+        target = [int(d) for d in self.const_array(node.input[1], "Reshape shape")]
+        allowzero = self.attrs(node).get("allowzero", 0)
+
+        def transform(q: Quant) -> Quant:
+            in_shape = q.onnx_shape
+            shape = [in_shape[i] if d == 0 and not allowzero else d for i, d in enumerate(target)]
+            total = int(np.prod(in_shape))
+            if shape.count(-1) == 1:
+                known = int(np.prod([d for d in shape if d != -1]))
+                shape[shape.index(-1)] = total // known if known else 0
+            if any(d <= 0 for d in shape) or int(np.prod(shape)) != total:
+                raise self.error(f"cannot reshape {list(in_shape)} to {target}")
+            return self.reshaped(q, shape)
+
+        self.movement(node, transform)
+
+    def op_Flatten(self, node):
+        axis = self.attrs(node).get("axis", 1)
+
+        def transform(q: Quant) -> Quant:
+            shape = q.onnx_shape
+            a = axis % (len(shape) + 1) if axis < 0 else axis
+            return self.reshaped(q, [int(np.prod(shape[:a])), int(np.prod(shape[a:]))])
+
+        self.movement(node, transform)
+
+    def axes_input(self, node, attr_name="axes") -> list[int] | None:
+        if len(node.input) > 1 and node.input[1]:
+            return [int(a) for a in self.const_array(node.input[1], "axes")]
+        axes = self.attrs(node).get(attr_name)
+        return None if axes is None else list(axes)
+
+    def op_Squeeze(self, node):
+        axes = self.axes_input(node)
+
+        def transform(q: Quant) -> Quant:
+            shape = q.onnx_shape
+            drop = {a % len(shape) for a in axes} if axes is not None else {i for i, d in enumerate(shape) if d == 1}
+            if any(shape[a] != 1 for a in drop):
+                raise self.error(f"cannot squeeze non-unit axes {sorted(drop)} of {list(shape)}")
+            return self.reshaped(q, [d for i, d in enumerate(shape) if i not in drop])
+
+        self.movement(node, transform)
+
+    def op_Unsqueeze(self, node):
+        axes = self.axes_input(node)
+        if axes is None:
+            raise self.error("Unsqueeze needs axes")
+
+        def transform(q: Quant) -> Quant:
+            shape = list(q.onnx_shape)
+            rank = len(shape) + len(axes)
+            for a in sorted(a % rank for a in axes):
+                shape.insert(a, 1)
+            return self.reshaped(q, shape)
+
+        self.movement(node, transform)
+
+    def op_Transpose(self, node):
+        perm_attr = self.attrs(node).get("perm")
+
+        def transform(q: Quant) -> Quant:
+            rank = len(q.perm)
+            p = list(perm_attr) if perm_attr is not None else list(reversed(range(rank)))
+            if sorted(p) != list(range(rank)):
+                raise self.error(f"perm {p} is not a permutation of rank {rank}")
+            inv = inverse(p)
+            return Quant(q.value, tuple(inv[old] for old in q.perm))
+
+        self.movement(node, transform)
+
+    def op_MaxPool(self, node):
+        if len(node.output) > 1 and node.output[1]:
+            raise self.error("MaxPool indices output is not supported")
+
+        def transform(q: Quant) -> Quant:
+            attrs = self.pool_attrs(node, q, False)
+            attrs.pop("count_include_pad")
+            return self.pool(qnn.MaxPool2DOp, q, attrs, q.qtype, None)
+
+        self.movement(node, transform)
+
+    def op_Pad(self, node):
+        attrs = self.attrs(node)
+        mode = attrs.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        if mode != "constant":
+            raise self.error(f"Pad mode '{mode}' is not supported, only 'constant'")
+        pads = [int(p) for p in self.const_array(node.input[1], "pads")]
+        if len(node.input) > 3 and node.input[3]:
+            raise self.error("Pad with an axes input is not supported")
+        fill = None
+        if len(node.input) > 2 and node.input[2]:
+            fill = self.const_array(node.input[2], "Pad constant_value").reshape(-1)[0]
+        source = self.get(node.input[0])
+        if fill is not None:
+            expected = source.qtype.zero_point if isinstance(source, Quant) else 0.0
+            if isinstance(source, Deq):
+                expected = 0.0
+            if fill != expected:
+                raise self.error(f"only padding with the real value 0 is supported, got {fill}")
+        if any(p < 0 for p in pads):
+            raise self.error("negative pads (cropping) are not supported")
+
+        def transform(q: Quant) -> Quant:
+            rank = len(q.perm)
+            if len(pads) != 2 * rank:
+                raise self.error(f"pads has {len(pads)} entries for rank {rank}")
+            ir_pads = [pads[p] for p in q.perm] + [pads[rank + p] for p in q.perm]
+            shape = [d + ir_pads[i] + ir_pads[i + rank] for i, d in enumerate(q.qtype.get_shape())]
+            return Quant(self.emit(qnn.PadOp(q.value, q.qtype.with_shape(shape), ir_pads)), q.perm)
+
+        self.movement(node, transform)
+
+    # Materialisation of pending float computations ------------------------ #
+    def materialize(self, p: Pending, scale, zp, dtype) -> Quant:
+        saved, self.node = self.node, p.node
+        try:
+            return getattr(self, f"materialize_{p.kind}")(p, scale, zp, dtype)
+        finally:
+            self.node = saved
+
+    def bias_array(self, p: Pending, x: Quant, w_scales: np.ndarray, channels: int) -> np.ndarray:
+        """int32 bias at scale s_in * s_w[c] (TFLite's convention)."""
+        expected = (np.float32(x.qtype.scale) * w_scales.astype(np.float32)).astype(np.float32)
+        expected = np.broadcast_to(expected, (channels,))
+        if p.bias is None:
+            return np.zeros(channels, np.int32)
+        if isinstance(p.bias, Const):
+            b = p.bias.array.astype(np.float32).reshape(-1)
+            if p.bias.array.dtype.kind != "f":
+                raise self.error("an integer bias must come through DequantizeLinear")
+            real = b
+        else:
+            if np.any(p.bias.zero_points != 0):
+                raise self.error("bias zero points must be 0")
+            if p.bias.array.dtype == np.int32:
+                scales = np.broadcast_to(p.bias.scales.astype(np.float32), (channels,))
+                if np.allclose(scales, expected, rtol=1e-6, atol=0):
+                    return np.broadcast_to(p.bias.array.reshape(-1), (channels,)).astype(np.int32)
+            real = p.bias.real.reshape(-1)
+        real = np.broadcast_to(real, (channels,)).astype(np.float64)
+        q = np.rint(real / expected.astype(np.float64))
+        if np.any(np.abs(q) > 2**31 - 1):
+            raise self.error("bias does not fit int32 at scale s_in * s_w")
+        return q.astype(np.int32)
+
+    def weight_type_and_array(self, w: DeqConst, array: np.ndarray, axis: int) -> qnn.QTensorType:
+        if w.axis >= 0 and w.scales.size > 1:
+            return self.qtype(array.shape, array.dtype, w.scales, w.zero_points, axis)
+        return self.qtype(array.shape, array.dtype, w.scales[:1], w.zero_points[:1])
+
+    def emit_weights(self, w: DeqConst, array: np.ndarray, new_axis: int) -> SSAValue:
+        t = self.weight_type_and_array(w, array, new_axis)
+        if array.dtype not in (np.int8, np.uint8):
+            raise self.error(f"weights must be int8 or uint8, got {array.dtype}")
+        return self.emit(qnn.ConstantOp(dense_attr(array, t.element_type), t), self.base_name() + "_weight")
+
+    def emit_bias(self, bias: np.ndarray) -> SSAValue:
+        return self.emit(arith.ConstantOp(dense_attr(bias.astype(np.int32), i32)), self.base_name() + "_bias")
+
+    def base_name(self) -> str:
+        assert self.node is not None
+        return readable_name(self.node.name or self.node.output[0])
+
+    def materialize_conv(self, p: Pending, scale, zp, dtype) -> Quant:
+        x, w, a = p.inputs[0], p.weight, p.attrs
+        assert w is not None
+        if w.axis not in (-1, 0) and w.scales.size > 1:
+            raise self.error(f"per-channel conv weights must be quantised along axis 0, got axis {w.axis}")
+        c_out = w.array.shape[0]
+        ohwi = np.ascontiguousarray(w.array.transpose(0, 2, 3, 1))
+        weight = self.emit_weights(w, ohwi, 0)
+        bias = self.emit_bias(self.bias_array(p, x, w.scales, c_out))
+        return self.conv(x, weight, bias, a, scale, zp, dtype, p.clamp)
+
+    def conv(self, x: Quant, weight, bias, a, scale, zp, dtype, clamp) -> Quant:
+        data = self.in_layout(x, NHWC)
+        n, h, w_, _ = data.type.get_shape()
+        wt = weight.type
+        c_out, kh, kw, _ = wt.get_shape()
+        pads, strides, dil = a["pads"], a["strides"], a["dilations"]
+        oh = qnn.window_output_size(h, kh, strides[0], dil[0], pads[0] + pads[2])
+        ow = qnn.window_output_size(w_, kw, strides[1], dil[1], pads[1] + pads[3])
+        if oh <= 0 or ow <= 0:
+            raise self.error("the kernel does not fit the padded input")
+        out_t = self.qtype([n, oh, ow, c_out], dtype, scale, zp)
+        groups = a["groups"]
+        if x.qtype.get_shape()[NHWC.index(1)] % groups:
+            raise self.error(f"group {groups} does not divide the input channels")
+        op = qnn.Conv2DOp(
+            data, weight, bias, out_t, strides=strides, pads=pads, dilations=dil, groups=groups,
+            clamp=clamp_range(out_t, clamp),
+        )
+        return Quant(self.emit(op), NHWC)
+
+    def materialize_dense(self, p: Pending, scale, zp, dtype) -> Quant:
+        x, w = p.inputs[0], p.weight
+        assert w is not None
+        arr = w.array
+        axis = w.axis
+        if p.attrs["transpose_weight"]:  # ONNX [K, M] -> [M, K]
+            arr = np.ascontiguousarray(arr.T)
+            axis = {0: 1, 1: 0}.get(axis, axis)
+        if w.scales.size > 1 and axis != 0:
+            raise self.error("per-channel MatMul weights must be quantised along the output axis")
+        weight = self.emit_weights(w, arr, 0)
+        bias = self.emit_bias(self.bias_array(p, x, w.scales, arr.shape[0]))
+        return self.dense(x, weight, bias, scale, zp, dtype, p.clamp)
+
+    def dense(self, x: Quant, weight, bias, scale, zp, dtype, clamp) -> Quant:
+        data = self.in_layout(x, identity(len(x.perm)))
+        n, k = data.type.get_shape()
+        m, k_w = weight.type.get_shape()
+        if k != k_w:
+            raise self.error(f"input depth {k} does not match the weight depth {k_w}")
+        out_t = self.qtype([n, m], dtype, scale, zp)
+        return Quant(self.emit(qnn.DenseOp(data, weight, bias, out_t, clamp_range(out_t, clamp))), (0, 1))
+
+    def materialize_add(self, p: Pending, scale, zp, dtype) -> Quant:
+        return self.add(p.inputs[0], p.inputs[1], scale, zp, dtype, p.clamp)
+
+    def add(self, a: Quant, b: Quant, scale, zp, dtype, clamp) -> Quant:
+        rank = max(len(a.perm), len(b.perm))
+        a, b = (self.reshaped(q, (1,) * (rank - len(q.perm)) + q.onnx_shape) if len(q.perm) < rank else q for q in (a, b))
+        perm = a.perm if a.qtype.get_num_elements() >= b.qtype.get_num_elements() else b.perm
+        va, vb = self.in_layout(a, perm), self.in_layout(b, perm)
+        shape = qnn.broadcast_shape(va.type.get_shape(), vb.type.get_shape())
+        if shape is None:
+            raise self.error(f"shapes {list(a.onnx_shape)} and {list(b.onnx_shape)} do not broadcast")
+        out_t = self.qtype(shape, dtype, scale, zp)
+        return Quant(self.emit(qnn.AddOp(va, vb, out_t, clamp_range(out_t, clamp))), perm)
+
+    def pool(self, op_class, x: Quant, attrs, out_type: qnn.QTensorType, clamp) -> Quant:
+        data = self.in_layout(x, NHWC)
+        n, h, w, c = data.type.get_shape()
+        k, s, pads = attrs["kernel"], attrs["strides"], attrs["pads"]
+        if pads[0] >= k[0] or pads[2] >= k[0] or pads[1] >= k[1] or pads[3] >= k[1]:
+            raise self.error(f"pads {pads} must be smaller than the kernel {k}")
+        oh = qnn.window_output_size(h, k[0], s[0], 1, pads[0] + pads[2])
+        ow = qnn.window_output_size(w, k[1], s[1], 1, pads[1] + pads[3])
+        if oh <= 0 or ow <= 0:
+            raise self.error("the pooling window does not fit the input")
+        t = out_type.with_shape([n, oh, ow, c])
+        op = op_class(data, t, kernel=k, strides=s, pads=pads, clamp=clamp)
+        return Quant(self.emit(op), NHWC)
+
+    def materialize_avg_pool(self, p: Pending, scale, zp, dtype) -> Quant:
+        x = p.inputs[0]
+        target = self.qtype(x.qtype.get_shape(), dtype, scale, zp)
+        if x.qtype.same_params(target):  # TFLite's case: one op with the activation folded in
+            return self.pool(qnn.AvgPool2DOp, x, p.attrs, x.qtype, clamp_range(target, p.clamp))
+        pooled = self.pool(qnn.AvgPool2DOp, x, p.attrs, x.qtype, None)
+        return self.requantized(pooled, scale, zp, dtype, p.clamp)
+
+    def materialize_clamp(self, p: Pending, scale, zp, dtype) -> Quant:
+        return self.requantized(p.inputs[0], scale, zp, dtype, p.clamp)
+
+    def materialize_softmax(self, p: Pending, scale, zp, dtype) -> Quant:
+        return self.softmax(p.inputs[0], scale, zp, dtype, p.clamp)
+
+    def softmax(self, x: Quant, scale, zp, dtype, clamp) -> Quant:
+        data = self.in_layout(x, identity(len(x.perm)))
+        t = data.type
+        native = qnn.QTensorType(t.get_shape(), t.element_type, [1.0 / 256], [t.storage_min])
+        out = Quant(self.emit(qnn.SoftmaxOp(data, native)), identity(len(x.perm)))
+        return self.requantized(out, scale, zp, dtype, clamp)
+
+    def materialize_concat(self, p: Pending, scale, zp, dtype) -> Quant:
+        out = self.concat(p.inputs, p.attrs["axis"], scale, zp, dtype)
+        return self.requantized(out, scale, zp, dtype, p.clamp)
+
+    def concat(self, inputs: list[Quant], axis: int, scale, zp, dtype) -> Quant:
+        perm = inputs[0].perm
+        values = []
+        for q in inputs:
+            r = self.requantized(q, scale, zp, dtype, (-np.inf, np.inf))
+            values.append(self.in_layout(r, perm))
+        ir_axis = perm.index(axis)
+        shape = list(values[0].type.get_shape())
+        shape[ir_axis] = sum(v.type.get_shape()[ir_axis] for v in values)
+        t = self.qtype(shape, dtype, scale, zp)
+        return Quant(self.emit(qnn.ConcatOp(values, t, ir_axis)), perm)
+
+    # QOperator form ------------------------------------------------------- #
+    def qop_params(self, node, scale_index: int, what: str):
+        zp_name = node.input[scale_index + 1] if len(node.input) > scale_index + 1 else ""
+        return self.qparams(node.input[scale_index], zp_name, what)
+
+    def qop_weight(self, node, index: int) -> DeqConst:
+        arr = self.const_array(node.input[index], "weight")
+        scale, zp, _ = self.qop_params(node, index + 1, "weight")
+        axis = 0 if scale.size > 1 else -1
+        return DeqConst(arr, scale, zp, axis)
+
+    def qop_bias(self, node, index: int, x: Quant, w: DeqConst, channels: int) -> SSAValue:
+        if len(node.input) > index and node.input[index]:
+            b = self.const_array(node.input[index], "bias")
+            if b.dtype != np.int32:
+                raise self.error(f"bias must be int32, got {b.dtype}")
+            bias = np.broadcast_to(b.reshape(-1), (channels,)).astype(np.int32)
+        else:
+            bias = np.zeros(channels, np.int32)
+        return self.emit_bias(bias)
+
+    def op_QLinearConv(self, node):
+        x = self.as_quant(self.get(node.input[0]), "input")
+        w = self.qop_weight(node, 3)
+        scale, zp, dtype = self.qop_params(node, 6, "output")
+        ohwi = np.ascontiguousarray(w.array.transpose(0, 2, 3, 1))
+        weight = self.emit_weights(w, ohwi, 0)
+        bias = self.qop_bias(node, 8, x, w, w.array.shape[0])
+        self.set(node, self.conv(x, weight, bias, self.conv_attrs(node, x, w.array.shape), scale, zp, dtype, (-np.inf, np.inf)))
+
+    def op_QLinearMatMul(self, node):
+        x = self.as_quant(self.get(node.input[0]), "input")
+        if not isinstance(self.get(node.input[3]), Const):
+            raise self.error("the second MatMul operand must be constant weights")
+        w = self.qop_weight(node, 3)
+        if w.scales.size > 1:
+            w = DeqConst(w.array, w.scales, w.zero_points, 1)
+        scale, zp, dtype = self.qop_params(node, 6, "output")
+        if len(x.onnx_shape) != 2 or w.array.ndim != 2:
+            raise self.error("only 2-D QLinearMatMul is supported")
+        weight = self.emit_weights(w, np.ascontiguousarray(w.array.T), 0)
+        bias = self.emit_bias(np.zeros(w.array.shape[1], np.int32))
+        self.set(node, self.dense(x, weight, bias, scale, zp, dtype, (-np.inf, np.inf)))
+
+    def op_QGemm(self, node):
+        attrs = self.attrs(node)
+        if attrs.get("transA", 0) or attrs.get("alpha", 1.0) != 1.0:
+            raise self.error("only QGemm with transA=0 and alpha=1 is supported")
+        if len(node.input) < 8 or not node.input[7]:
+            raise self.error("QGemm without y_scale has a float output, which is not supported")
+        x = self.as_quant(self.get(node.input[0]), "input")
+        w = self.qop_weight(node, 3)
+        arr = w.array if attrs.get("transB", 0) else np.ascontiguousarray(w.array.T)
+        channels = arr.shape[0]
+        if w.scales.size > 1:
+            w = DeqConst(w.array, w.scales, w.zero_points, 0)
+        scale, zp, dtype = self.qop_params(node, 7, "output")
+        weight = self.emit_weights(w, arr, 0)
+        bias = self.qop_bias(node, 6, x, w, channels)
+        self.set(node, self.dense(x, weight, bias, scale, zp, dtype, (-np.inf, np.inf)))
+
+    def qop_operand(self, node, index: int) -> Quant:
+        value = self.get(node.input[index])
+        if isinstance(value, Const):
+            scale, zp, _ = self.qop_params(node, index + 1, "operand")
+            return self.quant_const(value.array, scale[:1], zp[:1])
+        return self.as_quant(value, f"operand {index}")
+
+    def op_QLinearAdd(self, node):
+        a, b = self.qop_operand(node, 0), self.qop_operand(node, 3)
+        scale, zp, dtype = self.qop_params(node, 6, "output")
+        self.set(node, self.add(a, b, scale, zp, dtype, (-np.inf, np.inf)))
+
+    def qop_pool(self, node, global_pool: bool):
+        x = self.as_quant(self.get(node.input[0]), "input")
+        attrs = self.attrs(node)
+        if attrs.get("channels_last", 0):
+            raise self.error("channels_last=1 is not supported")
+        pool_attrs = self.pool_attrs(node, x, global_pool)
+        if pool_attrs.pop("count_include_pad", 0) and any(pool_attrs["pads"]):
+            raise self.error("count_include_pad=1 with padding is not supported")
+        scale, zp, dtype = self.qop_params(node, 3, "output")
+        p = Pending(node, "avg_pool", [x], pool_attrs)
+        self.set(node, self.materialize(p, scale, zp, dtype))
+
+    def op_QLinearAveragePool(self, node):
+        self.qop_pool(node, False)
+
+    def op_QLinearGlobalAveragePool(self, node):
+        self.qop_pool(node, True)
+
+    def op_QLinearSoftmax(self, node):
+        x = self.as_quant(self.get(node.input[0]), "input")
+        axis = self.attrs(node).get("axis", -1)
+        rank = len(x.onnx_shape)
+        if axis % rank != rank - 1:
+            raise self.error(f"softmax over axis {axis} is not supported, only the last axis")
+        scale, zp, dtype = self.qop_params(node, 3, "output")
+        self.set(node, self.softmax(x, scale, zp, dtype, (-np.inf, np.inf)))
+
+    def op_QLinearConcat(self, node):
+        scale, zp, dtype = self.qop_params(node, 0, "output")
+        inputs = [self.qop_operand(node, i) for i in range(2, len(node.input), 3)]
+        axis = self.attrs(node).get("axis") % len(inputs[0].perm)
+        self.set(node, self.concat(inputs, axis, scale, zp, dtype))
+
+
+# --------------------------------------------------------------------------- #
+# Entry points
+# --------------------------------------------------------------------------- #
+
+
+def c_identifier(stem: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_]", "_", stem)
+    return name if name and not name[0].isdigit() else "m_" + name
+
+
+def load_model(source: bytes | str | Path | onnx.ModelProto) -> onnx.ModelProto:
+    if isinstance(source, onnx.ModelProto):
+        return source
+    if isinstance(source, str | Path):
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise OnnxImportError(f"cannot read '{source}': {exc.strerror}") from None
+    else:
+        data = source
+    if not data:
+        raise OnnxImportError("the ONNX file is empty")
+    model = onnx.ModelProto()
+    try:
+        model.ParseFromString(data)
+    except Exception as exc:  # noqa: BLE001 - protobuf raises DecodeError and others
+        raise OnnxImportError(f"corrupt or truncated ONNX file: {exc}") from None
+    if not model.HasField("graph") or model.ir_version == 0:
+        raise OnnxImportError("corrupt or truncated ONNX file: no graph or IR version")
+    return model
+
+
+def import_onnx(source: bytes | str | Path | onnx.ModelProto, name: str | None = None) -> ModuleOp:
+    """Imports an ONNX model into a module holding one `func.func @<name>` in `qnn`."""
+    if name is None:
+        name = Path(source).stem if isinstance(source, str | Path) else "model"
+    model = load_model(source)
+    try:
+        module = OnnxImporter(model, c_identifier(name)).run()
+    except OnnxImportError:
+        raise
+    except RecursionError:
+        raise OnnxImportError("the graph is too deeply nested") from None
+    return module
