@@ -353,22 +353,8 @@ class OnnxImporter:
                 self.env[graph_input.name] = Quant(arg, perm)
             else:
                 self.env[graph_input.name] = FloatValue(arg)
-        if not self.graph.node:
-            raise OnnxImportError("the graph has no nodes")
-        produced_later = {o for n in self.graph.node for o in n.output}
         for node in self.graph.node:
             self.node = node
-            for name in node.input:
-                if name and name not in self.env:
-                    if name in produced_later:
-                        raise self.error(
-                            f"input '{name}' is produced later: the graph is not topologically "
-                            "sorted or has a cycle"
-                        )
-                    raise self.error(
-                        f"input '{name}' is not produced by any node, graph input or initializer "
-                        "(missing initializer?)"
-                    )
             try:
                 self.import_node(node)
             except VerifyException as exc:
@@ -384,6 +370,28 @@ class OnnxImporter:
         )
         return ModuleOp([function])
 
+    def check_structure(self) -> None:
+        """Missing inputs and ordering, named by node (the ONNX checker's messages are not)."""
+        if not self.graph.node:
+            raise OnnxImportError("the graph has no nodes")
+        available = {i.name for i in self.graph.initializer} | {i.name for i in self.graph.input}
+        produced_later = {o for n in self.graph.node for o in n.output}
+        for node in self.graph.node:
+            self.node = node
+            for name in node.input:
+                if name and name not in available:
+                    if name in produced_later:
+                        raise self.error(
+                            f"input '{name}' is produced later: the graph is not topologically "
+                            "sorted or has a cycle"
+                        )
+                    raise self.error(
+                        f"input '{name}' is not produced by any node, graph input or initializer "
+                        "(missing initializer?)"
+                    )
+            available.update(o for o in node.output if o)
+        self.node = None
+
     def check_model(self) -> None:
         opset = None
         for entry in self.model.opset_import:
@@ -397,6 +405,7 @@ class OnnxImporter:
                 f"it with onnx.version_converter.convert_version(model, {MIN_OPSET})"
             )
         self.opset = opset
+        self.check_structure()
         try:
             onnx.checker.check_model(self.model)
         except Exception as exc:  # noqa: BLE001 - the checker raises several types
@@ -469,10 +478,9 @@ class OnnxImporter:
                         return scale, zp
                     if node.op_type in self._MOVEMENT and index == 0:
                         frontier.extend(node.output)
-        raise OnnxImportError(
-            f"cannot find the quantisation parameters of integer graph input '{name}': no "
-            "DequantizeLinear or QLinear* op consumes it"
-        )
+        # Only integer data movement consumes it (e.g. an int8 MaxPool graph): the values are
+        # plain integers whose scale no op reads.
+        return np.ones(1, np.float32), np.zeros(1, np.int64)
 
     def output_value(self, name: str) -> SSAValue:
         value = self.env.get(name)
