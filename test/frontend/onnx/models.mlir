@@ -42,7 +42,7 @@
 // VWW-NOT:   qnn.transpose
 // VWW:       %conv2d = qnn.conv2d %input_1_int8, {{.*}} strides [2, 2] pads [0, 0, 1, 1] {{.*}} -> !qnn.qtensor<1x48x48x8xi8,
 // VWW:       %depthwise_conv2d = qnn.conv2d %conv2d, {{.*}} groups 8 :
-// VWW:       %depthwise_conv2d_12 = qnn.conv2d %conv2d_12, {{.*}} groups 128 :
+// VWW:       %depthwise_conv2d_12 = qnn.conv2d %conv2d_12, {{.*}} groups 256 :
 // VWW:       %conv2d_13 = qnn.conv2d %depthwise_conv2d_12, {{.*}} -> !qnn.qtensor<1x3x3x256xi8,
 // VWW-NEXT:  %average_pooling2d = qnn.avg_pool2d %conv2d_13 kernel [3, 3] strides [3, 3]
 // VWW:       %Identity_int8 = qnn.softmax %dense
