@@ -16,6 +16,7 @@ Fused activations are a `clamp [lo, hi]` range in the quantised output domain
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -25,6 +26,7 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
+    Float32Type,
     FloatAttr,
     FloatData,
     IntAttr,
@@ -69,8 +71,9 @@ def format_f32(value: float) -> str:
 
 
 def to_f32(value: float) -> float:
-    """The double that equals `value` rounded to float32."""
-    return float(np.float32(value))
+    """The double that equals `value` rounded to float32 (inf when out of range)."""
+    with np.errstate(over="ignore"):
+        return float(np.float32(value))
 
 
 @irdl_attr_definition
@@ -116,7 +119,7 @@ class QTensorType(ParametrizedAttribute, TypeAttribute):
         return self.element_type
 
     def get_num_elements(self) -> int:
-        return int(np.prod(self.get_shape(), dtype=np.int64))
+        return math.prod(self.get_shape())
 
     @property
     def is_per_channel(self) -> bool:
@@ -190,13 +193,18 @@ class QTensorType(ParametrizedAttribute, TypeAttribute):
                 pairs = [parse_pair()]
         if not isinstance(element_type, IntegerType):
             parser.raise_error(f"qnn.qtensor storage must be an integer type, got {element_type}")
-        return (
+        params = (
             ArrayAttr([IntAttr(d) for d in shape]),
             element_type,
             ArrayAttr([FloatData(to_f32(s)) for s, _ in pairs]),
             ArrayAttr([IntAttr(z) for _, z in pairs]),
             IntAttr(axis),
         )
+        try:  # report parameter errors at the type's location
+            cls.new(params).verify()
+        except VerifyException as exc:
+            parser.raise_error(str(exc))
+        return params
 
     def print_parameters(self, printer: Printer) -> None:
         pairs = [
@@ -215,7 +223,8 @@ class QTensorType(ParametrizedAttribute, TypeAttribute):
     def verify(self) -> None:
         shape = self.get_shape()
         if any(d <= 0 for d in shape):
-            raise VerifyException(f"qnn.qtensor dimensions must be static and positive, got {shape}")
+            dims = "x".join("?" if d < 0 else str(d) for d in shape)
+            raise VerifyException(f"qnn.qtensor dimensions must be static and positive, got {dims}")
         width, signedness = self.element_type.width.data, self.element_type.signedness.data
         if (width, signedness) not in self.STORAGE_TYPES:
             raise VerifyException(
@@ -237,7 +246,9 @@ class QTensorType(ParametrizedAttribute, TypeAttribute):
             )
         for s in self.scale_values:
             if not (np.isfinite(s) and s > 0):
-                raise VerifyException(f"quantisation scale must be finite and > 0, got {s}")
+                raise VerifyException(
+                    f"quantisation scale must be finite and > 0, got {format_f32(s)}"
+                )
         lo, hi = self.storage_min, self.storage_max
         for z in self.zero_point_values:
             if not lo <= z <= hi:
@@ -603,6 +614,8 @@ class DenseOp(IRDLOperation):
                 f"qnn.dense: output shape {list(out.get_shape())} must be [{n}, {o}]"
             )
         _verify_bias(self, self.bias.type, o)
+        if x.element_type != out.element_type:
+            raise VerifyException("qnn.dense: input and output storage types differ")
         _verify_clamp(self, self.clamp, out)
 
 
@@ -694,6 +707,7 @@ class _Pool2DBase(IRDLOperation):
         x, out = _qtype(self.input), _qtype(self.output)
         _verify_rank(self, "input", x, 4)
         _verify_rank(self, "output", out, 4)
+        _verify_per_tensor(self, "input", x)
         if not x.same_params(out):
             raise VerifyException(
                 f"{self.name}: input and output must have the same quantisation parameters"
@@ -883,7 +897,7 @@ class SoftmaxOp(IRDLOperation):
 
     name = "qnn.softmax"
     input = operand_def(QTensorType)
-    beta = prop_def(FloatAttr)
+    beta = prop_def(FloatAttr[Float32Type])
     output = result_def(QTensorType)
     assembly_format = "$input `beta` $beta attr-dict `:` type($input) `->` type($output)"
     traits = traits_def(Pure())
@@ -899,6 +913,11 @@ class SoftmaxOp(IRDLOperation):
         _verify_per_tensor(self, "output", out)
         if x.get_shape() != out.get_shape():
             raise VerifyException("qnn.softmax: input and output shapes differ")
+        if not x.get_shape():
+            raise VerifyException("qnn.softmax: input must have rank >= 1 (softmax over the last axis)")
+        beta = self.beta.value.data
+        if not (math.isfinite(beta) and beta > 0):
+            raise VerifyException(f"qnn.softmax: beta must be finite and > 0, got {beta}")
         expected_zp = out.storage_min
         if out.scale != 1.0 / 256 or out.zero_point != expected_zp:
             raise VerifyException(

@@ -5,6 +5,14 @@ from collections.abc import Callable
 from xdsl.passes import ModulePass
 
 
+def _convert_qnn_to_loops() -> type[ModulePass]:
+    from tinymlir.passes.convert_qnn_to_loops import ConvertQnnToLoopsPass
+
+    return ConvertQnnToLoopsPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
-    return {}
+    return {
+        "convert-qnn-to-loops": _convert_qnn_to_loops,
+    }

@@ -12,4 +12,12 @@ def _qnn():
     return QNN
 
 
-TINYMLIR_UNIVERSE = Universe(all_dialects={"qnn": _qnn}, all_passes=get_all_passes())
+def _fxp():
+    from tinymlir.dialects.fxp import FXP
+
+    return FXP
+
+
+TINYMLIR_UNIVERSE = Universe(
+    all_dialects={"qnn": _qnn, "fxp": _fxp}, all_passes=get_all_passes()
+)

@@ -8,14 +8,10 @@ and is compared with the vectorised implementation on many random and extreme in
 from __future__ import annotations
 
 import math
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tinymlir import fixedpoint as fp  # noqa: E402
 

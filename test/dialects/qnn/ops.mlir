@@ -261,10 +261,10 @@ func.func @concat(%a: !qnn.qtensor<1x4x4x2xi8, 0.5:-3>, %b: !qnn.qtensor<1x4x4x3
 
 // Output at 1/256 with zero point -128 (i8) or 0 (ui8); beta is an f32 attribute.
 // CHECK-LABEL: func.func @softmax(
-// CHECK-NEXT:    %y = qnn.softmax %x beta 1.000000e+00 : f32 : !qnn.qtensor<1x10xi8, 0.5:-3> -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
-// CHECK-NEXT:    %z = qnn.softmax %u beta 5.000000e-01 : f32 : !qnn.qtensor<1x10xui8, 0.5:128> -> !qnn.qtensor<1x10xui8, 0.00390625:0>
+// CHECK-NEXT:    %y = qnn.softmax %x beta 1.000000e+00 : !qnn.qtensor<1x10xi8, 0.5:-3> -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
+// CHECK-NEXT:    %z = qnn.softmax %u beta 5.000000e-01 : !qnn.qtensor<1x10xui8, 0.5:128> -> !qnn.qtensor<1x10xui8, 0.00390625:0>
 func.func @softmax(%x: !qnn.qtensor<1x10xi8, 0.5:-3>, %u: !qnn.qtensor<1x10xui8, 0.5:128>) {
-  %y = qnn.softmax %x beta 1.0 : f32 : !qnn.qtensor<1x10xi8, 0.5:-3> -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
-  %z = qnn.softmax %u beta 0.5 : f32 : !qnn.qtensor<1x10xui8, 0.5:128> -> !qnn.qtensor<1x10xui8, 0.00390625:0>
+  %y = qnn.softmax %x beta 1.0 : !qnn.qtensor<1x10xi8, 0.5:-3> -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
+  %z = qnn.softmax %u beta 0.5 : !qnn.qtensor<1x10xui8, 0.5:128> -> !qnn.qtensor<1x10xui8, 0.00390625:0>
   func.return
 }

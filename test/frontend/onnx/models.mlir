@@ -17,7 +17,7 @@
 // KWS:       %average_pooling2d = qnn.avg_pool2d %conv2d_4 kernel [25, 5] strides [25, 5] pads [0, 0, 0, 0]
 // KWS-NEXT:  %flatten = qnn.reshape %average_pooling2d : !qnn.qtensor<1x1x1x64xi8, {{.*}}> -> !qnn.qtensor<1x64xi8,
 // KWS:       %dense = qnn.dense %flatten,
-// KWS-NEXT:  %Identity = qnn.softmax %dense beta 1.000000e+00 : f32
+// KWS-NEXT:  %Identity = qnn.softmax %dense beta 1.000000e+00 :
 // KWS-NEXT:  func.return %Identity
 
 // RUN: tinymlir-opt --pipeline=mcu %models/ic_resnet8.onnx | filecheck %s --check-prefix=IC

@@ -61,7 +61,7 @@
 // CONCAT-NEXT:  qnn.concat %[[R]], %[[B]] axis 3
 
 // RUN: tinymlir-opt %S/Inputs/qdq_softmax.onnx | filecheck %s --check-prefix=SOFTMAX
-// SOFTMAX:      qnn.softmax %fc1 beta 1.000000e+00 : f32 : {{.*}} -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
+// SOFTMAX:      qnn.softmax %fc1 beta 1.000000e+00 : {{.*}} -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
 
 // tf2onnx's int8 Transpose after an NHWC input only changes the tracked layout.
 // RUN: tinymlir-opt %S/Inputs/qdq_transpose_input.onnx | filecheck %s --check-prefix=TRANSPOSE

@@ -1,0 +1,1755 @@
+"""The `mcuc` dialect: the embedded C99 that tinymlir prints (`-t c`).
+
+Modelled on upstream MLIR's `emitc` (same op names and semantics where they
+overlap), restricted to what a C99 inference library for a Cortex-M needs.
+Every op is one C construct; `tinymlir.backend.c_printer` prints a module of
+mcuc ops as a C99 translation unit.
+
+Types are xDSL's `emitc` types plus builtin scalars, with one addition:
+
+  builtin        C99                      builtin   C99
+  i1             bool (<stdbool.h>)       f32       float
+  i8/si8, ui8    int8_t, uint8_t          f64       double
+  i16 ... i64    int16_t ... int64_t      index     int32_t (see below)
+  ui16 ... ui64  uint16_t ... uint64_t    !emitc.size_t / !emitc.ptrdiff_t
+
+  !emitc.array<4x8xi8>          int8_t x[4][8]
+  !emitc.ptr<i8>                int8_t *x
+  !emitc.ptr<!mcuc.const<i8>>   const int8_t *x   (read-only pointee)
+  !emitc.opaque<"T">            T, printed verbatim
+  !emitc.lvalue<T>              an assignable C object of type T (variables,
+                                subscripts, scalar globals); read with mcuc.load
+
+`index` is `int32_t`: the loops produced from memref/scf compare indices with
+signed predicates (padding bounds may go negative), and a Cortex-M has a 32-bit
+address space. Index constants must therefore fit in int32_t.
+
+Arithmetic has C semantics, as in emitc: the operands of `mcuc.add` etc. are
+promoted as in C and the result is converted to the result type; signed
+overflow is undefined, `>>` of a negative value is arithmetic on every
+compiler tinymlir targets (implementation-defined in C99). Unlike emitc, the
+operand and result types of arithmetic must agree (cast explicitly), except
+for pointer arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import auto
+from typing import ClassVar
+
+from xdsl.dialects.builtin import (
+    I64,
+    ArrayAttr,
+    DenseIntOrFPElementsAttr,
+    DictionaryAttr,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    FunctionType,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    Signedness,
+    StringAttr,
+    SymbolNameConstraint,
+    SymbolRefAttr,
+    TensorType,
+    UnitAttr,
+    i1,
+    i64,
+)
+from xdsl.dialects.emitc import (
+    EmitC_ArrayType,
+    EmitC_LValueType,
+    EmitC_OpaqueAttr,
+    EmitC_OpaqueType,
+    EmitC_PointerType,
+    EmitC_PtrDiffT,
+    EmitC_SizeT,
+)
+from xdsl.dialects.utils import parse_func_op_like, print_func_op_like
+from xdsl.dialects.utils.enum_attribute import EnumAttribute
+from xdsl.ir import (
+    Attribute,
+    Block,
+    Dialect,
+    Operation,
+    ParametrizedAttribute,
+    Region,
+    SpacedOpaqueSyntaxAttribute,
+    SSAValue,
+    TypeAttribute,
+)
+from xdsl.irdl import (
+    AnyAttr,
+    IRDLOperation,
+    ParamAttrConstraint,
+    VarConstraint,
+    irdl_attr_definition,
+    irdl_op_definition,
+    lazy_traits_def,
+    operand_def,
+    opt_operand_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+from xdsl.traits import (
+    HasParent,
+    IsolatedFromAbove,
+    IsTerminator,
+    OpTrait,
+    Pure,
+    SymbolOpInterface,
+    SymbolTable,
+)
+from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
+
+# --------------------------------------------------------------------------- #
+# C identifiers
+# --------------------------------------------------------------------------- #
+
+C_KEYWORDS: frozenset[str] = frozenset(
+    """auto break case char const continue default do double else enum extern float for
+    goto if inline int long register restrict return short signed sizeof static struct
+    switch typedef union unsigned void volatile while _Bool _Complex _Imaginary _Alignas
+    _Alignof _Atomic _Generic _Noreturn _Static_assert _Thread_local""".split()
+)
+"""C99 keywords, plus C11's (so that the output also compiles as C11)."""
+
+C_RESERVED_NAMES: frozenset[str] = C_KEYWORDS | frozenset(
+    """bool true false NULL int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t
+    uint64_t intptr_t uintptr_t intmax_t uintmax_t size_t ptrdiff_t wchar_t
+    offsetof errno assert main""".split()
+)
+"""Keywords and the standard-library names the generated C relies on."""
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_RESERVED_PATTERN = re.compile(r"(__|_[A-Z]|TINYMLIR_|U?INT\d*_|SIZE_|PTRDIFF_)")
+
+
+def is_c_identifier(name: str) -> bool:
+    """A valid C identifier that is not a keyword, nor reserved for the
+    implementation (`__x`, `_X`), nor in tinymlir's macro namespace."""
+    return (
+        bool(_IDENTIFIER.match(name))
+        and name not in C_RESERVED_NAMES
+        and not _RESERVED_PATTERN.match(name)
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Types
+# --------------------------------------------------------------------------- #
+
+
+@irdl_attr_definition
+class ConstType(ParametrizedAttribute, TypeAttribute):
+    """A const-qualified pointee: `!emitc.ptr<!mcuc.const<i8>>` is `const int8_t *`.
+
+    Only valid as the pointee of an `!emitc.ptr`. Subscripting such a pointer
+    yields an lvalue that may be read but not assigned."""
+
+    name = "mcuc.const"
+    element_type: TypeAttribute
+
+    def __init__(self, element_type: TypeAttribute):
+        super().__init__(element_type)
+
+    def verify(self) -> None:
+        t = self.element_type
+        if isinstance(t, ConstType | EmitC_LValueType | EmitC_ArrayType):
+            raise VerifyException(f"!mcuc.const cannot wrap {t}")
+
+
+INTEGER_WIDTHS: tuple[int, ...] = (8, 16, 32, 64)
+
+
+def is_bool(t: Attribute) -> bool:
+    return isinstance(t, IntegerType) and t.width.data == 1
+
+
+def is_integer(t: Attribute) -> bool:
+    """An integer type printed as a C integer (not bool): iN/siN/uiN, index, size_t,
+    ptrdiff_t."""
+    if isinstance(t, IntegerType):
+        return t.width.data in INTEGER_WIDTHS
+    return isinstance(t, IndexType | EmitC_SizeT | EmitC_PtrDiffT)
+
+
+def is_float(t: Attribute) -> bool:
+    return isinstance(t, Float32Type | Float64Type)
+
+
+def is_arithmetic(t: Attribute) -> bool:
+    return is_integer(t) or is_float(t)
+
+
+def is_pointer(t: Attribute) -> bool:
+    return isinstance(t, EmitC_PointerType)
+
+
+def is_opaque(t: Attribute) -> bool:
+    return isinstance(t, EmitC_OpaqueType)
+
+
+def is_scalar(t: Attribute) -> bool:
+    """A type a C expression can have: bool, integers, floats, pointers, opaque."""
+    if isinstance(t, EmitC_PointerType):
+        return _is_pointee(t.pointee_type)
+    return is_bool(t) or is_arithmetic(t) or is_opaque(t)
+
+
+def _is_pointee(t: Attribute) -> bool:
+    if isinstance(t, ConstType):
+        t = t.element_type
+    return is_scalar(t)
+
+
+def is_array(t: Attribute) -> bool:
+    return isinstance(t, EmitC_ArrayType) and is_scalar(t.element_type) and not is_pointer(
+        t.element_type
+    )
+
+
+def is_value_type(t: Attribute) -> bool:
+    """A type an SSA value may have outside lvalues: scalars and arrays."""
+    return is_scalar(t) or is_array(t)
+
+
+def strip_const(t: Attribute) -> Attribute:
+    return t.element_type if isinstance(t, ConstType) else t
+
+
+def is_narrow_integer(t: Attribute) -> bool:
+    """Integers that C promotes to int in arithmetic (i8, ui8, i16, ui16)."""
+    return isinstance(t, IntegerType) and t.width.data in (8, 16)
+
+
+def integer_range(t: Attribute) -> tuple[int, int]:
+    """The representable range of an integer type as it is printed (index: int32_t)."""
+    if isinstance(t, IndexType):
+        return -(1 << 31), (1 << 31) - 1
+    assert isinstance(t, IntegerType)
+    width = t.width.data
+    if width == 1:
+        return 0, 1
+    if t.signedness.data == Signedness.UNSIGNED:
+        return 0, (1 << width) - 1
+    return -(1 << (width - 1)), (1 << (width - 1)) - 1
+
+
+def _verify_value_type(op: Operation, what: str, t: Attribute) -> None:
+    if not is_value_type(t):
+        raise VerifyException(f"{op.name}: {what} has type {t}, which has no C99 equivalent")
+
+
+def _verify_scalar(op: Operation, what: str, t: Attribute) -> None:
+    if not is_scalar(t):
+        raise VerifyException(f"{op.name}: {what} must be a scalar C type, got {t}")
+
+
+# --------------------------------------------------------------------------- #
+# Traits
+# --------------------------------------------------------------------------- #
+
+
+class InFunction(OpTrait):
+    """Statements and expressions live in the body of an `mcuc.func`."""
+
+    def verify(self, op: Operation) -> None:
+        parent = op.parent_op()
+        if parent is None:
+            return  # detached: checked once inserted
+        while parent is not None:
+            if isinstance(parent, FuncOp):
+                return
+            parent = parent.parent_op()
+        raise VerifyException(f"'{op.name}' must be inside an 'mcuc.func'")
+
+
+def _lookup(op: Operation, symbol: SymbolRefAttr) -> Operation | None:
+    try:
+        return SymbolTable.lookup_symbol(op, symbol)
+    except ValueError:  # no enclosing symbol table (detached op)
+        return None
+
+
+# --------------------------------------------------------------------------- #
+# Module-level operations
+# --------------------------------------------------------------------------- #
+
+_INCLUDE_FORBIDDEN = re.compile(r'["<>\n\r\\]')
+
+
+@irdl_op_definition
+class IncludeOp(IRDLOperation):
+    """`#include`: `mcuc.include <"stdint.h">` (system) or `mcuc.include "model.h"`."""
+
+    name = "mcuc.include"
+    include = prop_def(StringAttr)
+    is_standard_include = opt_prop_def(UnitAttr)
+    traits = traits_def(HasParent(ModuleOp))
+
+    def __init__(self, include: str, is_standard: bool = False):
+        super().__init__(
+            properties={
+                "include": StringAttr(include),
+                "is_standard_include": UnitAttr() if is_standard else None,
+            }
+        )
+
+    @property
+    def is_standard(self) -> bool:
+        return self.is_standard_include is not None
+
+    @classmethod
+    def parse(cls, parser: Parser) -> IncludeOp:
+        standard = parser.parse_optional_punctuation("<") is not None
+        include = parser.parse_str_literal()
+        if standard:
+            parser.parse_punctuation(">")
+        op = cls(include, standard)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        if self.is_standard:
+            printer.print_string("<")
+        printer.print_string_literal(self.include.data)
+        if self.is_standard:
+            printer.print_string(">")
+        printer.print_op_attributes(self.attributes)
+
+    def verify_(self) -> None:
+        path = self.include.data
+        if not path or _INCLUDE_FORBIDDEN.search(path):
+            raise VerifyException(
+                f"mcuc.include: '{path}' is not a valid header name (non-empty, without "
+                "quotes, angle brackets, backslashes or newlines)"
+            )
+
+
+@irdl_op_definition
+class VerbatimOp(IRDLOperation):
+    """Text printed as is on its own line(s): the escape hatch (pragmas, macros)."""
+
+    name = "mcuc.verbatim"
+    value = prop_def(StringAttr)
+    assembly_format = "$value attr-dict"
+
+    def __init__(self, value: str):
+        super().__init__(properties={"value": StringAttr(value)})
+
+    def verify_(self) -> None:
+        if not self.value.data:
+            raise VerifyException("mcuc.verbatim: text must not be empty")
+        parent = self.parent_op()
+        if parent is not None and not isinstance(parent, ModuleOp | FuncOp | ForOp | IfOp):
+            raise VerifyException(
+                "mcuc.verbatim: must be at module level or in an mcuc.func, mcuc.for or mcuc.if"
+            )
+
+
+@irdl_op_definition
+class CommentOp(IRDLOperation):
+    """A `/* ... */` comment line, e.g. per-layer shapes and MACs."""
+
+    name = "mcuc.comment"
+    text = prop_def(StringAttr)
+    assembly_format = "$text attr-dict"
+
+    def __init__(self, text: str):
+        super().__init__(properties={"text": StringAttr(text)})
+
+    def verify_(self) -> None:
+        _verify_comment_text(self, self.text.data)
+        parent = self.parent_op()
+        if parent is not None and not isinstance(parent, ModuleOp | FuncOp | ForOp | IfOp):
+            raise VerifyException(
+                "mcuc.comment: must be at module level or in an mcuc.func, mcuc.for or mcuc.if"
+            )
+
+
+def _verify_comment_text(op: Operation, text: str) -> None:
+    if "*/" in text:
+        raise VerifyException(f"{op.name}: comment text must not contain '*/'")
+
+
+def _verify_symbol_name(op: Operation, name: str) -> None:
+    if not is_c_identifier(name):
+        raise VerifyException(
+            f"{op.name}: symbol '@{name}' is not a usable C identifier (letters, digits and "
+            "'_', not a keyword, not reserved)"
+        )
+
+
+_SECTION_NAME = re.compile(r"[A-Za-z0-9_.$,]+\Z")
+
+
+@irdl_op_definition
+class GlobalOp(IRDLOperation):
+    """A file-scope variable, typically a weight array.
+
+        mcuc.global static const @w : !emitc.array<2x3xi8> = dense<[[1, 2, 3], [4, 5, 6]]>
+            {alignment = 16 : i64, section = ".rodata.weights", comment = "conv1 weights"}
+
+    `alignment` and `section` print through the TINYMLIR_ALIGN / TINYMLIR_SECTION
+    macros (GCC/Clang attributes, empty elsewhere); `comment` prints above it."""
+
+    name = "mcuc.global"
+    sym_name = prop_def(SymbolNameConstraint())
+    type = prop_def(TypeAttribute)
+    initial_value = opt_prop_def(AnyAttr())
+    extern_specifier = opt_prop_def(UnitAttr)
+    static_specifier = opt_prop_def(UnitAttr)
+    const_specifier = opt_prop_def(UnitAttr)
+    alignment = opt_prop_def(IntegerAttr[I64])
+    section = opt_prop_def(StringAttr)
+    comment = opt_prop_def(StringAttr)
+
+    traits = traits_def(HasParent(ModuleOp), SymbolOpInterface())
+
+    EXTRA_PROPS: ClassVar[tuple[str, ...]] = ("alignment", "section", "comment")
+
+    def __init__(
+        self,
+        sym_name: str,
+        type: Attribute,
+        initial_value: Attribute | None = None,
+        *,
+        is_const: bool = False,
+        is_static: bool = False,
+        is_extern: bool = False,
+        alignment: int | None = None,
+        section: str | None = None,
+        comment: str | None = None,
+    ):
+        unit = UnitAttr()
+        super().__init__(
+            properties={
+                "sym_name": StringAttr(sym_name),
+                "type": type,
+                "initial_value": initial_value,
+                "extern_specifier": unit if is_extern else None,
+                "static_specifier": unit if is_static else None,
+                "const_specifier": unit if is_const else None,
+                "alignment": None if alignment is None else IntegerAttr(alignment, i64),
+                "section": None if section is None else StringAttr(section),
+                "comment": None if comment is None else StringAttr(comment),
+            }
+        )
+
+    @property
+    def is_const(self) -> bool:
+        return self.const_specifier is not None
+
+    @property
+    def is_static(self) -> bool:
+        return self.static_specifier is not None
+
+    @property
+    def is_extern(self) -> bool:
+        return self.extern_specifier is not None
+
+    @classmethod
+    def parse(cls, parser: Parser) -> GlobalOp:
+        flags = {}
+        for keyword in ("extern", "static", "const"):
+            flags[keyword] = parser.parse_optional_keyword(keyword) is not None
+        name = parser.parse_symbol_name().data
+        parser.parse_punctuation(":")
+        type = parser.parse_type()
+        initial_value: Attribute | None = None
+        if parser.parse_optional_punctuation("=") is not None:
+            initial_value = _parse_initial_value(parser, type)
+        attrs = parser.parse_optional_attr_dict()
+        extra = {k: attrs.pop(k) for k in cls.EXTRA_PROPS if k in attrs}
+        op = cls(
+            name,
+            type,
+            initial_value,
+            is_const=flags["const"],
+            is_static=flags["static"],
+            is_extern=flags["extern"],
+        )
+        op.properties.update(extra)
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer) -> None:
+        for keyword, flag in (
+            ("extern", self.is_extern),
+            ("static", self.is_static),
+            ("const", self.is_const),
+        ):
+            if flag:
+                printer.print_string(f" {keyword}")
+        printer.print_string(" ")
+        printer.print_symbol_name(self.sym_name.data)
+        printer.print_string(" : ")
+        printer.print_attribute(self.type)
+        if self.initial_value is not None:
+            printer.print_string(" = ")
+            _print_initial_value(printer, self.initial_value, self.type)
+        attrs: dict[str, Attribute] = {
+            k: v for k in self.EXTRA_PROPS if (v := self.properties.get(k)) is not None
+        }
+        printer.print_op_attributes(attrs | self.attributes)
+
+    def verify_(self) -> None:
+        _verify_symbol_name(self, self.sym_name.data)
+        t = self.type
+        _verify_value_type(self, "the global", t)
+        if self.is_extern and self.is_static:
+            raise VerifyException("mcuc.global: cannot be both extern and static")
+        if self.is_extern and self.initial_value is not None:
+            raise VerifyException("mcuc.global: an extern global cannot have an initial value")
+        if self.is_const and not self.is_extern and self.initial_value is None:
+            raise VerifyException("mcuc.global: a const global needs an initial value")
+        if self.initial_value is not None:
+            _verify_initial_value(self, self.initial_value, t)
+        if self.alignment is not None:
+            a = self.alignment.value.data
+            if a <= 0 or a & (a - 1):
+                raise VerifyException(f"mcuc.global: alignment must be a power of two, got {a}")
+        if self.section is not None and not _SECTION_NAME.match(self.section.data):
+            raise VerifyException(
+                f"mcuc.global: section '{self.section.data}' must be non-empty and use only "
+                "letters, digits and '_.$,'"
+            )
+        if self.comment is not None:
+            _verify_comment_text(self, self.comment.data)
+
+
+def _parse_initial_value(parser: Parser, type: Attribute) -> Attribute:
+    if parser.parse_optional_keyword("dense") is not None:
+        if not isinstance(type, EmitC_ArrayType):
+            parser.raise_error("dense<...> initial values need an !emitc.array type")
+        return parser.parse_dense_int_or_fp_elements_attr(
+            TensorType(type.element_type, type.get_shape())
+        )
+    if (value := parser.parse_optional_number()) is not None:
+        if isinstance(value, float):
+            if not isinstance(type, Float32Type | Float64Type):
+                parser.raise_error(f"float initial value for a global of type {type}")
+            return FloatAttr(value, type)
+        if not isinstance(type, IntegerType | IndexType):
+            parser.raise_error(f"integer initial value for a global of type {type}")
+        return IntegerAttr(value, type)
+    return parser.parse_attribute()
+
+
+def _print_initial_value(printer: Printer, value: Attribute, type: Attribute) -> None:
+    if (
+        isinstance(value, DenseIntOrFPElementsAttr)
+        and isinstance(type, EmitC_ArrayType)
+        and value.get_element_type() == type.element_type
+        and value.get_shape() == type.get_shape()
+    ):
+        value.print_without_type(printer)
+    elif isinstance(value, IntegerAttr) and value.type == type:
+        printer.print_int(value.value.data, value.type)
+    elif isinstance(value, FloatAttr) and value.type == type:
+        printer.print_float(value.value.data, value.type)
+    else:
+        printer.print_attribute(value)
+
+
+def _verify_initial_value(op: Operation, value: Attribute, t: Attribute) -> None:
+    if isinstance(value, EmitC_OpaqueAttr):
+        if not value.value.data:
+            raise VerifyException(f"{op.name}: opaque initial value must not be empty")
+        return
+    if isinstance(t, EmitC_ArrayType):
+        if not isinstance(value, DenseIntOrFPElementsAttr):
+            raise VerifyException(f"{op.name}: an array is initialised with dense<...>, got {value}")
+        if value.get_element_type() != t.element_type:
+            raise VerifyException(
+                f"{op.name}: initial value element type {value.get_element_type()} does not "
+                f"match the array element type {t.element_type}"
+            )
+        if tuple(value.get_shape()) != t.get_shape():
+            raise VerifyException(
+                f"{op.name}: initial value shape {list(value.get_shape())} does not match "
+                f"the array shape {list(t.get_shape())}"
+            )
+        if len(value.data.data) != value.get_element_type().compile_time_size * _prod(
+            t.get_shape()
+        ):
+            raise VerifyException(f"{op.name}: initial value holds the wrong number of bytes")
+        if is_float(t.element_type):
+            import numpy as np
+
+            dtype = np.float32 if isinstance(t.element_type, Float32Type) else np.float64
+            if not np.isfinite(np.frombuffer(value.data.data, dtype)).all():
+                raise VerifyException(f"{op.name}: initial values must be finite")
+        return
+    if isinstance(value, IntegerAttr) and value.type == t:
+        return
+    if isinstance(value, FloatAttr) and value.type == t:
+        _verify_finite(op, value.value.data)
+        return
+    raise VerifyException(f"{op.name}: initial value {value} does not match the type {t}")
+
+
+def _verify_finite(op: Operation, value: float) -> None:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise VerifyException(f"{op.name}: float values must be finite, got {value}")
+
+
+def _prod(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+@irdl_op_definition
+class FuncOp(IRDLOperation):
+    """A C function: `mcuc.func static @f(%a: i32) -> i32 attributes {comment = "..."} {...}`.
+
+    Without a body it is a prototype (an external or forward declaration). The
+    body is one block ending in `mcuc.return`; at most one result, never an array."""
+
+    name = "mcuc.func"
+    body = region_def()
+    sym_name = prop_def(SymbolNameConstraint())
+    function_type = prop_def(FunctionType)
+    static_specifier = opt_prop_def(UnitAttr)
+    comment = opt_prop_def(StringAttr)
+    arg_attrs = opt_prop_def(ArrayAttr[DictionaryAttr])
+    res_attrs = opt_prop_def(ArrayAttr[DictionaryAttr])
+
+    traits = traits_def(HasParent(ModuleOp), IsolatedFromAbove(), SymbolOpInterface())
+
+    RESERVED: ClassVar[tuple[str, ...]] = (
+        "sym_name",
+        "function_type",
+        "static_specifier",
+        "arg_attrs",
+        "res_attrs",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        function_type: FunctionType | tuple[Sequence[Attribute], Sequence[Attribute]],
+        region: Region | None = None,
+        *,
+        is_static: bool = False,
+        comment: str | None = None,
+    ):
+        if isinstance(function_type, tuple):
+            function_type = FunctionType.from_lists(*function_type)
+        if region is None:
+            region = Region(Block(arg_types=function_type.inputs))
+        super().__init__(
+            properties={
+                "sym_name": StringAttr(name),
+                "function_type": function_type,
+                "static_specifier": UnitAttr() if is_static else None,
+                "comment": None if comment is None else StringAttr(comment),
+            },
+            regions=[region],
+        )
+
+    @staticmethod
+    def declaration(
+        name: str, inputs: Sequence[Attribute], outputs: Sequence[Attribute]
+    ) -> FuncOp:
+        return FuncOp(name, (inputs, outputs), Region())
+
+    @property
+    def is_static(self) -> bool:
+        return self.static_specifier is not None
+
+    @property
+    def is_declaration(self) -> bool:
+        return not self.body.blocks
+
+    @classmethod
+    def parse(cls, parser: Parser) -> FuncOp:
+        is_static = parser.parse_optional_keyword("static") is not None
+        name, inputs, outputs, region, extra, arg_attrs, res_attrs = parse_func_op_like(
+            parser, reserved_attr_names=cls.RESERVED
+        )
+        attrs = dict(extra.data) if extra is not None else {}
+        comment = attrs.pop("comment", None)
+        op = cls(name, (inputs, outputs), region, is_static=is_static)
+        if comment is not None:
+            op.properties["comment"] = comment
+        if arg_attrs is not None:
+            op.properties["arg_attrs"] = arg_attrs
+        if res_attrs is not None:
+            op.properties["res_attrs"] = res_attrs
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer) -> None:
+        if self.is_static:
+            printer.print_string(" static")
+        attrs = dict(self.attributes)
+        if self.comment is not None:
+            attrs = {"comment": self.comment} | attrs
+        print_func_op_like(
+            printer,
+            self.sym_name,
+            self.function_type,
+            self.body,
+            attrs,
+            arg_attrs=self.arg_attrs,
+            res_attrs=self.res_attrs,
+            reserved_attr_names=self.RESERVED,
+        )
+
+    def verify_(self) -> None:
+        _verify_symbol_name(self, self.sym_name.data)
+        inputs, outputs = self.function_type.inputs.data, self.function_type.outputs.data
+        for i, t in enumerate(inputs):
+            _verify_value_type(self, f"argument {i}", t)
+        if len(outputs) > 1:
+            raise VerifyException("mcuc.func: a C function has at most one result")
+        if outputs:
+            _verify_scalar(self, "the result", outputs[0])
+        if self.comment is not None:
+            _verify_comment_text(self, self.comment.data)
+        if self.is_declaration:
+            return
+        if len(self.body.blocks) != 1:
+            raise VerifyException("mcuc.func: the body must be a single block")
+        block = self.body.block
+        if tuple(block.arg_types) != inputs:
+            raise VerifyException(
+                "mcuc.func: entry block argument types do not match the function type"
+            )
+        if not isinstance(block.last_op, ReturnOp):
+            raise VerifyException("mcuc.func: the body must end with mcuc.return")
+
+
+@irdl_op_definition
+class ReturnOp(IRDLOperation):
+    """`return;` or `return value;`."""
+
+    name = "mcuc.return"
+    value = opt_operand_def()
+    assembly_format = "attr-dict ($value^ `:` type($value))?"
+    traits = traits_def(HasParent(FuncOp), IsTerminator())
+
+    def __init__(self, value: SSAValue | Operation | None = None):
+        super().__init__(operands=[[] if value is None else [value]])
+
+    def verify_(self) -> None:
+        func = self.parent_op()
+        if not isinstance(func, FuncOp):
+            return
+        expected = func.function_type.outputs.data
+        got = () if self.value is None else (self.value.type,)
+        if expected != got:
+            raise VerifyException(
+                f"mcuc.return: returns ({', '.join(map(str, got))}) but the function "
+                f"returns ({', '.join(map(str, expected))})"
+            )
+
+
+@irdl_op_definition
+class CallOp(IRDLOperation):
+    """A call of an `mcuc.func` of this module: `%r = mcuc.call @f(%a) : (i32) -> i32`."""
+
+    name = "mcuc.call"
+    callee = prop_def(SymbolRefAttr)
+    args = var_operand_def()
+    res = var_result_def()
+    assembly_format = "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
+    traits = traits_def(InFunction())
+
+    def __init__(
+        self,
+        callee: str | SymbolRefAttr,
+        args: Sequence[SSAValue | Operation],
+        result_types: Sequence[Attribute] = (),
+    ):
+        if isinstance(callee, str):
+            callee = SymbolRefAttr(callee)
+        super().__init__(
+            operands=[args], result_types=[result_types], properties={"callee": callee}
+        )
+
+    def verify_(self) -> None:
+        if self.callee.nested_references.data:
+            raise VerifyException("mcuc.call: callee must be a flat symbol reference")
+        if self.parent_op() is None:
+            return
+        func = _lookup(self, self.callee)
+        if not isinstance(func, FuncOp):
+            raise VerifyException(
+                f"mcuc.call: '@{self.callee.root_reference.data}' is not an mcuc.func of "
+                "this module"
+            )
+        ftype = func.function_type
+        if tuple(self.args.types) != ftype.inputs.data or tuple(self.res.types) != (
+            ftype.outputs.data
+        ):
+            raise VerifyException(
+                f"mcuc.call: call type ({', '.join(map(str, self.args.types))}) -> "
+                f"({', '.join(map(str, self.res.types))}) does not match the callee type "
+                f"{ftype}"
+            )
+
+
+@irdl_op_definition
+class CallOpaqueOp(IRDLOperation):
+    """A call of an external C function by name: `mcuc.call_opaque "memset"(...)`."""
+
+    name = "mcuc.call_opaque"
+    callee = prop_def(StringAttr)
+    args = var_operand_def()
+    res = var_result_def()
+    assembly_format = "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
+    traits = traits_def(InFunction())
+
+    def __init__(
+        self,
+        callee: str,
+        args: Sequence[SSAValue | Operation],
+        result_types: Sequence[Attribute] = (),
+    ):
+        super().__init__(
+            operands=[args],
+            result_types=[result_types],
+            properties={"callee": StringAttr(callee)},
+        )
+
+    def verify_(self) -> None:
+        if not _IDENTIFIER.match(self.callee.data) or self.callee.data in C_KEYWORDS:
+            raise VerifyException(
+                f"mcuc.call_opaque: callee '{self.callee.data}' is not a C identifier"
+            )
+        for i, t in enumerate(self.args.types):
+            _verify_value_type(self, f"argument {i}", t)
+        if len(self.res) > 1:
+            raise VerifyException("mcuc.call_opaque: a C function has at most one result")
+        for t in self.res.types:
+            _verify_scalar(self, "the result", t)
+
+
+# --------------------------------------------------------------------------- #
+# Variables, globals and memory
+# --------------------------------------------------------------------------- #
+
+
+@irdl_op_definition
+class VariableOp(IRDLOperation):
+    """A local variable: `%acc = mcuc.variable init %c0 : !emitc.lvalue<i32>` is
+    `int32_t acc = 0;`; `%buf = mcuc.variable : !emitc.array<64xi32>` is
+    `int32_t buf[64];` (arrays cannot be initialised)."""
+
+    name = "mcuc.variable"
+    init = opt_operand_def()
+    result = result_def()
+    traits = traits_def(InFunction())
+
+    def __init__(self, result_type: Attribute, init: SSAValue | Operation | None = None):
+        super().__init__(operands=[[] if init is None else [init]], result_types=[result_type])
+
+    @classmethod
+    def parse(cls, parser: Parser) -> VariableOp:
+        init = None
+        if parser.parse_optional_keyword("init") is not None:
+            init = parser.parse_unresolved_operand()
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        pos = parser.pos
+        result_type = parser.parse_type()
+        resolved = None
+        if init is not None:
+            if not isinstance(result_type, EmitC_LValueType):
+                parser.raise_error("an initialised mcuc.variable must be an !emitc.lvalue", pos)
+            resolved = parser.resolve_operand(init, result_type.value_type)
+        op = cls(result_type, resolved)
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer) -> None:
+        if self.init is not None:
+            printer.print_string(" init ")
+            printer.print_operand(self.init)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.result.type)
+
+    def verify_(self) -> None:
+        t = self.result.type
+        if isinstance(t, EmitC_LValueType):
+            _verify_scalar(self, "the variable", t.value_type)
+            if self.init is not None and self.init.type != t.value_type:
+                raise VerifyException(
+                    f"mcuc.variable: initialiser type {self.init.type} does not match "
+                    f"{t.value_type}"
+                )
+        elif is_array(t):
+            if self.init is not None:
+                raise VerifyException("mcuc.variable: an array variable cannot be initialised")
+        else:
+            raise VerifyException(
+                f"mcuc.variable: result must be an !emitc.lvalue or !emitc.array, got {t}"
+            )
+
+
+@irdl_op_definition
+class AssignOp(IRDLOperation):
+    """`var = value;`: `mcuc.assign %v to %acc : !emitc.lvalue<i32>`."""
+
+    name = "mcuc.assign"
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    value = operand_def(T)
+    var = operand_def(ParamAttrConstraint(EmitC_LValueType, (T,)))
+    assembly_format = "$value `to` $var attr-dict `:` type($var)"
+    traits = traits_def(InFunction())
+
+    def __init__(self, var: SSAValue | Operation, value: SSAValue | Operation):
+        super().__init__(operands=[value, var])
+
+    def verify_(self) -> None:
+        if is_read_only(self.var):
+            raise VerifyException("mcuc.assign: cannot assign to read-only (const) storage")
+
+
+def is_read_only(lvalue: SSAValue) -> bool:
+    """Whether an lvalue designates const storage (a const global, or an element
+    reached through a `!emitc.ptr<!mcuc.const<T>>`)."""
+    owner = lvalue.owner
+    if isinstance(owner, SubscriptOp):
+        base = owner.value
+        if isinstance(base.type, EmitC_PointerType):
+            return isinstance(base.type.pointee_type, ConstType)
+        return is_read_only(base)
+    if isinstance(owner, GetGlobalOp):
+        glob = _lookup(owner, owner.global_name)
+        return isinstance(glob, GlobalOp) and glob.is_const
+    return False
+
+
+@irdl_op_definition
+class LoadOp(IRDLOperation):
+    """Reads an lvalue: `%x = mcuc.load %acc : !emitc.lvalue<i32>`."""
+
+    name = "mcuc.load"
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    operand = operand_def(ParamAttrConstraint(EmitC_LValueType, (T,)))
+    result = result_def(T)
+    assembly_format = "$operand attr-dict `:` type($operand)"
+    traits = traits_def(InFunction())
+
+    def __init__(self, operand: SSAValue | Operation):
+        lvalue = SSAValue.get(operand)
+        assert isinstance(lvalue.type, EmitC_LValueType)
+        super().__init__(operands=[lvalue], result_types=[lvalue.type.value_type])
+
+
+@irdl_op_definition
+class GetGlobalOp(IRDLOperation):
+    """Names a global: an `!emitc.array` for arrays, an `!emitc.lvalue<T>` for scalars."""
+
+    name = "mcuc.get_global"
+    global_name = prop_def(SymbolRefAttr, prop_name="name")
+    result = result_def()
+    assembly_format = "$name attr-dict `:` type($result)"
+    traits = traits_def(InFunction(), Pure())
+
+    def __init__(self, name: str | SymbolRefAttr, result_type: Attribute):
+        if isinstance(name, str):
+            name = SymbolRefAttr(name)
+        super().__init__(properties={"name": name}, result_types=[result_type])
+
+    def verify_(self) -> None:
+        if self.parent_op() is None:
+            return
+        glob = _lookup(self, self.global_name)
+        if not isinstance(glob, GlobalOp):
+            raise VerifyException(
+                f"mcuc.get_global: '@{self.global_name.root_reference.data}' is not an "
+                "mcuc.global of this module"
+            )
+        expected = glob.type if is_array(glob.type) else EmitC_LValueType(glob.type)
+        if self.result.type != expected:
+            raise VerifyException(
+                f"mcuc.get_global: result type {self.result.type} does not match the "
+                f"global's {expected}"
+            )
+
+
+@irdl_op_definition
+class SubscriptOp(IRDLOperation):
+    """An element of an array or pointer, as an lvalue:
+    `%e = mcuc.subscript %w[%i, %j] : (!emitc.array<4x8xi8>, i32, i32) -> !emitc.lvalue<i8>`."""
+
+    name = "mcuc.subscript"
+    value = operand_def()
+    indices = var_operand_def()
+    result = result_def(EmitC_LValueType)
+    assembly_format = (
+        "$value `[` $indices `]` attr-dict `:` functional-type(operands, results)"
+    )
+    traits = traits_def(InFunction(), Pure())
+
+    def __init__(self, value: SSAValue | Operation, indices: Sequence[SSAValue | Operation]):
+        base = SSAValue.get(value)
+        t = base.type
+        if isinstance(t, EmitC_ArrayType):
+            element = t.element_type
+        elif isinstance(t, EmitC_PointerType):
+            element = strip_const(t.pointee_type)
+        else:
+            raise ValueError(f"cannot subscript a value of type {t}")
+        super().__init__(operands=[base, indices], result_types=[EmitC_LValueType(element)])
+
+    def verify_(self) -> None:
+        t = self.value.type
+        result = self.result.type
+        assert isinstance(result, EmitC_LValueType)
+        for i, index in enumerate(self.indices):
+            if not (is_integer(index.type) or is_opaque(index.type)):
+                raise VerifyException(
+                    f"mcuc.subscript: index {i} must be an integer, got {index.type}"
+                )
+        if isinstance(t, EmitC_ArrayType):
+            if len(self.indices) != len(t.get_shape()):
+                raise VerifyException(
+                    f"mcuc.subscript: {t} needs {len(t.get_shape())} indices, got "
+                    f"{len(self.indices)}"
+                )
+            element = t.element_type
+        elif isinstance(t, EmitC_PointerType):
+            if len(self.indices) != 1:
+                raise VerifyException("mcuc.subscript: a pointer takes exactly one index")
+            element = strip_const(t.pointee_type)
+            if isinstance(element, EmitC_OpaqueType) and element.value.data == "void":
+                raise VerifyException("mcuc.subscript: cannot subscript a void pointer")
+        elif isinstance(t, EmitC_OpaqueType):
+            if not self.indices:
+                raise VerifyException("mcuc.subscript: needs at least one index")
+            return
+        else:
+            raise VerifyException(
+                f"mcuc.subscript: can only subscript an array, pointer or opaque value, got {t}"
+            )
+        if result.value_type != element:
+            raise VerifyException(
+                f"mcuc.subscript: result must be !emitc.lvalue<{element}>, got {result}"
+            )
+
+
+# --------------------------------------------------------------------------- #
+# Constants and literals
+# --------------------------------------------------------------------------- #
+
+
+@irdl_op_definition
+class LiteralOp(IRDLOperation):
+    """A C expression printed verbatim: `%m = mcuc.literal "INT8_MIN" : i32`."""
+
+    name = "mcuc.literal"
+    value = prop_def(StringAttr)
+    result = result_def()
+    assembly_format = "$value attr-dict `:` type($result)"
+    traits = traits_def(Pure())
+
+    def __init__(self, value: str, result_type: Attribute):
+        super().__init__(properties={"value": StringAttr(value)}, result_types=[result_type])
+
+    def verify_(self) -> None:
+        if not self.value.data.strip():
+            raise VerifyException("mcuc.literal: value must not be empty")
+        if "\n" in self.value.data:
+            raise VerifyException("mcuc.literal: value must be a single line")
+        _verify_value_type(self, "the result", self.result.type)
+
+
+@irdl_op_definition
+class ConstantOp(IRDLOperation):
+    """An integer, bool or float literal: `%c = mcuc.constant 42 : i32`."""
+
+    name = "mcuc.constant"
+    value = prop_def(IntegerAttr | FloatAttr)
+    result = result_def()
+    traits = traits_def(Pure())
+
+    def __init__(self, value: IntegerAttr | FloatAttr):
+        super().__init__(properties={"value": value}, result_types=[value.type])
+
+    @staticmethod
+    def from_int(value: int, type: IntegerType | IndexType) -> ConstantOp:
+        return ConstantOp(IntegerAttr(value, type))
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstantOp:
+        pos = parser.pos
+        value = parser.parse_attribute()
+        if not isinstance(value, IntegerAttr | FloatAttr):
+            parser.raise_error("mcuc.constant expects an integer or float literal", pos)
+        op = cls(value)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_attribute(self.value)
+        printer.print_op_attributes(self.attributes)
+
+    def verify_(self) -> None:
+        t = self.result.type
+        if self.value.type != t:
+            raise VerifyException(
+                f"mcuc.constant: value type {self.value.type} does not match result type {t}"
+            )
+        if isinstance(self.value, IntegerAttr):
+            if not (is_integer(t) or is_bool(t)):
+                raise VerifyException(f"mcuc.constant: unsupported integer type {t}")
+            # IntegerAttr range-checks (and normalises) its value; index is int32_t here.
+            lo, hi = integer_range(t)
+            if isinstance(t, IndexType) and not lo <= self.value.value.data <= hi:
+                raise VerifyException(
+                    f"mcuc.constant: index constants are int32_t, {self.value.value.data} "
+                    f"does not fit in [{lo}, {hi}]"
+                )
+        else:
+            if not is_float(t):
+                raise VerifyException(f"mcuc.constant: unsupported float type {t}")
+            _verify_finite(self, self.value.value.data)
+
+
+# --------------------------------------------------------------------------- #
+# Expressions
+# --------------------------------------------------------------------------- #
+
+
+class _BinaryOp(IRDLOperation):
+    """`%r = mcuc.<op> %a, %b : (T, T) -> T` (emitc's syntax)."""
+
+    lhs = operand_def()
+    rhs = operand_def()
+    result = result_def()
+    assembly_format = "operands attr-dict `:` functional-type(operands, results)"
+    traits = traits_def(InFunction(), Pure())
+
+    C_OPERATOR: ClassVar[str]
+
+    def __init__(
+        self,
+        lhs: SSAValue | Operation,
+        rhs: SSAValue | Operation,
+        result_type: Attribute | None = None,
+    ):
+        if result_type is None:
+            result_type = SSAValue.get(lhs).type
+        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+
+    def _types(self) -> tuple[Attribute, Attribute, Attribute]:
+        return self.lhs.type, self.rhs.type, self.result.type
+
+    def _has_opaque(self) -> bool:
+        return any(is_opaque(t) for t in self._types())
+
+    def _verify_homogeneous(self, ok, what: str) -> None:
+        lhs, rhs, res = self._types()
+        if not (lhs == rhs == res):
+            raise VerifyException(
+                f"{self.name}: operand and result types must be equal (cast explicitly), "
+                f"got ({lhs}, {rhs}) -> {res}"
+            )
+        if not ok(lhs):
+            raise VerifyException(f"{self.name}: operands must be {what}, got {lhs}")
+
+    def verify_(self) -> None:
+        if self._has_opaque():
+            return
+        self._verify_homogeneous(is_arithmetic, "integers or floats")
+
+
+def _is_integer_or_bool(t: Attribute) -> bool:
+    return is_integer(t) or is_bool(t)
+
+
+def _verify_pointer_arith(op: _BinaryOp, allow_difference: bool) -> bool:
+    """Pointer +/- integer (and pointer - pointer); True if this is pointer arithmetic."""
+    lhs, rhs, res = op._types()
+    if not (is_pointer(lhs) or is_pointer(rhs)):
+        return False
+    if is_pointer(lhs) and is_pointer(rhs):
+        if not allow_difference:
+            raise VerifyException(f"{op.name}: at most one operand may be a pointer")
+        if lhs != rhs or not isinstance(res, EmitC_PtrDiffT):
+            raise VerifyException(
+                f"{op.name}: a pointer difference takes two pointers of the same type and "
+                "returns !emitc.ptrdiff_t"
+            )
+        return True
+    ptr, other = (lhs, rhs) if is_pointer(lhs) else (rhs, lhs)
+    if op.name == "mcuc.sub" and is_pointer(rhs):
+        raise VerifyException("mcuc.sub: cannot subtract a pointer from an integer")
+    if not is_integer(other):
+        raise VerifyException(f"{op.name}: a pointer offset must be an integer, got {other}")
+    if res != ptr:
+        raise VerifyException(f"{op.name}: pointer arithmetic must return {ptr}, got {res}")
+    return True
+
+
+@irdl_op_definition
+class AddOp(_BinaryOp):
+    """`a + b`; also pointer + integer."""
+
+    name = "mcuc.add"
+    C_OPERATOR: ClassVar[str] = "+"
+
+    def verify_(self) -> None:
+        if self._has_opaque() or _verify_pointer_arith(self, allow_difference=False):
+            return
+        self._verify_homogeneous(is_arithmetic, "integers or floats")
+
+
+@irdl_op_definition
+class SubOp(_BinaryOp):
+    """`a - b`; also pointer - integer and pointer - pointer (-> !emitc.ptrdiff_t)."""
+
+    name = "mcuc.sub"
+    C_OPERATOR: ClassVar[str] = "-"
+
+    def verify_(self) -> None:
+        if self._has_opaque() or _verify_pointer_arith(self, allow_difference=True):
+            return
+        self._verify_homogeneous(is_arithmetic, "integers or floats")
+
+
+@irdl_op_definition
+class MulOp(_BinaryOp):
+    """`a * b`."""
+
+    name = "mcuc.mul"
+    C_OPERATOR: ClassVar[str] = "*"
+
+
+@irdl_op_definition
+class DivOp(_BinaryOp):
+    """`a / b` (C division: truncates toward zero)."""
+
+    name = "mcuc.div"
+    C_OPERATOR: ClassVar[str] = "/"
+
+
+@irdl_op_definition
+class RemOp(_BinaryOp):
+    """`a % b` (integers)."""
+
+    name = "mcuc.rem"
+    C_OPERATOR: ClassVar[str] = "%"
+
+    def verify_(self) -> None:
+        if not self._has_opaque():
+            self._verify_homogeneous(is_integer, "integers")
+
+
+class _BitwiseOp(_BinaryOp):
+    def verify_(self) -> None:
+        if not self._has_opaque():
+            self._verify_homogeneous(_is_integer_or_bool, "integers or i1")
+
+
+@irdl_op_definition
+class BitwiseAndOp(_BitwiseOp):
+    """`a & b`."""
+
+    name = "mcuc.bitwise_and"
+    C_OPERATOR: ClassVar[str] = "&"
+
+
+@irdl_op_definition
+class BitwiseOrOp(_BitwiseOp):
+    """`a | b`."""
+
+    name = "mcuc.bitwise_or"
+    C_OPERATOR: ClassVar[str] = "|"
+
+
+@irdl_op_definition
+class BitwiseXorOp(_BitwiseOp):
+    """`a ^ b`."""
+
+    name = "mcuc.bitwise_xor"
+    C_OPERATOR: ClassVar[str] = "^"
+
+
+class _ShiftOp(_BinaryOp):
+    def verify_(self) -> None:
+        if self._has_opaque():
+            return
+        lhs, rhs, res = self._types()
+        if not is_integer(lhs) or not is_integer(rhs):
+            raise VerifyException(f"{self.name}: operands must be integers, got {lhs}, {rhs}")
+        if res != lhs:
+            raise VerifyException(
+                f"{self.name}: result type {res} must be the shifted operand's type {lhs}"
+            )
+
+
+@irdl_op_definition
+class ShlOp(_ShiftOp):
+    """`a << b`."""
+
+    name = "mcuc.shl"
+    C_OPERATOR: ClassVar[str] = "<<"
+
+
+@irdl_op_definition
+class ShrOp(_ShiftOp):
+    """`a >> b` (arithmetic for signed operands on GCC, Clang, Arm and IAR compilers)."""
+
+    name = "mcuc.shr"
+    C_OPERATOR: ClassVar[str] = ">>"
+
+
+class _LogicalBinaryOp(_BinaryOp):
+    assembly_format = "operands attr-dict `:` type(operands)"
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        super().__init__(lhs, rhs, i1)
+
+    def verify_(self) -> None:
+        _verify_scalar(self, "lhs", self.lhs.type)
+        _verify_scalar(self, "rhs", self.rhs.type)
+        if self.result.type != i1:
+            raise VerifyException(f"{self.name}: result must be i1")
+
+
+@irdl_op_definition
+class LogicalAndOp(_LogicalBinaryOp):
+    """`a && b` (i1 result)."""
+
+    name = "mcuc.logical_and"
+    C_OPERATOR: ClassVar[str] = "&&"
+    result = result_def(i1)
+
+
+@irdl_op_definition
+class LogicalOrOp(_LogicalBinaryOp):
+    """`a || b` (i1 result)."""
+
+    name = "mcuc.logical_or"
+    C_OPERATOR: ClassVar[str] = "||"
+    result = result_def(i1)
+
+
+class CmpPredicate(StrEnum):
+    EQ = auto()
+    NE = auto()
+    LT = auto()
+    LE = auto()
+    GT = auto()
+    GE = auto()
+
+
+CMP_OPERATORS: dict[CmpPredicate, str] = {
+    CmpPredicate.EQ: "==",
+    CmpPredicate.NE: "!=",
+    CmpPredicate.LT: "<",
+    CmpPredicate.LE: "<=",
+    CmpPredicate.GT: ">",
+    CmpPredicate.GE: ">=",
+}
+
+
+@irdl_attr_definition
+class CmpPredicateAttr(EnumAttribute[CmpPredicate], SpacedOpaqueSyntaxAttribute):
+    name = "mcuc.cmp_predicate"
+
+
+@irdl_op_definition
+class CmpOp(IRDLOperation):
+    """A comparison: `%c = mcuc.cmp lt, %a, %b : (i32, i32) -> i1`."""
+
+    name = "mcuc.cmp"
+    predicate = prop_def(CmpPredicateAttr)
+    lhs = operand_def()
+    rhs = operand_def()
+    result = result_def(i1)
+    assembly_format = (
+        "$predicate `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
+    )
+    traits = traits_def(InFunction(), Pure())
+
+    def __init__(
+        self, predicate: CmpPredicate | str, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+    ):
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[i1],
+            properties={"predicate": CmpPredicateAttr(CmpPredicate(predicate))},
+        )
+
+    @property
+    def c_operator(self) -> str:
+        return CMP_OPERATORS[self.predicate.data]
+
+    def verify_(self) -> None:
+        lhs, rhs = self.lhs.type, self.rhs.type
+        if is_opaque(lhs) or is_opaque(rhs):
+            return
+        _verify_scalar(self, "lhs", lhs)
+        if lhs != rhs:
+            raise VerifyException(
+                f"mcuc.cmp: operand types must be equal (cast explicitly), got {lhs}, {rhs}"
+            )
+
+
+class _UnaryOp(IRDLOperation):
+    """`%r = mcuc.<op> %a : (T) -> T`."""
+
+    operand = operand_def()
+    result = result_def()
+    assembly_format = "operands attr-dict `:` functional-type(operands, results)"
+    traits = traits_def(InFunction(), Pure())
+
+    C_OPERATOR: ClassVar[str]
+
+    def __init__(self, operand: SSAValue | Operation, result_type: Attribute | None = None):
+        if result_type is None:
+            result_type = SSAValue.get(operand).type
+        super().__init__(operands=[operand], result_types=[result_type])
+
+    def _verify_same(self, ok, what: str) -> None:
+        t, res = self.operand.type, self.result.type
+        if is_opaque(t) or is_opaque(res):
+            return
+        if t != res:
+            raise VerifyException(f"{self.name}: result type {res} must equal operand type {t}")
+        if not ok(t):
+            raise VerifyException(f"{self.name}: operand must be {what}, got {t}")
+
+
+@irdl_op_definition
+class UnaryMinusOp(_UnaryOp):
+    """`-a`."""
+
+    name = "mcuc.unary_minus"
+    C_OPERATOR: ClassVar[str] = "-"
+
+    def verify_(self) -> None:
+        self._verify_same(is_arithmetic, "an integer or float")
+
+
+@irdl_op_definition
+class BitwiseNotOp(_UnaryOp):
+    """`~a`."""
+
+    name = "mcuc.bitwise_not"
+    C_OPERATOR: ClassVar[str] = "~"
+
+    def verify_(self) -> None:
+        self._verify_same(is_integer, "an integer")
+
+
+@irdl_op_definition
+class LogicalNotOp(_UnaryOp):
+    """`!a` (i1 result): `%r = mcuc.logical_not %a : i32`."""
+
+    name = "mcuc.logical_not"
+    C_OPERATOR: ClassVar[str] = "!"
+    result = result_def(i1)
+    assembly_format = "operands attr-dict `:` type(operands)"
+
+    def __init__(self, operand: SSAValue | Operation):
+        super().__init__(operand, i1)
+
+    def verify_(self) -> None:
+        _verify_scalar(self, "the operand", self.operand.type)
+
+
+@irdl_op_definition
+class ConditionalOp(IRDLOperation):
+    """`c ? a : b`: `%r = mcuc.conditional %c, %a, %b : i32`."""
+
+    name = "mcuc.conditional"
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    condition = operand_def(i1)
+    true_value = operand_def(T)
+    false_value = operand_def(T)
+    result = result_def(T)
+    assembly_format = "operands attr-dict `:` type($result)"
+    traits = traits_def(InFunction(), Pure())
+
+    def __init__(
+        self,
+        condition: SSAValue | Operation,
+        true_value: SSAValue | Operation,
+        false_value: SSAValue | Operation,
+    ):
+        super().__init__(
+            operands=[condition, true_value, false_value],
+            result_types=[SSAValue.get(true_value).type],
+        )
+
+    def verify_(self) -> None:
+        _verify_scalar(self, "the result", self.result.type)
+
+
+@irdl_op_definition
+class CastOp(IRDLOperation):
+    """An explicit conversion `(T)x`: `%r = mcuc.cast %x : i8 to i32`.
+
+    Between bool/integer/float types, between pointer types, and from an array
+    to a pointer to its element type (the array's address, `&a[0][0]`)."""
+
+    name = "mcuc.cast"
+    source = operand_def()
+    dest = result_def()
+    assembly_format = "$source attr-dict `:` type($source) `to` type($dest)"
+    traits = traits_def(InFunction(), Pure())
+
+    def __init__(self, source: SSAValue | Operation, dest_type: Attribute):
+        super().__init__(operands=[source], result_types=[dest_type])
+
+    def verify_(self) -> None:
+        src, dst = self.source.type, self.dest.type
+        if is_opaque(src) or is_opaque(dst):
+            return
+        numeric = lambda t: is_bool(t) or is_arithmetic(t)  # noqa: E731
+        if numeric(src) and numeric(dst):
+            return
+        if is_pointer(src) and is_pointer(dst):
+            return
+        if isinstance(src, EmitC_ArrayType) and isinstance(dst, EmitC_PointerType):
+            if strip_const(dst.pointee_type) == src.element_type:
+                return
+            raise VerifyException(
+                f"mcuc.cast: an array of {src.element_type} decays to a pointer to "
+                f"{src.element_type}, not {dst}"
+            )
+        raise VerifyException(f"mcuc.cast: cannot cast {src} to {dst}")
+
+
+# --------------------------------------------------------------------------- #
+# Control flow
+# --------------------------------------------------------------------------- #
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Terminates the regions of mcuc.for and mcuc.if (implicit in their syntax)."""
+
+    name = "mcuc.yield"
+    assembly_format = "attr-dict"
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(ForOp, IfOp)))
+
+    def __init__(self):
+        super().__init__()
+
+
+def _parse_body(parser: Parser, args: Sequence[Parser.Argument] = ()) -> Region:
+    region = parser.parse_region(args)
+    if not region.blocks:
+        region.add_block(Block())
+    block = region.block
+    if not isinstance(block.last_op, YieldOp):
+        block.add_op(YieldOp())
+    return region
+
+
+def _verify_body(op: Operation, region: Region, what: str) -> None:
+    if len(region.blocks) != 1:
+        raise VerifyException(f"{op.name}: the {what} must be a single block")
+    if not isinstance(region.block.last_op, YieldOp):
+        raise VerifyException(f"{op.name}: the {what} must end with mcuc.yield")
+
+
+@irdl_op_definition
+class ForOp(IRDLOperation):
+    """`for (T i = lb; i < ub; i += step) { ... }`:
+
+        mcuc.for %i = %lb to %ub step %s : i32 { ... }
+
+    The bounds and step are evaluated once, before the loop; the induction
+    variable is the body's block argument (type index when the type is omitted)."""
+
+    name = "mcuc.for"
+    lower_bound = operand_def()
+    upper_bound = operand_def()
+    step = operand_def()
+    body = region_def("single_block")
+    traits = traits_def(InFunction())
+
+    def __init__(
+        self,
+        lower_bound: SSAValue | Operation,
+        upper_bound: SSAValue | Operation,
+        step: SSAValue | Operation,
+        body: Region | Block | None = None,
+    ):
+        t = SSAValue.get(lower_bound).type
+        if body is None:
+            body = Block((YieldOp(),), arg_types=(t,))
+        if isinstance(body, Block):
+            body = Region(body)
+        super().__init__(operands=[lower_bound, upper_bound, step], regions=[body])
+
+    @property
+    def induction_var(self):
+        return self.body.block.args[0]
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ForOp:
+        indvar = parser.parse_argument(expect_type=False)
+        parser.parse_punctuation("=")
+        lb = parser.parse_unresolved_operand()
+        parser.parse_keyword("to")
+        ub = parser.parse_unresolved_operand()
+        parser.parse_keyword("step")
+        step = parser.parse_unresolved_operand()
+        t = parser.parse_type() if parser.parse_optional_punctuation(":") else IndexType()
+        operands = [parser.resolve_operand(v, t) for v in (lb, ub, step)]
+        body = _parse_body(parser, (indvar.resolve(t),))
+        op = cls(*operands, body)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.induction_var)
+        printer.print_string(" = ")
+        printer.print_operand(self.lower_bound)
+        printer.print_string(" to ")
+        printer.print_operand(self.upper_bound)
+        printer.print_string(" step ")
+        printer.print_operand(self.step)
+        if not isinstance(self.lower_bound.type, IndexType):
+            printer.print_string(" : ")
+            printer.print_attribute(self.lower_bound.type)
+        printer.print_string(" ")
+        printer.print_region(self.body, print_entry_block_args=False, print_block_terminators=False)
+        printer.print_op_attributes(self.attributes)
+
+    def verify_(self) -> None:
+        t = self.lower_bound.type
+        if not (self.upper_bound.type == self.step.type == t):
+            raise VerifyException("mcuc.for: lower bound, upper bound and step must have one type")
+        if not is_integer(t):
+            raise VerifyException(f"mcuc.for: bounds must be integers, got {t}")
+        _verify_body(self, self.body, "body")
+        args = self.body.block.args
+        if len(args) != 1 or args[0].type != t:
+            raise VerifyException(
+                f"mcuc.for: the body takes exactly one argument, the induction variable of type {t}"
+            )
+
+
+@irdl_op_definition
+class IfOp(IRDLOperation):
+    """`if (c) { ... } else { ... }`: `mcuc.if %c { ... } else { ... }` (else optional)."""
+
+    name = "mcuc.if"
+    condition = operand_def(i1)
+    then_region = region_def("single_block")
+    else_region = region_def()
+    traits = traits_def(InFunction())
+
+    def __init__(
+        self,
+        condition: SSAValue | Operation,
+        then_region: Region | Block | None = None,
+        else_region: Region | Block | None = None,
+    ):
+        if then_region is None:
+            then_region = Block((YieldOp(),))
+        if isinstance(then_region, Block):
+            then_region = Region(then_region)
+        if else_region is None:
+            else_region = Region()
+        elif isinstance(else_region, Block):
+            else_region = Region(else_region)
+        super().__init__(operands=[condition], regions=[then_region, else_region])
+
+    @classmethod
+    def parse(cls, parser: Parser) -> IfOp:
+        cond = parser.parse_operand()
+        then_region = _parse_body(parser)
+        else_region = _parse_body(parser) if parser.parse_optional_keyword("else") else None
+        op = cls(cond, then_region, else_region)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_operand(self.condition)
+        printer.print_string(" ")
+        printer.print_region(
+            self.then_region, print_entry_block_args=False, print_block_terminators=False
+        )
+        if self.else_region.blocks:
+            printer.print_string(" else ")
+            printer.print_region(
+                self.else_region, print_entry_block_args=False, print_block_terminators=False
+            )
+        printer.print_op_attributes(self.attributes)
+
+    def verify_(self) -> None:
+        _verify_body(self, self.then_region, "then region")
+        if self.then_region.block.args:
+            raise VerifyException("mcuc.if: regions take no arguments")
+        if self.else_region.blocks:
+            _verify_body(self, self.else_region, "else region")
+            if self.else_region.block.args:
+                raise VerifyException("mcuc.if: regions take no arguments")
+
+
+MCUC = Dialect(
+    "mcuc",
+    [
+        IncludeOp,
+        VerbatimOp,
+        CommentOp,
+        GlobalOp,
+        FuncOp,
+        ReturnOp,
+        CallOp,
+        CallOpaqueOp,
+        VariableOp,
+        AssignOp,
+        LoadOp,
+        GetGlobalOp,
+        SubscriptOp,
+        LiteralOp,
+        ConstantOp,
+        AddOp,
+        SubOp,
+        MulOp,
+        DivOp,
+        RemOp,
+        BitwiseAndOp,
+        BitwiseOrOp,
+        BitwiseXorOp,
+        ShlOp,
+        ShrOp,
+        LogicalAndOp,
+        LogicalOrOp,
+        CmpOp,
+        UnaryMinusOp,
+        BitwiseNotOp,
+        LogicalNotOp,
+        ConditionalOp,
+        CastOp,
+        YieldOp,
+        ForOp,
+        IfOp,
+    ],
+    [ConstType, CmpPredicateAttr],
+)

@@ -1,0 +1,713 @@
+"""convert-qnn-to-loops: bufferise `qnn` functions into loop nests over memrefs.
+
+What it does
+    Every function of qnn ops on tensors becomes a function on buffers:
+    * quantised arguments become `memref<...xi8>` arguments and results become
+      output arguments (the C signature `int f(const int8_t *in, int8_t *out)`);
+      a float interface (qnn.quantize of an argument, qnn.dequantize of a
+      result) is stripped: the function takes and returns the quantised tensors,
+      and `tinymlir.scale` / `tinymlir.zero_point` argument attributes keep
+      their parameters;
+    * weights, folded biases and per-channel requantisation tables become
+      `memref.global` constants;
+    * every other value gets a `memref.alloc` (the arena planner places them);
+      qnn.reshape is a `memref.reinterpret_cast` of its input (no copy);
+    * each op becomes one loop nest of `scf.for` with `memref.load/store`,
+      `arith` and `fxp` (TFLM's fixed-point primitives), specialised to its
+      constant shapes, strides and quantisation constants.
+
+Semantics are TFLite Micro's int8 reference kernels, bit for bit (see
+tinymlir/fixedpoint.py): per-channel multipliers from double(s_in * s_w[c] / s_out),
+fully connected from the float32 product s_in * s_w, the add/softmax schemes of
+add_common.cc and softmax_common.cc, rounded average pooling over valid taps.
+Compile-time folding: input zero point x weight sums go into the bias when no
+padding tap is skipped (dense, unpadded convolutions); padded convolutions
+subtract the zero point in the loop, skipping padding taps as TFLM does.
+
+Assumes verified qnn IR with constant weights and biases (qnn.constant /
+arith.constant), and qnn.quantize / qnn.dequantize only at the function
+boundary; anything else is refused with an error naming the op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.builder import Builder, InsertPoint
+from xdsl.context import Context
+from xdsl.dialects import arith, func, memref, scf
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    DictionaryAttr,
+    FloatAttr,
+    FunctionType,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+    f32,
+    i8,
+    i16,
+    i32,
+)
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import DiagnosticException
+
+from tinymlir import fixedpoint as fp
+from tinymlir.dialects import fxp, qnn
+from tinymlir.errors import TinymlirError
+from tinymlir.reference import dense_to_numpy
+
+index = IndexType()
+ALIGNMENT = 4  # word alignment for int8 buffers: lets kernels use 32-bit loads later
+
+
+def _ints(attr) -> list[int]:
+    return [int(v) for v in attr.get_values()]
+
+
+def _clamp(op, out: qnn.QTensorType) -> tuple[int, int]:
+    if getattr(op, "clamp", None) is None:
+        return out.storage_min, out.storage_max
+    lo, hi = _ints(op.clamp)
+    return lo, hi
+
+
+def buffer_type(t: qnn.QTensorType) -> MemRefType:
+    # arith works on signless integers: uint8 storage is `i8` too, widened with extui.
+    return MemRefType(i8, t.get_shape())
+
+
+class Kernel:
+    """Builds scalar IR at an insertion point: constants, loops, loads, requantisation."""
+
+    def __init__(self, insert_point: InsertPoint):
+        self.builder = Builder(insert_point)
+
+    def emit(self, op: Operation) -> SSAValue:
+        self.builder.insert(op)
+        return op.results[0]
+
+    def idx(self, value: int) -> SSAValue:
+        return self.emit(arith.ConstantOp.from_int_and_width(value, index))
+
+    def i32(self, value: int) -> SSAValue:
+        return self.emit(arith.ConstantOp.from_int_and_width(int(value), i32))
+
+    def add(self, a, b):
+        return self.emit(arith.AddiOp(a, b))
+
+    def sub(self, a, b):
+        return self.emit(arith.SubiOp(a, b))
+
+    def mul(self, a, b):
+        return self.emit(arith.MuliOp(a, b))
+
+    def max(self, a, b):
+        return self.emit(arith.MaxSIOp(a, b))
+
+    def min(self, a, b):
+        return self.emit(arith.MinSIOp(a, b))
+
+    def affine(self, iv: SSAValue, scale: int, offset: int) -> SSAValue:
+        """iv * scale + offset on index values, skipping trivial terms."""
+        value = iv if scale == 1 else self.mul(iv, self.idx(scale))
+        return value if offset == 0 else self.add(value, self.idx(offset))
+
+    def load_i32(self, ref: SSAValue, indices: Sequence[SSAValue], unsigned: bool) -> SSAValue:
+        value = self.emit(memref.LoadOp.get(ref, indices))
+        if value.type == i32:
+            return value
+        return self.emit(arith.ExtUIOp(value, i32) if unsigned else arith.ExtSIOp(value, i32))
+
+    def store_i8(self, value: SSAValue, ref: SSAValue, indices: Sequence[SSAValue]) -> None:
+        narrow = self.emit(arith.TruncIOp(value, i8))
+        self.builder.insert(memref.StoreOp.get(narrow, ref, indices))
+
+    def requantize(self, acc, multiplier, shift, zero_point: int, lo: int, hi: int) -> SSAValue:
+        scaled = self.emit(fxp.MultiplyByQuantizedMultiplierOp(acc, multiplier, shift))
+        if zero_point:
+            scaled = self.add(scaled, self.i32(zero_point))
+        return self.min(self.max(scaled, self.i32(lo)), self.i32(hi))
+
+    def loop(
+        self,
+        lower: int | SSAValue,
+        upper: int | SSAValue,
+        body: Callable[..., Sequence[SSAValue] | None],
+        iter_args: Sequence[SSAValue] = (),
+    ) -> Sequence[SSAValue]:
+        """scf.for lower..upper step 1; body(kernel, iv, *iter_args) returns the yielded values."""
+        lb = self.idx(lower) if isinstance(lower, int) else lower
+        ub = self.idx(upper) if isinstance(upper, int) else upper
+        block = Block(arg_types=[index, *(v.type for v in iter_args)])
+        inner = Kernel(InsertPoint.at_end(block))
+        yielded = body(inner, *block.args) or ()
+        block.add_op(scf.YieldOp(*yielded))
+        op = scf.ForOp(lb, ub, self.idx(1), list(iter_args), block)
+        self.builder.insert(op)
+        return op.results
+
+    def nest(self, extents: Sequence[int], body: Callable[[Kernel, list[SSAValue]], None]) -> None:
+        """A perfect loop nest over `extents`; body(kernel, ivs)."""
+
+        def level(k: Kernel, depth: int, ivs: list[SSAValue]) -> None:
+            if depth == len(extents):
+                body(k, ivs)
+                return
+            k.loop(0, extents[depth], lambda kk, iv: level(kk, depth + 1, [*ivs, iv]))
+
+        level(self, 0, [])
+
+    def if_else(self, cond, then: Callable[[Kernel], Sequence[SSAValue]], other: Callable[[Kernel], Sequence[SSAValue]], types):
+        blocks = []
+        for build in (then, other):
+            block = Block()
+            yielded = build(Kernel(InsertPoint.at_end(block)))
+            block.add_op(scf.YieldOp(*yielded))
+            blocks.append(block)
+        op = scf.IfOp(cond, types, [blocks[0]], [blocks[1]])
+        self.builder.insert(op)
+        return op.results
+
+
+@dataclass
+class FunctionLowering:
+    """Lowers one qnn function; `buffers` maps tensor values to memrefs."""
+
+    module: ModuleOp
+    function: func.FuncOp
+    symbols: set[str]
+
+    def error(self, op: Operation, message: str) -> TinymlirError:
+        name = op.results[0].name_hint if op.results and op.results[0].name_hint else op.name
+        return TinymlirError(f"convert-qnn-to-loops: {op.name} '{name}': {message}")
+
+    # -- module-level constants -------------------------------------------- #
+    def global_constant(self, base: str, array: np.ndarray, element_type) -> tuple[str, MemRefType]:
+        name = base
+        suffix = 1
+        while name in self.symbols:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        self.symbols.add(name)
+        shape = list(array.shape)
+        value = DenseIntOrFPElementsAttr(
+            TensorType(element_type, shape), BytesAttr(np.ascontiguousarray(array).tobytes())
+        )
+        mtype = MemRefType(element_type, shape)
+        g = memref.GlobalOp.get(StringAttr(name), mtype, value, constant=UnitAttr(), alignment=ALIGNMENT)
+        self.module.body.block.insert_op_before(g, self.function)
+        return name, mtype
+
+    def get_global(self, k: Kernel, base: str, array: np.ndarray, element_type=i8) -> SSAValue:
+        name, mtype = self.global_constant(base, array, element_type)
+        value = k.emit(memref.GetGlobalOp(name, mtype))
+        value.name_hint = name
+        return value
+
+    def per_channel(self, k: Kernel, base: str, values: np.ndarray):
+        """A scalar constant if all channels agree, else a loader from a constant table."""
+        if np.all(values == values[0]):
+            c = k.i32(int(values[0]))
+            return lambda kk, channel: c
+        table = self.get_global(k, base, values.astype(np.int32), i32)
+        return lambda kk, channel: kk.emit(memref.LoadOp.get(table, [channel]))
+
+    # -- driver ------------------------------------------------------------- #
+    def run(self) -> None:
+        block = self.function.body.block
+        ret = block.last_op
+        assert isinstance(ret, func.ReturnOp)
+        self.buffers: dict[SSAValue, SSAValue] = {}
+        arg_attrs: list[dict] = []
+        new_block = Block()
+        boundary_ops: set[Operation] = set()
+        for arg in block.args:
+            t = arg.type
+            uses = [u.operation for u in arg.uses]
+            if isinstance(t, TensorType):  # float interface: must be quantised right away
+                if len(uses) != 1 or not isinstance(uses[0], qnn.QuantizeOp):
+                    raise TinymlirError(
+                        "convert-qnn-to-loops: a float argument must feed exactly one qnn.quantize "
+                        "(no float computation on the device)"
+                    )
+                boundary_ops.add(uses[0])
+                t = uses[0].output.type
+                mapped_from = uses[0].output
+            else:
+                mapped_from = arg
+            new_arg = new_block.insert_arg(buffer_type(t), len(new_block.args))
+            new_arg.name_hint = arg.name_hint
+            self.buffers[mapped_from] = new_arg
+            arg_attrs.append(self.interface_attrs(t, "input"))
+        outputs: list[SSAValue] = []
+        for value in ret.operands:
+            source = value
+            if isinstance(value.type, TensorType):
+                owner = value.owner
+                if not isinstance(owner, qnn.DequantizeOp):
+                    raise TinymlirError(
+                        "convert-qnn-to-loops: a float result must come from qnn.dequantize"
+                    )
+                boundary_ops.add(owner)
+                source = owner.input
+            out_arg = new_block.insert_arg(buffer_type(source.type), len(new_block.args))
+            out_arg.name_hint = (value.name_hint or "output") + "_out"
+            outputs.append(source)
+            arg_attrs.append(self.interface_attrs(source.type, "output"))
+        # Results written straight into the output buffers, unless they alias something else.
+        self.output_buffer: dict[SSAValue, SSAValue] = {}
+        for source, out_arg in zip(outputs, new_block.args[len(block.args):], strict=True):
+            if source not in self.buffers and source not in self.output_buffer and not isinstance(
+                source.owner, qnn.ReshapeOp
+            ):
+                self.output_buffer[source] = out_arg
+
+        k = Kernel(InsertPoint.at_end(new_block))
+        for op in list(block.ops):
+            if op is ret or op in boundary_ops:
+                continue
+            self.lower(k, op)
+        # Copy results that could not be computed in place.
+        for source, out_arg in zip(outputs, new_block.args[len(block.args):], strict=True):
+            if self.buffers[source] is not out_arg:
+                self.copy(k, self.buffers[source], out_arg, source.type)
+        k.builder.insert(func.ReturnOp())
+
+        new_type = FunctionType.from_lists([a.type for a in new_block.args], [])
+        new_function = func.FuncOp(
+            self.function.sym_name.data, new_type, Region(new_block), self.function.sym_visibility
+        )
+        new_function.arg_attrs = ArrayAttr([DictionaryAttr(a) for a in arg_attrs])
+        self.module.body.block.insert_op_before(new_function, self.function)
+        self.function.detach()
+        self.function.erase(safe_erase=False)
+
+    @staticmethod
+    def interface_attrs(t: qnn.QTensorType, role: str) -> dict:
+        return {
+            "tinymlir.role": StringAttr(role),
+            "tinymlir.scale": FloatAttr(t.scale, f32),
+            "tinymlir.zero_point": IntegerAttr(t.zero_point, i32),
+            "tinymlir.storage": StringAttr("uint8" if t.is_unsigned else "int8"),
+        }
+
+    def result_buffer(self, k: Kernel, value: SSAValue) -> SSAValue:
+        if value in self.output_buffer:
+            buf = self.output_buffer[value]
+        else:
+            buf = k.emit(memref.AllocOp.get(i8, ALIGNMENT, value.type.get_shape()))
+            buf.name_hint = value.name_hint
+        self.buffers[value] = buf
+        return buf
+
+    def lower(self, k: Kernel, op: Operation) -> None:
+        if isinstance(op, qnn.ConstantOp | arith.ConstantOp):
+            return  # read at compile time by their users
+        handler = getattr(self, "lower_" + op.name.replace("qnn.", ""), None)
+        if handler is None or not op.name.startswith("qnn."):
+            raise self.error(op, "is not supported by convert-qnn-to-loops")
+        handler(k, op)
+
+    def constant_of(self, op: Operation, value: SSAValue) -> np.ndarray:
+        owner = value.owner
+        if isinstance(owner, qnn.ConstantOp | arith.ConstantOp) and isinstance(
+            owner.value, DenseIntOrFPElementsAttr
+        ):
+            return dense_to_numpy(owner.value).astype(np.int64)
+        raise self.error(op, "weights and biases must be compile-time constants")
+
+    def inp(self, op: Operation, value: SSAValue) -> SSAValue:
+        if value not in self.buffers:
+            raise self.error(op, "operand has no buffer (unsupported producer)")
+        return self.buffers[value]
+
+    # -- ops ---------------------------------------------------------------- #
+    def lower_quantize(self, k, op):
+        raise self.error(op, "float quantisation inside the graph is not supported (only at the inputs)")
+
+    def lower_dequantize(self, k, op):
+        raise self.error(op, "float dequantisation inside the graph is not supported (only at the outputs)")
+
+    def lower_reshape(self, k: Kernel, op: qnn.ReshapeOp) -> None:
+        shape = list(op.output.type.get_shape())
+        strides = [int(np.prod(shape[i + 1 :])) for i in range(len(shape))]
+        view = k.emit(
+            memref.ReinterpretCastOp(
+                self.inp(op, op.input), [], [], [], [0], shape, strides,
+                MemRefType(i8, shape),
+            )
+        )
+        view.name_hint = op.output.name_hint
+        self.buffers[op.output] = view
+
+    def copy(self, k: Kernel, src: SSAValue, dst: SSAValue, t: qnn.QTensorType) -> None:
+        def body(kk: Kernel, ivs):
+            value = kk.emit(memref.LoadOp.get(src, ivs))
+            kk.builder.insert(memref.StoreOp.get(value, dst, ivs))
+
+        k.nest(t.get_shape(), body)
+
+    def lower_conv2d(self, k: Kernel, op: qnn.Conv2DOp) -> None:
+        xt, wt, out = op.input.type, op.weight.type, op.output.type
+        x = self.inp(op, op.input)
+        weights = self.constant_of(op, op.weight)
+        bias = self.constant_of(op, op.bias)
+        n_, h_, w_, _ = xt.get_shape()
+        _, oh_, ow_, c_out = out.get_shape()
+        _, kh_, kw_, cin_g = wt.get_shape()
+        sh, sw = _ints(op.strides)
+        pt, pl, pb, pr = _ints(op.pads)
+        dh, dw = _ints(op.dilations)
+        groups = op.groups.value.data
+        cout_g = c_out // groups
+        w_zp = np.asarray(wt.zero_point_values, np.int64).reshape(-1, 1, 1, 1)
+        weights = weights - w_zp  # exact: non-zero only for asymmetric (uint8) weights
+        padded = any((pt, pl, pb, pr))
+        fold = not padded
+        name = op.output.name_hint or "conv"
+        if fold:  # sum_k (x - zx) w = sum_k x w - zx sum_k w
+            bias = bias - xt.zero_point * weights.reshape(c_out, -1).sum(axis=1)
+        if np.any(np.abs(bias) > 2**31 - 1):
+            raise self.error(op, "folded bias overflows int32")
+        wdtype = np.int8 if weights.min() >= -128 and weights.max() <= 127 else np.int16
+        w_type = i8 if wdtype == np.int8 else i16
+        w_buf = self.get_global(k, f"{name}_weight", weights.astype(wdtype), w_type)
+        b_buf = self.get_global(k, f"{name}_bias", bias.astype(np.int32), i32)
+        mult, shift = fp.conv_output_multipliers(xt.scale, np.asarray(wt.scale_values), out.scale, c_out)
+        mult_at = self.per_channel(k, f"{name}_multiplier", mult)
+        shift_at = self.per_channel(k, f"{name}_shift", shift)
+        y = self.result_buffer(k, op.output)
+        lo, hi = _clamp(op, out)
+        x_unsigned = xt.is_unsigned
+        zx = k.i32(xt.zero_point) if not fold else None
+        depthwise = cin_g == 1 and groups == c_out
+
+        def taps(kk: Kernel, n, ih, iw, oc, kh, kw, acc):
+            """acc + sum over input channels of the group at input position (ih, iw)."""
+
+            def channel(k3: Kernel, ic, a):
+                if depthwise:
+                    ch = oc
+                elif groups == 1:
+                    ch = ic
+                else:
+                    group = k3.emit(arith.DivUIOp(oc, k3.idx(cout_g)))
+                    ch = k3.add(k3.mul(group, k3.idx(cin_g)), ic)
+                xv = k3.load_i32(x, [n, ih, iw, ch], x_unsigned)
+                if zx is not None:
+                    xv = k3.sub(xv, zx)
+                return [k3.add(a, k3.mul(xv, k3.load_i32(w_buf, [oc, kh, kw, ic], False)))]
+
+            if cin_g == 1:
+                return channel(kk, kk.idx(0), acc)
+            return kk.loop(0, cin_g, channel, [acc])
+
+        def window_bounds(kk: Kernel, origin: SSAValue, extent: int, size: int):
+            """Kernel taps [start, end) that land inside [0, size) (TFLM skips padding taps)."""
+            neg = kk.sub(kk.idx(0), origin)
+            start = kk.max(kk.idx(0), neg)
+            end = kk.min(kk.idx(extent), kk.sub(kk.idx(size), origin))
+            return start, end
+
+        def point(kk: Kernel, ivs):
+            n, oh, ow, oc = ivs
+            acc0 = kk.emit(memref.LoadOp.get(b_buf, [oc]))
+            ih0 = kk.affine(oh, sh, -pt)
+            iw0 = kk.affine(ow, sw, -pl)
+
+            def over_h(k1: Kernel, kh, acc):
+                ih = k1.add(ih0, kh if dh == 1 else k1.mul(kh, k1.idx(dh)))
+
+                def over_w(k2: Kernel, kw, acc2):
+                    iw = k2.add(iw0, kw if dw == 1 else k2.mul(kw, k2.idx(dw)))
+                    if padded and (dh != 1 or dw != 1):
+                        inside = self.inside(k2, ih, iw, h_, w_)
+                        return k2.if_else(
+                            inside, lambda k3: taps(k3, n, ih, iw, oc, kh, kw, acc2), lambda k3: [acc2], [i32]
+                        )
+                    return taps(k2, n, ih, iw, oc, kh, kw, acc2)
+
+                if padded and dw == 1:
+                    ws, we = window_bounds(k1, iw0, kw_, w_)
+                    return k1.loop(ws, we, over_w, [acc])
+                return k1.loop(0, kw_, over_w, [acc])
+
+            if padded and dh == 1:
+                hs, he = window_bounds(kk, ih0, kh_, h_)
+                (acc,) = kk.loop(hs, he, over_h, [acc0])
+            else:
+                (acc,) = kk.loop(0, kh_, over_h, [acc0])
+            result = kk.requantize(acc, mult_at(kk, oc), shift_at(kk, oc), out.zero_point, lo, hi)
+            kk.store_i8(result, y, [n, oh, ow, oc])
+
+        k.nest([n_, oh_, ow_, c_out], point)
+
+    @staticmethod
+    def inside(k: Kernel, ih, iw, h: int, w: int) -> SSAValue:
+        zero = k.idx(0)
+        conds = [
+            k.emit(arith.CmpiOp(ih, zero, "sge")),
+            k.emit(arith.CmpiOp(ih, k.idx(h), "slt")),
+            k.emit(arith.CmpiOp(iw, zero, "sge")),
+            k.emit(arith.CmpiOp(iw, k.idx(w), "slt")),
+        ]
+        result = conds[0]
+        for c in conds[1:]:
+            result = k.emit(arith.AndIOp(result, c))
+        return result
+
+    def lower_dense(self, k: Kernel, op: qnn.DenseOp) -> None:
+        xt, wt, out = op.input.type, op.weight.type, op.output.type
+        x = self.inp(op, op.input)
+        w_zp = np.asarray(wt.zero_point_values, np.int64).reshape(-1, 1)
+        weights = self.constant_of(op, op.weight) - w_zp
+        bias = self.constant_of(op, op.bias) - xt.zero_point * weights.sum(axis=1)
+        n_, depth = xt.get_shape()
+        units = out.get_shape()[1]
+        name = op.output.name_hint or "dense"
+        narrow = weights.min() >= -128 and weights.max() <= 127
+        w_buf = self.get_global(k, f"{name}_weight", weights.astype(np.int8 if narrow else np.int16), i8 if narrow else i16)
+        b_buf = self.get_global(k, f"{name}_bias", bias.astype(np.int32), i32)
+        scales = wt.scale_values
+        mult, shift = fp.fully_connected_output_multiplier(
+            xt.scale, scales[0] if len(scales) == 1 else np.asarray(scales), out.scale
+        )
+        mult_at = self.per_channel(k, f"{name}_multiplier", np.broadcast_to(np.asarray(mult), (units,)))
+        shift_at = self.per_channel(k, f"{name}_shift", np.broadcast_to(np.asarray(shift), (units,)))
+        y = self.result_buffer(k, op.output)
+        lo, hi = _clamp(op, out)
+
+        def point(kk: Kernel, ivs):
+            n, o = ivs
+            acc0 = kk.emit(memref.LoadOp.get(b_buf, [o]))
+
+            def mac(k1: Kernel, i, acc):
+                xv = k1.load_i32(x, [n, i], xt.is_unsigned)
+                return [k1.add(acc, k1.mul(xv, k1.load_i32(w_buf, [o, i], False)))]
+
+            (acc,) = kk.loop(0, depth, mac, [acc0])
+            kk.store_i8(kk.requantize(acc, mult_at(kk, o), shift_at(kk, o), out.zero_point, lo, hi), y, [n, o])
+
+        k.nest([n_, units], point)
+
+    @staticmethod
+    def broadcast_indices(k: Kernel, ivs: list[SSAValue], shape: Sequence[int]) -> list[SSAValue]:
+        lead = len(ivs) - len(shape)
+        return [k.idx(0) if d == 1 else ivs[lead + i] for i, d in enumerate(shape)]
+
+    def lower_add(self, k: Kernel, op: qnn.AddOp) -> None:
+        at, bt, out = op.lhs.type, op.rhs.type, op.output.type
+        a, b = self.inp(op, op.lhs), self.inp(op, op.rhs)
+        p = fp.add_params(at.scale, at.zero_point, bt.scale, bt.zero_point, out.scale, out.zero_point)
+        y = self.result_buffer(k, op.output)
+        lo, hi = _clamp(op, out)
+
+        def point(kk: Kernel, ivs):
+            def scaled(ref, t, offset, multiplier, shift):
+                v = kk.load_i32(ref, self.broadcast_indices(kk, ivs, t.get_shape()), t.is_unsigned)
+                v = kk.add(v, kk.i32(offset)) if offset else v
+                v = kk.mul(v, kk.i32(1 << p["left_shift"]))
+                return kk.emit(fxp.MultiplyByQuantizedMultiplierOp(v, kk.i32(multiplier), kk.i32(shift)))
+
+            s1 = scaled(a, at, p["input1_offset"], p["input1_multiplier"], p["input1_shift"])
+            s2 = scaled(b, bt, p["input2_offset"], p["input2_multiplier"], p["input2_shift"])
+            total = kk.add(s1, s2)
+            result = kk.requantize(
+                total, kk.i32(p["output_multiplier"]), kk.i32(p["output_shift"]), out.zero_point, lo, hi
+            )
+            kk.store_i8(result, y, ivs)
+
+        k.nest(out.get_shape(), point)
+
+    def lower_requantize(self, k: Kernel, op: qnn.RequantizeOp) -> None:
+        src, out = op.input.type, op.output.type
+        x = self.inp(op, op.input)
+        mult, shift = fp.quantize_multiplier(float(np.float32(src.scale)) / float(np.float32(out.scale)))
+        y = self.result_buffer(k, op.output)
+        lo, hi = _clamp(op, out)
+
+        def point(kk: Kernel, ivs):
+            v = kk.load_i32(x, ivs, src.is_unsigned)
+            if src.zero_point:
+                v = kk.sub(v, kk.i32(src.zero_point))
+            kk.store_i8(kk.requantize(v, kk.i32(mult), kk.i32(shift), out.zero_point, lo, hi), y, ivs)
+
+        k.nest(out.get_shape(), point)
+
+    def lower_pool(self, k: Kernel, op, reduce: str) -> None:
+        xt, out = op.input.type, op.output.type
+        x = self.inp(op, op.input)
+        _, h_, w_, _ = xt.get_shape()
+        kh_, kw_ = _ints(op.kernel)
+        sh, sw = _ints(op.strides)
+        pt, pl, _, _ = _ints(op.pads)
+        y = self.result_buffer(k, op.output)
+        lo, hi = _clamp(op, out)
+        unsigned = xt.is_unsigned
+
+        def point(kk: Kernel, ivs):
+            n, oh, ow, c = ivs
+            ih0, iw0 = kk.affine(oh, sh, -pt), kk.affine(ow, sw, -pl)
+            hs = kk.max(kk.idx(0), kk.sub(kk.idx(0), ih0))
+            he = kk.min(kk.idx(kh_), kk.sub(kk.idx(h_), ih0))
+            ws = kk.max(kk.idx(0), kk.sub(kk.idx(0), iw0))
+            we = kk.min(kk.idx(kw_), kk.sub(kk.idx(w_), iw0))
+            init = kk.i32(0 if reduce == "avg" else xt.storage_min)
+
+            def over_h(k1: Kernel, i, acc):
+                def over_w(k2: Kernel, j, acc2):
+                    v = k2.load_i32(x, [n, k2.add(ih0, i), k2.add(iw0, j), c], unsigned)
+                    return [k2.add(acc2, v) if reduce == "avg" else k2.max(acc2, v)]
+
+                return k1.loop(ws, we, over_w, [acc])
+
+            (acc,) = kk.loop(hs, he, over_h, [init])
+            if reduce == "avg":
+                count = kk.emit(arith.IndexCastOp(kk.mul(kk.sub(he, hs), kk.sub(we, ws)), i32))
+                half = kk.emit(arith.DivSIOp(count, kk.i32(2)))
+                positive = kk.emit(arith.CmpiOp(acc, kk.i32(0), "sgt"))
+                rounded = kk.emit(arith.SelectOp(positive, kk.add(acc, half), kk.sub(acc, half)))
+                acc = kk.emit(arith.DivSIOp(rounded, count))
+            kk.store_i8(kk.min(kk.max(acc, kk.i32(lo)), kk.i32(hi)), y, ivs)
+
+        k.nest(out.get_shape(), point)
+
+    def lower_avg_pool2d(self, k, op):
+        self.lower_pool(k, op, "avg")
+
+    def lower_max_pool2d(self, k, op):
+        self.lower_pool(k, op, "max")
+
+    def lower_pad(self, k: Kernel, op: qnn.PadOp) -> None:
+        xt, out = op.input.type, op.output.type
+        x = self.inp(op, op.input)
+        pads = _ints(op.pads)
+        rank = len(xt.get_shape())
+        y = self.result_buffer(k, op.output)
+        fill = xt.zero_point
+
+        def point(kk: Kernel, ivs):
+            src = [kk.sub(iv, kk.idx(pads[d])) if pads[d] else iv for d, iv in enumerate(ivs)]
+            conds = []
+            for d, s in enumerate(src):
+                if pads[d]:
+                    conds.append(kk.emit(arith.CmpiOp(s, kk.idx(0), "sge")))
+                if pads[d + rank] or pads[d]:
+                    conds.append(kk.emit(arith.CmpiOp(s, kk.idx(xt.get_shape()[d]), "slt")))
+            if not conds:
+                kk.builder.insert(memref.StoreOp.get(kk.emit(memref.LoadOp.get(x, src)), y, ivs))
+                return
+            cond = conds[0]
+            for c in conds[1:]:
+                cond = kk.emit(arith.AndIOp(cond, c))
+            (value,) = kk.if_else(
+                cond,
+                lambda k1: [k1.emit(memref.LoadOp.get(x, src))],
+                lambda k1: [k1.emit(arith.ConstantOp.from_int_and_width((fill + 128) % 256 - 128, i8))],
+                [i8],
+            )
+            kk.builder.insert(memref.StoreOp.get(value, y, ivs))
+
+        k.nest(out.get_shape(), point)
+
+    def lower_transpose(self, k: Kernel, op: qnn.TransposeOp) -> None:
+        x, perm = self.inp(op, op.input), _ints(op.perm)
+        y = self.result_buffer(k, op.output)
+        inverse = [perm.index(d) for d in range(len(perm))]
+
+        def point(kk: Kernel, ivs):
+            value = kk.emit(memref.LoadOp.get(x, [ivs[inverse[d]] for d in range(len(perm))]))
+            kk.builder.insert(memref.StoreOp.get(value, y, ivs))
+
+        k.nest(op.output.type.get_shape(), point)
+
+    def lower_concat(self, k: Kernel, op: qnn.ConcatOp) -> None:
+        axis = op.axis.value.data
+        y = self.result_buffer(k, op.output)
+        offset = 0
+        for value in op.inputs:
+            x = self.inp(op, value)
+            shift = offset
+
+            def point(kk: Kernel, ivs, x=x, shift=shift):
+                dst = list(ivs)
+                if shift:
+                    dst[axis] = kk.add(ivs[axis], kk.idx(shift))
+                kk.builder.insert(memref.StoreOp.get(kk.emit(memref.LoadOp.get(x, ivs)), y, dst))
+
+            k.nest(value.type.get_shape(), point)
+            offset += value.type.get_shape()[axis]
+
+    def lower_softmax(self, k: Kernel, op: qnn.SoftmaxOp) -> None:
+        xt, out = op.input.type, op.output.type
+        x = self.inp(op, op.input)
+        p = fp.softmax_params(xt.scale, op.beta.value.data)
+        shape = xt.get_shape()
+        depth = shape[-1]
+        y = self.result_buffer(k, op.output)
+        unsigned = xt.is_unsigned
+        out_min = out.storage_min
+        accumulation_bits = 12
+
+        def row(kk: Kernel, outer):
+            def load(k1, c):
+                return k1.load_i32(x, [*outer, c], unsigned)
+
+            (row_max,) = kk.loop(0, depth, lambda k1, c, m: [k1.max(m, load(k1, c))], [kk.i32(xt.storage_min)])
+
+            def exp_of(k1: Kernel, c):
+                diff = k1.sub(load(k1, c), row_max)
+                valid = k1.emit(arith.CmpiOp(diff, k1.i32(p["diff_min"]), "sge"))
+                rescaled = k1.emit(
+                    fxp.MultiplyByQuantizedMultiplierOp(diff, k1.i32(p["input_multiplier"]), k1.i32(p["input_left_shift"]))
+                )
+                return valid, k1.emit(fxp.ExpOnNegativeValuesOp(rescaled, 5))
+
+            def accumulate(k1: Kernel, c, total):
+                valid, e = exp_of(k1, c)
+                term = k1.emit(fxp.RoundingDivideByPOTOp(e, k1.i32(accumulation_bits)))
+                return [k1.emit(arith.SelectOp(valid, k1.add(total, term), total))]
+
+            (total,) = kk.loop(0, depth, accumulate, [kk.i32(0)])
+            recip_op = fxp.GetReciprocalOp(total, accumulation_bits)
+            kk.builder.insert(recip_op)
+            exponent = kk.add(recip_op.num_bits_over_unit, kk.i32(31 - 8))
+
+            def emit_out(k1: Kernel, c):
+                valid, e = exp_of(k1, c)
+                prod = k1.emit(fxp.SaturatingRoundingDoublingHighMulOp(recip_op.reciprocal, e))
+                unsat = k1.emit(fxp.RoundingDivideByPOTOp(prod, exponent))
+                shifted = k1.add(unsat, k1.i32(out_min))
+                clamped = k1.min(k1.max(shifted, k1.i32(out_min)), k1.i32(out_min + 255))
+                k1.store_i8(k1.emit(arith.SelectOp(valid, clamped, k1.i32(out_min))), y, [*outer, c])
+
+            kk.loop(0, depth, lambda k1, c: emit_out(k1, c))
+
+        k.nest(shape[:-1], row)
+
+
+@dataclass(frozen=True)
+class ConvertQnnToLoopsPass(ModulePass):
+    """See the module docstring."""
+
+    name = "convert-qnn-to-loops"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        symbols = {o.sym_name.data for o in op.walk() if hasattr(o, "sym_name") and isinstance(o.sym_name, StringAttr)}
+        functions = [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]
+        for function in functions:
+            if not any(o.name.startswith("qnn.") for o in function.walk()):
+                continue
+            try:
+                FunctionLowering(op, function, symbols).run()
+            except DiagnosticException as exc:
+                raise TinymlirError(f"convert-qnn-to-loops: {exc}") from None

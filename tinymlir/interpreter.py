@@ -1,0 +1,133 @@
+"""Runs loop-level IR (func/scf/arith/memref + fxp) with xDSL's interpreter.
+
+xDSL interprets the upstream dialects; this module adds what it lacks for
+tinymlir's loop level: the `fxp` fixed-point primitives (executed by
+`tinymlir.fixedpoint`, the same code the qnn reference executor uses), integer
+width changes, signed min/max, unsigned division and `memref.reinterpret_cast`.
+It is slow (pure Python per scalar op) and meant for checking passes on small
+graphs against the qnn reference executor, not for running models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.dialects import arith, func, memref
+from xdsl.dialects.builtin import IntegerType, MemRefType, ModuleOp
+from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
+from xdsl.interpreters import arith as xarith
+from xdsl.interpreters import builtin as xbuiltin
+from xdsl.interpreters import func as xfunc
+from xdsl.interpreters import memref as xmemref
+from xdsl.interpreters import scf as xscf
+from xdsl.interpreters.shaped_array import ShapedArray
+from xdsl.interpreters.utils.ptr import TypedPtr
+
+from tinymlir import fixedpoint as fp
+from tinymlir.dialects import fxp
+from tinymlir.errors import ExecutionError
+
+
+def _signed(value: int, width: int) -> int:
+    value &= (1 << width) - 1
+    return value - (1 << width) if value >> (width - 1) else value
+
+
+def _scalar(array) -> int:
+    return int(np.asarray(array).reshape(-1)[0])
+
+
+@register_impls
+class TinymlirLoopFunctions(InterpreterFunctions):
+    @impl(fxp.MultiplyByQuantizedMultiplierOp)
+    def run_mbqm(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_scalar(fp.multiply_by_quantized_multiplier(args[0], args[1], args[2])),)
+
+    @impl(fxp.SaturatingRoundingDoublingHighMulOp)
+    def run_srdhm(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_scalar(fp.saturating_rounding_doubling_high_mul(args[0], args[1])),)
+
+    @impl(fxp.RoundingDivideByPOTOp)
+    def run_rdbpot(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_scalar(fp.rounding_divide_by_pot(args[0], args[1])),)
+
+    @impl(fxp.ExpOnNegativeValuesOp)
+    def run_exp(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_scalar(fp.exp_on_negative_values(args[0], op.integer_bits.value.data)),)
+
+    @impl(fxp.GetReciprocalOp)
+    def run_reciprocal(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        recip, bits = fp.get_reciprocal(np.asarray([args[0]]), op.integer_bits.value.data)
+        return (_scalar(recip), _scalar(bits))
+
+    @impl(arith.ExtSIOp)
+    def run_extsi(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_signed(int(args[0]), op.input.type.width.data),)
+
+    @impl(arith.ExtUIOp)
+    def run_extui(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (int(args[0]) & ((1 << op.input.type.width.data) - 1),)
+
+    @impl(arith.TruncIOp)
+    def run_trunci(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_signed(int(args[0]), op.result.type.width.data),)
+
+    @impl(arith.MaxSIOp)
+    def run_maxsi(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (max(args[0], args[1]),)
+
+    @impl(arith.MinSIOp)
+    def run_minsi(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (min(args[0], args[1]),)
+
+    @impl(arith.DivUIOp)
+    def run_divui(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (args[0] // args[1],)
+
+    @impl(memref.ReinterpretCastOp)
+    def run_reinterpret_cast(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        source: ShapedArray[Any] = args[0]
+        return (ShapedArray(source.data_ptr, list(op.result.type.get_shape())),)
+
+
+def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | None = None) -> list[np.ndarray]:
+    """Calls the buffer-level function with `inputs`; returns its output buffers (int8/uint8)."""
+    functions = [f for f in module.ops if isinstance(f, func.FuncOp) and f.body.blocks]
+    if function is not None:
+        functions = [f for f in functions if f.sym_name.data == function]
+    if len(functions) != 1:
+        raise ExecutionError("expected exactly one function to run")
+    target = functions[0]
+    interpreter = Interpreter(module)
+    for functions_impl in (
+        xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
+        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(),
+    ):
+        interpreter.register_implementations(functions_impl)
+    args, outputs, storage = [], [], []
+    attrs = target.arg_attrs.data if target.arg_attrs else [None] * len(target.args)
+    inputs = list(inputs)
+    for arg, attr in zip(target.args, attrs, strict=True):
+        t = arg.type
+        assert isinstance(t, MemRefType) and isinstance(t.element_type, IntegerType)
+        role = attr.data["tinymlir.role"].data if attr is not None else "input"
+        unsigned = attr is not None and attr.data["tinymlir.storage"].data == "uint8"
+        shape = list(t.get_shape())
+        if role == "input":
+            data = np.asarray(inputs.pop(0)).astype(np.int64).reshape(-1)
+            if unsigned:
+                data = np.where(data > 127, data - 256, data)
+        else:
+            data = np.zeros(int(np.prod(shape)), np.int64)
+        array = ShapedArray(TypedPtr.new([int(v) for v in data], xtype=t.element_type), shape)
+        args.append(array)
+        if role == "output":
+            outputs.append(array)
+            storage.append(np.uint8 if unsigned else np.int8)
+    interpreter.call_op(target, tuple(args))
+    return [
+        np.asarray(a.data, np.int64).astype(np.int8).view(dtype).reshape(a.shape)
+        for a, dtype in zip(outputs, storage, strict=True)
+    ]
