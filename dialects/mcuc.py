@@ -107,6 +107,7 @@ from xdsl.traits import (
     HasParent,
     IsolatedFromAbove,
     IsTerminator,
+    NoMemoryEffect,
     OpTrait,
     Pure,
     SymbolOpInterface,
@@ -217,8 +218,11 @@ def _is_pointee(t: Attribute) -> bool:
 
 
 def is_array(t: Attribute) -> bool:
-    return isinstance(t, EmitC_ArrayType) and is_scalar(t.element_type) and not is_pointer(
-        t.element_type
+    """A C array of scalars with positive dimensions (C has no zero-length arrays)."""
+    return (
+        isinstance(t, EmitC_ArrayType)
+        and is_scalar(t.element_type)
+        and all(d > 0 for d in t.get_shape())
     )
 
 
@@ -941,6 +945,15 @@ def is_read_only(lvalue: SSAValue) -> bool:
     return False
 
 
+def is_read_only_array(array: SSAValue) -> bool:
+    """Whether an array value is a const global."""
+    owner = array.owner
+    if isinstance(owner, GetGlobalOp):
+        glob = _lookup(owner, owner.global_name)
+        return isinstance(glob, GlobalOp) and glob.is_const
+    return False
+
+
 @irdl_op_definition
 class LoadOp(IRDLOperation):
     """Reads an lvalue: `%x = mcuc.load %acc : !emitc.lvalue<i32>`."""
@@ -1064,7 +1077,7 @@ class LiteralOp(IRDLOperation):
     value = prop_def(StringAttr)
     result = result_def()
     assembly_format = "$value attr-dict `:` type($result)"
-    traits = traits_def(Pure())
+    traits = traits_def(InFunction(), Pure())
 
     def __init__(self, value: str, result_type: Attribute):
         super().__init__(properties={"value": StringAttr(value)}, result_types=[result_type])
@@ -1084,7 +1097,7 @@ class ConstantOp(IRDLOperation):
     name = "mcuc.constant"
     value = prop_def(IntegerAttr | FloatAttr)
     result = result_def()
-    traits = traits_def(Pure())
+    traits = traits_def(InFunction(), Pure())
 
     def __init__(self, value: IntegerAttr | FloatAttr):
         super().__init__(properties={"value": value}, result_types=[value.type])
@@ -1246,6 +1259,7 @@ class DivOp(_BinaryOp):
 
     name = "mcuc.div"
     C_OPERATOR: ClassVar[str] = "/"
+    traits = traits_def(InFunction(), NoMemoryEffect())  # not speculatable: x / 0
 
 
 @irdl_op_definition
@@ -1254,6 +1268,7 @@ class RemOp(_BinaryOp):
 
     name = "mcuc.rem"
     C_OPERATOR: ClassVar[str] = "%"
+    traits = traits_def(InFunction(), NoMemoryEffect())  # not speculatable: x / 0
 
     def verify_(self) -> None:
         if not self._has_opaque():
@@ -1530,6 +1545,11 @@ class CastOp(IRDLOperation):
             return
         if isinstance(src, EmitC_ArrayType) and isinstance(dst, EmitC_PointerType):
             if strip_const(dst.pointee_type) == src.element_type:
+                if is_read_only_array(self.source) and not isinstance(dst.pointee_type, ConstType):
+                    raise VerifyException(
+                        "mcuc.cast: the array is const; cast it to a pointer to "
+                        f"!mcuc.const<{src.element_type}>"
+                    )
                 return
             raise VerifyException(
                 f"mcuc.cast: an array of {src.element_type} decays to a pointer to "

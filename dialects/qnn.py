@@ -672,6 +672,7 @@ class AddOp(IRDLOperation):
 
 
 class _Pool2DBase(IRDLOperation):
+    SAME_PARAMS: ClassVar[bool] = True
     input = operand_def(QTensorType)
     kernel = prop_def(DenseArrayBase[I64])
     strides = prop_def(DenseArrayBase[I64])
@@ -708,10 +709,13 @@ class _Pool2DBase(IRDLOperation):
         _verify_rank(self, "input", x, 4)
         _verify_rank(self, "output", out, 4)
         _verify_per_tensor(self, "input", x)
-        if not x.same_params(out):
+        _verify_per_tensor(self, "output", out)
+        if self.SAME_PARAMS and not x.same_params(out):
             raise VerifyException(
                 f"{self.name}: input and output must have the same quantisation parameters"
             )
+        if x.element_type != out.element_type:
+            raise VerifyException(f"{self.name}: input and output storage types differ")
         kernel, strides, pads = _ints(self.kernel), _ints(self.strides), _ints(self.pads)
         _verify_positive(self, "kernel", kernel, 2)
         _verify_positive(self, "strides", strides, 2)
@@ -729,9 +733,14 @@ class _Pool2DBase(IRDLOperation):
 
 @irdl_op_definition
 class AvgPool2DOp(_Pool2DBase):
-    """Average pooling over the valid (unpadded) elements of each window, NHWC."""
+    """Average pooling over the valid (unpadded) elements of each window, NHWC.
+
+    With equal input and output parameters this is TFLM's kernel (rounded integer
+    mean, clamp). Otherwise the mean is rescaled with a single rounding:
+    MultiplyByQuantizedMultiplier(sum(x - zp_in), s_in / (s_out * count)) + zp_out."""
 
     name = "qnn.avg_pool2d"
+    SAME_PARAMS: ClassVar[bool] = False
 
 
 @irdl_op_definition

@@ -63,8 +63,8 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from tinymlir import fixedpoint as fp
 from tinymlir.dialects import fxp, qnn
-from tinymlir.errors import TinymlirError
-from tinymlir.reference import dense_to_numpy
+from tinymlir.errors import PassError
+from tinymlir.reference import average_pool_rescale_tables, dense_to_numpy
 
 index = IndexType()
 ALIGNMENT = 4  # word alignment for int8 buffers: lets kernels use 32-bit loads later
@@ -187,9 +187,9 @@ class FunctionLowering:
     function: func.FuncOp
     symbols: set[str]
 
-    def error(self, op: Operation, message: str) -> TinymlirError:
+    def error(self, op: Operation, message: str) -> PassError:
         name = op.results[0].name_hint if op.results and op.results[0].name_hint else op.name
-        return TinymlirError(f"convert-qnn-to-loops: {op.name} '{name}': {message}")
+        return PassError(f"convert-qnn-to-loops: {op.name} '{name}': {message}")
 
     # -- module-level constants -------------------------------------------- #
     def global_constant(self, base: str, array: np.ndarray, element_type) -> tuple[str, MemRefType]:
@@ -235,7 +235,7 @@ class FunctionLowering:
             uses = [u.operation for u in arg.uses]
             if isinstance(t, TensorType):  # float interface: must be quantised right away
                 if len(uses) != 1 or not isinstance(uses[0], qnn.QuantizeOp):
-                    raise TinymlirError(
+                    raise PassError(
                         "convert-qnn-to-loops: a float argument must feed exactly one qnn.quantize "
                         "(no float computation on the device)"
                     )
@@ -254,7 +254,7 @@ class FunctionLowering:
             if isinstance(value.type, TensorType):
                 owner = value.owner
                 if not isinstance(owner, qnn.DequantizeOp):
-                    raise TinymlirError(
+                    raise PassError(
                         "convert-qnn-to-loops: a float result must come from qnn.dequantize"
                     )
                 boundary_ops.add(owner)
@@ -550,6 +550,14 @@ class FunctionLowering:
         kh_, kw_ = _ints(op.kernel)
         sh, sw = _ints(op.strides)
         pt, pl, _, _ = _ints(op.pads)
+        rescale = None
+        if reduce == "avg" and not xt.same_params(out):
+            mult, shift = average_pool_rescale_tables(xt.scale, out.scale, kh_ * kw_)
+            name = op.output.name_hint or "pool"
+            rescale = (
+                self.get_global(k, f"{name}_multiplier", mult.astype(np.int32), i32),
+                self.get_global(k, f"{name}_shift", shift.astype(np.int32), i32),
+            )
         y = self.result_buffer(k, op.output)
         lo, hi = _clamp(op, out)
         unsigned = xt.is_unsigned
@@ -572,11 +580,24 @@ class FunctionLowering:
 
             (acc,) = kk.loop(hs, he, over_h, [init])
             if reduce == "avg":
-                count = kk.emit(arith.IndexCastOp(kk.mul(kk.sub(he, hs), kk.sub(we, ws)), i32))
-                half = kk.emit(arith.DivSIOp(count, kk.i32(2)))
-                positive = kk.emit(arith.CmpiOp(acc, kk.i32(0), "sgt"))
-                rounded = kk.emit(arith.SelectOp(positive, kk.add(acc, half), kk.sub(acc, half)))
-                acc = kk.emit(arith.DivSIOp(rounded, count))
+                count_index = kk.mul(kk.sub(he, hs), kk.sub(we, ws))
+                count = kk.emit(arith.IndexCastOp(count_index, i32))
+                if rescale is None:  # TFLM: rounded integer mean
+                    half = kk.emit(arith.DivSIOp(count, kk.i32(2)))
+                    positive = kk.emit(arith.CmpiOp(acc, kk.i32(0), "sgt"))
+                    rounded = kk.emit(arith.SelectOp(positive, kk.add(acc, half), kk.sub(acc, half)))
+                    acc = kk.emit(arith.DivSIOp(rounded, count))
+                else:  # mean and rescale in one rounding, multiplier chosen by the count
+                    if xt.zero_point:
+                        acc = kk.sub(acc, kk.mul(count, kk.i32(xt.zero_point)))
+                    mult_table, shift_table = rescale
+                    acc = kk.emit(fxp.MultiplyByQuantizedMultiplierOp(
+                        acc,
+                        kk.emit(memref.LoadOp.get(mult_table, [count_index])),
+                        kk.emit(memref.LoadOp.get(shift_table, [count_index])),
+                    ))
+                    if out.zero_point:
+                        acc = kk.add(acc, kk.i32(out.zero_point))
             kk.store_i8(kk.min(kk.max(acc, kk.i32(lo)), kk.i32(hi)), y, ivs)
 
         k.nest(out.get_shape(), point)
@@ -709,5 +730,7 @@ class ConvertQnnToLoopsPass(ModulePass):
                 continue
             try:
                 FunctionLowering(op, function, symbols).run()
-            except DiagnosticException as exc:
-                raise TinymlirError(f"convert-qnn-to-loops: {exc}") from None
+            except PassError:
+                raise
+            except DiagnosticException as exc:  # e.g. IR the builders cannot make valid
+                raise PassError(f"convert-qnn-to-loops: {exc}") from None

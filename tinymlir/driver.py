@@ -73,7 +73,9 @@ class TinyOptMain(xDSLOptMain):
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
+    if isinstance(exc, ParseError):  # file:line:col: message (the caret display is multi-line)
+        return f"{exc.span.get_location()}: {' '.join(exc.msg.split())}"
+    text = " ".join(str(exc).split())
     return text if text else type(exc).__name__
 
 

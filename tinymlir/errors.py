@@ -5,6 +5,8 @@ budgets) is a `TinymlirError`; the driver prints its message and exits 1 with no
 traceback. Anything else escaping is a compiler bug.
 """
 
+from xdsl.utils.exceptions import PassFailedException
+
 
 class TinymlirError(Exception):
     """An error in the user's input, reported as one line."""
@@ -16,3 +18,7 @@ class OnnxImportError(TinymlirError):
 
 class ExecutionError(TinymlirError):
     """The reference executor was given IR or inputs it cannot run."""
+
+
+class PassError(TinymlirError, PassFailedException):
+    """A pass refuses its input; printed by --verify-diagnostics like any diagnostic."""

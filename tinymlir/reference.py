@@ -80,6 +80,16 @@ def _valid_mask(in_hw, kernel, strides, pads, out_hw) -> np.ndarray:
     return view[:: strides[0], :: strides[1]][: out_hw[0], : out_hw[1]]
 
 
+def average_pool_rescale_tables(in_scale: float, out_scale: float, max_count: int):
+    """Multiplier and shift for every window count 0..max_count: s_in / (s_out * count)
+    (entry 0 is unused). qnn.avg_pool2d with different input and output parameters."""
+    mult = np.zeros(max_count + 1, np.int64)
+    shift = np.zeros(max_count + 1, np.int64)
+    for count in range(1, max_count + 1):
+        mult[count], shift[count] = fp.quantize_multiplier(float(in_scale) / (float(out_scale) * count))
+    return mult, shift
+
+
 class ReferenceExecutor:
     """Evaluates one function op by op."""
 
@@ -220,9 +230,16 @@ class ReferenceExecutor:
         if reduce == "max":
             result = np.where(mask, win, fill).max(axis=(3, 4))
         else:
+            xt = op.input.type
             total = np.where(mask, win, 0).sum(axis=(3, 4))
             count = np.broadcast_to(mask.sum(axis=(3, 4)), total.shape)
-            result = fp.average_pool_divide(total, count)
+            if xt.same_params(out):
+                result = fp.average_pool_divide(total, count)
+            else:
+                mult, shift = average_pool_rescale_tables(xt.scale, out.scale, kernel[0] * kernel[1])
+                centred = total - count * xt.zero_point
+                result = fp.multiply_by_quantized_multiplier(centred, mult[count], shift[count])
+                result = result + out.zero_point
         return np.clip(result, lo, hi)
 
     def avg_pool2d(self, op: qnn.AvgPool2DOp, args):

@@ -1044,12 +1044,11 @@ class OnnxImporter:
         return Quant(self.emit(op), NHWC)
 
     def materialize_avg_pool(self, p: Pending, scale, zp, dtype) -> Quant:
+        # One op: with equal parameters it is TFLite's kernel, otherwise the mean is
+        # rescaled with a single rounding (no double rounding through a requantize).
         x = p.inputs[0]
         target = self.qtype(x.qtype.get_shape(), dtype, scale, zp)
-        if x.qtype.same_params(target):  # TFLite's case: one op with the activation folded in
-            return self.pool(qnn.AvgPool2DOp, x, p.attrs, x.qtype, clamp_range(target, p.clamp))
-        pooled = self.pool(qnn.AvgPool2DOp, x, p.attrs, x.qtype, None)
-        return self.requantized(pooled, scale, zp, dtype, p.clamp)
+        return self.pool(qnn.AvgPool2DOp, x, p.attrs, target, clamp_range(target, p.clamp))
 
     def materialize_clamp(self, p: Pending, scale, zp, dtype) -> Quant:
         return self.requantized(p.inputs[0], scale, zp, dtype, p.clamp)

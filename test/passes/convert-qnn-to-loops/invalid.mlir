@@ -1,0 +1,28 @@
+// What convert-qnn-to-loops refuses, each with a message naming the op.
+// RUN: tinymlir-opt %s --split-input-file --verify-diagnostics -p convert-qnn-to-loops | filecheck %s
+// RUN: not tinymlir-opt %s --split-input-file -p convert-qnn-to-loops 2>&1 | filecheck %s --check-prefix=EXIT
+
+// CHECK: convert-qnn-to-loops: qnn.conv2d 'y': weights and biases must be compile-time constants
+// EXIT: tinymlir-opt: error: convert-qnn-to-loops: qnn.conv2d 'y': weights and biases must be compile-time constants
+func.func @runtime_weights(%x: !qnn.qtensor<1x1x1x1xi8, 0.5:0>, %w: !qnn.qtensor<1x1x1x1xi8, 0.5:0>) -> !qnn.qtensor<1x1x1x1xi8, 0.5:0> {
+  %b = arith.constant dense<0> : tensor<1xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x1x1x1xi8, 0.5:0>, !qnn.qtensor<1x1x1x1xi8, 0.5:0>, tensor<1xi32> -> !qnn.qtensor<1x1x1x1xi8, 0.5:0>
+  func.return %y : !qnn.qtensor<1x1x1x1xi8, 0.5:0>
+}
+
+// -----
+
+// CHECK: convert-qnn-to-loops: a float argument must feed exactly one qnn.quantize (no float computation on the device)
+func.func @float_math(%x: tensor<4xf32>) -> (tensor<4xf32>, !qnn.qtensor<4xi8, 0.5:0>) {
+  %q = qnn.quantize %x : tensor<4xf32> -> !qnn.qtensor<4xi8, 0.5:0>
+  func.return %x, %q : tensor<4xf32>, !qnn.qtensor<4xi8, 0.5:0>
+}
+
+// -----
+
+// CHECK: convert-qnn-to-loops: qnn.dequantize 'mid': float dequantisation inside the graph is not supported (only at the outputs)
+func.func @inner_dequantize(%x: !qnn.qtensor<4xi8, 0.5:0>) -> !qnn.qtensor<4xi8, 0.5:0> {
+  %mid = qnn.dequantize %x : !qnn.qtensor<4xi8, 0.5:0> -> tensor<4xf32>
+  %q = qnn.quantize %mid : tensor<4xf32> -> !qnn.qtensor<4xi8, 0.5:0>
+  func.return %q : !qnn.qtensor<4xi8, 0.5:0>
+}

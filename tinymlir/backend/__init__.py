@@ -1,0 +1,1 @@
+"""Output targets: printers from the lowest-level IR to source text."""

@@ -1,0 +1,1037 @@
+"""`-t c`: prints a module of `mcuc` ops as a C99 translation unit.
+
+The output compiles with `cc -std=c99 -Wall -Wextra -Werror -pedantic`. It is
+laid out for people: 4-space indentation, C names taken from the SSA names
+(`%acc` -> `acc`), and expressions folded into their single user, as upstream
+MLIR's C++ emitter does with `emitc.expression`:
+
+* `mcuc.constant`, `mcuc.literal`, `mcuc.get_global` and `mcuc.subscript` are
+  always printed at their uses (`w[i][j]`, `42`, `INT8_MIN`).
+* Any other expression (arithmetic, comparisons, casts, loads, calls) with one
+  use in the same block is printed inside its user, if moving it there keeps
+  its meaning: a tree that reads memory (`mcuc.load`, calls) is not moved
+  across a write (`mcuc.assign`, calls, loops, ifs, verbatim text); a call is
+  never combined with another read in one C expression (C leaves the order of
+  evaluation unspecified); loop bounds and steps are evaluated on every
+  iteration in C, so they only fold trees that do not read memory.
+* Everything else is bound to a `const` local, named after the SSA value.
+* Operators are parenthesised by C precedence, and also wherever GCC's
+  -Wparentheses would ask for it (shifts, bitwise and logical operators and
+  comparisons get explicit parentheses around non-trivial operands).
+* Arithmetic on 8/16-bit integers is computed in `int` by C; when such an
+  expression is folded into a non-converting context it is wrapped in a cast to
+  its result type (`(int8_t)(a + b)`), so folding never changes a value.
+
+Includes needed by the types used (`stdint.h`, `stdbool.h`, `stddef.h`) are
+added unless the module includes them itself. Alignment and sections go
+through the `TINYMLIR_ALIGN(n)` / `TINYMLIR_SECTION(s)` macros, defined once
+(GCC/Clang attributes, empty for other compilers, overridable with -D).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache, singledispatchmethod
+from typing import IO, NamedTuple
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    Signedness,
+)
+from xdsl.dialects.emitc import (
+    EmitC_ArrayType,
+    EmitC_LValueType,
+    EmitC_OpaqueAttr,
+    EmitC_OpaqueType,
+    EmitC_PointerType,
+    EmitC_PtrDiffT,
+    EmitC_SignedSizeT,
+    EmitC_SizeT,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.utils.base_printer import BasePrinter
+from xdsl.utils.target import Target
+
+from tinymlir.dialects import mcuc
+from tinymlir.errors import TinymlirError
+
+# --------------------------------------------------------------------------- #
+# Types
+# --------------------------------------------------------------------------- #
+
+
+def c_type_name(t: Attribute) -> str:
+    """The C spelling of a scalar type without declarator (`int8_t`, `const int8_t *`)."""
+    return c_declaration(t, "")
+
+
+def _scalar_name(t: Attribute) -> str:
+    if isinstance(t, IntegerType):
+        width = t.width.data
+        if width == 1:
+            return "bool"
+        prefix = "uint" if t.signedness.data == Signedness.UNSIGNED else "int"
+        return f"{prefix}{width}_t"
+    if isinstance(t, IndexType):
+        return "int32_t"
+    if isinstance(t, Float32Type):
+        return "float"
+    if isinstance(t, Float64Type):
+        return "double"
+    if isinstance(t, EmitC_SizeT):
+        return "size_t"
+    if isinstance(t, EmitC_PtrDiffT):
+        return "ptrdiff_t"
+    if isinstance(t, EmitC_OpaqueType):
+        return t.value.data
+    if isinstance(t, mcuc.ConstType):
+        return "const " + _scalar_name(t.element_type)
+    raise TinymlirError(f"type {t} has no C99 equivalent")
+
+
+def c_declaration(t: Attribute, name: str, *, const: bool = False) -> str:
+    """A C declaration of `name` with type `t` (`int8_t w[2][3]`, `const int8_t *p`).
+
+    With `const`, the declared object itself is const (`const int32_t x`,
+    `int8_t *const p`). An empty `name` gives an abstract declarator (casts)."""
+    if isinstance(t, EmitC_LValueType):
+        t = t.value_type
+    if isinstance(t, EmitC_ArrayType):
+        dims = "".join(f"[{d}]" for d in t.get_shape())
+        return c_declaration(t.element_type, name + dims, const=const)
+    if isinstance(t, EmitC_PointerType):
+        inner = "*const " + name if const else "*" + name
+        return c_declaration(t.pointee_type, inner.rstrip())
+    base = _scalar_name(t)
+    if const:
+        base = "const " + base
+    return f"{base} {name}" if name else base
+
+
+def _visit_types(t: Attribute, needs: set[str]) -> None:
+    if isinstance(t, IntegerType):
+        needs.add("stdbool.h" if t.width.data == 1 else "stdint.h")
+    elif isinstance(t, IndexType):
+        needs.add("stdint.h")
+    elif isinstance(t, EmitC_SizeT | EmitC_PtrDiffT | EmitC_SignedSizeT):
+        needs.add("stddef.h")
+    elif isinstance(t, EmitC_PointerType):
+        _visit_types(t.pointee_type, needs)
+    elif isinstance(t, mcuc.ConstType):
+        _visit_types(t.element_type, needs)
+    elif isinstance(t, EmitC_ArrayType):
+        _visit_types(t.element_type, needs)
+    elif isinstance(t, EmitC_LValueType):
+        _visit_types(t.value_type, needs)
+
+
+# --------------------------------------------------------------------------- #
+# Literals
+# --------------------------------------------------------------------------- #
+
+PRIMARY, POSTFIX, UNARY = 17, 16, 15
+MUL, ADD, SHIFT, REL, EQ = 13, 12, 11, 9, 8
+BIT_AND, BIT_XOR, BIT_OR, LOG_AND, LOG_OR, COND, LOWEST = 7, 6, 5, 4, 3, 2, 0
+
+
+class Expr(NamedTuple):
+    """A C expression: its text, C precedence and kind (for -Wparentheses rules)."""
+
+    text: str
+    prec: int = PRIMARY
+    kind: str = "primary"
+    operator: str = ""
+
+
+def _int_info(t: Attribute) -> tuple[int, bool]:
+    if isinstance(t, IndexType):
+        return 32, False
+    assert isinstance(t, IntegerType)
+    return t.width.data, t.signedness.data == Signedness.UNSIGNED
+
+
+def int_literal(value: int, t: Attribute) -> Expr:
+    """A C literal of integer type `t` (`42`, `42u`, `INT64_C(42)`, `(-2147483647 - 1)`).
+
+    Assumes a 32-bit `int`, as on Cortex-M and every desktop target."""
+    width, unsigned = _int_info(t)
+    if width == 1:
+        return Expr("true" if value else "false")
+    if unsigned:
+        value &= (1 << width) - 1
+        if width <= 16:
+            return Expr(str(value))
+        return Expr(f"{value}u" if width == 32 else f"UINT64_C({value})")
+    if value == -(1 << (width - 1)) and width >= 32:
+        text = "(-2147483647 - 1)" if width == 32 else "(-INT64_C(9223372036854775807) - 1)"
+        return Expr(text)
+    magnitude = str(abs(value)) if width <= 32 else f"INT64_C({abs(value)})"
+    if value < 0:
+        return Expr("-" + magnitude, UNARY, "unary", "-")
+    return Expr(magnitude)
+
+
+def float_literal(value: float, t: Attribute) -> Expr:
+    """Shortest round-tripping literal: `1.5f` (f32), `0.1` (f64)."""
+    if isinstance(t, Float32Type):
+        text = str(np.float32(value))
+    else:
+        text = repr(float(value))
+    if not any(c in text for c in ".e"):
+        text += ".0"
+    if isinstance(t, Float32Type):
+        text += "f"
+    if text.startswith("-"):
+        return Expr(text, UNARY, "unary", "-")
+    return Expr(text)
+
+
+_SIMPLE_LITERAL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|[0-9][A-Za-z0-9_.]*)\Z")
+
+
+def _literal_expr(text: str) -> Expr:
+    text = text.strip()
+    if _SIMPLE_LITERAL.match(text):
+        return Expr(text)
+    return Expr(text, LOWEST, "opaque")
+
+
+# -- dense initialisers ------------------------------------------------------ #
+
+ELEMENTS_PER_LINE = 16
+LINE_WIDTH = 100
+
+_NUMPY_INTS = {
+    (8, False): np.int8,
+    (8, True): np.uint8,
+    (16, False): np.int16,
+    (16, True): np.uint16,
+    (32, False): np.int32,
+    (32, True): np.uint32,
+    (64, False): np.int64,
+    (64, True): np.uint64,
+}
+
+
+@cache
+def _small_int_table(width: int, unsigned: bool) -> np.ndarray:
+    lo = 0 if unsigned else -(1 << (width - 1))
+    return np.array([str(v) for v in range(lo, lo + (1 << width))], dtype=object)
+
+
+def _element_strings(attr: DenseIntOrFPElementsAttr, count: int) -> list[str]:
+    t = attr.get_element_type()
+    data = attr.data.data
+    if isinstance(t, IntegerType | IndexType):
+        width, unsigned = _int_info(t)
+        if width == 1:
+            values = ["true" if v else "false" for v in attr.get_values()]
+            return values * count if len(values) == 1 else values
+        if isinstance(t, IndexType):
+            array = np.frombuffer(data, np.int64)  # xDSL stores index as 64-bit
+        else:
+            array = np.frombuffer(data, _NUMPY_INTS[(width, unsigned)])
+        if array.size == 1 and count != 1:
+            array = np.broadcast_to(array, (count,))
+        if width <= 16 and not isinstance(t, IndexType):
+            lo = 0 if unsigned else -(1 << (width - 1))
+            table = _small_int_table(width, unsigned)
+            return table[array.astype(np.int64) - lo].tolist()
+        return [int_literal(v, t).text for v in array.tolist()]
+    assert isinstance(t, Float32Type | Float64Type)
+    array = np.frombuffer(data, np.float32 if isinstance(t, Float32Type) else np.float64)
+    if array.size == 1 and count != 1:
+        array = np.broadcast_to(array, (count,))
+    return [float_literal(v, t).text for v in array.tolist()]
+
+
+def _leaf_block(items: Sequence[str]) -> str:
+    """Braces around scalars: one line if short, else 16 per line."""
+    if len(items) <= ELEMENTS_PER_LINE:
+        line = "{" + ", ".join(items) + "}"
+        if len(line) <= LINE_WIDTH:
+            return line
+    lines = [
+        ", ".join(items[i : i + ELEMENTS_PER_LINE]) for i in range(0, len(items), ELEMENTS_PER_LINE)
+    ]
+    return "{\n    " + ",\n    ".join(lines) + "\n}"
+
+
+def _group_block(children: Sequence[str]) -> str:
+    """Braces around sub-aggregates: packed onto lines when they are one-liners."""
+    if any("\n" in c for c in children):
+        return "{\n    " + ",\n    ".join(c.replace("\n", "\n    ") for c in children) + "\n}"
+    one_line = "{" + ", ".join(children) + "}"
+    if len(one_line) <= LINE_WIDTH:
+        return one_line
+    lines: list[str] = []
+    current: list[str] = []
+    width = 0
+    for child in children:
+        if current and width + 2 + len(child) > LINE_WIDTH - 4:
+            lines.append(", ".join(current))
+            current, width = [], 0
+        width += len(child) + (2 if current else 0)
+        current.append(child)
+    lines.append(", ".join(current))
+    return "{\n    " + ",\n    ".join(lines) + "\n}"
+
+
+def format_initializer(attr: DenseIntOrFPElementsAttr, shape: Sequence[int]) -> str:
+    """A C initialiser list, nested like the array (as -Wmissing-braces wants).
+
+    Built from the raw bytes with numpy; 8/16-bit values go through a lookup
+    table, so ~300 KB of int8 weights format in well under a second."""
+    count = 1
+    for d in shape:
+        count *= d
+    items = _element_strings(attr, count)
+    last = shape[-1]
+    blocks = [_leaf_block(items[i : i + last]) for i in range(0, count, last)]
+    for d in reversed(shape[:-1]):
+        blocks = [_group_block(blocks[i : i + d]) for i in range(0, len(blocks), d)]
+    return blocks[0]
+
+
+# --------------------------------------------------------------------------- #
+# Names
+# --------------------------------------------------------------------------- #
+
+_NOT_IDENTIFIER_CHAR = re.compile(r"[^A-Za-z0-9_]")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def sanitize_identifier(hint: str) -> str:
+    """A C identifier close to `hint` that is no keyword nor reserved name."""
+    name = _NOT_IDENTIFIER_CHAR.sub("_", hint)
+    if not name or name[0].isdigit():
+        name = "v" + name
+    if mcuc._RESERVED_PATTERN.match(name):
+        name = "v" + name
+    if name in mcuc.C_RESERVED_NAMES:
+        name += "_"
+    return name
+
+
+# --------------------------------------------------------------------------- #
+# Operator tables
+# --------------------------------------------------------------------------- #
+
+_BINARY: dict[type[Operation], tuple[str, int, str]] = {
+    mcuc.MulOp: ("*", MUL, "arith"),
+    mcuc.DivOp: ("/", MUL, "arith"),
+    mcuc.RemOp: ("%", MUL, "arith"),
+    mcuc.AddOp: ("+", ADD, "arith"),
+    mcuc.SubOp: ("-", ADD, "arith"),
+    mcuc.ShlOp: ("<<", SHIFT, "shift"),
+    mcuc.ShrOp: (">>", SHIFT, "shift"),
+    mcuc.BitwiseAndOp: ("&", BIT_AND, "bitwise"),
+    mcuc.BitwiseXorOp: ("^", BIT_XOR, "bitwise"),
+    mcuc.BitwiseOrOp: ("|", BIT_OR, "bitwise"),
+    mcuc.LogicalAndOp: ("&&", LOG_AND, "logical"),
+    mcuc.LogicalOrOp: ("||", LOG_OR, "logical"),
+}
+
+_COMPOUND_ASSIGNABLE = (
+    mcuc.AddOp,
+    mcuc.SubOp,
+    mcuc.MulOp,
+    mcuc.DivOp,
+    mcuc.RemOp,
+    mcuc.ShlOp,
+    mcuc.ShrOp,
+    mcuc.BitwiseAndOp,
+    mcuc.BitwiseOrOp,
+    mcuc.BitwiseXorOp,
+)
+
+# Results C computes in `int` for 8/16-bit operands and that may not fit back.
+_PROMOTING = (
+    mcuc.AddOp,
+    mcuc.SubOp,
+    mcuc.MulOp,
+    mcuc.DivOp,
+    mcuc.RemOp,
+    mcuc.ShlOp,
+    mcuc.UnaryMinusOp,
+    mcuc.BitwiseNotOp,
+)
+
+_ALWAYS_INLINE = (mcuc.ConstantOp, mcuc.LiteralOp, mcuc.GetGlobalOp, mcuc.SubscriptOp)
+_CALLS = (mcuc.CallOp, mcuc.CallOpaqueOp)
+_READS = (mcuc.LoadOp, *_CALLS)
+_WRITES = (mcuc.AssignOp, *_CALLS, mcuc.ForOp, mcuc.IfOp, mcuc.VerbatimOp)
+_EXPRESSIONS = (
+    *_BINARY,
+    mcuc.CmpOp,
+    mcuc.UnaryMinusOp,
+    mcuc.BitwiseNotOp,
+    mcuc.LogicalNotOp,
+    mcuc.ConditionalOp,
+    mcuc.CastOp,
+    mcuc.LoadOp,
+    *_CALLS,
+)
+# Expressions without side effects: dropped when unused.
+_REMOVABLE = tuple(t for t in (*_EXPRESSIONS, *_ALWAYS_INLINE) if t not in _CALLS)
+
+
+class _Tree(NamedTuple):
+    """What a folded expression tree does: its first memory read (position in
+    the block), the number of reads and of calls."""
+
+    first_read: int | None = None
+    reads: int = 0
+    calls: int = 0
+
+    def join(self, other: _Tree) -> _Tree:
+        firsts = [p for p in (self.first_read, other.first_read) if p is not None]
+        return _Tree(
+            min(firsts) if firsts else None, self.reads + other.reads, self.calls + other.calls
+        )
+
+
+def _needs_parens(child: Expr, prec: int, kind: str, operator: str, is_rhs: bool) -> bool:
+    """Whether an operand of a binary operator needs parentheses: for C
+    precedence, or to keep GCC's -Wparentheses quiet and the code obvious."""
+    if child.prec >= UNARY:
+        return False
+    if kind == "arith":
+        return child.prec < prec + (1 if is_rhs else 0)
+    if kind == "cmp":
+        return child.kind != "arith"
+    if kind == "logical":
+        if child.kind in ("arith", "cmp"):
+            return False
+        return not (child.kind == "logical" and child.operator == operator and not is_rhs)
+    # shifts and bitwise operators: parenthesise every non-trivial operand,
+    # except a left-nested chain of the same bitwise operator (a & b & c).
+    return not (
+        kind == "bitwise" and child.kind == "bitwise" and child.operator == operator and not is_rhs
+    )
+
+
+# --------------------------------------------------------------------------- #
+# The printer
+# --------------------------------------------------------------------------- #
+
+ALIGN_SECTION_MACROS = """\
+#ifndef TINYMLIR_ALIGN
+#if defined(__GNUC__) || defined(__clang__)
+#define TINYMLIR_ALIGN(n) __attribute__((aligned(n)))
+#else
+#define TINYMLIR_ALIGN(n)
+#endif
+#endif
+#ifndef TINYMLIR_SECTION
+#if defined(__GNUC__) || defined(__clang__)
+#define TINYMLIR_SECTION(s) __attribute__((section(s)))
+#else
+#define TINYMLIR_SECTION(s)
+#endif
+#endif"""
+
+BANNER = "/* Generated by tinymlir (mcuc -> C99). Do not edit. */"
+
+
+@dataclass(eq=False, repr=False)
+class CPrinter(BasePrinter):
+    """Prints an mcuc module as C99 (see the module docstring)."""
+
+    indent_num_spaces: int = field(default=4, kw_only=True)
+    banner: bool = field(default=True, kw_only=True)
+
+    _started: bool = field(default=False, init=False)
+    _reserved: set[str] = field(default_factory=set, init=False)
+    _names: dict[SSAValue, str] = field(default_factory=dict, init=False)
+    _scopes: list[set[str]] = field(default_factory=list, init=False)
+    _inlined: set[Operation] = field(default_factory=set, init=False)
+    _dead: set[Operation] = field(default_factory=set, init=False)
+    _counter: int = field(default=0, init=False)
+
+    # -- output -------------------------------------------------------------- #
+
+    def _line(self, text: str = "") -> None:
+        if self._started:
+            self.print_string("\n")
+        self._started = True
+        self.print_string(text)
+
+    def _comment(self, text: str) -> None:
+        lines = text.splitlines() or [""]
+        if len(lines) == 1:
+            self._line(f"/* {lines[0]} */".replace("/*  */", "/* */"))
+            return
+        self._line("/*")
+        for line in lines:
+            self._line(f" * {line}".rstrip())
+        self._line(" */")
+
+    # -- module -------------------------------------------------------------- #
+
+    def print_module(self, module: ModuleOp) -> None:
+        check_only_mcuc(module)
+        self._reserved = set(mcuc.C_RESERVED_NAMES) | _module_identifiers(module)
+        if self.banner:
+            self._line(BANNER)
+            self._line()
+        explicit = {op.include.data for op in module.ops if isinstance(op, mcuc.IncludeOp)}
+        needed = sorted(_needed_headers(module) - explicit)
+        for header in needed:
+            self._line(f"#include <{header}>")
+        previous: str | None = "include" if needed else None
+        forward = _forward_declarations(module)
+        macros = any(
+            isinstance(op, mcuc.GlobalOp) and (op.alignment is not None or op.section is not None)
+            for op in module.ops
+        )
+        for op in module.ops:
+            kind = _top_kind(op)
+            if macros and kind != "include":
+                if previous is not None:
+                    self._line()
+                for line in ALIGN_SECTION_MACROS.splitlines():
+                    self._line(line)
+                macros, previous = False, "macros"
+            if forward and isinstance(op, mcuc.FuncOp):
+                if previous is not None:
+                    self._line()
+                for func in forward:
+                    self._line(self._signature(func, None) + ";")
+                forward = []
+                previous = "proto"
+            if previous is not None and not (
+                previous == "comment" or (kind == previous and kind in _GROUPED)
+            ):
+                self._line()
+            self.print_op(op)
+            previous = kind
+        self.print_string("\n")
+
+    @singledispatchmethod
+    def print_op(self, op: Operation) -> None:
+        raise TinymlirError(f"c target: cannot print '{op.name}' here")
+
+    @print_op.register
+    def _(self, op: mcuc.IncludeOp) -> None:
+        path = op.include.data
+        self._line(f"#include <{path}>" if op.is_standard else f'#include "{path}"')
+
+    @print_op.register
+    def _(self, op: mcuc.VerbatimOp) -> None:
+        for line in op.value.data.splitlines():
+            self._line(line)
+
+    @print_op.register
+    def _(self, op: mcuc.CommentOp) -> None:
+        self._comment(op.text.data)
+
+    @print_op.register
+    def _(self, op: mcuc.GlobalOp) -> None:
+        attributes = ""
+        if op.alignment is not None:
+            attributes += f" TINYMLIR_ALIGN({op.alignment.value.data})"
+        if op.section is not None:
+            attributes += f' TINYMLIR_SECTION("{op.section.data}")'
+        if op.comment is not None:
+            self._comment(op.comment.data)
+        storage = "extern " if op.is_extern else "static " if op.is_static else ""
+        declaration = c_declaration(op.type, op.sym_name.data, const=op.is_const)
+        init = ""
+        if (value := op.initial_value) is not None:
+            init = " = " + self._initial_value(value, op.type)
+        self._line(f"{storage}{declaration}{attributes}{init};")
+
+    def _initial_value(self, value: Attribute, t: Attribute) -> str:
+        if isinstance(value, DenseIntOrFPElementsAttr):
+            assert isinstance(t, EmitC_ArrayType)
+            return format_initializer(value, t.get_shape())
+        if isinstance(value, IntegerAttr):
+            return int_literal(value.value.data, value.type).text
+        if isinstance(value, FloatAttr):
+            return float_literal(value.value.data, value.type).text
+        assert isinstance(value, EmitC_OpaqueAttr)
+        return value.value.data
+
+    # -- functions ----------------------------------------------------------- #
+
+    def _signature(self, op: mcuc.FuncOp, names: Sequence[str] | None) -> str:
+        inputs = op.function_type.inputs.data
+        outputs = op.function_type.outputs.data
+        result = c_type_name(outputs[0]) if outputs else "void"
+        params = [
+            c_declaration(t, "" if names is None else names[i]) for i, t in enumerate(inputs)
+        ]
+        static = "static " if op.is_static else ""
+        return f"{static}{result} {op.sym_name.data}({', '.join(params) or 'void'})"
+
+    @print_op.register
+    def _(self, op: mcuc.FuncOp) -> None:
+        if op.comment is not None:
+            self._comment(op.comment.data)
+        if op.is_declaration:
+            self._line(self._signature(op, None) + ";")
+            return
+        self._names, self._inlined, self._counter = {}, set(), 0
+        self._scopes = [set()]
+        self._dead = _dead_ops(op)
+        block = op.body.block
+        names = [self._bind(arg) for arg in block.args]
+        self._plan(block)
+        self._line(self._signature(op, names) + " {")
+        with self.indented():
+            for arg, name in zip(block.args, names, strict=True):
+                if not self._live_uses(arg):
+                    self._line(f"(void){name};")
+            self._print_block(block)
+        self._line("}")
+
+    # -- naming -------------------------------------------------------------- #
+
+    def _is_free(self, name: str) -> bool:
+        return name not in self._reserved and not any(name in s for s in self._scopes)
+
+    def _bind(self, value: SSAValue) -> str:
+        """Gives `value` a fresh C name in the innermost scope."""
+        if value.name_hint:
+            base = sanitize_identifier(value.name_hint)
+            name, k = base, 0
+            while not self._is_free(name):
+                k += 1
+                name = f"{base}_{k}"
+        else:
+            while True:
+                self._counter += 1
+                name = f"v{self._counter}"
+                if self._is_free(name):
+                    break
+        self._scopes[-1].add(name)
+        self._names[value] = name
+        return name
+
+    # -- planning: what is folded where --------------------------------------- #
+
+    def _live_uses(self, value: SSAValue) -> list[Operation]:
+        return [u.operation for u in value.uses if u.operation not in self._dead]
+
+    def _single_user(self, value: SSAValue) -> Operation | None:
+        users = self._live_uses(value)
+        return users[0] if len(users) == 1 else None
+
+    def _plan(self, block: Block) -> None:
+        ops = [op for op in block.ops if op not in self._dead]
+        position = {op: i for i, op in enumerate(ops)}
+        writes = [0]
+        for op in ops:
+            writes.append(writes[-1] + isinstance(op, _WRITES))
+        trees: dict[Operation, _Tree] = {}
+        for op in ops:
+            for region in op.regions:
+                for inner in region.blocks:
+                    self._plan(inner)
+            is_read = isinstance(op, _READS)
+            own = _Tree(position[op] if is_read else None, int(is_read), int(isinstance(op, _CALLS)))
+            target = position[op]
+            if isinstance(op, mcuc.SubscriptOp):
+                user = self._single_user(op.result)
+                if user is None or user.parent is not block:
+                    trees[op] = own
+                    continue
+                target = position[user]  # the element is computed where it is used
+            tree = own
+            for index, operand in enumerate(op.operands):
+                child = operand.owner
+                if not isinstance(child, Operation) or child.parent is not block:
+                    continue
+                if isinstance(child, _ALWAYS_INLINE):
+                    tree = tree.join(trees[child])
+                    continue
+                if not isinstance(child, _EXPRESSIONS) or len(child.results) != 1:
+                    continue
+                if self._single_user(operand) is not op or len(self._live_uses(operand)) != 1:
+                    continue
+                child_tree = trees[child]
+                if isinstance(op, mcuc.ForOp) and index > 0 and child_tree.reads:
+                    continue  # C re-evaluates the bound and step on every iteration
+                joined = tree.join(child_tree)
+                if joined.calls and joined.reads > 1:
+                    continue  # C does not order a call against other reads
+                first = child_tree.first_read
+                if first is not None and writes[target] - writes[first + 1]:
+                    continue  # would move a read across a write
+                self._inlined.add(child)
+                tree = joined
+            trees[op] = tree
+
+    # -- statements ----------------------------------------------------------- #
+
+    def _print_block(self, block: Block) -> None:
+        for op in block.ops:
+            if op not in self._dead:
+                self._statement(op)
+
+    @singledispatchmethod
+    def _statement(self, op: Operation) -> None:
+        if op in self._inlined or isinstance(op, _ALWAYS_INLINE):
+            return
+        if not isinstance(op, _EXPRESSIONS):
+            raise TinymlirError(f"c target: cannot print '{op.name}' as a statement")
+        if not op.results or not self._live_uses(op.results[0]):
+            self._line(self._render(op).text + ";")  # a call for its side effects
+            return
+        value = op.results[0]
+        name = self._bind(value)
+        declaration = c_declaration(value.type, name, const=True)
+        self._line(f"{declaration} = {self._render(op).text};")
+
+    @_statement.register
+    def _(self, op: mcuc.VariableOp) -> None:
+        name = self._bind(op.result)
+        t = op.result.type
+        if op.init is not None:
+            self._line(f"{c_declaration(t, name)} = {self._expr(op.init, convert=True).text};")
+        else:
+            self._line(f"{c_declaration(t, name)};")
+        reads = [
+            u
+            for u in self._live_uses(op.result)
+            if not (isinstance(u, mcuc.AssignOp) and u.var == op.result)
+        ]
+        if not reads:
+            self._line(f"(void){name};")
+
+    @_statement.register
+    def _(self, op: mcuc.AssignOp) -> None:
+        target = self._expr(op.var).text
+        value = op.value.owner
+        if (
+            isinstance(value, _COMPOUND_ASSIGNABLE)
+            and value in self._inlined
+            and isinstance(load := value.lhs.owner, mcuc.LoadOp)
+            and load in self._inlined
+            and load.operand == op.var
+        ):
+            operator = _BINARY[type(value)][0]
+            self._line(f"{target} {operator}= {self._expr(value.rhs).text};")
+            return
+        self._line(f"{target} = {self._expr(op.value, convert=True).text};")
+
+    @_statement.register
+    def _(self, op: mcuc.ReturnOp) -> None:
+        if op.value is None:
+            return  # the end of a void function
+        self._line(f"return {self._expr(op.value, convert=True).text};")
+
+    @_statement.register
+    def _(self, op: mcuc.YieldOp) -> None:
+        pass
+
+    @_statement.register
+    def _(self, op: mcuc.CommentOp) -> None:
+        self._comment(op.text.data)
+
+    @_statement.register
+    def _(self, op: mcuc.VerbatimOp) -> None:
+        for line in op.value.data.splitlines():
+            self._line(line)
+
+    @_statement.register
+    def _(self, op: mcuc.ForOp) -> None:
+        lower = self._expr(op.lower_bound, convert=True).text
+        upper = self._expr(op.upper_bound).text
+        step_op = op.step.owner
+        self._scopes.append(set())
+        iv = self._bind(op.induction_var)
+        if isinstance(step_op, mcuc.ConstantOp) and step_op.value.value.data == 1:
+            increment = f"++{iv}"
+        else:
+            increment = f"{iv} += {self._expr(op.step).text}"
+        declaration = c_declaration(op.lower_bound.type, iv)
+        self._line(f"for ({declaration} = {lower}; {iv} < {upper}; {increment}) {{")
+        with self.indented():
+            self._print_block(op.body.block)
+        self._scopes.pop()
+        self._line("}")
+
+    @_statement.register
+    def _(self, op: mcuc.IfOp) -> None:
+        self._line(f"if ({self._expr(op.condition).text}) {{")
+        self._scoped_block(op.then_region.block)
+        else_block = op.else_region.blocks.first
+        if else_block is not None and any(
+            not isinstance(o, mcuc.YieldOp) and o not in self._dead for o in else_block.ops
+        ):
+            self._line("} else {")
+            self._scoped_block(else_block)
+        self._line("}")
+
+    def _scoped_block(self, block: Block) -> None:
+        self._scopes.append(set())
+        with self.indented():
+            self._print_block(block)
+        self._scopes.pop()
+
+    # -- expressions ---------------------------------------------------------- #
+
+    def _expr(self, value: SSAValue, *, convert: bool = False) -> Expr:
+        """`value` as a C expression. With `convert`, the context converts to
+        the value's type anyway (assignment, initialisation, return, call
+        argument), so narrow arithmetic needs no cast."""
+        if (name := self._names.get(value)) is not None:
+            return Expr(name)
+        op = value.owner
+        assert isinstance(op, Operation), f"unnamed block argument {value}"
+        if not (op in self._inlined or isinstance(op, _ALWAYS_INLINE)):
+            raise TinymlirError(f"c target: '{op.name}' is used before it is printed")
+        expr = self._render(op)
+        if (
+            not convert
+            and isinstance(op, _PROMOTING)
+            and mcuc.is_narrow_integer(op.results[0].type)
+        ):
+            cast = c_type_name(op.results[0].type)
+            return Expr(f"({cast})({expr.text})", UNARY, "cast")
+        return expr
+
+    def _wrap(self, expr: Expr, parens: bool) -> str:
+        return f"({expr.text})" if parens else expr.text
+
+    @singledispatchmethod
+    def _render(self, op: Operation) -> Expr:
+        if type(op) in _BINARY:
+            operator, prec, kind = _BINARY[type(op)]
+            return self._binary(op, operator, prec, kind)
+        raise TinymlirError(f"c target: '{op.name}' is not an expression")
+
+    def _binary(self, op: Operation, operator: str, prec: int, kind: str) -> Expr:
+        lhs, rhs = (self._expr(v) for v in op.operands)
+        left = self._wrap(lhs, _needs_parens(lhs, prec, kind, operator, is_rhs=False))
+        right = self._wrap(rhs, _needs_parens(rhs, prec, kind, operator, is_rhs=True))
+        return Expr(f"{left} {operator} {right}", prec, kind, operator)
+
+    @_render.register
+    def _(self, op: mcuc.CmpOp) -> Expr:
+        operator = op.c_operator
+        return self._binary(op, operator, EQ if operator in ("==", "!=") else REL, "cmp")
+
+    def _unary(self, operator: str, operand: SSAValue) -> Expr:
+        inner = self._expr(operand)
+        parens = inner.prec < POSTFIX and inner.kind != "cast"
+        return Expr(operator + self._wrap(inner, parens), UNARY, "unary", operator)
+
+    @_render.register
+    def _(self, op: mcuc.UnaryMinusOp) -> Expr:
+        return self._unary("-", op.operand)
+
+    @_render.register
+    def _(self, op: mcuc.BitwiseNotOp) -> Expr:
+        return self._unary("~", op.operand)
+
+    @_render.register
+    def _(self, op: mcuc.LogicalNotOp) -> Expr:
+        return self._unary("!", op.operand)
+
+    @_render.register
+    def _(self, op: mcuc.ConditionalOp) -> Expr:
+        parts = [self._expr(v) for v in op.operands]
+        c, a, b = (self._wrap(p, p.prec <= COND) for p in parts)
+        return Expr(f"{c} ? {a} : {b}", COND, "cond")
+
+    @_render.register
+    def _(self, op: mcuc.CastOp) -> Expr:
+        src, dst = op.source.type, op.dest.type
+        inner = self._expr(op.source)
+        if isinstance(src, EmitC_ArrayType):
+            if len(src.get_shape()) == 1:
+                return inner  # the array decays to a pointer to its first element
+            base = self._wrap(inner, inner.prec < POSTFIX)
+            zeros = "[0]" * len(src.get_shape())
+            return Expr(f"&{base}{zeros}", UNARY, "unary", "&")
+        if (
+            isinstance(src, EmitC_PointerType)
+            and isinstance(dst, EmitC_PointerType)
+            and dst.pointee_type == mcuc.ConstType(src.pointee_type)  # pyright: ignore
+        ):
+            return inner  # adding const is implicit
+        return Expr(f"({c_type_name(dst)}){self._wrap(inner, inner.prec < UNARY)}", UNARY, "cast")
+
+    @_render.register
+    def _(self, op: mcuc.LoadOp) -> Expr:
+        return self._expr(op.operand)
+
+    @_render.register
+    def _(self, op: mcuc.CallOp) -> Expr:
+        args = ", ".join(self._expr(a, convert=True).text for a in op.args)
+        return Expr(f"{op.callee.root_reference.data}({args})", POSTFIX, "postfix")
+
+    @_render.register
+    def _(self, op: mcuc.CallOpaqueOp) -> Expr:
+        args = ", ".join(self._expr(a).text for a in op.args)
+        return Expr(f"{op.callee.data}({args})", POSTFIX, "postfix")
+
+    @_render.register
+    def _(self, op: mcuc.SubscriptOp) -> Expr:
+        base = self._expr(op.value)
+        indices = "".join(f"[{self._expr(i).text}]" for i in op.indices)
+        return Expr(f"{self._wrap(base, base.prec < POSTFIX)}{indices}", POSTFIX, "postfix")
+
+    @_render.register
+    def _(self, op: mcuc.GetGlobalOp) -> Expr:
+        return Expr(op.global_name.root_reference.data)
+
+    @_render.register
+    def _(self, op: mcuc.LiteralOp) -> Expr:
+        return _literal_expr(op.value.data)
+
+    @_render.register
+    def _(self, op: mcuc.ConstantOp) -> Expr:
+        value = op.value
+        if isinstance(value, IntegerAttr):
+            return int_literal(value.value.data, value.type)
+        return float_literal(value.value.data, value.type)
+
+
+# --------------------------------------------------------------------------- #
+# Module-level analyses
+# --------------------------------------------------------------------------- #
+
+_GROUPED = frozenset({"include", "verbatim", "proto"})
+
+
+def _top_kind(op: Operation) -> str:
+    if isinstance(op, mcuc.IncludeOp):
+        return "include"
+    if isinstance(op, mcuc.VerbatimOp):
+        return "verbatim"
+    if isinstance(op, mcuc.CommentOp):
+        return "comment"
+    if isinstance(op, mcuc.FuncOp):
+        return "proto" if op.is_declaration else "func"
+    return "global"
+
+
+def check_only_mcuc(module: ModuleOp) -> None:
+    """Raises a TinymlirError naming the first op that is not an mcuc op."""
+    for op in module.walk():
+        if op is module:
+            continue
+        if not op.name.startswith("mcuc."):
+            raise TinymlirError(
+                f"c target: cannot print '{op.name}': the module must contain only mcuc "
+                "ops (lower it to mcuc first)"
+            )
+
+
+def _module_identifiers(module: ModuleOp) -> set[str]:
+    """Names local variables must not take: symbols, called and literal names."""
+    names: set[str] = set()
+    for op in module.walk():
+        if isinstance(op, mcuc.GlobalOp | mcuc.FuncOp):
+            names.add(op.sym_name.data)
+        elif isinstance(op, mcuc.CallOpaqueOp):
+            names.add(op.callee.data)
+        elif isinstance(op, mcuc.LiteralOp):
+            names.update(_WORD.findall(op.value.data))
+        elif isinstance(op, mcuc.VerbatimOp) and op.parent_op() is module:
+            names.update(_WORD.findall(op.value.data))
+    return names
+
+
+def _needed_headers(module: ModuleOp) -> set[str]:
+    needs: set[str] = set()
+    for op in module.walk():
+        for result in op.results:
+            _visit_types(result.type, needs)
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.args:
+                    _visit_types(arg.type, needs)
+        if isinstance(op, mcuc.GlobalOp):
+            _visit_types(op.type, needs)
+        elif isinstance(op, mcuc.FuncOp):
+            for t in (*op.function_type.inputs.data, *op.function_type.outputs.data):
+                _visit_types(t, needs)
+    return needs
+
+
+def _forward_declarations(module: ModuleOp) -> list[mcuc.FuncOp]:
+    """Functions called above their definition or declaration, in module order."""
+    position = {op: i for i, op in enumerate(module.ops)}
+    functions = {op.sym_name.data: op for op in module.ops if isinstance(op, mcuc.FuncOp)}
+    needed: list[mcuc.FuncOp] = []
+    for caller in functions.values():
+        for op in caller.walk():
+            if isinstance(op, mcuc.CallOp):
+                callee = functions.get(op.callee.root_reference.data)
+                if callee is not None and position[callee] > position[caller]:
+                    if callee not in needed:
+                        needed.append(callee)
+    return sorted(needed, key=position.__getitem__)
+
+
+def _dead_ops(func: mcuc.FuncOp) -> set[Operation]:
+    """Side-effect-free expressions whose results are never used (transitively)."""
+    dead: set[Operation] = set()
+    ops = [op for op in func.walk() if isinstance(op, _REMOVABLE)]
+    changed = True
+    while changed:
+        changed = False
+        for op in reversed(ops):
+            if op in dead:
+                continue
+            if all(u.operation in dead for r in op.results for u in r.uses):
+                dead.add(op)
+                changed = True
+    return dead
+
+
+# --------------------------------------------------------------------------- #
+# Entry points
+# --------------------------------------------------------------------------- #
+
+
+def print_c(module: ModuleOp, *, verify: bool = True, banner: bool = True) -> str:
+    """The C99 translation unit for `module` (verified first unless `verify=False`)."""
+    if verify:
+        module.verify()
+    stream = io.StringIO()
+    CPrinter(stream=stream, banner=banner).print_module(module)
+    return stream.getvalue()
+
+
+@dataclass(frozen=True)
+class CTarget(Target):
+    """`tinymlir-opt -t c`: a module of mcuc ops as C99 (`-t 'c{banner=false}'`)."""
+
+    name = "c"
+    banner: bool = True
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        CPrinter(stream=output, banner=self.banner).print_module(module)
+
+
+__all__ = [
+    "CPrinter",
+    "CTarget",
+    "Expr",
+    "c_declaration",
+    "c_type_name",
+    "check_only_mcuc",
+    "float_literal",
+    "format_initializer",
+    "int_literal",
+    "print_c",
+    "sanitize_identifier",
+]
