@@ -578,10 +578,11 @@ func.func @pool_output_rank(%x: !qnn.qtensor<1x8x8x4xi8, 0.5:0>) {
 
 // -----
 
-// Pooling keeps the quantisation parameters (here the scale changes).
+// Max pooling keeps the quantisation parameters (here the scale changes); average
+// pooling may rescale.
 func.func @pool_params(%x: !qnn.qtensor<1x8x8x4xi8, 0.5:0>) {
-  // CHECK: Operation does not verify: qnn.avg_pool2d: input and output must have the same quantisation parameters
-  %y = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] : !qnn.qtensor<1x8x8x4xi8, 0.5:0> -> !qnn.qtensor<1x4x4x4xi8, 0.25:0>
+  // CHECK: Operation does not verify: qnn.max_pool2d: input and output must have the same quantisation parameters
+  %y = qnn.max_pool2d %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] : !qnn.qtensor<1x8x8x4xi8, 0.5:0> -> !qnn.qtensor<1x4x4x4xi8, 0.25:0>
   func.return
 }
 

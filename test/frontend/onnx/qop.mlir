@@ -22,10 +22,10 @@
 // RUN: tinymlir-opt %S/Inputs/qop_qlinear_avgpool.onnx | filecheck %s --check-prefix=AVG
 // AVG:          qnn.avg_pool2d
 
-// Different input and output parameters: pool at the input's, then requantise.
+// Different input and output parameters: one avg_pool2d that rescales (one rounding).
 // RUN: tinymlir-opt %S/Inputs/qop_qlinear_global_avgpool.onnx | filecheck %s --check-prefix=GAP
-// GAP:          qnn.avg_pool2d
-// GAP-NEXT:     qnn.requantize
+// GAP:          qnn.avg_pool2d %{{.*}} : !qnn.qtensor<1x5x5x8xi8, {{.*}}> -> !qnn.qtensor<1x1x1x8xi8, 0.008194:-120>
+// GAP-NOT:      qnn.requantize
 
 // RUN: tinymlir-opt %S/Inputs/qop_qlinear_concat.onnx | filecheck %s --check-prefix=CONCAT
 // CONCAT:       qnn.concat
