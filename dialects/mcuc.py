@@ -1580,7 +1580,8 @@ def _parse_body(parser: Parser, args: Sequence[Parser.Argument] = ()) -> Region:
     if not region.blocks:
         region.add_block(Block())
     block = region.block
-    if not isinstance(block.last_op, YieldOp):
+    last = block.last_op
+    if last is None or not last.has_trait(IsTerminator, value_if_unregistered=False):
         block.add_op(YieldOp())
     return region
 

@@ -11,8 +11,15 @@ def _convert_qnn_to_loops() -> type[ModulePass]:
     return ConvertQnnToLoopsPass
 
 
+def _plan_arena() -> type[ModulePass]:
+    from tinymlir.passes.plan_arena import PlanArenaPass
+
+    return PlanArenaPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
         "convert-qnn-to-loops": _convert_qnn_to_loops,
+        "plan-arena": _plan_arena,
     }

@@ -10,6 +10,7 @@ exit status 1; with `--verify-diagnostics` xDSL's own diagnostic printing applie
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,10 +26,10 @@ from tinymlir.pipelines import PIPELINES
 class TinyOptMain(xDSLOptMain):
     def register_all_dialects(self):
         super().register_all_dialects()  # includes qnn through the xdsl.universe entry point
-        if "qnn" not in self.ctx.registered_dialect_names:  # running from a source tree
-            from tinymlir.universe import TINYMLIR_UNIVERSE
+        from tinymlir.universe import TINYMLIR_UNIVERSE
 
-            for name, factory in TINYMLIR_UNIVERSE.all_dialects.items():
+        for name, factory in TINYMLIR_UNIVERSE.all_dialects.items():
+            if name not in self.ctx.registered_dialect_names:  # e.g. running from a source tree
                 self.ctx.register_dialect(name, factory)
 
     def register_all_passes(self):
@@ -37,6 +38,12 @@ class TinyOptMain(xDSLOptMain):
 
         for name, factory in get_all_passes().items():
             self.register_pass(name, factory)
+
+    def register_all_targets(self):
+        super().register_all_targets()
+        from tinymlir.universe import TINYMLIR_UNIVERSE
+
+        self.available_targets.update(TINYMLIR_UNIVERSE.all_targets)
 
     def register_all_frontends(self):
         super().register_all_frontends()
@@ -92,6 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"tinymlir-opt: error: {_one_line(exc)}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a compiler bug: say so, keep the traceback on request
+        if os.environ.get("TINYMLIR_TRACEBACK"):
+            raise
+        print(
+            f"tinymlir-opt: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(a tinymlir bug; rerun with TINYMLIR_TRACEBACK=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -86,6 +86,13 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     def run_divui(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (args[0] // args[1],)
 
+    @impl(memref.ViewOp)
+    def run_view(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        source: ShapedArray[Any] = args[0]
+        raw = source.data_ptr.raw + int(args[1])  # aliases the arena's bytes
+        pointer = TypedPtr(raw, xtype=op.result.type.element_type)
+        return (ShapedArray(pointer, list(op.result.type.get_shape())),)
+
     @impl(memref.ReinterpretCastOp)
     def run_reinterpret_cast(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         source: ShapedArray[Any] = args[0]

@@ -18,6 +18,20 @@ def _fxp():
     return FXP
 
 
+def _mcuc():
+    from tinymlir.dialects.mcuc import MCUC
+
+    return MCUC
+
+
+def _c_target():
+    from tinymlir.backend.c_printer import CTarget
+
+    return CTarget
+
+
 TINYMLIR_UNIVERSE = Universe(
-    all_dialects={"qnn": _qnn, "fxp": _fxp}, all_passes=get_all_passes()
+    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc},
+    all_passes=get_all_passes(),
+    all_targets={"c": _c_target},
 )

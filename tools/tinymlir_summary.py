@@ -14,22 +14,17 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from xdsl.context import Context
 from xdsl.dialects import arith, builtin, func
 from xdsl.parser import Parser
-from xdsl.passes import PassPipeline
-from xdsl.transforms import get_all_passes as xdsl_passes
 
 from tinymlir.cost import constant_bytes, macs
 from tinymlir.dialects import qnn
 from tinymlir.errors import TinymlirError
-from tinymlir.pipelines import PIPELINES
+from tinymlir.pipelines import PIPELINES, make_context, run_pipeline
 
 
 def load(path: Path, pipeline: str | None) -> builtin.ModuleOp:
-    ctx = Context()
-    for dialect in (builtin.Builtin, func.Func, arith.Arith, qnn.QNN):
-        ctx.load_dialect(dialect)
+    ctx = make_context()
     if path.suffix == ".onnx":
         from tinymlir.frontend.onnx import import_onnx
 
@@ -43,8 +38,7 @@ def load(path: Path, pipeline: str | None) -> builtin.ModuleOp:
     if pipeline:
         if pipeline not in PIPELINES:
             raise TinymlirError(f"unknown pipeline '{pipeline}'; available: {', '.join(PIPELINES)}")
-        passes = {name: factory for name, factory in xdsl_passes().items()}
-        PassPipeline.parse_spec(passes, PIPELINES[pipeline][0]).apply(ctx, module)
+        run_pipeline(module, pipeline, ctx)
         module.verify()
     return module
 

@@ -1,21 +1,24 @@
-"""convert-qnn-to-loops must not change what the IR computes: the qnn reference executor
-and xDSL's interpreter on the lowered loops agree bit for bit on every small graph."""
+"""convert-qnn-to-loops (and the loop-level passes after it: canonicalize, cse, plan-arena)
+must not change what the IR computes: the qnn reference executor and xDSL's interpreter on
+the lowered loops agree bit for bit on every small graph. With plan-arena the buffers alias
+one arena in the interpreter too, so a wrong placement changes the results."""
 
 import numpy as np
 import pytest
 from onnx_graphs import VALID_GRAPHS, random_inputs
-from xdsl.context import Context
 
 from tinymlir.dialects import qnn
 from tinymlir.frontend.onnx import import_onnx
 from tinymlir.interpreter import run_loops
-from tinymlir.passes.convert_qnn_to_loops import ConvertQnnToLoopsPass
+from tinymlir.pipelines import run_pipeline
 from tinymlir.reference import run_module, trace_module
+
+PIPELINE = "convert-qnn-to-loops,canonicalize,cse,plan-arena"
 
 
 def lower(module):
     lowered = module.clone()
-    ConvertQnnToLoopsPass().apply(Context(), lowered)
+    run_pipeline(lowered, PIPELINE)
     lowered.verify()
     return lowered
 

@@ -373,6 +373,7 @@ _ALWAYS_INLINE = (mcuc.ConstantOp, mcuc.LiteralOp, mcuc.GetGlobalOp, mcuc.Subscr
 _CALLS = (mcuc.CallOp, mcuc.CallOpaqueOp)
 _READS = (mcuc.LoadOp, *_CALLS)
 _WRITES = (mcuc.AssignOp, *_CALLS, mcuc.ForOp, mcuc.IfOp, mcuc.VerbatimOp)
+_READERS = (*_READS, mcuc.ForOp, mcuc.IfOp, mcuc.VerbatimOp)
 _EXPRESSIONS = (
     *_BINARY,
     mcuc.CmpOp,
@@ -505,8 +506,8 @@ class CPrinter(BasePrinter):
                 for line in ALIGN_SECTION_MACROS.splitlines():
                     self._line(line)
                 macros, previous = False, "macros"
-            if forward and isinstance(op, mcuc.FuncOp):
-                if previous is not None:
+            if forward and kind == "func":
+                if previous is not None and previous != "proto":
                     self._line()
                 for func in forward:
                     self._line(self._signature(func, None) + ";")
@@ -631,49 +632,57 @@ class CPrinter(BasePrinter):
         return users[0] if len(users) == 1 else None
 
     def _plan(self, block: Block) -> None:
+        """Decides which single-use expressions of `block` are folded into their user."""
         ops = [op for op in block.ops if op not in self._dead]
         position = {op: i for i, op in enumerate(ops)}
-        writes = [0]
+        reads, writes = [0], [0]  # prefix counts of memory readers and writers
         for op in ops:
+            reads.append(reads[-1] + isinstance(op, _READERS))
             writes.append(writes[-1] + isinstance(op, _WRITES))
         trees: dict[Operation, _Tree] = {}
         for op in ops:
             for region in op.regions:
                 for inner in region.blocks:
                     self._plan(inner)
-            is_read = isinstance(op, _READS)
-            own = _Tree(position[op] if is_read else None, int(is_read), int(isinstance(op, _CALLS)))
-            target = position[op]
             if isinstance(op, mcuc.SubscriptOp):
-                user = self._single_user(op.result)
-                if user is None or user.parent is not block:
-                    trees[op] = own
-                    continue
-                target = position[user]  # the element is computed where it is used
-            tree = own
+                # Printed at every use: its indices may only fold trees that read
+                # no memory, and only when all of its uses are in this block.
+                pure_only = True
+                foldable = all(u.parent is block for u in self._live_uses(op.result))
+            else:
+                pure_only, foldable = False, True
+            children = _Tree()
             for index, operand in enumerate(op.operands):
                 child = operand.owner
                 if not isinstance(child, Operation) or child.parent is not block:
                     continue
                 if isinstance(child, _ALWAYS_INLINE):
-                    tree = tree.join(trees[child])
+                    children = children.join(trees[child])  # subscripts: pure
                     continue
-                if not isinstance(child, _EXPRESSIONS) or len(child.results) != 1:
+                if not foldable or not isinstance(child, _EXPRESSIONS):
                     continue
-                if self._single_user(operand) is not op or len(self._live_uses(operand)) != 1:
+                if len(child.results) != 1 or self._live_uses(operand) != [op]:
                     continue
-                child_tree = trees[child]
-                if isinstance(op, mcuc.ForOp) and index > 0 and child_tree.reads:
-                    continue  # C re-evaluates the bound and step on every iteration
-                joined = tree.join(child_tree)
+                tree = trees[child]
+                if tree.reads and (pure_only or (isinstance(op, mcuc.ForOp) and index > 0)):
+                    continue  # C re-evaluates loop bounds and steps on every iteration
+                joined = children.join(tree)
                 if joined.calls and joined.reads > 1:
-                    continue  # C does not order a call against other reads
-                first = child_tree.first_read
-                if first is not None and writes[target] - writes[first + 1]:
-                    continue  # would move a read across a write
+                    continue  # C leaves the order of a call and other reads unspecified
+                if tree.first_read is not None:
+                    # Memory accesses strictly between the tree's first read and
+                    # `op`, other than the tree's own (all of which lie there).
+                    first, here = tree.first_read, position[op]
+                    first_is_call = isinstance(ops[first], _CALLS)
+                    other_writes = writes[here] - writes[first + 1] - (tree.calls - first_is_call)
+                    other_reads = reads[here] - reads[first + 1] - (tree.reads - 1)
+                    if other_writes or (tree.calls and other_reads):
+                        continue  # would move a read across a write, or a call across a read
                 self._inlined.add(child)
-                tree = joined
-            trees[op] = tree
+                children = joined
+            is_read = isinstance(op, _READS)
+            own = _Tree(position[op] if is_read else None, int(is_read), int(isinstance(op, _CALLS)))
+            trees[op] = own.join(children)
 
     # -- statements ----------------------------------------------------------- #
 
@@ -865,6 +874,8 @@ class CPrinter(BasePrinter):
             and dst.pointee_type == mcuc.ConstType(src.pointee_type)  # pyright: ignore
         ):
             return inner  # adding const is implicit
+        if c_type_name(src) == c_type_name(dst):
+            return inner  # e.g. index -> i32: both int32_t
         return Expr(f"({c_type_name(dst)}){self._wrap(inner, inner.prec < UNARY)}", UNARY, "cast")
 
     @_render.register

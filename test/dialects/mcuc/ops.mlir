@@ -213,7 +213,7 @@ mcuc.func @expressions(%a: i32, %b: i32, %u: ui8, %f: f32, %q: !emitc.ptr<i32>) 
 // CHECK-NEXT:       }
 // CHECK-NEXT:     }
 // CHECK-NEXT:     mcuc.if %c {
-// CHECK-NEXT:       mcuc.verbatim "__asm__(\"nop\");"
+// CHECK-NEXT:       mcuc.verbatim "__NOP();"
 // CHECK-NEXT:     } else {
 // CHECK-NEXT:       mcuc.comment "else"
 // CHECK-NEXT:     }
@@ -233,7 +233,7 @@ mcuc.func @control(%n: i32, %m: index, %c: i1) {
     }
   }
   mcuc.if %c {
-    mcuc.verbatim "__asm__(\"nop\");"
+    mcuc.verbatim "__NOP();"
   } else {
     mcuc.comment "else"
   }

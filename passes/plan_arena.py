@@ -1,0 +1,170 @@
+"""plan-arena: place every activation buffer of a function in one static arena.
+
+What it does
+    The top-level `memref.alloc`s of each buffer-level function (the activation
+    buffers made by convert-qnn-to-loops) become `memref.view`s at constant
+    byte offsets into one `memref.alloc` of the arena's size, marked
+    `tinymlir.arena`. The C backend prints that allocation as one static array.
+    The function gets `tinymlir.arena_size` (the planned peak) and
+    `tinymlir.arena_lower_bound` (the largest sum of buffer sizes live at one
+    step, which no placement can beat).
+
+Cost model
+    The schedule is the order of the function's top-level ops (one loop nest
+    per layer). A buffer is live from the first top-level op that touches it
+    (directly or through a view such as a reshape) to the last. Buffers live at
+    the same step must not overlap. Placement is greedy best fit by decreasing
+    size (TFLM's GreedyMemoryPlanner): each buffer goes to the lowest offset,
+    aligned to `alignment`, that is free of every already placed buffer whose
+    lifetime intersects its own.
+
+Assumes buffers with static shapes, allocated at the top level of the
+function and not escaping it (function arguments are the model's input and
+output and are not planned). Refuses dynamic shapes and nested allocations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.builder import Builder, InsertPoint
+from xdsl.context import Context
+from xdsl.dialects import arith, func, memref
+from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, ModuleOp, UnitAttr, i8, i64
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from tinymlir.errors import PassError
+
+ARENA_ATTR = "tinymlir.arena"
+
+
+def buffer_bytes(t: MemRefType) -> int:
+    width = t.element_type.width.data  # type: ignore[union-attr]
+    count = 1
+    for d in t.get_shape():
+        count *= d
+    return count * ((width + 7) // 8)
+
+
+@dataclass
+class Buffer:
+    alloc: memref.AllocOp
+    size: int
+    first: int
+    last: int
+    offset: int = -1
+
+    def overlaps_in_time(self, other: Buffer) -> bool:
+        return self.first <= other.last and other.first <= self.last
+
+
+def _aliases(value: SSAValue) -> list[SSAValue]:
+    """The value and every view derived from it."""
+    result, frontier = [value], [value]
+    while frontier:
+        current = frontier.pop()
+        for use in current.uses:
+            op = use.operation
+            if isinstance(op, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp):
+                result.append(op.results[0])
+                frontier.append(op.results[0])
+    return result
+
+
+def top_level_index(op: Operation, body_ops: dict[Operation, int]) -> int:
+    while op not in body_ops:
+        parent = op.parent_op()
+        assert parent is not None
+        op = parent
+    return body_ops[op]
+
+
+def lifetimes(function: func.FuncOp) -> list[Buffer]:
+    body = list(function.body.block.ops)
+    index = {op: i for i, op in enumerate(body)}
+    buffers = []
+    for op in body:
+        if not isinstance(op, memref.AllocOp) or ARENA_ATTR in op.attributes:
+            continue
+        t = op.memref.type
+        if not isinstance(t, MemRefType) or any(d < 0 for d in t.get_shape()):
+            raise PassError(f"plan-arena: buffer '{op.memref.name_hint}' has a dynamic shape")
+        steps = [
+            top_level_index(use.operation, index)
+            for value in _aliases(op.memref)
+            for use in value.uses
+            if not isinstance(use.operation, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp)
+        ]
+        if not steps:
+            steps = [index[op]]
+        buffers.append(Buffer(op, buffer_bytes(t), min(steps), max(steps)))
+    for op in function.walk():
+        if isinstance(op, memref.AllocOp) and op.parent_op() is not function:
+            raise PassError("plan-arena: allocations inside loops are not supported")
+    return buffers
+
+
+def align_up(value: int, alignment: int) -> int:
+    return (value + alignment - 1) // alignment * alignment
+
+
+def place_greedy(buffers: list[Buffer], alignment: int) -> int:
+    """Best fit by decreasing size; returns the arena size."""
+    placed: list[Buffer] = []
+    for buf in sorted(buffers, key=lambda b: (-b.size, b.first)):
+        conflicts = sorted((p for p in placed if p.overlaps_in_time(buf)), key=lambda p: p.offset)
+        best, best_gap = None, None
+        candidate = 0
+        for p in conflicts:
+            if p.offset - candidate >= buf.size:
+                gap = p.offset - candidate
+                if best_gap is None or gap < best_gap:
+                    best, best_gap = candidate, gap
+            candidate = max(candidate, align_up(p.offset + p.size, alignment))
+        buf.offset = candidate if best is None else best
+        placed.append(buf)
+    return max((align_up(b.offset + b.size, alignment) for b in buffers), default=0)
+
+
+def lower_bound(buffers: list[Buffer]) -> int:
+    steps = {s for b in buffers for s in range(b.first, b.last + 1)}
+    return max((sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0)
+
+
+@dataclass(frozen=True)
+class PlanArenaPass(ModulePass):
+    """See the module docstring."""
+
+    name = "plan-arena"
+
+    alignment: int = 4
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.alignment <= 0 or self.alignment & (self.alignment - 1):
+            raise PassError(f"plan-arena: alignment must be a power of two, got {self.alignment}")
+        for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
+            buffers = lifetimes(function)
+            if not buffers:
+                continue
+            size = place_greedy(buffers, self.alignment)
+            bound = lower_bound(buffers)
+            block = function.body.block
+            builder = Builder(InsertPoint.at_start(block))
+            arena = memref.AllocOp.get(i8, self.alignment, [size])
+            arena.attributes[ARENA_ATTR] = UnitAttr()
+            builder.insert(arena)
+            arena.memref.name_hint = "arena"
+            for buf in buffers:
+                builder = Builder(InsertPoint.before(buf.alloc))
+                offset = arith.ConstantOp.from_int_and_width(buf.offset, IndexType())
+                view = memref.ViewOp(arena.memref, offset, [], buf.alloc.memref.type)
+                builder.insert(offset)
+                builder.insert(view)
+                view.result.name_hint = buf.alloc.memref.name_hint
+                view.attributes["tinymlir.arena_offset"] = IntegerAttr(buf.offset, i64)
+                buf.alloc.memref.replace_all_uses_with(view.result)
+                buf.alloc.detach()
+                buf.alloc.erase()
+            function.attributes["tinymlir.arena_size"] = IntegerAttr(size, i64)
+            function.attributes["tinymlir.arena_lower_bound"] = IntegerAttr(bound, i64)

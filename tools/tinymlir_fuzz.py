@@ -1,0 +1,1214 @@
+"""Mutation fuzzer for tinymlir's ONNX importer.
+
+    python tools/tinymlir_fuzz.py --iterations 20000 --seed 1 [--time-limit SEC]
+
+Every input is a mutant of one seed model: the four shared MLPerf Tiny models
+(``../shared/models/*.onnx``) and the small graphs of ``test/python/onnx_graphs.py``
+(``VALID_GRAPHS``, saved in ``test/frontend/onnx/Inputs``). Strategies:
+
+* ``bitflip``  -- flip 1..16 random bits of the serialized file;
+* ``bytes``    -- byte-level corruption: overwrite, insert, delete, duplicate or zero
+                  chunks, write "interesting" bytes (0x00, 0x7f, 0x80, 0xff, varint
+                  continuation bytes);
+* ``truncate`` -- cut the file at a random offset;
+* ``proto``    -- 1..4 protobuf-level mutations of the parsed model: wrong tensor
+                  dtypes, inconsistent / zero / negative / huge (2**40) dimensions,
+                  missing, renamed and duplicated initializers, dangling inputs,
+                  duplicated outputs, cycles, removed / added / retyped attributes,
+                  scales of 0 / negative / NaN / inf, zero points out of range, per-axis
+                  parameters of the wrong length, empty or multi-line names, unknown
+                  domains, opset and IR-version changes, ...
+
+The oracle (``check``): ``import_onnx(data)`` must return a module that verifies and
+prints, or raise ``OnnxImportError`` with a non-empty one-line message, within
+``--timeout`` seconds (an in-process ``SIGALRM`` guard). Anything else is a crash: it is
+saved under ``--crash-dir`` with a ``.txt`` holding its traceback, and the run exits 1.
+Each input is reproducible from ``(--seed, iteration)`` alone.
+
+``--replay FILE...`` checks saved files instead; ``--minimize`` shrinks the first
+reproducer of each distinct crash (structurally for parseable models, by bytes
+otherwise) and saves it next to the others as ``<signature>.min.onnx``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import random
+import re
+import signal
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_MODELS_DIR = REPO_ROOT.parent / "shared" / "models"
+INPUTS_DIR = REPO_ROOT / "test" / "frontend" / "onnx" / "Inputs"
+TEST_DIR = REPO_ROOT / "test" / "python"
+SHARED_MODEL_NAMES = ("kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar")
+
+STRATEGIES = ("bitflip", "bytes", "truncate", "proto")
+WEIGHTS = {"bitflip": 2, "bytes": 2, "truncate": 1, "proto": 5}
+
+# --------------------------------------------------------------------------- #
+# Seeds
+# --------------------------------------------------------------------------- #
+
+
+def valid_graph_names() -> list[str]:
+    """Names of onnx_graphs.VALID_GRAPHS (their saved files are the seeds)."""
+    if str(TEST_DIR) not in sys.path:
+        sys.path.insert(0, str(TEST_DIR))
+    try:
+        import onnx_graphs  # noqa: PLC0415
+
+        return sorted(onnx_graphs.VALID_GRAPHS)
+    except Exception:  # noqa: BLE001 - fall back to the saved files' names
+        return sorted(p.stem for p in INPUTS_DIR.glob("q*_*.onnx"))
+
+
+@dataclass
+class Seed:
+    name: str
+    data: bytes
+    model: onnx.ModelProto
+    weight: int = 1
+
+
+def load_seeds(include_models: bool = True, include_graphs: bool = True) -> list[Seed]:
+    seeds: list[Seed] = []
+    if include_models:
+        for name in SHARED_MODEL_NAMES:
+            path = SHARED_MODELS_DIR / f"{name}.onnx"
+            if path.is_file():
+                data = path.read_bytes()
+                seeds.append(Seed(name, data, onnx.load_from_string(data), weight=3))
+    if include_graphs:
+        for name in valid_graph_names():
+            path = INPUTS_DIR / f"{name}.onnx"
+            if path.is_file():
+                data = path.read_bytes()
+                seeds.append(Seed(name, data, onnx.load_from_string(data)))
+    if not seeds:
+        raise SystemExit("tinymlir-fuzz: no seed models found")
+    return seeds
+
+
+# --------------------------------------------------------------------------- #
+# The oracle
+# --------------------------------------------------------------------------- #
+
+
+class InputTimeout(BaseException):
+    """Raised by the SIGALRM guard (a BaseException, so `except Exception` cannot eat it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise InputTimeout(f"no answer within {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass
+class Outcome:
+    kind: str  # "accepted" | "refused" | "crash"
+    detail: str  # the error message, or the crash's description
+    signature: str = ""  # crashes: a key that groups the same bug
+    trace: str = ""  # crashes: the traceback
+
+    @property
+    def ok(self) -> bool:
+        return self.kind != "crash"
+
+
+def _crash_site(exc: BaseException) -> str:
+    """file:line (function) of the innermost frame in tinymlir's own code, else the last one."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if str(REPO_ROOT) in f.filename and "tinymlir_fuzz" not in f.filename]
+    frame = (ours or frames or [None])[-1]
+    if frame is None:
+        return "?"
+    try:
+        filename = str(Path(frame.filename).resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        filename = Path(frame.filename).name
+    return f"{filename}:{frame.lineno} ({frame.name})"
+
+
+def is_one_line(message: str) -> bool:
+    return bool(message.strip()) and "\n" not in message and "\r" not in message
+
+
+def check(data: bytes, timeout: float = 10.0, print_ir: bool = True) -> Outcome:
+    """Runs the importer on `data` and classifies the answer."""
+    from xdsl.utils.exceptions import VerifyException
+
+    from tinymlir.errors import OnnxImportError
+    from tinymlir.frontend.onnx import import_onnx
+
+    stage = "import"
+    try:
+        with time_limit(timeout):
+            module = import_onnx(data, name="fuzz")
+            stage = "verify"
+            module.verify()
+            if print_ir:
+                stage = "print"
+                str(module)
+    except InputTimeout as exc:
+        return Outcome("crash", f"timeout during {stage}: {exc}", f"Timeout during {stage}", "")
+    except OnnxImportError as exc:
+        message = str(exc)
+        if is_one_line(message):
+            return Outcome("refused", message)
+        first = message.strip().splitlines()[0] if message.strip() else "<empty>"
+        return Outcome(
+            "crash",
+            f"OnnxImportError with a {'multi-line' if message.strip() else 'empty'} message: "
+            f"{message[:300]!r}",
+            f"MultiLineMessage at {_crash_site(exc)}: {first[:40]}",
+            traceback.format_exc(),
+        )
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - every other exception is a crash
+        what = "module does not verify" if stage == "verify" and isinstance(exc, VerifyException) else stage
+        return Outcome(
+            "crash",
+            f"{type(exc).__name__} during {what}: {' '.join(str(exc).split())[:300]}",
+            f"{type(exc).__name__} during {stage} at {_crash_site(exc)}",
+            traceback.format_exc(),
+        )
+    return Outcome("accepted", "")
+
+
+# --------------------------------------------------------------------------- #
+# Byte-level mutators
+# --------------------------------------------------------------------------- #
+
+
+def mutate_bitflip(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    buf = bytearray(data)
+    n = rng.choice((1, 1, 1, 2, 3, 4, 8, 16))
+    positions = []
+    for _ in range(n):
+        bit = rng.randrange(len(buf) * 8)
+        buf[bit // 8] ^= 1 << (bit % 8)
+        positions.append(bit)
+    return bytes(buf), f"flip bits {positions[:8]}"
+
+
+INTERESTING_BYTES = (0x00, 0x01, 0x7F, 0x80, 0xFF, 0x08, 0x0A, 0x12, 0x1A, 0x22, 0x3A, 0x42)
+
+
+def _position(rng: random.Random, size: int) -> int:
+    # Half the time near the start or the end of the file, where the headers and the
+    # graph structure of tf2onnx models live (the middle is mostly raw weight bytes).
+    r = rng.random()
+    if r < 0.25:
+        return rng.randrange(min(size, 512))
+    if r < 0.5:
+        return size - 1 - rng.randrange(min(size, 4096))
+    return rng.randrange(size)
+
+
+def mutate_bytes(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    buf = bytearray(data)
+    steps = []
+    for _ in range(rng.choice((1, 1, 2, 3, 5))):
+        if not buf:
+            buf = bytearray(b"\x08")
+        pos = _position(rng, len(buf))
+        length = rng.choice((1, 1, 2, 4, 8, 16, 64))
+        kind = rng.choice(("overwrite", "interesting", "insert", "delete", "duplicate", "zero", "varint"))
+        if kind == "overwrite":
+            buf[pos : pos + length] = bytes(rng.randrange(256) for _ in range(len(buf[pos : pos + length])))
+        elif kind == "interesting":
+            buf[pos] = rng.choice(INTERESTING_BYTES)
+        elif kind == "insert":
+            buf[pos:pos] = bytes(rng.randrange(256) for _ in range(length))
+        elif kind == "delete":
+            del buf[pos : pos + length]
+        elif kind == "duplicate":
+            src = rng.randrange(len(buf))
+            buf[pos:pos] = buf[src : src + length]
+        elif kind == "zero":
+            buf[pos : pos + length] = bytes(len(buf[pos : pos + length]))
+        else:  # a long varint: huge lengths / field numbers
+            buf[pos:pos] = bytes([0xFF] * rng.randrange(1, 10)) + b"\x01"
+        steps.append(f"{kind}@{pos}")
+    return bytes(buf), " ".join(steps)
+
+
+def mutate_truncate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    cut = rng.choice((rng.randrange(len(data)), len(data) - 1 - rng.randrange(min(len(data), 256))))
+    return data[:cut], f"truncate at {cut} of {len(data)}"
+
+
+# --------------------------------------------------------------------------- #
+# Protobuf-level mutators: each changes `model` in place and describes the change,
+# or returns None when it does not apply.
+# --------------------------------------------------------------------------- #
+
+HUGE = 2**40
+INTERESTING_INTS = (0, -1, 1, 2, 3, 7, 127, 128, 255, 256, -128, -129, 2**31 - 1, 2**31, 2**32, HUGE, 2**62, 2**63 - 1, -(2**63))
+INTERESTING_FLOATS = (0.0, -0.0, -1.0, math.nan, math.inf, -math.inf, 1e-45, 1e-38, 1e38, 3.4e38, 1.0, 0.5, -0.5, 1e-10)
+ALL_DTYPES = sorted(TensorProto.DataType.values()) + [99, 1000]
+WEIRD_NAMES = ("", "\n", "a\nb", "name\r\nwith break", "x" * 5000, "\x00", "ü€", " ", "'quoted'", "#qparams")
+OP_TYPES = (
+    "QuantizeLinear", "DequantizeLinear", "Conv", "MatMul", "Gemm", "Add", "Relu", "Clip",
+    "AveragePool", "GlobalAveragePool", "MaxPool", "Softmax", "Concat", "Pad", "Reshape",
+    "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Constant", "QLinearConv",
+    "QLinearMatMul", "QGemm", "QLinearAdd", "QLinearAveragePool", "QLinearGlobalAveragePool",
+    "QLinearConcat", "QLinearSoftmax", "Sin", "Mul", "", "conv", "Loop", "If", "QLinearMul",
+)
+DOMAINS = ("", "ai.onnx", "com.microsoft", "ai.onnx.ml", "foo.bar", "com.microsoft.nchwc", "\n")
+ATTR_NAMES = (
+    "axis", "axes", "strides", "pads", "kernel_shape", "dilations", "group", "auto_pad",
+    "ceil_mode", "transA", "transB", "alpha", "beta", "perm", "allowzero", "mode", "min",
+    "max", "count_include_pad", "storage_order", "channels_last", "value", "value_float",
+    "value_ints", "sparse_value", "saturate", "block_size", "bogus",
+)
+
+# Operand index -> role, for the quantisation-parameter inputs of Q/DQ and QOperator ops.
+SCALE_INPUTS = {
+    "QuantizeLinear": (1,), "DequantizeLinear": (1,), "QLinearConv": (1, 4, 6),
+    "QLinearMatMul": (1, 4, 6), "QGemm": (1, 4, 7), "QLinearAdd": (1, 4, 6),
+    "QLinearAveragePool": (1, 3), "QLinearGlobalAveragePool": (1, 3), "QLinearSoftmax": (1, 3),
+    "QLinearConcat": (0,),
+}
+
+
+def _tensor_names(model: onnx.ModelProto) -> list[str]:
+    g = model.graph
+    names = [i.name for i in g.initializer] + [i.name for i in g.input]
+    names += [o for n in g.node for o in n.output]
+    return [n for n in names if n] or ["x"]
+
+
+def _initializers(model: onnx.ModelProto, max_size: int | None = None) -> list[TensorProto]:
+    out = []
+    for t in model.graph.initializer:
+        size = math.prod(t.dims) if t.dims else 1
+        if max_size is None or size <= max_size:
+            out.append(t)
+    return out
+
+
+def _interesting_value(dtype: np.dtype, rng: random.Random):
+    if dtype.kind == "f":
+        return rng.choice(INTERESTING_FLOATS)
+    info = np.iinfo(dtype) if dtype.kind in "iu" else None
+    v = rng.choice(INTERESTING_INTS)
+    if info is not None:
+        v = rng.choice((v, info.min, info.max, info.min + (v % max(1, info.max - info.min))))
+        v = int(np.clip(v, info.min, info.max))
+    return v
+
+
+def _set_array(tensor: TensorProto, array: np.ndarray) -> None:
+    new = numpy_helper.from_array(array, tensor.name)
+    tensor.CopyFrom(new)
+
+
+def m_init_dtype(model, rng):
+    inits = _initializers(model)
+    if not inits:
+        return None
+    t = rng.choice(inits)
+    old, t.data_type = t.data_type, rng.choice(ALL_DTYPES)
+    return f"initializer {t.name!r} dtype {old} -> {t.data_type}"
+
+
+def m_init_dims(model, rng):
+    inits = _initializers(model)
+    if not inits:
+        return None
+    t = rng.choice(inits)
+    dims = list(t.dims)
+    kind = rng.choice(("set", "set", "append", "pop", "scalar", "empty", "huge"))
+    if kind == "set" and dims:
+        dims[rng.randrange(len(dims))] = rng.choice(INTERESTING_INTS)
+    elif kind == "append":
+        dims.append(rng.choice((1, 2, 0, HUGE)))
+    elif kind == "pop" and dims:
+        dims.pop(rng.randrange(len(dims)))
+    elif kind == "scalar":
+        dims = []
+    elif kind == "empty":
+        dims = [0]
+    else:
+        dims = [HUGE] * rng.randrange(1, 4)
+    dims = [max(min(d, 2**63 - 1), -(2**63)) for d in dims]
+    del t.dims[:]
+    t.dims.extend(dims)
+    return f"initializer {t.name!r} dims -> {dims}"
+
+
+def m_init_values(model, rng):
+    inits = _initializers(model, max_size=256)
+    if not inits:
+        return None
+    t = rng.choice(inits)
+    try:
+        arr = numpy_helper.to_array(t).copy()
+    except Exception:  # noqa: BLE001
+        return None
+    kind = rng.choice(("elements", "all", "reshape", "empty", "scalar", "grow"))
+    if kind == "elements" and arr.size:
+        flat = arr.reshape(-1)
+        for _ in range(rng.randrange(1, 4)):
+            flat[rng.randrange(flat.size)] = _interesting_value(arr.dtype, rng)
+        arr = flat.reshape(arr.shape)
+    elif kind == "all":
+        arr = np.full(arr.shape, _interesting_value(arr.dtype, rng), arr.dtype)
+    elif kind == "reshape" and arr.size:
+        arr = arr.reshape(rng.choice(((-1,), (1, -1), (-1, 1), (1, 1, -1))))
+    elif kind == "empty":
+        arr = np.zeros((0,), arr.dtype)
+    elif kind == "scalar" and arr.size:
+        arr = np.asarray(arr.reshape(-1)[0])
+    else:
+        arr = np.concatenate([arr.reshape(-1)] * rng.randrange(2, 4)) if arr.size else np.ones(3, arr.dtype)
+    _set_array(t, arr)
+    return f"initializer {t.name!r} values ({kind}) -> shape {list(arr.shape)}"
+
+
+def m_init_raw(model, rng):
+    inits = [t for t in model.graph.initializer if t.raw_data]
+    if not inits:
+        return None
+    t = rng.choice(inits)
+    kind = rng.choice(("truncate", "extend", "odd", "clear"))
+    if kind == "truncate":
+        t.raw_data = t.raw_data[: rng.randrange(len(t.raw_data))]
+    elif kind == "extend":
+        t.raw_data = t.raw_data + bytes(rng.randrange(1, 9))
+    elif kind == "odd":
+        t.raw_data = t.raw_data[:-1] if len(t.raw_data) > 1 else b"\x01\x02\x03"
+    else:
+        t.ClearField("raw_data")
+    return f"initializer {t.name!r} raw_data {kind}"
+
+
+def m_init_remove(model, rng):
+    g = model.graph
+    if not g.initializer:
+        return None
+    i = rng.randrange(len(g.initializer))
+    name = g.initializer[i].name
+    del g.initializer[i]
+    return f"remove initializer {name!r}"
+
+
+def m_init_rename(model, rng):
+    g = model.graph
+    if not g.initializer:
+        return None
+    t = rng.choice(g.initializer)
+    old = t.name
+    t.name = rng.choice((*WEIRD_NAMES, rng.choice(_tensor_names(model)), old + "_renamed"))
+    return f"rename initializer {old!r} -> {t.name[:40]!r}"
+
+
+def m_init_to_constant(model, rng):
+    g = model.graph
+    if not g.initializer:
+        return None
+    i = rng.randrange(len(g.initializer))
+    t = TensorProto()
+    t.CopyFrom(g.initializer[i])
+    del g.initializer[i]
+    node = helper.make_node("Constant", [], [t.name], name=f"const_{t.name}", value=t)
+    pos = rng.choice((0, len(g.node)))
+    g.node.insert(pos, node)
+    return f"initializer {t.name!r} -> Constant node at {pos}"
+
+
+def m_init_external(model, rng):
+    inits = _initializers(model)
+    if not inits:
+        return None
+    t = rng.choice(inits)
+    t.data_location = TensorProto.EXTERNAL
+    del t.external_data[:]
+    entry = t.external_data.add()
+    entry.key, entry.value = "location", rng.choice(("missing.bin", "../../../etc/passwd", "/dev/zero"))
+    if rng.random() < 0.5:
+        length = t.external_data.add()
+        length.key, length.value = "length", str(rng.choice((1, HUGE)))
+    t.ClearField("raw_data")
+    return f"initializer {t.name!r} -> external data {entry.value!r}"
+
+
+def _node(model, rng, with_inputs: bool = False):
+    nodes = [n for n in model.graph.node if n.input or not with_inputs]
+    return rng.choice(nodes) if nodes else None
+
+
+def m_node_input(model, rng):
+    node = _node(model, rng, with_inputs=True)
+    if node is None:
+        return None
+    i = rng.randrange(len(node.input))
+    old = node.input[i]
+    nodes = list(model.graph.node)
+    later = [o for n in nodes[nodes.index(node) + 1 :] for o in n.output]
+    kind = rng.choice(("dangling", "rewire", "self", "later", "empty", "weird"))
+    if kind == "dangling":
+        node.input[i] = old + "_dangling"
+    elif kind == "rewire":
+        node.input[i] = rng.choice(_tensor_names(model))
+    elif kind == "self" and node.output:
+        node.input[i] = node.output[0]
+    elif kind == "later" and later:
+        node.input[i] = rng.choice(later)
+    elif kind == "empty":
+        node.input[i] = ""
+    else:
+        node.input[i] = rng.choice(WEIRD_NAMES)
+    return f"node {node.name!r} input {i} ({kind}) {old!r} -> {node.input[i][:40]!r}"
+
+
+def m_node_arity(model, rng):
+    node = _node(model, rng)
+    if node is None:
+        return None
+    kind = rng.choice(("append", "append", "pop", "clear", "add_output", "pop_output"))
+    if kind == "append":
+        node.input.append(rng.choice((*_tensor_names(model), "", "nowhere")))
+    elif kind == "pop" and node.input:
+        node.input.pop()
+    elif kind == "clear":
+        del node.input[:]
+    elif kind == "add_output":
+        node.output.append(rng.choice((node.name + "_extra", "", rng.choice(_tensor_names(model)))))
+    elif kind == "pop_output" and node.output:
+        node.output.pop()
+    return f"node {node.name!r} arity ({kind})"
+
+
+def m_node_output(model, rng):
+    node = _node(model, rng)
+    if node is None or not node.output:
+        return None
+    i = rng.randrange(len(node.output))
+    old = node.output[i]
+    node.output[i] = rng.choice((rng.choice(_tensor_names(model)), "", *WEIRD_NAMES[:4]))
+    return f"node {node.name!r} output {old!r} -> {node.output[i][:40]!r}"
+
+
+def m_node_order(model, rng):
+    g = model.graph
+    if len(g.node) < 2:
+        return None
+    nodes = list(g.node)
+    kind = rng.choice(("swap", "reverse", "shuffle", "remove", "duplicate", "move_last"))
+    if kind == "swap":
+        i, j = rng.sample(range(len(nodes)), 2)
+        nodes[i], nodes[j] = nodes[j], nodes[i]
+    elif kind == "reverse":
+        nodes.reverse()
+    elif kind == "shuffle":
+        rng.shuffle(nodes)
+    elif kind == "remove":
+        nodes.pop(rng.randrange(len(nodes)))
+    elif kind == "duplicate":
+        n = onnx.NodeProto()
+        n.CopyFrom(rng.choice(nodes))
+        nodes.insert(rng.randrange(len(nodes) + 1), n)
+    else:
+        nodes.append(nodes.pop(rng.randrange(len(nodes))))
+    copies = [onnx.NodeProto() for _ in nodes]
+    for c, n in zip(copies, nodes, strict=True):
+        c.CopyFrom(n)
+    del g.node[:]
+    g.node.extend(copies)
+    return f"nodes {kind}"
+
+
+def m_node_op_type(model, rng):
+    node = _node(model, rng)
+    if node is None:
+        return None
+    old, node.op_type = node.op_type, rng.choice(OP_TYPES)
+    if rng.random() < 0.3:
+        node.domain = "com.microsoft" if node.op_type.startswith("Q") else ""
+    return f"node {node.name!r} op {old} -> {node.op_type}"
+
+
+def m_node_domain(model, rng):
+    node = _node(model, rng)
+    if node is None:
+        return None
+    node.domain = rng.choice(DOMAINS)
+    return f"node {node.name!r} domain -> {node.domain!r}"
+
+
+def m_node_name(model, rng):
+    node = _node(model, rng)
+    if node is None:
+        return None
+    old = node.name
+    node.name = rng.choice((*WEIRD_NAMES, rng.choice(model.graph.node).name))
+    return f"node {old!r} renamed -> {node.name[:40]!r}"
+
+
+def m_rename_tensor(model, rng):
+    """Renames one tensor consistently everywhere (names with breaks, huge names, ...)."""
+    names = _tensor_names(model)
+    old = rng.choice(names)
+    new = rng.choice(WEIRD_NAMES[1:] + ("sp ace", "a/b;c:0"))
+    g = model.graph
+    for t in g.initializer:
+        if t.name == old:
+            t.name = new
+    for vi in (*g.input, *g.output, *g.value_info):
+        if vi.name == old:
+            vi.name = new
+    for n in g.node:
+        for seq in (n.input, n.output):
+            for i, x in enumerate(seq):
+                if x == old:
+                    seq[i] = new
+    return f"rename tensor {old!r} -> {new[:40]!r}"
+
+
+def _random_attribute(name: str, rng: random.Random) -> onnx.AttributeProto:
+    kind = rng.choice(("int", "ints", "float", "floats", "string", "tensor", "graph", "empty_ints", "strings"))
+    if kind == "int":
+        return helper.make_attribute(name, rng.choice(INTERESTING_INTS))
+    if kind == "ints":
+        return helper.make_attribute(name, [rng.choice(INTERESTING_INTS) for _ in range(rng.randrange(1, 6))])
+    if kind == "float":
+        return helper.make_attribute(name, rng.choice(INTERESTING_FLOATS))
+    if kind == "floats":
+        return helper.make_attribute(name, [rng.choice(INTERESTING_FLOATS) for _ in range(rng.randrange(1, 5))])
+    if kind == "string":
+        return helper.make_attribute(name, rng.choice(("SAME_UPPER", "VALID", "NOTSET", "reflect", "", "\xff")))
+    if kind == "strings":
+        return helper.make_attribute(name, ["a", "b"])
+    if kind == "tensor":
+        arr = rng.choice((np.zeros((0,), np.float32), np.array(1.5, np.float32), np.arange(4, dtype=np.int64)))
+        return helper.make_attribute(name, numpy_helper.from_array(arr))
+    if kind == "graph":
+        return helper.make_attribute(name, helper.make_graph([], "sub", [], []))
+    attr = onnx.AttributeProto()
+    attr.name, attr.type = name, onnx.AttributeProto.INTS
+    return attr
+
+
+def m_attr(model, rng):
+    node = _node(model, rng)
+    if node is None:
+        return None
+    kind = rng.choice(("remove", "add", "retype", "value", "value", "undefined"))
+    if kind in ("remove", "retype", "value", "undefined") and not node.attribute:
+        kind = "add"
+    if kind == "remove":
+        a = node.attribute.pop(rng.randrange(len(node.attribute)))
+        return f"node {node.name!r} remove attribute {a.name}"
+    if kind == "add":
+        name = rng.choice(ATTR_NAMES)
+        keep = [a for a in node.attribute if a.name != name or rng.random() < 0.3]  # maybe duplicate
+        del node.attribute[:]
+        node.attribute.extend(keep)
+        node.attribute.append(_random_attribute(name, rng))
+        return f"node {node.name!r} add attribute {name}"
+    i = rng.randrange(len(node.attribute))
+    a = node.attribute[i]
+    if kind == "retype":
+        node.attribute[i].CopyFrom(_random_attribute(a.name, rng))
+        return f"node {node.name!r} retype attribute {a.name}"
+    if kind == "undefined":
+        a.type = rng.choice((onnx.AttributeProto.UNDEFINED, onnx.AttributeProto.FLOAT, onnx.AttributeProto.INTS, 77))
+        return f"node {node.name!r} attribute {a.name} type field -> {a.type}"
+    # value: keep the type, change the value
+    if a.type == onnx.AttributeProto.INT:
+        a.i = rng.choice(INTERESTING_INTS)
+    elif a.type == onnx.AttributeProto.INTS:
+        values = list(a.ints)
+        op = rng.choice(("elem", "grow", "shrink", "clear"))
+        if op == "elem" and values:
+            values[rng.randrange(len(values))] = rng.choice(INTERESTING_INTS)
+        elif op == "grow":
+            values.append(rng.choice(INTERESTING_INTS))
+        elif op == "shrink" and values:
+            values.pop()
+        else:
+            values = []
+        del a.ints[:]
+        a.ints.extend(values)
+    elif a.type == onnx.AttributeProto.FLOAT:
+        a.f = rng.choice(INTERESTING_FLOATS)
+    elif a.type == onnx.AttributeProto.STRING:
+        a.s = rng.choice((b"SAME_LOWER", b"VALID", b"edge", b"", b"\xff\xfe", b"same_upper"))
+    elif a.type == onnx.AttributeProto.TENSOR:
+        try:
+            arr = numpy_helper.to_array(a.t).copy()
+            if arr.size:
+                arr.reshape(-1)[0] = _interesting_value(arr.dtype, rng)
+            a.t.CopyFrom(numpy_helper.from_array(arr, a.t.name))
+        except Exception:  # noqa: BLE001
+            a.t.data_type = rng.choice(ALL_DTYPES)
+    return f"node {node.name!r} attribute {a.name} value"
+
+
+def _param_tensors(model, rng, positions: dict[str, tuple[int, ...]]) -> list[TensorProto]:
+    inits = {t.name: t for t in model.graph.initializer}
+    out = []
+    for n in model.graph.node:
+        for pos in positions.get(n.op_type, ()):
+            if pos < len(n.input) and n.input[pos] in inits:
+                out.append(inits[n.input[pos]])
+    return out
+
+
+def m_scale(model, rng):
+    scales = _param_tensors(model, rng, SCALE_INPUTS)
+    if not scales:
+        return None
+    t = rng.choice(scales)
+    try:
+        arr = numpy_helper.to_array(t).astype(np.float32).copy()
+    except Exception:  # noqa: BLE001
+        return None
+    kind = rng.choice(("value", "value", "value", "length", "dtype", "empty"))
+    if kind == "value":
+        v = rng.choice((0.0, -0.0, -1.0, -0.5, math.nan, math.inf, -math.inf, 1e-45, 1e38, 3.4e38, 1e-30))
+        if arr.size:
+            arr.reshape(-1)[rng.randrange(arr.size)] = v
+        _set_array(t, arr)
+    elif kind == "length":
+        n = rng.choice((2, 3, 7, arr.size + 1, max(arr.size - 1, 0)))
+        _set_array(t, np.resize(arr.reshape(-1), n).astype(np.float32) if arr.size else np.ones(n, np.float32))
+    elif kind == "dtype":
+        _set_array(t, arr.astype(rng.choice((np.float16, np.float64, np.int32, np.int8))))
+    else:
+        _set_array(t, np.zeros((0,), np.float32))
+    return f"scale {t.name!r} ({kind})"
+
+
+def m_zero_point(model, rng):
+    zps = _param_tensors(model, rng, {k: tuple(p + 1 for p in v) for k, v in SCALE_INPUTS.items()})
+    if not zps:
+        return None
+    t = rng.choice(zps)
+    try:
+        arr = numpy_helper.to_array(t).copy()
+    except Exception:  # noqa: BLE001
+        return None
+    kind = rng.choice(("range", "range", "dtype", "length", "flip_sign"))
+    if kind == "range":
+        dtype = rng.choice((np.int32, np.int16, np.int64))
+        v = rng.choice((128, 255, 256, -129, -1000, 2**31 - 1, -(2**31)))
+        _set_array(t, np.full(arr.shape, v, dtype))
+    elif kind == "dtype":
+        _set_array(t, arr.astype(rng.choice((np.int32, np.uint16, np.int16, np.float32, np.bool_, np.uint8, np.int8))))
+    elif kind == "length":
+        n = rng.choice((0, 2, 3, arr.size + 1))
+        _set_array(t, np.resize(arr.reshape(-1), n).astype(arr.dtype) if arr.size else np.zeros(n, arr.dtype))
+    else:
+        target = np.uint8 if arr.dtype == np.int8 else np.int8
+        _set_array(t, arr.astype(np.int64).clip(np.iinfo(target).min, np.iinfo(target).max).astype(target))
+    return f"zero point {t.name!r} ({kind})"
+
+
+def m_axis(model, rng):
+    nodes = [n for n in model.graph.node if n.op_type in (
+        "QuantizeLinear", "DequantizeLinear", "Softmax", "QLinearSoftmax", "Concat", "QLinearConcat",
+        "Flatten", "Squeeze", "Unsqueeze", "Transpose")]
+    if not nodes:
+        return None
+    node = rng.choice(nodes)
+    name = "perm" if node.op_type == "Transpose" else "axes" if node.op_type in ("Squeeze", "Unsqueeze") else "axis"
+    keep = [a for a in node.attribute if a.name != name]
+    del node.attribute[:]
+    node.attribute.extend(keep)
+    if name == "axis":
+        node.attribute.append(helper.make_attribute("axis", rng.choice((-5, -2, -1, 0, 1, 2, 3, 4, 9, HUGE))))
+    else:
+        node.attribute.append(helper.make_attribute(name, [rng.choice((-3, -1, 0, 1, 2, 3, 5)) for _ in range(rng.randrange(0, 5))]))
+    return f"node {node.name!r} {name} changed"
+
+
+def m_shape_operand(model, rng):
+    """Reshape shapes, Pad pads, Squeeze/Unsqueeze axes, Clip bounds: odd values."""
+    positions = {"Reshape": (1,), "Pad": (1, 2), "Squeeze": (1,), "Unsqueeze": (1,), "Clip": (1, 2)}
+    tensors = _param_tensors(model, rng, positions)
+    if not tensors:
+        return None
+    t = rng.choice(tensors)
+    try:
+        arr = numpy_helper.to_array(t).copy()
+    except Exception:  # noqa: BLE001
+        return None
+    candidates = [
+        [-1, -1], [0, 0, 0, 0], [HUGE, 1], [-5], [], [1, -1, 0], [2**62, 2**62], [0],
+        [1] * 9, [-(2**63)], [3, 0, 7, -2], [1, 1, 1, 1, 1, 1, 1, 1],
+    ]
+    new = rng.choice(candidates)
+    if arr.dtype.kind == "f" or arr.dtype.kind in "iu" and arr.dtype.itemsize < 8:
+        new_arr = np.asarray(new if rng.random() < 0.5 else rng.choice(INTERESTING_FLOATS[:6]))
+        new_arr = new_arr.astype(arr.dtype) if arr.dtype.kind == "f" else np.clip(new_arr, np.iinfo(arr.dtype).min, np.iinfo(arr.dtype).max).astype(arr.dtype)
+    else:
+        new_arr = np.asarray(new, np.int64)
+    _set_array(t, new_arr)
+    return f"shape operand {t.name!r} -> {new_arr.tolist()}"
+
+
+def _value_infos(model):
+    return list(model.graph.input) + list(model.graph.output)
+
+
+def m_value_info(model, rng):
+    infos = _value_infos(model)
+    if not infos:
+        return None
+    vi = rng.choice(infos)
+    tt = vi.type.tensor_type
+    kind = rng.choice(("dim", "dim", "dim_param", "add_dim", "pop_dim", "no_shape", "no_type", "elem", "sequence"))
+    if kind == "dim" and tt.shape.dim:
+        d = rng.choice(tt.shape.dim)
+        d.dim_value = rng.choice((0, -1, -(2**63), 2**31, HUGE, 2**62, 2**63 - 1, 3, 1))
+    elif kind == "dim_param" and tt.shape.dim:
+        rng.choice(tt.shape.dim).dim_param = rng.choice(("N", "", "\n"))
+    elif kind == "add_dim":
+        tt.shape.dim.add().dim_value = rng.choice((1, 2, HUGE))
+    elif kind == "pop_dim" and tt.shape.dim:
+        del tt.shape.dim[rng.randrange(len(tt.shape.dim))]
+    elif kind == "no_shape":
+        tt.ClearField("shape")
+    elif kind == "no_type":
+        vi.ClearField("type")
+    elif kind == "elem":
+        tt.elem_type = rng.choice(ALL_DTYPES)
+    else:
+        seq = onnx.TypeProto()
+        seq.sequence_type.elem_type.CopyFrom(vi.type)
+        vi.type.CopyFrom(seq)
+    return f"value info {vi.name!r} ({kind})"
+
+
+def m_graph_io(model, rng):
+    g = model.graph
+    kind = rng.choice(("dup_output", "remove_outputs", "rename_output", "dup_input", "remove_input",
+                       "add_input", "output_is_input", "output_is_init", "input_is_init"))
+    if kind == "dup_output" and g.output:
+        g.output.append(g.output[rng.randrange(len(g.output))])
+    elif kind == "remove_outputs":
+        del g.output[:]
+    elif kind == "rename_output" and g.output:
+        g.output[rng.randrange(len(g.output))].name = rng.choice(("nowhere", "", *_tensor_names(model)))
+    elif kind == "dup_input" and g.input:
+        g.input.append(g.input[rng.randrange(len(g.input))])
+    elif kind == "remove_input" and g.input:
+        del g.input[rng.randrange(len(g.input))]
+    elif kind == "add_input":
+        g.input.append(helper.make_tensor_value_info(
+            rng.choice(("extra", *_tensor_names(model))), rng.choice((TensorProto.INT8, TensorProto.FLOAT, TensorProto.UINT8)),
+            [rng.choice((1, 2, 0, HUGE)) for _ in range(rng.randrange(0, 5))]))
+    elif kind == "output_is_input" and g.output and g.input:
+        g.output[0].name = g.input[0].name
+    elif kind == "output_is_init" and g.output and g.initializer:
+        g.output[0].name = rng.choice(g.initializer).name
+    elif kind == "input_is_init" and g.input and g.initializer:
+        t = rng.choice(g.initializer)
+        g.input.append(helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)))
+    return f"graph io ({kind})"
+
+
+def m_opset(model, rng):
+    kind = rng.choice(("version", "version", "remove", "duplicate", "domain", "ir_version", "ms"))
+    entries = [e for e in model.opset_import if e.domain in ("", "ai.onnx")]
+    if kind == "version" and entries:
+        entries[0].version = rng.choice((-1, 0, 1, 11, 12, 13, 14, 17, 19, 21, 22, 23, 24, 100, 2**31, 2**62))
+    elif kind == "remove" and entries:
+        model.opset_import.remove(entries[0])
+    elif kind == "duplicate":
+        e = model.opset_import.add()
+        e.domain, e.version = "", rng.choice((1, 13, 21))
+    elif kind == "domain" and model.opset_import:
+        model.opset_import[0].domain = rng.choice(DOMAINS)
+    elif kind == "ir_version":
+        model.ir_version = rng.choice((-1, 0, 1, 3, 7, 10, 11, 12, 100, 2**62))
+    else:
+        e = model.opset_import.add()
+        e.domain, e.version = "com.microsoft", rng.choice((0, 1, 2**40))
+    return f"opset ({kind})"
+
+
+def m_constant_node(model, rng):
+    """Adds or breaks a Constant node."""
+    g = model.graph
+    consts = [n for n in g.node if n.op_type == "Constant"]
+    if consts and rng.random() < 0.6:
+        node = rng.choice(consts)
+        del node.attribute[:]
+        attr_name = rng.choice(("value", "value_float", "value_ints", "sparse_value", "value_string", "bogus"))
+        if attr_name == "value":
+            arr = rng.choice((np.zeros((0,), np.float32), np.array([HUGE], np.int64), np.array(2.0, np.float64),
+                              np.array([[1, 2]], np.int8), np.array("s", dtype=object)))
+            node.attribute.append(helper.make_attribute("value", numpy_helper.from_array(arr)))
+        elif attr_name == "sparse_value":
+            values = numpy_helper.from_array(np.array([1.0], np.float32), "v")
+            indices = numpy_helper.from_array(np.array([0], np.int64), "i")
+            node.attribute.append(helper.make_attribute("sparse_value", helper.make_sparse_tensor(values, indices, [HUGE])))
+        elif attr_name == "bogus":
+            pass
+        else:
+            node.attribute.append(helper.make_attribute(attr_name, {"value_float": 1.5, "value_ints": [1, 2], "value_string": "x"}[attr_name]))
+        return f"Constant {node.name!r} -> {attr_name}"
+    t = numpy_helper.from_array(np.array([HUGE], np.int64))
+    t.ClearField("raw_data")
+    del t.dims[:]
+    t.dims.extend([HUGE, HUGE])
+    name = rng.choice(_tensor_names(model))
+    g.node.insert(rng.randrange(len(g.node) + 1), helper.make_node("Constant", [], [name], value=t))
+    return f"add huge Constant producing {name!r}"
+
+
+PROTO_MUTATORS: dict[str, Callable] = {
+    "init_dtype": m_init_dtype, "init_dims": m_init_dims, "init_values": m_init_values,
+    "init_raw": m_init_raw, "init_remove": m_init_remove, "init_rename": m_init_rename,
+    "init_to_constant": m_init_to_constant, "init_external": m_init_external,
+    "node_input": m_node_input, "node_arity": m_node_arity, "node_output": m_node_output,
+    "node_order": m_node_order, "node_op_type": m_node_op_type, "node_domain": m_node_domain,
+    "node_name": m_node_name, "rename_tensor": m_rename_tensor, "attr": m_attr,
+    "scale": m_scale, "zero_point": m_zero_point, "axis": m_axis,
+    "shape_operand": m_shape_operand, "value_info": m_value_info, "graph_io": m_graph_io,
+    "opset": m_opset, "constant_node": m_constant_node,
+}
+# Mutators aimed at the quantisation parameters and attributes run more often.
+PROTO_WEIGHTS = {"scale": 4, "zero_point": 3, "attr": 4, "node_input": 3, "init_values": 3, "shape_operand": 2,
+                 "value_info": 2, "axis": 2}
+
+
+def mutate_proto(seed: Seed, rng: random.Random) -> tuple[bytes, str]:
+    model = onnx.ModelProto()
+    model.CopyFrom(seed.model)
+    names = list(PROTO_MUTATORS)
+    weights = [PROTO_WEIGHTS.get(n, 1) for n in names]
+    steps = []
+    for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4))):
+        for _attempt in range(5):
+            name = rng.choices(names, weights)[0]
+            desc = PROTO_MUTATORS[name](model, rng)
+            if desc is not None:
+                steps.append(f"{name}: {desc}")
+                break
+    return model.SerializeToString(), "; ".join(steps) or "no change"
+
+
+def make_input(seeds: list[Seed], strategy: str, rng: random.Random) -> tuple[Seed, bytes, str]:
+    seed = rng.choices(seeds, [s.weight for s in seeds])[0]
+    if strategy == "bitflip":
+        data, desc = mutate_bitflip(seed.data, rng)
+    elif strategy == "bytes":
+        data, desc = mutate_bytes(seed.data, rng)
+    elif strategy == "truncate":
+        data, desc = mutate_truncate(seed.data, rng)
+    else:
+        data, desc = mutate_proto(seed, rng)
+    return seed, data, desc
+
+
+# --------------------------------------------------------------------------- #
+# Minimisation
+# --------------------------------------------------------------------------- #
+
+
+def _same_crash(data: bytes, signature: str, timeout: float) -> bool:
+    outcome = check(data, timeout)
+    return outcome.kind == "crash" and outcome.signature == signature
+
+
+def minimize(data: bytes, signature: str, timeout: float = 10.0, budget: int = 3000) -> bytes:
+    """A smaller input with the same crash signature (greedy, structural when it parses)."""
+    checks = 0
+
+    def same(candidate: bytes) -> bool:
+        nonlocal checks
+        checks += 1
+        return _same_crash(candidate, signature, timeout)
+
+    try:
+        model = onnx.load_from_string(data)
+        parsed = model.SerializeToString() == data or same(model.SerializeToString())
+    except Exception:  # noqa: BLE001
+        parsed = False
+    if parsed:
+        best = onnx.ModelProto()
+        best.CopyFrom(model)
+        for field_name in ("doc_string", "producer_name", "producer_version", "domain", "metadata_props"):
+            trial = onnx.ModelProto()
+            trial.CopyFrom(best)
+            trial.ClearField(field_name)
+            if same(trial.SerializeToString()):
+                best = trial
+        progress = True
+        while progress and checks < budget:
+            progress = False
+            for repeated in ("node", "initializer", "output", "input", "value_info"):
+                i = len(getattr(best.graph, repeated)) - 1
+                while i >= 0 and checks < budget:
+                    trial = onnx.ModelProto()
+                    trial.CopyFrom(best)
+                    del getattr(trial.graph, repeated)[i]
+                    if same(trial.SerializeToString()):
+                        best, progress = trial, True
+                    i -= 1
+            for ni in range(len(best.graph.node)):
+                ai = len(best.graph.node[ni].attribute) - 1
+                while ai >= 0 and checks < budget:
+                    trial = onnx.ModelProto()
+                    trial.CopyFrom(best)
+                    del trial.graph.node[ni].attribute[ai]
+                    if same(trial.SerializeToString()):
+                        best, progress = trial, True
+                    ai -= 1
+            for ni in range(len(best.graph.node)):  # drop names and doc strings
+                for attr in ("name", "doc_string"):
+                    if getattr(best.graph.node[ni], attr) and checks < budget:
+                        trial = onnx.ModelProto()
+                        trial.CopyFrom(best)
+                        trial.graph.node[ni].ClearField(attr)
+                        if same(trial.SerializeToString()):
+                            best, progress = trial, True
+        return best.SerializeToString()
+    # Bytes: cut the tail, then delete chunks (ddmin-like), while the crash stays.
+    best = data
+    chunk = max(1, len(best) // 2)
+    while chunk >= 1 and checks < budget:
+        i, changed = 0, False
+        while i < len(best) and checks < budget:
+            trial = best[:i] + best[i + chunk :]
+            if trial and same(trial):
+                best, changed = trial, True
+            else:
+                i += chunk
+        if not changed:
+            chunk //= 2
+    return best
+
+
+# --------------------------------------------------------------------------- #
+# Campaign
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class Stats:
+    tried: Counter = field(default_factory=Counter)
+    accepted: Counter = field(default_factory=Counter)
+    refused: Counter = field(default_factory=Counter)
+    crashes: Counter = field(default_factory=Counter)
+    signatures: dict[str, list[str]] = field(default_factory=dict)  # signature -> reproducer paths
+    signature_counts: Counter = field(default_factory=Counter)
+    messages: Counter = field(default_factory=Counter)  # refusal message shapes
+    slowest: tuple[float, str] = (0.0, "")
+
+    def add(self, strategy: str, outcome: Outcome) -> None:
+        self.tried[strategy] += 1
+        getattr(self, {"accepted": "accepted", "refused": "refused", "crash": "crashes"}[outcome.kind])[strategy] += 1
+        if outcome.kind == "refused":
+            self.messages[_message_shape(outcome.detail)] += 1
+
+
+def _message_shape(message: str) -> str:
+    """'node 'conv1' (Conv): ...' -> '(Conv): ...' with names and numbers blanked."""
+    text = re.sub(r"'[^']*'", "'_'", message)
+    text = re.sub(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "N", text)
+    text = re.sub(r"\[[^\]]*\]", "[..]", text)
+    return text[:90]
+
+
+def _slug(signature: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", signature).strip("_")[:80]
+
+
+def set_memory_limit(gib: float) -> None:
+    """Caps the address space, so a huge allocation is a MemoryError and not a swapping machine."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = int(gib * 2**30)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def run_campaign(
+    iterations: int,
+    seed: int,
+    strategies: tuple[str, ...] = STRATEGIES,
+    time_limit_s: float | None = None,
+    timeout: float = 10.0,
+    crash_dir: Path | None = None,
+    seeds: list[Seed] | None = None,
+    verbose: bool = False,
+    progress_every: int = 0,
+    out=sys.stdout,
+) -> Stats:
+    seeds = seeds if seeds is not None else load_seeds()
+    stats = Stats()
+    start = time.monotonic()
+    weights = [WEIGHTS[s] for s in strategies]
+    for i in range(iterations):
+        if time_limit_s is not None and time.monotonic() - start > time_limit_s:
+            print(f"time limit reached after {i} inputs", file=out)
+            break
+        rng = random.Random(f"{seed}:{i}")
+        strategy = rng.choices(strategies, weights)[0]
+        try:
+            base, data, desc = make_input(seeds, strategy, rng)
+        except Exception as exc:  # noqa: BLE001 - a mutator bug, not an importer bug
+            stats.tried["mutator-error"] += 1
+            if verbose:
+                print(f"[{i}] mutator error: {exc!r}", file=out)
+            continue
+        t0 = time.monotonic()
+        outcome = check(data, timeout)
+        elapsed = time.monotonic() - t0
+        if elapsed > stats.slowest[0]:
+            stats.slowest = (elapsed, f"[{i}] {strategy} {base.name}: {desc[:100]}")
+        stats.add(strategy, outcome)
+        if verbose:
+            print(f"[{i}] {strategy} {base.name}: {desc[:120]} => {outcome.kind}: {outcome.detail[:120]}", file=out)
+        if outcome.kind == "crash":
+            stats.signature_counts[outcome.signature] += 1
+            paths = stats.signatures.setdefault(outcome.signature, [])
+            if crash_dir is not None and len(paths) < 3:
+                crash_dir.mkdir(parents=True, exist_ok=True)
+                path = crash_dir / f"{strategy}-s{seed}-i{i}-{base.name}.onnx"
+                path.write_bytes(data)
+                path.with_suffix(".txt").write_text(
+                    f"seed {seed} iteration {i} strategy {strategy} base {base.name}\n"
+                    f"mutation: {desc}\n{outcome.detail}\nsignature: {outcome.signature}\n\n{outcome.trace}"
+                )
+                paths.append(str(path))
+            elif crash_dir is None and len(paths) < 3:
+                paths.append(f"(seed {seed} iteration {i}: {strategy} {base.name}: {desc[:80]})")
+            if len(paths) == 1 or verbose:
+                print(f"CRASH [{i}] {strategy} {base.name}: {outcome.detail[:200]}", file=out)
+        if progress_every and (i + 1) % progress_every == 0:
+            total = sum(v for k, v in stats.tried.items() if k != "mutator-error")
+            print(
+                f"... {i + 1} inputs, {sum(stats.crashes.values())} crashes "
+                f"({len(stats.signatures)} distinct), {time.monotonic() - start:.0f} s",
+                file=out, flush=True,
+            )
+            del total
+    return stats
+
+
+def print_stats(stats: Stats, out=sys.stdout, elapsed: float | None = None) -> None:
+    rows = [s for s in (*STRATEGIES,) if stats.tried[s]]
+    print("\n== tinymlir-fuzz statistics ==", file=out)
+    print(f"{'strategy':<10} {'tried':>8} {'accepted':>9} {'refused':>8} {'crashes':>8}", file=out)
+    for s in rows:
+        print(f"{s:<10} {stats.tried[s]:>8} {stats.accepted[s]:>9} {stats.refused[s]:>8} {stats.crashes[s]:>8}", file=out)
+    total = {k: sum(getattr(stats, k)[s] for s in rows) for k in ("tried", "accepted", "refused", "crashes")}
+    print(f"{'total':<10} {total['tried']:>8} {total['accepted']:>9} {total['refused']:>8} {total['crashes']:>8}", file=out)
+    if stats.tried["mutator-error"]:
+        print(f"(mutator errors, skipped: {stats.tried['mutator-error']})", file=out)
+    if elapsed is not None:
+        print(f"elapsed {elapsed:.1f} s; slowest input {stats.slowest[0]:.2f} s {stats.slowest[1]}", file=out)
+    print("most common refusals:", file=out)
+    for shape, n in stats.messages.most_common(12):
+        print(f"  {n:>6}  {shape}", file=out)
+    if stats.signatures:
+        print(f"{len(stats.signatures)} distinct crashes:", file=out)
+        for sig, paths in sorted(stats.signatures.items(), key=lambda kv: -stats.signature_counts[kv[0]]):
+            print(f"  {stats.signature_counts[sig]:>5}x {sig}", file=out)
+            for p in paths[:3]:
+                print(f"         {p}", file=out)
+    else:
+        print("no crashes", file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--iterations", type=int, default=1000, help="number of inputs (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="campaign seed (default 0)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="SEC", help="stop after SEC seconds")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="SEC", help="per-input time limit (default 10)")
+    parser.add_argument("--strategies", default=",".join(STRATEGIES), help=f"comma-separated subset of {','.join(STRATEGIES)}")
+    parser.add_argument("--only-models", action="store_true", help="mutate the four shared models only")
+    parser.add_argument("--only-graphs", action="store_true", help="mutate the small test graphs only")
+    parser.add_argument("--crash-dir", type=Path, default=REPO_ROOT / "out" / "fuzz-crashes", help="where reproducers go")
+    parser.add_argument("--memory-limit", type=float, default=8.0, metavar="GIB", help="address-space cap (default 8 GiB)")
+    parser.add_argument("--minimize", action="store_true", help="minimise the first reproducer of each crash")
+    parser.add_argument("--progress", type=int, default=1000, metavar="N", help="progress line every N inputs (0: none)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="one line per input")
+    parser.add_argument("--replay", nargs="+", type=Path, metavar="FILE", help="check these files and exit")
+    args = parser.parse_args(argv)
+
+    set_memory_limit(args.memory_limit)
+    if args.replay:
+        bad = 0
+        for path in args.replay:
+            outcome = check(path.read_bytes(), args.timeout)
+            print(f"{path}: {outcome.kind}: {outcome.detail}")
+            if outcome.kind == "crash":
+                bad += 1
+                if args.verbose:
+                    print(outcome.trace)
+                if args.minimize:
+                    small = minimize(path.read_bytes(), outcome.signature, args.timeout)
+                    out_path = path.with_suffix(".min.onnx")
+                    out_path.write_bytes(small)
+                    print(f"  minimised {len(path.read_bytes())} -> {len(small)} bytes: {out_path}")
+        return 1 if bad else 0
+
+    strategies = tuple(s for s in args.strategies.split(",") if s)
+    unknown = [s for s in strategies if s not in STRATEGIES]
+    if unknown:
+        parser.error(f"unknown strategies {unknown}; choose from {', '.join(STRATEGIES)}")
+    seeds = load_seeds(include_models=not args.only_graphs, include_graphs=not args.only_models)
+    print(f"tinymlir-fuzz: seed {args.seed}, {args.iterations} inputs, strategies {','.join(strategies)}, "
+          f"{len(seeds)} seed models, per-input timeout {args.timeout:g} s", flush=True)
+    start = time.monotonic()
+    stats = run_campaign(
+        args.iterations, args.seed, strategies, args.time_limit, args.timeout, args.crash_dir, seeds,
+        args.verbose, args.progress,
+    )
+    elapsed = time.monotonic() - start
+    if args.minimize:
+        for sig, paths in stats.signatures.items():
+            first = Path(paths[0])
+            if first.is_file():
+                small = minimize(first.read_bytes(), sig, args.timeout)
+                out_path = args.crash_dir / f"{_slug(sig)}.min.onnx"
+                out_path.write_bytes(small)
+                paths.insert(0, f"{out_path} (minimised, {len(small)} bytes)")
+    print_stats(stats, elapsed=elapsed)
+    return 1 if stats.signatures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
