@@ -24,6 +24,28 @@ Types are xDSL's `emitc` types plus builtin scalars, with one addition:
 signed predicates (padding bounds may go negative), and a Cortex-M has a 32-bit
 address space. Index constants must therefore fit in int32_t.
 
+Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
+
+  module level    mcuc.include <"stdint.h"> | mcuc.include "model.h"
+                  mcuc.verbatim "text"           mcuc.comment "text"
+                  mcuc.global [extern] [static] [const] @w : T [= dense<...> | = 42]
+                      [{alignment = 16, section = ".rodata.w", comment = "..."}]
+                  mcuc.func [static] @f(%a: T, ...) -> R [attributes {comment = ".."}] {..}
+                  mcuc.func @g(T, ...) -> R                            (a prototype)
+  statements      mcuc.return [%v : T]        mcuc.assign %v to %lv : !emitc.lvalue<T>
+                  mcuc.for %i = %lb to %ub step %s [: T] {...}
+                  mcuc.if %c {...} [else {...}]                 mcuc.yield
+                  %v = mcuc.variable [init %x] : !emitc.lvalue<T> | !emitc.array<..>
+  expressions     mcuc.call @f(..) : (..) -> (..)       mcuc.call_opaque "memset"(..) : ..
+                  mcuc.load %lv : !emitc.lvalue<T>      mcuc.get_global @w : T
+                  mcuc.subscript %a[%i, %j] : (A, I, I) -> !emitc.lvalue<T>
+                  mcuc.literal "INT8_MIN" : T           mcuc.constant 42 : T
+                  mcuc.add/sub/mul/div/rem, bitwise_and/or/xor, shl/shr %a, %b : (T, T) -> T
+                  mcuc.cmp lt|le|gt|ge|eq|ne, %a, %b : (T, T) -> i1
+                  mcuc.logical_and/or %a, %b : T, T     mcuc.logical_not %a : T
+                  mcuc.unary_minus/bitwise_not %a : (T) -> T
+                  mcuc.conditional %c, %a, %b : T       mcuc.cast %x : T to U
+
 Arithmetic has C semantics, as in emitc: the operands of `mcuc.add` etc. are
 promoted as in C and the result is converted to the result type; signed
 overflow is undefined, `>>` of a negative value is arithmetic on every
@@ -131,7 +153,7 @@ C_KEYWORDS: frozenset[str] = frozenset(
 C_RESERVED_NAMES: frozenset[str] = C_KEYWORDS | frozenset(
     """bool true false NULL int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t
     uint64_t intptr_t uintptr_t intmax_t uintmax_t size_t ptrdiff_t wchar_t
-    offsetof errno assert main""".split()
+    offsetof errno assert""".split()
 )
 """Keywords and the standard-library names the generated C relies on."""
 
@@ -578,7 +600,9 @@ def _verify_initial_value(op: Operation, value: Attribute, t: Attribute) -> None
         return
     if isinstance(t, EmitC_ArrayType):
         if not isinstance(value, DenseIntOrFPElementsAttr):
-            raise VerifyException(f"{op.name}: an array is initialised with dense<...>, got {value}")
+            raise VerifyException(
+                f"{op.name}: an array is initialised with dense<...>, got {value}"
+            )
         if value.get_element_type() != t.element_type:
             raise VerifyException(
                 f"{op.name}: initial value element type {value.get_element_type()} does not "
@@ -670,9 +694,7 @@ class FuncOp(IRDLOperation):
         )
 
     @staticmethod
-    def declaration(
-        name: str, inputs: Sequence[Attribute], outputs: Sequence[Attribute]
-    ) -> FuncOp:
+    def declaration(name: str, inputs: Sequence[Attribute], outputs: Sequence[Attribute]) -> FuncOp:
         return FuncOp(name, (inputs, outputs), Region())
 
     @property
@@ -1012,9 +1034,7 @@ class SubscriptOp(IRDLOperation):
     value = operand_def()
     indices = var_operand_def()
     result = result_def(EmitC_LValueType)
-    assembly_format = (
-        "$value `[` $indices `]` attr-dict `:` functional-type(operands, results)"
-    )
+    assembly_format = "$value `[` $indices `]` attr-dict `:` functional-type(operands, results)"
     traits = traits_def(InFunction(), Pure())
 
     def __init__(self, value: SSAValue | Operation, indices: Sequence[SSAValue | Operation]):
@@ -1701,7 +1721,7 @@ class IfOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> IfOp:
-        cond = parser.parse_operand()
+        cond = parser.resolve_operand(parser.parse_unresolved_operand(), i1)
         then_region = _parse_body(parser)
         else_region = _parse_body(parser) if parser.parse_optional_keyword("else") else None
         op = cls(cond, then_region, else_region)

@@ -10,10 +10,11 @@ MLIR's C++ emitter does with `emitc.expression`:
 * Any other expression (arithmetic, comparisons, casts, loads, calls) with one
   use in the same block is printed inside its user, if moving it there keeps
   its meaning: a tree that reads memory (`mcuc.load`, calls) is not moved
-  across a write (`mcuc.assign`, calls, loops, ifs, verbatim text); a call is
-  never combined with another read in one C expression (C leaves the order of
-  evaluation unspecified); loop bounds and steps are evaluated on every
-  iteration in C, so they only fold trees that do not read memory.
+  across a write (`mcuc.assign`, calls, loops, ifs, verbatim text), a call is
+  not moved across any other memory access, and a call never becomes a sibling
+  operand of another memory access (C leaves the order of operands open).
+  Loop bounds and steps are re-evaluated on every iteration in C, so they only
+  fold trees that do not read memory, as do the indices of a subscript.
 * Everything else is bound to a `const` local, named after the SSA value.
 * Operators are parenthesised by C precedence, and also wherever GCC's
   -Wparentheses would ask for it (shifts, bitwise and logical operators and
@@ -572,9 +573,7 @@ class CPrinter(BasePrinter):
         inputs = op.function_type.inputs.data
         outputs = op.function_type.outputs.data
         result = c_type_name(outputs[0]) if outputs else "void"
-        params = [
-            c_declaration(t, "" if names is None else names[i]) for i, t in enumerate(inputs)
-        ]
+        params = [c_declaration(t, "" if names is None else names[i]) for i, t in enumerate(inputs)]
         static = "static " if op.is_static else ""
         return f"{static}{result} {op.sym_name.data}({', '.join(params) or 'void'})"
 
@@ -666,9 +665,8 @@ class CPrinter(BasePrinter):
                 tree = trees[child]
                 if tree.reads and (pure_only or (isinstance(op, mcuc.ForOp) and index > 0)):
                     continue  # C re-evaluates loop bounds and steps on every iteration
-                joined = children.join(tree)
-                if joined.calls and joined.reads > 1:
-                    continue  # C leaves the order of a call and other reads unspecified
+                if (tree.calls and children.reads) or (tree.reads and children.calls):
+                    continue  # C leaves the order of sibling operands unspecified
                 if tree.first_read is not None:
                     # Memory accesses strictly between the tree's first read and
                     # `op`, other than the tree's own (all of which lie there).
@@ -679,9 +677,11 @@ class CPrinter(BasePrinter):
                     if other_writes or (tree.calls and other_reads):
                         continue  # would move a read across a write, or a call across a read
                 self._inlined.add(child)
-                children = joined
+                children = children.join(tree)
             is_read = isinstance(op, _READS)
-            own = _Tree(position[op] if is_read else None, int(is_read), int(isinstance(op, _CALLS)))
+            own = _Tree(
+                position[op] if is_read else None, int(is_read), int(isinstance(op, _CALLS))
+            )
             trees[op] = own.join(children)
 
     # -- statements ----------------------------------------------------------- #

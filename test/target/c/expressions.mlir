@@ -72,8 +72,7 @@
 // CHECK-NEXT:  static const int8_t v[4] = {1, 2, 3, 4};
 // CHECK-EMPTY:
 // CHECK-NEXT:  int64_t literals(float f, const int8_t *p, int32_t i) {
-// CHECK-NEXT:      const int32_t r = use(&w[0][0], v, (p + 4)[i]);
-// CHECK-NEXT:      return r - -5 > (-2147483647 - 1) && f * 0.5f - -0.33333334f >= 0.0f && true ? INT64_C(5000000000) : INT32_MAX - ((int64_t)sizeof(int)) + (int64_t)4000000000u;
+// CHECK-NEXT:      return use(&w[0][0], v, (p + 4)[i]) - -5 > (-2147483647 - 1) && f * 0.5f - -0.33333334f >= 0.0f && true ? INT64_C(5000000000) : INT32_MAX - ((int64_t)sizeof(int)) + (int64_t)4000000000u;
 // CHECK-NEXT:  }
 
 mcuc.func @precedence(%o: !emitc.ptr<i32>, %a: i32, %b: i32, %c: i32, %p: i1, %q: i1) {
