@@ -291,14 +291,15 @@ def _verify_scalar(op: Operation, what: str, t: Attribute) -> None:
 
 
 class InFunction(OpTrait):
-    """Statements and expressions live in the body of an `mcuc.func`."""
+    """Statements and expressions live in the body of a function: an `mcuc.func`, or a
+    `func.func` still being converted to one (the printer accepts only mcuc)."""
 
     def verify(self, op: Operation) -> None:
         parent = op.parent_op()
         if parent is None:
             return  # detached: checked once inserted
         while parent is not None:
-            if isinstance(parent, FuncOp):
+            if isinstance(parent, FuncOp) or parent.name == "func.func":
                 return
             parent = parent.parent_op()
         raise VerifyException(f"'{op.name}' must be inside an 'mcuc.func'")

@@ -23,10 +23,38 @@ def _convert_fxp_to_arith() -> type[ModulePass]:
     return ConvertFxpToArithPass
 
 
+def _convert_memref_to_mcuc() -> type[ModulePass]:
+    from tinymlir.passes.convert_memref_to_mcuc import ConvertMemrefToMcucPass
+
+    return ConvertMemrefToMcucPass
+
+
+def _convert_scf_to_mcuc() -> type[ModulePass]:
+    from tinymlir.passes.convert_scf_to_mcuc import ConvertScfToMcucPass
+
+    return ConvertScfToMcucPass
+
+
+def _convert_arith_to_mcuc() -> type[ModulePass]:
+    from tinymlir.passes.convert_arith_to_mcuc import ConvertArithToMcucPass
+
+    return ConvertArithToMcucPass
+
+
+def _convert_func_to_mcuc() -> type[ModulePass]:
+    from tinymlir.passes.convert_func_to_mcuc import ConvertFuncToMcucPass
+
+    return ConvertFuncToMcucPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
         "convert-qnn-to-loops": _convert_qnn_to_loops,
         "plan-arena": _plan_arena,
         "convert-fxp-to-arith": _convert_fxp_to_arith,
+        "convert-func-to-mcuc": _convert_func_to_mcuc,
+        "convert-arith-to-mcuc": _convert_arith_to_mcuc,
+        "convert-scf-to-mcuc": _convert_scf_to_mcuc,
+        "convert-memref-to-mcuc": _convert_memref_to_mcuc,
     }

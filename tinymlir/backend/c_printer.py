@@ -759,7 +759,10 @@ class CPrinter(BasePrinter):
     @_statement.register
     def _(self, op: mcuc.ForOp) -> None:
         lower = self._expr(op.lower_bound, convert=True).text
-        upper = self._expr(op.upper_bound).text
+        upper_expr = self._expr(op.upper_bound)
+        # `iv < a ? b : c` would parse as `(iv < a) ? b : c`: bracket anything that binds
+        # no tighter than `<`.
+        upper = self._wrap(upper_expr, upper_expr.prec <= REL)
         step_op = op.step.owner
         self._scopes.append(set())
         iv = self._bind(op.induction_var)

@@ -1,0 +1,115 @@
+"""convert-func-to-mcuc: functions, calls and returns as C functions.
+
+What it does
+    * the model's entry function (its arguments carry `tinymlir.role`, set by
+      convert-qnn-to-loops) becomes `int <name>_run(const int8_t *input, ...,
+      int8_t *output)` returning 0: the library's contract. Its memref arguments
+      become pointers (`const` for inputs);
+    * other functions become `static` C functions (helpers marked
+      `tinymlir.inline`, such as convert-fxp-to-arith's, are small enough for the
+      compiler to inline), declarations become prototypes;
+    * `func.call` / `func.return` become `mcuc.call` / `mcuc.return`.
+
+Assumes at most one result per function (C returns one value) and memref
+arguments only on the entry function; the `builtin.unrealized_conversion_cast`s
+it leaves between memrefs and pointers are removed by reconcile-unrealized-casts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.builder import Builder, InsertPoint
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, UnrealizedConversionCastOp, i32
+from xdsl.ir import Block, Region
+from xdsl.passes import ModulePass
+
+from tinymlir.dialects import mcuc
+from tinymlir.errors import PassError
+from tinymlir.passes.convert_memref_to_mcuc import pointer_to
+
+ENTRY_SUFFIX = "_run"
+
+
+def is_entry(function: func.FuncOp) -> bool:
+    attrs = function.arg_attrs
+    return attrs is not None and any("tinymlir.role" in a.data for a in attrs)
+
+
+def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
+    entry = is_entry(function)
+    roles = [a.data["tinymlir.role"].data for a in function.arg_attrs] if entry else []
+    inputs = list(function.function_type.inputs)
+    outputs = list(function.function_type.outputs)
+    if len(outputs) > 1:
+        raise PassError(f"convert-func-to-mcuc: @{function.sym_name.data} returns {len(outputs)} values; C returns one")
+    arg_types = []
+    for i, t in enumerate(inputs):
+        if isinstance(t, MemRefType):
+            if not entry:
+                raise PassError(f"convert-func-to-mcuc: @{function.sym_name.data}: memref arguments are only supported on the entry function")
+            arg_types.append(pointer_to(t, roles[i] == "input"))
+        else:
+            arg_types.append(t)
+    result_types = [i32] if entry else outputs
+    name = function.sym_name.data + (ENTRY_SUFFIX if entry else "")
+    doc = function.attributes.get("tinymlir.doc")
+    if not function.body.blocks:
+        module.body.block.insert_op_before(mcuc.FuncOp(name, (arg_types, result_types)), function)
+        function.detach()
+        function.erase()
+        return
+    old = function.body.block
+    block = Block(arg_types=arg_types)
+    b = Builder(InsertPoint.at_start(block))
+    for old_arg, new_arg in zip(old.args, block.args, strict=True):
+        new_arg.name_hint = old_arg.name_hint
+        if old_arg.type == new_arg.type:
+            old_arg.replace_all_uses_with(new_arg)
+        else:  # pointer -> memref, cancelled by the memref -> pointer casts of convert-memref-to-mcuc
+            cast = UnrealizedConversionCastOp.get([new_arg], [old_arg.type])
+            b.insert(cast)
+            old_arg.replace_all_uses_with(cast.results[0])
+    for op in list(old.ops):
+        op.detach()
+        if isinstance(op, func.ReturnOp):
+            if entry:
+                zero = mcuc.ConstantOp(IntegerAttr(0, i32))
+                block.add_ops([zero, mcuc.ReturnOp(zero)])
+            else:
+                block.add_op(mcuc.ReturnOp(op.operands[0] if op.operands else None))
+            op.erase()
+        else:
+            block.add_op(op)
+    new = mcuc.FuncOp(
+        name, (arg_types, result_types), Region(block), is_static=not entry,
+        comment=doc.data if doc is not None else None,
+    )
+    module.body.block.insert_op_before(new, function)
+    function.detach()
+    function.erase(safe_erase=False)
+
+
+@dataclass(frozen=True)
+class ConvertFuncToMcucPass(ModulePass):
+    """See the module docstring."""
+
+    name = "convert-func-to-mcuc"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        renamed = {
+            f.sym_name.data: f.sym_name.data + ENTRY_SUFFIX
+            for f in op.ops if isinstance(f, func.FuncOp) and is_entry(f)
+        }
+        for call in [c for c in op.walk() if isinstance(c, func.CallOp)]:
+            callee = call.callee.root_reference.data
+            new = mcuc.CallOp(renamed.get(callee, callee), list(call.arguments), [r.type for r in call.results])
+            Builder(InsertPoint.before(call)).insert(new)
+            for old, result in zip(call.results, new.results, strict=True):
+                old.replace_all_uses_with(result)
+            call.detach()
+            call.erase()
+        for function in [f for f in op.ops if isinstance(f, func.FuncOp)]:
+            convert_function(op, function)

@@ -1,0 +1,320 @@
+"""convert-memref-to-mcuc: buffers and their accesses as C arrays and pointers.
+
+What it does
+    * `memref.global` constants become `static const` C arrays (multi-dimensional,
+      aligned, optionally placed in a linker section: the `weights-section` option)
+      and `memref.get_global` reads them by name;
+    * `memref.alloc`s become file-scope `static` arrays (no heap): the planned
+      arena (`tinymlir.arena`) is named `<function>_arena`; `memref.view`s into it
+      are `arena + offset` pointers; `memref.reinterpret_cast` (a reshape) is the
+      same pointer;
+    * memref function arguments are used as pointers (`const` for the model's
+      inputs) through `builtin.unrealized_conversion_cast`, which
+      convert-func-to-mcuc and reconcile-unrealized-casts remove;
+    * `memref.load` / `memref.store` become `mcuc.subscript` + `mcuc.load` /
+      `mcuc.assign`: arrays are indexed per dimension, pointers with the row-major
+      linear index (constant terms folded);
+    * stores marked `tinymlir.layer_index` (one per layer, by convert-qnn-to-loops)
+      put a comment with the layer's description before the layer's loop nest and
+      a `TINYMLIR_LAYER_HOOK(index, data, size)` call after it, a macro that
+      expands to nothing unless a debug build defines it (tinymlir-run --per-layer).
+
+Assumes static, identity-layout memrefs with integer elements and constant
+view offsets; refuses anything else by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.builder import Builder, InsertPoint
+from xdsl.context import Context
+from xdsl.dialects import arith, func, memref
+from xdsl.dialects.builtin import (
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    NoneAttr,
+    StringAttr,
+    UnrealizedConversionCastOp,
+    i32,
+)
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from tinymlir.dialects import mcuc
+from tinymlir.errors import PassError
+
+ARENA_ATTR = "tinymlir.arena"
+HOOK_MACRO = "TINYMLIR_LAYER_HOOK"
+HOOK_DEFAULT = (
+    f"#ifndef {HOOK_MACRO}\n"
+    f"#define {HOOK_MACRO}(index, data, size) ((void)0)\n"
+    "#endif"
+)
+index = IndexType()
+
+
+def pointer_to(t: MemRefType, read_only: bool = False) -> mcuc.EmitC_PointerType:
+    element = t.element_type
+    return mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element)
+
+
+def array_of(t: MemRefType) -> mcuc.EmitC_ArrayType:
+    return mcuc.EmitC_ArrayType(t.get_shape(), t.element_type)
+
+
+def constant_value(value: SSAValue) -> int | None:
+    owner = value.owner
+    if isinstance(owner, arith.ConstantOp | mcuc.ConstantOp) and isinstance(owner.value, IntegerAttr):
+        return owner.value.value.data
+    return None
+
+
+@dataclass
+class FunctionConversion:
+    module: ModuleOp
+    function: func.FuncOp
+    weights_section: str
+
+    def __post_init__(self) -> None:
+        self.mapping: dict[SSAValue, SSAValue] = {}
+        self.erase: list[Operation] = []
+        self.symbols = {
+            o.sym_name.data for o in self.module.ops if isinstance(getattr(o, "sym_name", None), StringAttr)
+        }
+
+    def error(self, op: Operation, message: str) -> PassError:
+        return PassError(f"convert-memref-to-mcuc: {op.name}: {message}")
+
+    def fresh_symbol(self, base: str) -> str:
+        name, k = base, 1
+        while name in self.symbols:
+            name, k = f"{base}_{k}", k + 1
+        self.symbols.add(name)
+        return name
+
+    def run(self) -> None:
+        block = self.function.body.block
+        roles = []
+        if self.function.arg_attrs is not None:
+            roles = [
+                a.data["tinymlir.role"].data if "tinymlir.role" in a.data else "" for a in self.function.arg_attrs
+            ]
+        entry = Builder(InsertPoint.at_start(block))
+        for i, arg in enumerate(block.args):
+            if isinstance(arg.type, MemRefType):
+                read_only = i < len(roles) and roles[i] == "input"
+                cast = UnrealizedConversionCastOp.get([arg], [pointer_to(arg.type, read_only)])
+                entry.insert(cast)
+                cast.results[0].name_hint = arg.name_hint
+                self.mapping[arg] = cast.results[0]
+        self.layers: dict[int, list] = {}
+        for op in list(self.function.walk()):
+            self.convert(op)
+        self.annotate_layers()
+        for op in reversed(self.erase):
+            op.detach()
+            op.erase(safe_erase=False)
+
+    def converted(self, op: Operation, value: SSAValue) -> SSAValue:
+        if value not in self.mapping:
+            raise self.error(op, "operates on a buffer this pass cannot convert")
+        return self.mapping[value]
+
+    def convert(self, op: Operation) -> None:
+        b = Builder(InsertPoint.before(op))
+        if isinstance(op, memref.GetGlobalOp):
+            t = op.memref.type
+            new = mcuc.GetGlobalOp(op.name_.root_reference.data, array_of(t))
+            b.insert(new)
+            new.result.name_hint = op.memref.name_hint
+            self.mapping[op.memref] = new.result
+            self.erase.append(op)
+        elif isinstance(op, memref.AllocOp):
+            t = op.memref.type
+            if not isinstance(t, MemRefType) or any(d < 0 for d in t.get_shape()):
+                raise self.error(op, "only static buffers are supported")
+            base = f"{self.function.sym_name.data}_arena" if ARENA_ATTR in op.attributes else (op.memref.name_hint or "buffer")
+            name = self.fresh_symbol(base)
+            alignment = op.alignment.value.data if op.alignment is not None else None
+            g = mcuc.GlobalOp(name, array_of(t), is_static=True, alignment=alignment,
+                              comment="activation arena (offsets planned by plan-arena)" if ARENA_ATTR in op.attributes else None)
+            self.module.body.block.insert_op_before(g, self.function)
+            get = mcuc.GetGlobalOp(name, array_of(t))
+            b.insert(get)
+            ptr = mcuc.CastOp(get.result, pointer_to(t))
+            b.insert(ptr)
+            ptr.dest.name_hint = op.memref.name_hint
+            self.mapping[op.memref] = ptr.dest
+            self.erase.append(op)
+        elif isinstance(op, memref.ViewOp):
+            source = self.converted(op, op.source)
+            if op.sizes:
+                raise self.error(op, "dynamic view sizes are not supported")
+            offset = constant_value(op.byte_shift)
+            if offset is None:
+                raise self.error(op, "view offsets must be constants")
+            if op.result.type.element_type.width.data != 8:  # type: ignore[union-attr]
+                raise self.error(op, "only byte views are supported")
+            if offset:
+                c = mcuc.ConstantOp(IntegerAttr(offset, index))
+                b.insert(c)
+                new = mcuc.AddOp(source, c, source.type)
+                b.insert(new)
+                value = new.result
+            else:
+                value = source
+            if op.result.name_hint and value is not source:
+                value.name_hint = op.result.name_hint
+            self.mapping[op.result] = value
+            self.erase.append(op)
+        elif isinstance(op, memref.ReinterpretCastOp | memref.CastOp):
+            source = self.converted(op, op.operands[0])
+            if isinstance(source.type, mcuc.EmitC_ArrayType):
+                cast = mcuc.CastOp(source, mcuc.EmitC_PointerType(source.type.element_type))
+                b.insert(cast)
+                source = cast.dest
+            self.mapping[op.results[0]] = source
+            self.erase.append(op)
+        elif isinstance(op, memref.LoadOp):
+            lvalue = self.element(b, op, op.memref, op.indices)
+            load = mcuc.LoadOp(lvalue)
+            b.insert(load)
+            op.res.replace_all_uses_with(load.results[0])
+            self.erase.append(op)
+        elif isinstance(op, memref.StoreOp):
+            lvalue = self.element(b, op, op.memref, op.indices)
+            b.insert(mcuc.AssignOp(lvalue, op.value))
+            if "tinymlir.layer_index" in op.attributes:
+                self.record_layer(op)
+            self.erase.append(op)
+        elif isinstance(op, memref.GlobalOp):
+            pass  # module level: converted by the pass driver
+        elif op.name.startswith("memref."):
+            raise self.error(op, "is not supported by convert-memref-to-mcuc")
+
+    def element(self, b: Builder, op: Operation, ref: SSAValue, indices) -> SSAValue:
+        base = self.converted(op, ref)
+        t = ref.type
+        assert isinstance(t, MemRefType)
+        if isinstance(base.type, mcuc.EmitC_ArrayType):
+            sub = mcuc.SubscriptOp(base, list(indices))
+        else:
+            sub = mcuc.SubscriptOp(base, [self.linear_index(b, list(indices), t.get_shape())])
+        b.insert(sub)
+        return sub.results[0]
+
+    def linear_index(self, b: Builder, indices: list[SSAValue], shape) -> SSAValue:
+        """Row-major linear index, folding constant terms: ((i0*d1 + i1)*d2 + i2)..."""
+        terms: list[tuple[SSAValue | None, int]] = []  # (index value or None, multiplier)
+        constant = 0
+        stride = 1
+        for value, extent in reversed(list(zip(indices, shape, strict=True))):
+            c = constant_value(value)
+            if c is not None:
+                constant += c * stride
+            else:
+                terms.append((value, stride))
+            stride *= extent
+        result: SSAValue | None = None
+        for value, multiplier in reversed(terms):
+            term = value
+            if multiplier != 1:
+                m = mcuc.ConstantOp(IntegerAttr(multiplier, index))
+                mul = mcuc.MulOp(value, m, index)
+                b.insert(m)
+                b.insert(mul)
+                term = mul.results[0]
+            if result is None:
+                result = term
+            else:
+                add = mcuc.AddOp(result, term, index)
+                b.insert(add)
+                result = add.results[0]
+        if result is None or constant:
+            c = mcuc.ConstantOp(IntegerAttr(constant, index))
+            b.insert(c)
+            if result is None:
+                return c.results[0]
+            add = mcuc.AddOp(result, c, index)
+            b.insert(add)
+            result = add.results[0]
+        return result
+
+    def top_level(self, op: Operation) -> Operation:
+        while op.parent_op() is not self.function:
+            parent = op.parent_op()
+            assert parent is not None
+            op = parent
+        return op
+
+    def record_layer(self, store: memref.StoreOp) -> None:
+        layer = store.attributes["tinymlir.layer_index"].value.data  # type: ignore[union-attr]
+        doc = store.attributes.get("tinymlir.layer_doc")
+        top = self.top_level(store)
+        t = store.memref.type
+        assert isinstance(t, MemRefType)
+        size = 1
+        for d in t.get_shape():
+            size *= d
+        entry = self.layers.setdefault(layer, [top, top, doc, store.memref, size])
+        entry[1] = top
+
+    def annotate_layers(self) -> None:
+        for layer, (first, last, doc, buffer, size) in sorted(self.layers.items()):
+            if isinstance(doc, StringAttr):
+                first.parent_block().insert_op_before(mcuc.CommentOp(doc.data), first)
+            b = Builder(InsertPoint.after(last))
+            data = self.mapping[buffer]
+            if isinstance(data.type, mcuc.EmitC_ArrayType):
+                cast = mcuc.CastOp(data, mcuc.EmitC_PointerType(data.type.element_type))
+                b.insert(cast)
+                data = cast.dest
+            args = [mcuc.ConstantOp(IntegerAttr(layer, i32)), mcuc.ConstantOp(IntegerAttr(size, i32))]
+            for a in args:
+                b.insert(a)
+            b.insert(mcuc.CallOpaqueOp(HOOK_MACRO, [args[0].results[0], data, args[1].results[0]]))
+
+
+@dataclass(frozen=True)
+class ConvertMemrefToMcucPass(ModulePass):
+    """See the module docstring."""
+
+    name = "convert-memref-to-mcuc"
+
+    weights_section: str = ""
+    """Linker section for the constant arrays (e.g. `.rodata.weights`); none by default."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        globals_ = [g for g in op.ops if isinstance(g, memref.GlobalOp)]
+        functions = [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]
+        hooks = False
+        for function in functions:
+            conversion = FunctionConversion(op, function, self.weights_section)
+            conversion.run()
+            hooks = hooks or bool(conversion.layers)
+        for g in globals_:
+            t = g.type
+            if not isinstance(t, MemRefType) or not isinstance(t.element_type, IntegerType):
+                raise PassError(f"convert-memref-to-mcuc: global @{g.sym_name.data}: only integer arrays are supported")
+            if g.initial_value is None or isinstance(g.initial_value, NoneAttr | mcuc.UnitAttr):
+                raise PassError(f"convert-memref-to-mcuc: global @{g.sym_name.data}: uninitialised globals are not supported")
+            alignment = g.alignment.value.data if g.alignment is not None else None
+            new = mcuc.GlobalOp(
+                g.sym_name.data, array_of(t), g.initial_value,
+                is_const=g.constant is not None, is_static=True, alignment=alignment,
+                section=self.weights_section or None,
+            )
+            op.body.block.insert_op_before(new, g)
+            g.detach()
+            g.erase()
+        if hooks:
+            first = op.body.block.first_op
+            verbatim = mcuc.VerbatimOp(HOOK_DEFAULT)
+            if first is None:
+                op.body.block.add_op(verbatim)
+            else:
+                op.body.block.insert_op_before(verbatim, first)
