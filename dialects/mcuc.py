@@ -403,7 +403,9 @@ class CommentOp(IRDLOperation):
     def verify_(self) -> None:
         _verify_comment_text(self, self.text.data)
         parent = self.parent_op()
-        if parent is not None and not isinstance(parent, ModuleOp | FuncOp | ForOp | IfOp):
+        if parent is not None and not (
+            isinstance(parent, ModuleOp | FuncOp | ForOp | IfOp) or parent.name == "func.func"
+        ):
             raise VerifyException(
                 "mcuc.comment: must be at module level or in an mcuc.func, mcuc.for or mcuc.if"
             )

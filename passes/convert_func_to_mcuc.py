@@ -4,7 +4,8 @@ What it does
     * the model's entry function (its arguments carry `tinymlir.role`, set by
       convert-qnn-to-loops) becomes `int <name>_run(const int8_t *input, ...,
       int8_t *output)` returning 0: the library's contract. Its memref arguments
-      become pointers (`const` for inputs);
+      become pointers (`const` for inputs); the argument attributes move to a
+      `tinymlir.interface` attribute for the header generator;
     * other functions become `static` C functions (helpers marked
       `tinymlir.inline`, such as convert-fxp-to-arith's, are small enough for the
       compiler to inline), declarations become prototypes;
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, UnrealizedConversionCastOp, i32
+from xdsl.dialects.builtin import MemRefType, ModuleOp, StringAttr, UnrealizedConversionCastOp
 from xdsl.ir import Block, Region
 from xdsl.passes import ModulePass
 
@@ -31,6 +32,8 @@ from tinymlir.errors import PassError
 from tinymlir.passes.convert_memref_to_mcuc import pointer_to
 
 ENTRY_SUFFIX = "_run"
+INTERFACE_ATTR = "tinymlir.interface"
+C_INT = mcuc.EmitC_OpaqueType(StringAttr("int"))  # the contract says `int`, not int32_t
 
 
 def is_entry(function: func.FuncOp) -> bool:
@@ -53,7 +56,7 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
             arg_types.append(pointer_to(t, roles[i] == "input"))
         else:
             arg_types.append(t)
-    result_types = [i32] if entry else outputs
+    result_types = [C_INT] if entry else outputs
     name = function.sym_name.data + (ENTRY_SUFFIX if entry else "")
     doc = function.attributes.get("tinymlir.doc")
     if not function.body.blocks:
@@ -76,7 +79,7 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
         op.detach()
         if isinstance(op, func.ReturnOp):
             if entry:
-                zero = mcuc.ConstantOp(IntegerAttr(0, i32))
+                zero = mcuc.LiteralOp("0", C_INT)
                 block.add_ops([zero, mcuc.ReturnOp(zero)])
             else:
                 block.add_op(mcuc.ReturnOp(op.operands[0] if op.operands else None))
@@ -87,6 +90,11 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
         name, (arg_types, result_types), Region(block), is_static=not entry,
         comment=doc.data if doc is not None else None,
     )
+    if entry:  # what the header generator needs: the I/O contract and the planned RAM
+        new.attributes[INTERFACE_ATTR] = function.arg_attrs
+        for key in ("tinymlir.arena_size", "tinymlir.arena_lower_bound"):
+            if key in function.attributes:
+                new.attributes[key] = function.attributes[key]
     module.body.block.insert_op_before(new, function)
     function.detach()
     function.erase(safe_erase=False)

@@ -41,6 +41,7 @@ from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     ArrayAttr,
     BytesAttr,
+    DenseArrayBase,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
     FloatAttr,
@@ -56,12 +57,14 @@ from xdsl.dialects.builtin import (
     i8,
     i16,
     i32,
+    i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from tinymlir import fixedpoint as fp
+from tinymlir.cost import macs
 from tinymlir.dialects import fxp, qnn
 from tinymlir.errors import PassError
 from tinymlir.reference import average_pool_rescale_tables, dense_to_numpy
@@ -247,7 +250,7 @@ class FunctionLowering:
             new_arg = new_block.insert_arg(buffer_type(t), len(new_block.args))
             new_arg.name_hint = arg.name_hint
             self.buffers[mapped_from] = new_arg
-            arg_attrs.append(self.interface_attrs(t, "input"))
+            arg_attrs.append(self.interface_attrs(t, "input", arg.name_hint or "input"))
         outputs: list[SSAValue] = []
         for value in ret.operands:
             source = value
@@ -262,7 +265,7 @@ class FunctionLowering:
             out_arg = new_block.insert_arg(buffer_type(source.type), len(new_block.args))
             out_arg.name_hint = (value.name_hint or "output") + "_out"
             outputs.append(source)
-            arg_attrs.append(self.interface_attrs(source.type, "output"))
+            arg_attrs.append(self.interface_attrs(source.type, "output", value.name_hint or "output"))
         # Results written straight into the output buffers, unless they alias something else.
         self.output_buffer: dict[SSAValue, SSAValue] = {}
         for source, out_arg in zip(outputs, new_block.args[len(block.args):], strict=True):
@@ -272,10 +275,14 @@ class FunctionLowering:
                 self.output_buffer[source] = out_arg
 
         k = Kernel(InsertPoint.at_end(new_block))
+        layer = 0
         for op in list(block.ops):
-            if op is ret or op in boundary_ops:
+            if op is ret or op in boundary_ops or isinstance(op, qnn.ConstantOp | arith.ConstantOp):
                 continue
+            before = new_block.last_op
             self.lower(k, op)
+            self.tag_layer(op, layer, before, new_block)
+            layer += 1
         # Copy results that could not be computed in place.
         for source, out_arg in zip(outputs, new_block.args[len(block.args):], strict=True):
             if self.buffers[source] is not out_arg:
@@ -292,9 +299,11 @@ class FunctionLowering:
         self.function.erase(safe_erase=False)
 
     @staticmethod
-    def interface_attrs(t: qnn.QTensorType, role: str) -> dict:
+    def interface_attrs(t: qnn.QTensorType, role: str, name: str) -> dict:
         return {
             "tinymlir.role": StringAttr(role),
+            "tinymlir.name": StringAttr(name),
+            "tinymlir.shape": DenseArrayBase.from_list(i64, t.get_shape()),
             "tinymlir.scale": FloatAttr(t.scale, f32),
             "tinymlir.zero_point": IntegerAttr(t.zero_point, i32),
             "tinymlir.storage": StringAttr("uint8" if t.is_unsigned else "int8"),
@@ -316,6 +325,42 @@ class FunctionLowering:
         if handler is None or not op.name.startswith("qnn."):
             raise self.error(op, "is not supported by convert-qnn-to-loops")
         handler(k, op)
+
+    def tag_layer(self, op: Operation, layer: int, before: Operation | None, block: Block) -> None:
+        """Marks the stores into the layer's result so that the C backend can put a comment
+        before the layer and a debug hook after it (index = position among the qnn ops)."""
+        if op.results[0] not in self.buffers:
+            return
+        target = self.buffers[op.results[0]]
+        first = before.next_op if before is not None else block.first_op
+        doc = StringAttr(self.describe(op))
+        current = first
+        while current is not None:
+            for inner in current.walk():
+                if isinstance(inner, memref.StoreOp) and inner.memref is target:
+                    inner.attributes["tinymlir.layer_index"] = IntegerAttr(layer, i64)
+                    inner.attributes["tinymlir.layer_doc"] = doc
+            current = current.next_op
+
+    @staticmethod
+    def describe(op: Operation) -> str:
+        """One line per layer for the generated C: name, op, shapes, geometry, MACs."""
+        name = op.results[0].name_hint or op.name
+        shapes = " + ".join("x".join(map(str, v.type.get_shape())) for v in op.operands if isinstance(v.type, qnn.QTensorType) and not isinstance(v.owner, qnn.ConstantOp))
+        out = "x".join(map(str, op.results[0].type.get_shape()))
+        text = f"{name}: {op.name[4:]} {shapes} -> {out}"
+        if isinstance(op, qnn.Conv2DOp):
+            _, kh, kw, _ = op.weight.type.get_shape()
+            sh, sw = _ints(op.strides)
+            text += f", kernel {kh}x{kw}, stride {sh}x{sw}, groups {op.groups.value.data}"
+        elif isinstance(op, qnn.AvgPool2DOp | qnn.MaxPool2DOp):
+            kh, kw = _ints(op.kernel)
+            sh, sw = _ints(op.strides)
+            text += f", window {kh}x{kw}, stride {sh}x{sw}"
+        count = macs(op)
+        if count:
+            text += f", {count:,} MACs"
+        return text
 
     def constant_of(self, op: Operation, value: SSAValue) -> np.ndarray:
         owner = value.owner
@@ -726,7 +771,10 @@ class ConvertQnnToLoopsPass(ModulePass):
         symbols = {o.sym_name.data for o in op.walk() if hasattr(o, "sym_name") and isinstance(o.sym_name, StringAttr)}
         functions = [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]
         for function in functions:
-            if not any(o.name.startswith("qnn.") for o in function.walk()):
+            signature = [*function.function_type.inputs, *function.function_type.outputs]
+            if not any(o.name.startswith("qnn.") for o in function.walk()) and not any(
+                isinstance(t, qnn.QTensorType) for t in signature
+            ):
                 continue
             try:
                 FunctionLowering(op, function, symbols).run()

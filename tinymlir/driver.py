@@ -10,6 +10,7 @@ exit status 1; with `--verify-diagnostics` xDSL's own diagnostic printing applie
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -67,6 +68,35 @@ class TinyOptMain(xDSLOptMain):
             "--model-name",
             help="name of the generated function (default: the input file's stem as a C identifier)",
         )
+
+    def library_path(self) -> Path | None:
+        """Where `-o` asks for a C library: a folder (existing, or ending in /) or a .c file."""
+        out = self.args.output_file
+        if out is None or self.args.target != "mlir":
+            return None
+        if out.endswith(("/", os.sep)) or os.path.isdir(out) or out.endswith(".c"):
+            return Path(out)
+        return None
+
+    def prepare_output(self):
+        if self.library_path() is not None:
+            return io.StringIO()  # the library is written by output_resulting_program
+        return super().prepare_output()
+
+    def output_resulting_program(self, prog):
+        path = self.library_path()
+        if path is None:
+            return super().output_resulting_program(prog)
+        from tinymlir.backend.c_library import write_library
+
+        out_dir = path.parent if path.suffix == ".c" else path
+        source = Path(self.args.input_file).name if self.args.input_file else ""
+        c_file, h_file, library = write_library(prog, out_dir, source, path.stem if path.suffix == ".c" else None)
+        print(
+            f"wrote {c_file} and {h_file}: arena {library.arena_size} bytes "
+            f"(lower bound {library.arena_lower_bound}), weights and biases {library.constant_bytes} bytes"
+        )
+        return ""
 
     def setup_pipeline(self):
         if self.args.pipeline:

@@ -1,10 +1,19 @@
 """Named pass pipelines: the one place that says what `--pipeline=NAME` runs."""
 
+QNN = "canonicalize,cse"
+LOOPS = "convert-qnn-to-loops,canonicalize,cse,plan-arena"
+C = (
+    "convert-fxp-to-arith,canonicalize,cse,convert-memref-to-mcuc,convert-scf-to-mcuc,"
+    "convert-arith-to-mcuc,convert-func-to-mcuc,reconcile-unrealized-casts"
+)
+
 PIPELINES: dict[str, tuple[str, str]] = {
     # name: (pass pipeline, what it is for)
+    "qnn": (QNN, "verified, canonicalised qnn IR (the importer's output)"),
+    "loops": (f"{QNN},{LOOPS}", "buffers, loop nests and the planned arena"),
     "mcu": (
-        "canonicalize,cse",
-        "ONNX import, verification and qnn canonicalisation (grows into the full MCU flow)",
+        f"{QNN},{LOOPS},{C}",
+        "the C99 library: with -o DIR/ (or -o NAME.c) writes NAME.c and NAME.h",
     ),
 }
 

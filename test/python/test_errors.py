@@ -244,10 +244,13 @@ def test_driver_accepts_valid_mlir(tinymlir_opt, tmp_path):
     """Control for the error tests above: the same driver invocation on valid input works."""
     path = tmp_path / "ok.mlir"
     path.write_text(VALID_MLIR)
-    proc = tinymlir_opt(path, "--pipeline=mcu")
+    proc = tinymlir_opt(path, "--pipeline=qnn")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert "func.func @f" in proc.stdout
+    proc = tinymlir_opt(path, "--pipeline=mcu")
+    assert proc.returncode == 0, proc.stderr
+    assert "mcuc.func @f_run" in proc.stdout
 
 
 def test_help_lists_the_mcu_pipeline(tinymlir_opt):

@@ -1,5 +1,5 @@
 """Passes must not change results: the reference executor gives bit-identical outputs
-before and after ``--pipeline=mcu`` and ``-p canonicalize,cse`` on every valid test
+before and after ``--pipeline=qnn`` and ``-p canonicalize,cse`` on every valid test
 graph and every shared model (random inputs, plus the stored inputs of the models).
 
 The pipelines are the driver's own (``TinyOptMain(args).pipeline``, which verifies the
@@ -24,7 +24,7 @@ from tinymlir.frontend.onnx import import_onnx
 from tinymlir.reference import find_function, run_module
 
 PIPELINES = {
-    "mcu": ("--pipeline=mcu",),
+    "qnn": ("--pipeline=qnn",),
     "canonicalize_cse": ("-p", "canonicalize,cse"),
 }
 MODELS = ("kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar")
@@ -101,9 +101,9 @@ def test_pipeline_preserves_model_results(
 def test_driver_pipeline_output_on_a_model(
     tinymlir_opt, models_dir, shared_io, parse_mlir, tmp_path
 ):
-    """End to end through the CLI: tinymlir-opt kws_dscnn.onnx --pipeline=mcu, re-parsed."""
+    """End to end through the CLI: tinymlir-opt kws_dscnn.onnx --pipeline=qnn, re-parsed."""
     out = tmp_path / "kws.mlir"
-    proc = tinymlir_opt(models_dir / "kws_dscnn.onnx", "--pipeline=mcu", "-o", out)
+    proc = tinymlir_opt(models_dir / "kws_dscnn.onnx", "--pipeline=qnn", "-o", out)
     assert proc.returncode == 0, proc.stderr
     module = parse_mlir(out.read_text())
     assert find_function(module).sym_name.data == "kws_dscnn"
@@ -208,4 +208,4 @@ def test_generated_transpose_reshape_chains(opt_pipeline, parse_mlir, chain):
     module = _chain_module(shape, steps, keep)
     module.verify()
     x = np.random.default_rng(seed).integers(-128, 128, size=shape, dtype=np.int8)
-    _check_preserved(module, [[x]], opt_pipeline(PIPELINES["mcu"]), parse_mlir)
+    _check_preserved(module, [[x]], opt_pipeline(PIPELINES["qnn"]), parse_mlir)

@@ -58,8 +58,10 @@ mcuc.comment "a */ b"
 // -----
 
 // CHECK: Operation does not verify: mcuc.comment: must be at module level or in an mcuc.func, mcuc.for or mcuc.if
-func.func @comment_in_func_func() {
-  mcuc.comment "x"
+func.func @comment_in_scf_for(%n: index) {
+  scf.for %i = %n to %n step %n {
+    mcuc.comment "x"
+  }
   func.return
 }
 

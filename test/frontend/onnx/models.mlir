@@ -2,7 +2,7 @@
 // one qnn op per TFLite layer, named after it, NHWC throughout, no transposes left.
 // REQUIRES: shared-models
 
-// RUN: tinymlir-opt --pipeline=mcu %models/kws_dscnn.onnx | filecheck %s --check-prefix=KWS
+// RUN: tinymlir-opt --pipeline=qnn %models/kws_dscnn.onnx | filecheck %s --check-prefix=KWS
 // KWS-LABEL: func.func @kws_dscnn(%input: !qnn.qtensor<1x49x10x1xi8, 0.5847029:83>) -> !qnn.qtensor<1x12xi8, 0.00390625:-128>
 // KWS-NOT:   qnn.transpose
 // KWS:       %conv2d = qnn.conv2d %input, {{.*}} strides [2, 2] pads [4, 1, 5, 1] dilations [1, 1] groups 1 : {{.*}} -> !qnn.qtensor<1x25x5x64xi8,
@@ -20,7 +20,7 @@
 // KWS-NEXT:  %Identity = qnn.softmax %dense beta 1.000000e+00 :
 // KWS-NEXT:  func.return %Identity
 
-// RUN: tinymlir-opt --pipeline=mcu %models/ic_resnet8.onnx | filecheck %s --check-prefix=IC
+// RUN: tinymlir-opt --pipeline=qnn %models/ic_resnet8.onnx | filecheck %s --check-prefix=IC
 // IC-LABEL: func.func @ic_resnet8(%input_1_int8: !qnn.qtensor<1x32x32x3xi8, 1.0:-128>) -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
 // IC-NOT:   qnn.transpose
 // IC:       %conv2d = qnn.conv2d %input_1_int8,
@@ -37,7 +37,7 @@
 // IC:       %dense = qnn.dense %flatten,
 // IC-NEXT:  %Identity_int8 = qnn.softmax %dense
 
-// RUN: tinymlir-opt --pipeline=mcu %models/vww_mobilenet.onnx | filecheck %s --check-prefix=VWW
+// RUN: tinymlir-opt --pipeline=qnn %models/vww_mobilenet.onnx | filecheck %s --check-prefix=VWW
 // VWW-LABEL: func.func @vww_mobilenet(%input_1_int8: !qnn.qtensor<1x96x96x3xi8, 0.003921569:-128>) -> !qnn.qtensor<1x2xi8, 0.00390625:-128>
 // VWW-NOT:   qnn.transpose
 // VWW:       %conv2d = qnn.conv2d %input_1_int8, {{.*}} strides [2, 2] pads [0, 0, 1, 1] {{.*}} -> !qnn.qtensor<1x48x48x8xi8,
@@ -47,7 +47,7 @@
 // VWW-NEXT:  %average_pooling2d = qnn.avg_pool2d %conv2d_13 kernel [3, 3] strides [3, 3]
 // VWW:       %Identity_int8 = qnn.softmax %dense
 
-// RUN: tinymlir-opt --pipeline=mcu %models/ad_toycar.onnx | filecheck %s --check-prefix=AD
+// RUN: tinymlir-opt --pipeline=qnn %models/ad_toycar.onnx | filecheck %s --check-prefix=AD
 // AD-LABEL: func.func @ad_toycar(%input: !qnn.qtensor<1x640xi8, 0.39101523:89>) -> !qnn.qtensor<1x640xi8, 0.36449847:96>
 // AD:       %dense = qnn.dense %input, %dense_weight, %dense_bias : {{.*}} -> !qnn.qtensor<1x128xi8,
 // AD:       %dense_4 = qnn.dense %dense_3, {{.*}} -> !qnn.qtensor<1x8xi8,

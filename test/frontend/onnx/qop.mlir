@@ -38,7 +38,7 @@
 // MAXPOOL:      func.func @qop_maxpool_int8(%input: !qnn.qtensor<1x4x9x9xi8, 1.0:0>)
 // MAXPOOL:      qnn.max_pool2d %input_relayout kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1]
 
-// RUN: tinymlir-opt %S/Inputs/qop_small_cnn.onnx --pipeline=mcu | filecheck %s --check-prefix=CNN
+// RUN: tinymlir-opt %S/Inputs/qop_small_cnn.onnx --pipeline=qnn | filecheck %s --check-prefix=CNN
 // CNN:          qnn.conv2d
 // CNN:          qnn.reshape
 // CNN:          qnn.dense

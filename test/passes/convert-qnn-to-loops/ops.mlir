@@ -7,7 +7,7 @@
 // CHECK-NEXT:  "memref.global"() <{sym_name = "y_bias", type = memref<2xi32>, initial_value = dense<[-5, 65]> : tensor<2xi32>
 // CHECK-NEXT:  "memref.global"() <{sym_name = "y_multiplier", type = memref<2xi32>
 // CHECK-NEXT:  "memref.global"() <{sym_name = "y_shift", type = memref<2xi32>
-// CHECK-LABEL: func.func @conv_1x1(%x: memref<1x3x3x2xi8> {tinymlir.role = "input", tinymlir.scale = 5.000000e-01 : f32, tinymlir.zero_point = -1 : i32, tinymlir.storage = "int8"}, %y_out: memref<1x3x3x2xi8> {tinymlir.role = "output", tinymlir.scale = 2.500000e-01 : f32, tinymlir.zero_point = 3 : i32, tinymlir.storage = "int8"}) {
+// CHECK-LABEL: func.func @conv_1x1(%x: memref<1x3x3x2xi8> {tinymlir.role = "input", tinymlir.name = "x", tinymlir.shape = array<i64: 1, 3, 3, 2>, tinymlir.scale = 5.000000e-01 : f32, tinymlir.zero_point = -1 : i32, tinymlir.storage = "int8"}, %y_out: memref<1x3x3x2xi8> {tinymlir.role = "output", tinymlir.name = "y", tinymlir.shape = array<i64: 1, 3, 3, 2>, tinymlir.scale = 2.500000e-01 : f32, tinymlir.zero_point = 3 : i32, tinymlir.storage = "int8"}) {
 // CHECK-NOT:     memref.alloc
 // CHECK:         scf.for
 // CHECK:           memref.load %y_bias
@@ -148,7 +148,7 @@ func.func @softmax(%x: !qnn.qtensor<1x4xi8, 0.5:0>) -> !qnn.qtensor<1x4xi8, 0.00
 
 // A float interface is stripped: the function takes and returns the quantised tensors,
 // and requantisation keeps the input's zero point subtraction.
-// CHECK-LABEL: func.func @float_io(%x: memref<4xi8> {tinymlir.role = "input", tinymlir.scale = 5.000000e-01 : f32, tinymlir.zero_point = 2 : i32, tinymlir.storage = "int8"}, %y_out: memref<4xi8> {tinymlir.role = "output", tinymlir.scale = 2.500000e-01 : f32, tinymlir.zero_point = 0 : i32, tinymlir.storage = "int8"})
+// CHECK-LABEL: func.func @float_io(%x: memref<4xi8> {tinymlir.role = "input", tinymlir.name = "x", tinymlir.shape = array<i64: 4>, tinymlir.scale = 5.000000e-01 : f32, tinymlir.zero_point = 2 : i32, tinymlir.storage = "int8"}, %y_out: memref<4xi8> {tinymlir.role = "output", tinymlir.name = "y", tinymlir.shape = array<i64: 4>, tinymlir.scale = 2.500000e-01 : f32, tinymlir.zero_point = 0 : i32, tinymlir.storage = "int8"})
 // CHECK-NOT:     qnn.
 // CHECK:         arith.subi
 func.func @float_io(%x: tensor<4xf32>) -> tensor<4xf32> {

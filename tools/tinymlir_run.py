@@ -1,0 +1,330 @@
+"""`tinymlir-run`: compile a model to C, run it on the host, compare with the oracles.
+
+    tinymlir-run model.onnx [--inputs io.npz | --random N [--seed S]] [--tolerance LSB]
+                 [--per-layer] [--keep DIR]
+
+The generated library is built with the host `cc -std=c99 -Wall -Wextra -Werror
+-pedantic` and run on every input. Its int8 outputs are compared with the
+reference executor (tinymlir's TFLM-exact semantics), with onnxruntime, and with
+the `tflm_outputs` of the .npz when present. The maximum difference in LSBs is
+printed per oracle; the exit status is 1 when the C output differs from the
+reference executor (or TFLM) by more than --tolerance (default 0).
+
+--per-layer builds the library with its TINYMLIR_LAYER_HOOK debug hook, dumps
+every layer's output and prints a table (layer, op, shape, max LSB, elements
+differing) against the reference executor, naming the first layer that differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from tinymlir.errors import TinymlirError
+
+CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"]
+
+HARNESS = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "{name}.h"
+
+#ifdef TINYMLIR_RUN_PER_LAYER
+static FILE *layer_file;
+void tinymlir_run_dump_layer(int index, const int8_t *data, int size) {{
+    int32_t header[2];
+    header[0] = index;
+    header[1] = size;
+    fwrite(header, sizeof header, 1, layer_file);
+    fwrite(data, 1, (size_t)size, layer_file);
+}}
+#endif
+
+/* usage: harness INPUTS OUTPUTS [LAYERS]: runs every input record of the input file. */
+int main(int argc, char **argv) {{
+    static {in_type} input[{in_size}];
+    static {out_type} output[{out_size}];
+    FILE *in, *out;
+    if (argc < 3) return 2;
+    in = fopen(argv[1], "rb");
+    out = fopen(argv[2], "wb");
+    if (!in || !out) return 2;
+#ifdef TINYMLIR_RUN_PER_LAYER
+    if (argc < 4 || !(layer_file = fopen(argv[3], "wb"))) return 2;
+#endif
+    while (fread(input, 1, sizeof input, in) == sizeof input) {{
+        int status = {name}_run(input, output);
+        if (status != 0) {{
+            fprintf(stderr, "{name}_run returned %d\n", status);
+            return 3;
+        }}
+        fwrite(output, 1, sizeof output, out);
+    }}
+    fclose(in);
+    fclose(out);
+#ifdef TINYMLIR_RUN_PER_LAYER
+    fclose(layer_file);
+#endif
+    return 0;
+}}
+"""
+
+
+def compile_model(model: Path, workdir: Path):
+    """qnn module (after the mcu pipeline's qnn stage), library paths and summary."""
+    from tinymlir.backend.c_library import write_library
+    from tinymlir.frontend.onnx import import_onnx
+    from tinymlir.pipelines import LOOPS, QNN, C, run_pipeline
+
+    module = import_onnx(model)
+    run_pipeline(module, QNN)
+    lowered = module.clone()
+    run_pipeline(lowered, f"{LOOPS},{C}")
+    c_file, h_file, library = write_library(lowered, workdir, model.name)
+    return module, c_file, h_file, library
+
+
+def build(c_file: Path, library, workdir: Path, per_layer: bool) -> Path:
+    if shutil.which("cc") is None:
+        raise TinymlirError("no host C compiler ('cc') on PATH")
+    if len(library.inputs) != 1 or len(library.outputs) != 1:
+        raise TinymlirError("tinymlir-run supports models with one input and one output")
+    port_in, port_out = library.inputs[0], library.outputs[0]
+    ctype = {"int8": "int8_t", "uint8": "uint8_t"}
+    harness = workdir / "harness.c"
+    harness.write_text(
+        HARNESS.format(
+            name=library.name, in_size=port_in.size, out_size=port_out.size,
+            in_type=ctype[port_in.storage], out_type=ctype[port_out.storage],
+        )
+    )
+    exe = workdir / ("harness_layers" if per_layer else "harness")
+    flags = list(CFLAGS)
+    if per_layer:
+        flags += [
+            "-DTINYMLIR_RUN_PER_LAYER",
+            "-DTINYMLIR_LAYER_HOOK(i,d,s)=tinymlir_run_dump_layer((i),(const int8_t *)(d),(s))",
+            "-include", str(workdir / "hook.h"),
+        ]
+        (workdir / "hook.h").write_text(
+            "#include <stdint.h>\nvoid tinymlir_run_dump_layer(int index, const int8_t *data, int size);\n"
+        )
+    result = subprocess.run(
+        ["cc", *flags, f"-I{workdir}", str(c_file), str(harness), "-o", str(exe)],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        first = (result.stderr.strip().splitlines() or ["?"])[0]
+        raise TinymlirError(f"the generated library does not compile: {first}")
+    return exe
+
+
+def quantised_inputs(module, inputs: list[np.ndarray]):
+    """(C inputs, reference outputs to compare with): a float interface is quantised by the
+    reference executor, and compared before its final dequantisation."""
+    from tinymlir.dialects import qnn
+    from tinymlir.reference import run_module, trace_module
+
+    if all(x.dtype.kind in "iu" for x in inputs):
+        return inputs, run_module(module, inputs)
+    trace = trace_module(module, inputs)
+    c_inputs = [v for op, v in trace if isinstance(op, qnn.QuantizeOp)]
+    outputs = [
+        v for op, v in trace for use in op.results[0].uses if isinstance(use.operation, qnn.DequantizeOp)
+    ]
+    return c_inputs, outputs
+
+
+def onnxruntime_outputs(model: Path, inputs: list[np.ndarray], port) -> np.ndarray | None:
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return None
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    feeds = {i.name: x for i, x in zip(session.get_inputs(), inputs, strict=True)}
+    (y,) = session.run(None, feeds)
+    if y.dtype.kind == "f":  # float interface: compare in the output's quantised domain
+        q = np.rint(y / np.float32(port.scale)) + port.zero_point
+        y = np.clip(q, -128 if port.storage == "int8" else 0, 127 if port.storage == "int8" else 255)
+    return y.astype(np.int64)
+
+
+def read_layers(path: Path) -> list[dict[int, np.ndarray]]:
+    """Per input row: layer index -> bytes (rows restart at layer 0)."""
+    data = path.read_bytes()
+    rows: list[dict[int, np.ndarray]] = []
+    pos = 0
+    while pos < len(data):
+        index, size = struct.unpack_from("<ii", data, pos)
+        pos += 8
+        values = np.frombuffer(data, np.int8, size, pos).copy()
+        pos += size
+        if index == 0 or not rows:
+            rows.append({})
+        rows[-1][index] = values
+    return rows
+
+
+def layer_table(module, inputs, rows) -> tuple[list[str], str | None]:
+    """Per layer over all inputs: max LSB and elements differing from the reference executor."""
+    from tinymlir.dialects import qnn
+    from tinymlir.reference import trace_module
+
+    stats: dict[int, list] = {}
+    first_bad = None
+    for row, x in enumerate(inputs):
+        layer = 0
+        for op, value in trace_module(module, [x]):
+            if isinstance(op, qnn.ConstantOp | qnn.QuantizeOp | qnn.DequantizeOp) or not op.name.startswith("qnn."):
+                continue
+            index, layer = layer, layer + 1
+            if index not in rows[row]:
+                continue  # views (reshape) have no output of their own
+            got = rows[row][index]
+            if op.results[0].type.is_unsigned:
+                got = got.view(np.uint8)
+            diff = np.abs(got.astype(np.int64) - np.asarray(value).reshape(-1).astype(np.int64))
+            name = op.results[0].name_hint or "-"
+            entry = stats.setdefault(index, [name, op, 0, 0])
+            entry[2] = max(entry[2], int(diff.max()))
+            entry[3] += int((diff > 0).sum())
+            if diff.any() and first_bad is None:
+                first_bad = f"layer {index} '{name}' ({op.name}) on input {row}"
+    lines = [f"{'#':>3}  {'layer':<24} {'op':<14} {'shape':<16} {'max LSB':>8} {'differ':>8}"]
+    for index, (name, op, worst, count) in sorted(stats.items()):
+        shape = "x".join(map(str, op.results[0].type.get_shape()))
+        lines.append(f"{index:>3}  {name[:24]:<24} {op.name[4:]:<14} {shape:<16} {worst:>8} {count:>8}")
+    return lines, first_bad
+
+
+def cortex_m_sizes(c_file: Path, workdir: Path) -> str:
+    """Flash and static RAM of the library built for a Cortex-M4 (-Os), or why not."""
+    from tinymlir.bench import BenchError
+    from tinymlir.bench.cortex_m import object_sizes
+
+    gcc = shutil.which("arm-none-eabi-gcc")
+    if gcc is None:
+        return "Cortex-M4 sizes: arm-none-eabi-gcc not installed (bench/harness/install-toolchain.sh)"
+    obj = workdir / (c_file.stem + ".cm4.o")
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Os", "-mcpu=cortex-m4", "-mthumb"]
+    result = subprocess.run([gcc, *flags, "-c", str(c_file), "-o", str(obj)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise TinymlirError(f"arm-none-eabi-gcc rejects the library: {(result.stderr.splitlines() or ['?'])[0]}")
+    try:
+        sizes = object_sizes(obj)
+    except BenchError as exc:
+        return f"Cortex-M4 sizes: {exc}"
+    flash = sizes["text"] + sizes["rodata"] + sizes["data"]
+    ram = sizes["data"] + sizes["bss"]
+    return (
+        f"Cortex-M4 (arm-none-eabi-gcc -Os): flash {flash:,} bytes (.text {sizes['text']:,} + .rodata "
+        f"{sizes['rodata']:,} + .data {sizes['data']:,}), static RAM {ram:,} bytes (arena and state)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--inputs", type=Path, help=".npz with an 'inputs' array (and 'tflm_outputs')")
+    parser.add_argument("--random", type=int, default=0, metavar="N", help="N random inputs")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tolerance", type=int, default=0, help="allowed LSBs vs reference/TFLM")
+    parser.add_argument("--per-layer", action="store_true", help="compare every layer's output")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--show", action="store_true", help="print each output next to the expected")
+    parser.add_argument("--sizes", action="store_true", help="also report Cortex-M4 flash and RAM")
+    args = parser.parse_args(argv)
+    workdir_obj = None
+    try:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            workdir = args.keep
+        else:
+            workdir_obj = tempfile.TemporaryDirectory(prefix="tinymlir-run-")
+            workdir = Path(workdir_obj.name)
+        module, c_file, _, library = compile_model(args.model, workdir)
+        port_in, port_out = library.inputs[0], library.outputs[0]
+        expected_tflm = None
+        if args.inputs:
+            data = np.load(args.inputs)
+            raw = [np.asarray(x) for x in data["inputs"]]
+            expected_tflm = data["tflm_outputs"] if "tflm_outputs" in data else None
+        else:
+            from tinymlir.reference import find_function
+
+            rng = np.random.default_rng(args.seed)
+            arg_type = find_function(module).args[0].type
+            shape = tuple(arg_type.get_shape())
+            count = args.random or 5
+            if arg_type.__class__.__name__ == "TensorType":
+                raw = [rng.uniform(-4, 4, shape).astype(np.float32) for _ in range(count)]
+            else:
+                lo, hi = arg_type.storage_min, arg_type.storage_max
+                dtype = np.int8 if lo < 0 else np.uint8
+                raw = [rng.integers(lo, hi + 1, shape).astype(dtype) for _ in range(count)]
+        exe = build(c_file, library, workdir, args.per_layer)
+        c_in, reference = [], []
+        for x in raw:
+            qi, ref = quantised_inputs(module, [x])
+            c_in.append(np.asarray(qi[0]))
+            reference.append(np.asarray(ref[0]))
+        in_file, out_file, layer_file = workdir / "in.bin", workdir / "out.bin", workdir / "layers.bin"
+        in_file.write_bytes(b"".join(np.ascontiguousarray(x).astype(x.dtype).tobytes() for x in c_in))
+        command = [str(exe), str(in_file), str(out_file)] + ([str(layer_file)] if args.per_layer else [])
+        run = subprocess.run(command, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise TinymlirError(f"the compiled model failed: {run.stderr.strip() or run.returncode}")
+        out_dtype = np.uint8 if port_out.storage == "uint8" else np.int8
+        got = np.frombuffer(out_file.read_bytes(), out_dtype).reshape(len(c_in), -1).astype(np.int64)
+        ref = np.stack([r.reshape(-1) for r in reference]).astype(np.int64)
+        worst = {"reference executor": int(np.abs(got - ref).max())}
+        if expected_tflm is not None:
+            worst["TFLM (npz)"] = int(np.abs(got - expected_tflm.reshape(len(c_in), -1).astype(np.int64)).max())
+        ort = [onnxruntime_outputs(args.model, [x], port_out) for x in raw]
+        if all(o is not None for o in ort):
+            worst["onnxruntime"] = int(np.abs(got - np.stack([o.reshape(-1) for o in ort])).max())
+        print(f"{library.name}: {len(c_in)} inputs, generated C compiled with cc {' '.join(CFLAGS)}")
+        if args.show:
+            expected = expected_tflm.reshape(len(c_in), -1) if expected_tflm is not None else ref
+            label = "TFLM" if expected_tflm is not None else "reference"
+            for i, (y, e) in enumerate(zip(got, expected, strict=True)):
+                print(f"  input {i}: C output {y.tolist()}")
+                print(f"           {label:<8} {np.asarray(e).tolist()}")
+        for oracle, lsb in worst.items():
+            print(f"  max |C - {oracle}| = {lsb} LSB")
+        print(
+            f"  RAM: arena {library.arena_size:,} bytes (+ caller's input {port_in.size} and output "
+            f"{port_out.size}); weights and tables {library.constant_bytes:,} bytes"
+        )
+        if args.sizes:
+            print("  " + cortex_m_sizes(c_file, workdir))
+        failed = worst["reference executor"] > args.tolerance or worst.get("TFLM (npz)", 0) > args.tolerance
+        if args.per_layer:
+            lines, first_bad = layer_table(module, raw, read_layers(layer_file))
+            print("\n".join(lines))
+            print(f"first layer that differs: {first_bad}" if first_bad else "every layer matches the reference executor")
+            failed = failed or first_bad is not None
+        if failed:
+            print(f"tinymlir-run: mismatch beyond {args.tolerance} LSB", file=sys.stderr)
+            return 1
+        return 0
+    except TinymlirError as exc:
+        print(f"tinymlir-run: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if workdir_obj is not None:
+            workdir_obj.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
