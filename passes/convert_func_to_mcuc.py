@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import MemRefType, ModuleOp, StringAttr, UnrealizedConversionCastOp
+from xdsl.dialects.builtin import (
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    Signedness,
+    StringAttr,
+    UnrealizedConversionCastOp,
+)
 from xdsl.ir import Block, Region
 from xdsl.passes import ModulePass
 
@@ -48,14 +55,23 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
     outputs = list(function.function_type.outputs)
     if len(outputs) > 1:
         raise PassError(f"convert-func-to-mcuc: @{function.sym_name.data} returns {len(outputs)} values; C returns one")
-    arg_types = []
+    arg_types, body_types = [], []
     for i, t in enumerate(inputs):
         if isinstance(t, MemRefType):
             if not entry:
                 raise PassError(f"convert-func-to-mcuc: @{function.sym_name.data}: memref arguments are only supported on the entry function")
-            arg_types.append(pointer_to(t, roles[i] == "input"))
+            pointer = pointer_to(t, roles[i] == "input")
+            body_types.append(pointer)
+            storage = function.arg_attrs.data[i].data.get("tinymlir.storage")
+            if isinstance(storage, StringAttr) and storage.data == "uint8":
+                # uint8 tensors are bytes in the body; the signature says uint8_t.
+                unsigned = IntegerType(8, Signedness.UNSIGNED)
+                pointee = mcuc.ConstType(unsigned) if roles[i] == "input" else unsigned
+                pointer = mcuc.EmitC_PointerType(pointee)
+            arg_types.append(pointer)
         else:
             arg_types.append(t)
+            body_types.append(t)
     result_types = [C_INT] if entry else outputs
     name = function.sym_name.data + (ENTRY_SUFFIX if entry else "")
     doc = function.attributes.get("tinymlir.doc")
@@ -67,14 +83,20 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
     old = function.body.block
     block = Block(arg_types=arg_types)
     b = Builder(InsertPoint.at_start(block))
-    for old_arg, new_arg in zip(old.args, block.args, strict=True):
+    for old_arg, new_arg, body_type in zip(old.args, block.args, body_types, strict=True):
         new_arg.name_hint = old_arg.name_hint
         if old_arg.type == new_arg.type:
             old_arg.replace_all_uses_with(new_arg)
-        else:  # pointer -> memref, cancelled by the memref -> pointer casts of convert-memref-to-mcuc
-            cast = UnrealizedConversionCastOp.get([new_arg], [old_arg.type])
-            b.insert(cast)
-            old_arg.replace_all_uses_with(cast.results[0])
+            continue
+        value = new_arg
+        if new_arg.type != body_type:
+            byte_pointer = mcuc.CastOp(new_arg, body_type)
+            b.insert(byte_pointer)
+            value = byte_pointer.dest
+        # pointer -> memref, cancelled by the memref -> pointer casts of convert-memref-to-mcuc
+        cast = UnrealizedConversionCastOp.get([value], [old_arg.type])
+        b.insert(cast)
+        old_arg.replace_all_uses_with(cast.results[0])
     for op in list(old.ops):
         op.detach()
         if isinstance(op, func.ReturnOp):

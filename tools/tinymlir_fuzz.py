@@ -41,6 +41,7 @@ import signal
 import sys
 import time
 import traceback
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -157,7 +158,9 @@ def _crash_site(exc: BaseException) -> str:
 
 
 def is_one_line(message: str) -> bool:
-    return bool(message.strip()) and "\n" not in message and "\r" not in message
+    """Non-empty, and one line by every line-break rule Python knows (\\n, \\r, \\x0b, \\x1c,
+    \\x85, \\u2028, ...)."""
+    return bool(message.strip()) and len(message.splitlines()) == 1
 
 
 def check(data: bytes, timeout: float = 10.0, print_ir: bool = True) -> Outcome:
@@ -169,7 +172,9 @@ def check(data: bytes, timeout: float = 10.0, print_ir: bool = True) -> Outcome:
 
     stage = "import"
     try:
-        with time_limit(timeout):
+        with time_limit(timeout), warnings.catch_warnings():
+            # A warning would be an extra stderr line from tinymlir-opt: the oracle fails it.
+            warnings.simplefilter("error")
             module = import_onnx(data, name="fuzz")
             stage = "verify"
             module.verify()
@@ -182,12 +187,11 @@ def check(data: bytes, timeout: float = 10.0, print_ir: bool = True) -> Outcome:
         message = str(exc)
         if is_one_line(message):
             return Outcome("refused", message)
-        first = message.strip().splitlines()[0] if message.strip() else "<empty>"
         return Outcome(
             "crash",
             f"OnnxImportError with a {'multi-line' if message.strip() else 'empty'} message: "
             f"{message[:300]!r}",
-            f"MultiLineMessage at {_crash_site(exc)}: {first[:40]}",
+            f"MultiLineMessage at {_crash_site(exc)}",
             traceback.format_exc(),
         )
     except KeyboardInterrupt:
@@ -288,7 +292,7 @@ ATTR_NAMES = (
     "axis", "axes", "strides", "pads", "kernel_shape", "dilations", "group", "auto_pad",
     "ceil_mode", "transA", "transB", "alpha", "beta", "perm", "allowzero", "mode", "min",
     "max", "count_include_pad", "storage_order", "channels_last", "value", "value_float",
-    "value_ints", "sparse_value", "saturate", "block_size", "bogus",
+    "value_ints", "sparse_value", "saturate", "block_size", "output_dtype", "precision", "bogus",
 )
 
 # Operand index -> role, for the quantisation-parameter inputs of Q/DQ and QOperator ops.
@@ -441,7 +445,7 @@ def m_init_to_constant(model, rng):
     t.CopyFrom(g.initializer[i])
     del g.initializer[i]
     node = helper.make_node("Constant", [], [t.name], name=f"const_{t.name}", value=t)
-    pos = rng.choice((0, len(g.node)))
+    pos = rng.choice((0, 0, 0, len(g.node)))
     g.node.insert(pos, node)
     return f"initializer {t.name!r} -> Constant node at {pos}"
 
@@ -642,7 +646,8 @@ def m_attr(model, rng):
         node.attribute[i].CopyFrom(_random_attribute(a.name, rng))
         return f"node {node.name!r} retype attribute {a.name}"
     if kind == "undefined":
-        a.type = rng.choice((onnx.AttributeProto.UNDEFINED, onnx.AttributeProto.FLOAT, onnx.AttributeProto.INTS, 77))
+        a.type = rng.choice((onnx.AttributeProto.UNDEFINED, onnx.AttributeProto.FLOAT, onnx.AttributeProto.INTS,
+                             onnx.AttributeProto.STRING, onnx.AttributeProto.TENSOR))
         return f"node {node.name!r} attribute {a.name} type field -> {a.type}"
     # value: keep the type, change the value
     if a.type == onnx.AttributeProto.INT:
@@ -723,7 +728,7 @@ def m_zero_point(model, rng):
     if kind == "range":
         dtype = rng.choice((np.int32, np.int16, np.int64))
         v = rng.choice((128, 255, 256, -129, -1000, 2**31 - 1, -(2**31)))
-        _set_array(t, np.full(arr.shape, v, dtype))
+        _set_array(t, np.full(arr.shape, v, np.int64).astype(dtype))
     elif kind == "dtype":
         _set_array(t, arr.astype(rng.choice((np.int32, np.uint16, np.int16, np.float32, np.bool_, np.uint8, np.int8))))
     elif kind == "length":
@@ -771,7 +776,11 @@ def m_shape_operand(model, rng):
     new = rng.choice(candidates)
     if arr.dtype.kind == "f" or arr.dtype.kind in "iu" and arr.dtype.itemsize < 8:
         new_arr = np.asarray(new if rng.random() < 0.5 else rng.choice(INTERESTING_FLOATS[:6]))
-        new_arr = new_arr.astype(arr.dtype) if arr.dtype.kind == "f" else np.clip(new_arr, np.iinfo(arr.dtype).min, np.iinfo(arr.dtype).max).astype(arr.dtype)
+        if arr.dtype.kind == "f":
+            new_arr = new_arr.astype(arr.dtype)
+        else:
+            info = np.iinfo(arr.dtype)
+            new_arr = np.clip(np.nan_to_num(new_arr.astype(np.float64)), info.min, info.max).astype(arr.dtype)
     else:
         new_arr = np.asarray(new, np.int64)
     _set_array(t, new_arr)
@@ -883,10 +892,185 @@ def m_constant_node(model, rng):
     t = numpy_helper.from_array(np.array([HUGE], np.int64))
     t.ClearField("raw_data")
     del t.dims[:]
-    t.dims.extend([HUGE, HUGE])
-    name = rng.choice(_tensor_names(model))
-    g.node.insert(rng.randrange(len(g.node) + 1), helper.make_node("Constant", [], [name], value=t))
-    return f"add huge Constant producing {name!r}"
+    t.dims.extend(rng.choice(([HUGE, HUGE], [HUGE], [2**31], [0], [-1])))
+    if rng.random() < 0.3:
+        name = rng.choice(_tensor_names(model))  # a clash
+    else:  # a fresh constant that replaces some node's operand
+        name = "huge_const"
+        users = [n for n in g.node if len(n.input) > 1]
+        if users:
+            user = rng.choice(users)
+            user.input[rng.randrange(1, len(user.input))] = name
+    g.node.insert(0, helper.make_node("Constant", [], [name], value=t))
+    return f"add Constant with dims {list(t.dims)} producing {name!r}"
+
+
+# "Plausible" mutators: the graph stays well formed, so the importer's deeper checks run.
+
+
+def m_input_shape_valid(model, rng):
+    """A graph input gets other positive dimensions (or rank)."""
+    g = model.graph
+    inits = {t.name for t in g.initializer}
+    inputs = [i for i in g.input if i.name not in inits]
+    if not inputs:
+        return None
+    vi = rng.choice(inputs)
+    dims = vi.type.tensor_type.shape.dim
+    kind = rng.choice(("resize", "resize", "add", "pop", "one"))
+    if kind == "resize" and dims:
+        rng.choice(dims).dim_value = rng.choice((1, 2, 3, 5, 7, 16, 31, 64, 97))
+    elif kind == "add":
+        dims.add().dim_value = rng.choice((1, 2, 3))
+    elif kind == "pop" and dims:
+        del dims[rng.randrange(len(dims))]
+    elif dims:
+        for d in dims:
+            d.dim_value = 1
+    return f"graph input {vi.name!r} shape ({kind}) -> {[d.dim_value for d in dims]}"
+
+
+def m_attr_small(model, rng):
+    """An integer attribute gets another small value (strides 2, pads 1, group 4, ...)."""
+    candidates = [(n, a) for n in model.graph.node for a in n.attribute
+                  if a.type in (onnx.AttributeProto.INT, onnx.AttributeProto.INTS)]
+    if not candidates:
+        node = _node(model, rng)
+        if node is None:
+            return None
+        name = rng.choice(("strides", "pads", "dilations", "group", "axis", "kernel_shape", "transB", "perm", "auto_pad"))
+        if name == "auto_pad":
+            node.attribute.append(helper.make_attribute(name, rng.choice(("SAME_UPPER", "SAME_LOWER", "VALID"))))
+        elif name in ("group", "axis", "transB"):
+            node.attribute.append(helper.make_attribute(name, rng.randrange(-2, 5)))
+        else:
+            node.attribute.append(helper.make_attribute(name, [rng.randrange(0, 4) for _ in range(rng.choice((2, 4)))]))
+        return f"node {node.name!r} add {name}"
+    node, a = rng.choice(candidates)
+    if a.type == onnx.AttributeProto.INT:
+        a.i = rng.randrange(-3, 9)
+    else:
+        values = list(a.ints)
+        if values and rng.random() < 0.7:
+            values[rng.randrange(len(values))] = rng.randrange(-1, 5)
+        else:
+            values = [rng.randrange(0, 4) for _ in range(rng.choice((1, 2, 3, 4, 6, 8)))]
+        del a.ints[:]
+        a.ints.extend(values)
+    return f"node {node.name!r} attribute {a.name} -> small value"
+
+
+def m_weight_shape(model, rng):
+    """An integer weight tensor is sliced, reshaped or transposed (same dtype)."""
+    inits = [t for t in model.graph.initializer if t.data_type in (TensorProto.INT8, TensorProto.UINT8, TensorProto.INT32)
+             and len(t.dims) >= 1 and math.prod(t.dims) <= 200_000]
+    if not inits:
+        return None
+    t = rng.choice(inits)
+    arr = numpy_helper.to_array(t)
+    kind = rng.choice(("slice", "reshape", "transpose", "expand"))
+    if kind == "slice" and arr.shape[0] > 1:
+        arr = arr[: rng.randrange(1, arr.shape[0])]
+    elif kind == "reshape" and arr.ndim >= 2:
+        arr = arr.reshape(arr.shape[0], -1) if rng.random() < 0.5 else arr.reshape(-1)
+    elif kind == "transpose" and arr.ndim >= 2:
+        axes = list(range(arr.ndim))
+        rng.shuffle(axes)
+        arr = arr.transpose(axes)
+    else:
+        arr = arr[None]
+    _set_array(t, np.ascontiguousarray(arr))
+    return f"weight {t.name!r} ({kind}) -> {list(arr.shape)}"
+
+
+def m_io_dtype(model, rng):
+    """A graph input or output switches between int8, uint8 and float32."""
+    infos = _value_infos(model)
+    if not infos:
+        return None
+    vi = rng.choice(infos)
+    vi.type.tensor_type.elem_type = rng.choice((TensorProto.INT8, TensorProto.UINT8, TensorProto.FLOAT))
+    return f"value info {vi.name!r} elem type -> {vi.type.tensor_type.elem_type}"
+
+
+def m_requantize_params(model, rng):
+    """A Q/DQ pair gets other plausible parameters (scale x2, zero point +-1, signedness)."""
+    scales = _param_tensors(model, rng, SCALE_INPUTS)
+    if not scales:
+        return None
+    t = rng.choice(scales)
+    try:
+        arr = numpy_helper.to_array(t).copy()
+    except Exception:  # noqa: BLE001
+        return None
+    if arr.dtype.kind != "f":
+        return None
+    arr = (arr * rng.choice((0.5, 2.0, 1.0001, 1e-6, 1e6))).astype(arr.dtype)
+    _set_array(t, arr)
+    return f"scale {t.name!r} rescaled"
+
+
+def m_crossover(model, rng, donors: list[onnx.ModelProto] | None = None):
+    """Grafts a node of another seed model (with the initializers it reads) onto a tensor
+    of this one: QOperator ops on QDQ tensors, convs on dense outputs, ..."""
+    if not donors:
+        return None
+    donor = rng.choice(donors)
+    candidates = [n for n in donor.graph.node if n.input]
+    if not candidates:
+        return None
+    graft = onnx.NodeProto()
+    graft.CopyFrom(rng.choice(candidates))
+    donor_inits = {t.name: t for t in donor.graph.initializer}
+    ours = {t.name for t in model.graph.initializer}
+    suffix = f"_x{rng.randrange(10**6)}"
+    for i, name in enumerate(graft.input):
+        if name in donor_inits:
+            t = TensorProto()
+            t.CopyFrom(donor_inits[name])
+            t.name = name + suffix
+            if t.name not in ours:
+                model.graph.initializer.append(t)
+            graft.input[i] = t.name
+        elif name:
+            graft.input[i] = rng.choice(_tensor_names(model))
+    for i, name in enumerate(graft.output):
+        graft.output[i] = name + suffix if name else name
+    graft.name = graft.name + suffix
+    # Insert after the producers of its inputs, then feed a later node or the graph output.
+    produced = {o: k for k, n in enumerate(model.graph.node) for o in n.output}
+    pos = max([produced.get(x, -1) for x in graft.input] + [-1]) + 1
+    model.graph.node.insert(pos, graft)
+    later = [n for n in list(model.graph.node)[pos + 1 :] if n.input]
+    if later and rng.random() < 0.7:
+        user = rng.choice(later)
+        user.input[rng.randrange(len(user.input))] = graft.output[0]
+    elif model.graph.output:
+        model.graph.output[0].name = graft.output[0]
+    if graft.domain == "com.microsoft" and not any(e.domain == "com.microsoft" for e in model.opset_import):
+        model.opset_import.add().CopyFrom(helper.make_opsetid("com.microsoft", 1))
+    return f"graft {graft.op_type} from {donor.graph.name!r} at {pos}"
+
+
+def m_opset21(model, rng):
+    """Opset 21 Q/DQ attributes: output_dtype, block_size, saturate, precision."""
+    nodes = [n for n in model.graph.node if n.op_type in ("QuantizeLinear", "DequantizeLinear")]
+    if not nodes:
+        return None
+    for e in model.opset_import:
+        if e.domain in ("", "ai.onnx"):
+            e.version = rng.choice((19, 21, 23, 25))
+    model.ir_version = max(model.ir_version, 10)
+    node = rng.choice(nodes)
+    name = rng.choice(("output_dtype", "output_dtype", "block_size", "saturate", "precision"))
+    value = rng.choice((TensorProto.INT8, TensorProto.UINT8, TensorProto.INT16, TensorProto.FLOAT, 0, 2, 32))
+    keep = [a for a in node.attribute if a.name != name]
+    del node.attribute[:]
+    node.attribute.extend(keep)
+    node.attribute.append(helper.make_attribute(name, value))
+    if name == "output_dtype" and len(node.input) > 2 and rng.random() < 0.5:
+        del node.input[2:]
+    return f"node {node.name!r} {name}={value}"
 
 
 PROTO_MUTATORS: dict[str, Callable] = {
@@ -899,22 +1083,30 @@ PROTO_MUTATORS: dict[str, Callable] = {
     "scale": m_scale, "zero_point": m_zero_point, "axis": m_axis,
     "shape_operand": m_shape_operand, "value_info": m_value_info, "graph_io": m_graph_io,
     "opset": m_opset, "constant_node": m_constant_node,
+    "input_shape_valid": m_input_shape_valid, "attr_small": m_attr_small,
+    "weight_shape": m_weight_shape, "io_dtype": m_io_dtype, "requantize_params": m_requantize_params,
+    "crossover": m_crossover, "opset21": m_opset21,
 }
 # Mutators aimed at the quantisation parameters and attributes run more often.
-PROTO_WEIGHTS = {"scale": 4, "zero_point": 3, "attr": 4, "node_input": 3, "init_values": 3, "shape_operand": 2,
-                 "value_info": 2, "axis": 2}
+PROTO_WEIGHTS = {"scale": 4, "zero_point": 3, "attr": 4, "node_input": 3, "init_values": 3, "shape_operand": 3,
+                 "value_info": 2, "axis": 3, "input_shape_valid": 4, "attr_small": 5, "weight_shape": 3,
+                 "io_dtype": 2, "requantize_params": 2, "init_rename": 0.5, "node_output": 0.5,
+                 "init_remove": 0.5, "crossover": 4, "opset21": 1}
 
 
-def mutate_proto(seed: Seed, rng: random.Random) -> tuple[bytes, str]:
+def mutate_proto(seed: Seed, rng: random.Random, donors: list[onnx.ModelProto] | None = None) -> tuple[bytes, str]:
     model = onnx.ModelProto()
     model.CopyFrom(seed.model)
     names = list(PROTO_MUTATORS)
     weights = [PROTO_WEIGHTS.get(n, 1) for n in names]
     steps = []
-    for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4))):
+    for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4, 6))):
         for _attempt in range(5):
             name = rng.choices(names, weights)[0]
-            desc = PROTO_MUTATORS[name](model, rng)
+            if name == "crossover":
+                desc = m_crossover(model, rng, donors)
+            else:
+                desc = PROTO_MUTATORS[name](model, rng)
             if desc is not None:
                 steps.append(f"{name}: {desc}")
                 break
@@ -922,6 +1114,12 @@ def mutate_proto(seed: Seed, rng: random.Random) -> tuple[bytes, str]:
 
 
 def make_input(seeds: list[Seed], strategy: str, rng: random.Random) -> tuple[Seed, bytes, str]:
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _make_input(seeds, strategy, rng)
+
+
+def _make_input(seeds: list[Seed], strategy: str, rng: random.Random) -> tuple[Seed, bytes, str]:
     seed = rng.choices(seeds, [s.weight for s in seeds])[0]
     if strategy == "bitflip":
         data, desc = mutate_bitflip(seed.data, rng)
@@ -930,7 +1128,7 @@ def make_input(seeds: list[Seed], strategy: str, rng: random.Random) -> tuple[Se
     elif strategy == "truncate":
         data, desc = mutate_truncate(seed.data, rng)
     else:
-        data, desc = mutate_proto(seed, rng)
+        data, desc = mutate_proto(seed, rng, [s.model for s in seeds if len(s.data) < 20_000])
     return seed, data, desc
 
 
@@ -944,13 +1142,22 @@ def _same_crash(data: bytes, signature: str, timeout: float) -> bool:
     return outcome.kind == "crash" and outcome.signature == signature
 
 
-def minimize(data: bytes, signature: str, timeout: float = 10.0, budget: int = 3000) -> bytes:
-    """A smaller input with the same crash signature (greedy, structural when it parses)."""
+def minimize(
+    data: bytes,
+    signature: str,
+    timeout: float = 10.0,
+    budget: int = 3000,
+    keep: Callable[[bytes], bool] | None = None,
+) -> bytes:
+    """A smaller input with the same crash signature (greedy, structural when it parses).
+    `keep`, if given, replaces the crash test: a candidate is kept when keep(candidate)."""
     checks = 0
 
     def same(candidate: bytes) -> bool:
         nonlocal checks
         checks += 1
+        if keep is not None:
+            return keep(candidate)
         return _same_crash(candidate, signature, timeout)
 
     try:

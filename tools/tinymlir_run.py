@@ -48,10 +48,11 @@ void tinymlir_run_dump_layer(int index, const int8_t *data, int size) {{
 }}
 #endif
 
-/* usage: harness INPUTS OUTPUTS [LAYERS]: runs every input record of the input file. */
+{buffers}
+
+/* usage: harness INPUTS OUTPUTS [LAYERS]: runs every record (all inputs, in order) of INPUTS
+   and writes the outputs, in order, to OUTPUTS. */
 int main(int argc, char **argv) {{
-    static {in_type} input[{in_size}];
-    static {out_type} output[{out_size}];
     FILE *in, *out;
     if (argc < 3) return 2;
     in = fopen(argv[1], "rb");
@@ -60,13 +61,15 @@ int main(int argc, char **argv) {{
 #ifdef TINYMLIR_RUN_PER_LAYER
     if (argc < 4 || !(layer_file = fopen(argv[3], "wb"))) return 2;
 #endif
-    while (fread(input, 1, sizeof input, in) == sizeof input) {{
-        int status = {name}_run(input, output);
+    for (;;) {{
+        int status;
+{reads}
+        status = {name}_run({args});
         if (status != 0) {{
             fprintf(stderr, "{name}_run returned %d\n", status);
             return 3;
         }}
-        fwrite(output, 1, sizeof output, out);
+{writes}
     }}
     fclose(in);
     fclose(out);
@@ -95,15 +98,21 @@ def compile_model(model: Path, workdir: Path):
 def build(c_file: Path, library, workdir: Path, per_layer: bool) -> Path:
     if shutil.which("cc") is None:
         raise TinymlirError("no host C compiler ('cc') on PATH")
-    if len(library.inputs) != 1 or len(library.outputs) != 1:
-        raise TinymlirError("tinymlir-run supports models with one input and one output")
-    port_in, port_out = library.inputs[0], library.outputs[0]
     ctype = {"int8": "int8_t", "uint8": "uint8_t"}
+    buffers, reads, writes, args = [], [], [], []
+    for role, ports in (("in", library.inputs), ("out", library.outputs)):
+        for i, port in enumerate(ports):
+            buffers.append(f"static {ctype[port.storage]} {role}{i}[{port.size}];")
+            args.append(f"{role}{i}")
+            if role == "in":
+                reads.append(f"        if (fread(in{i}, 1, sizeof in{i}, in) != sizeof in{i}) break;")
+            else:
+                writes.append(f"        fwrite(out{i}, 1, sizeof out{i}, out);")
     harness = workdir / "harness.c"
     harness.write_text(
         HARNESS.format(
-            name=library.name, in_size=port_in.size, out_size=port_out.size,
-            in_type=ctype[port_in.storage], out_type=ctype[port_out.storage],
+            name=library.name, buffers="\n".join(buffers), reads="\n".join(reads),
+            writes="\n".join(writes), args=", ".join(args),
         )
     )
     exe = workdir / ("harness_layers" if per_layer else "harness")
@@ -253,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
             workdir_obj = tempfile.TemporaryDirectory(prefix="tinymlir-run-")
             workdir = Path(workdir_obj.name)
         module, c_file, _, library = compile_model(args.model, workdir)
+        if len(library.inputs) != 1 or len(library.outputs) != 1:
+            raise TinymlirError(
+                "the command line drives models with one input and one output; for others use "
+                "build() and the harness from Python (see test/python/test_e2e_c.py)"
+            )
         port_in, port_out = library.inputs[0], library.outputs[0]
         expected_tflm = None
         if args.inputs:

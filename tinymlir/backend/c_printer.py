@@ -874,6 +874,7 @@ class CPrinter(BasePrinter):
         if (
             isinstance(src, EmitC_PointerType)
             and isinstance(dst, EmitC_PointerType)
+            and not isinstance(src.pointee_type, mcuc.ConstType)
             and dst.pointee_type == mcuc.ConstType(src.pointee_type)  # pyright: ignore
         ):
             return inner  # adding const is implicit

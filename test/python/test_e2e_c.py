@@ -1,0 +1,79 @@
+"""End to end: ONNX -> --pipeline=mcu -> C library -> host cc -> run.
+
+The four MLPerf Tiny models must equal TensorFlow Lite Micro's outputs bit for bit on
+every row of their .io.npz, and every small test graph must equal the reference executor.
+The generated code must compile warning-free with the host cc and arm-none-eabi-gcc."""
+
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from onnx_graphs import VALID_GRAPHS, random_inputs
+
+from tinymlir.tools.tinymlir_run import CFLAGS, build, compile_model, quantised_inputs
+
+MODELS = ["kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar"]
+
+
+def run_library(exe, library, rows, workdir):
+    """rows: per inference, the list of input arrays; returns per inference the outputs."""
+    in_file, out_file = workdir / "in.bin", workdir / "out.bin"
+    in_file.write_bytes(b"".join(np.ascontiguousarray(x).tobytes() for row in rows for x in row))
+    subprocess.run([str(exe), str(in_file), str(out_file)], check=True)
+    data, pos, results = out_file.read_bytes(), 0, []
+    for _ in rows:
+        outputs = []
+        for port in library.outputs:
+            dtype = np.uint8 if port.storage == "uint8" else np.int8
+            outputs.append(np.frombuffer(data, dtype, port.size, pos).reshape(port.shape))
+            pos += port.size
+        results.append(outputs)
+    return results
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_models_bit_exact_with_tflm(name, models_dir, tmp_path):
+    data = np.load(models_dir / f"{name}.io.npz")
+    module, c_file, _, library = compile_model(models_dir / f"{name}.onnx", tmp_path)
+    exe = build(c_file, library, tmp_path, per_layer=False)
+    got = run_library(exe, library, [[x] for x in data["inputs"]], tmp_path)
+    for (y,), expected in zip(got, data["tflm_outputs"], strict=True):
+        np.testing.assert_array_equal(y, expected.reshape(y.shape))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_models_compile_for_cortex_m4(name, models_dir, tmp_path):
+    gcc = shutil.which("arm-none-eabi-gcc")
+    if gcc is None:
+        if os.environ.get("CI"):
+            pytest.fail("arm-none-eabi-gcc missing in CI (bench/harness/install-toolchain.sh)")
+        pytest.skip("arm-none-eabi-gcc not installed (bench/harness/install-toolchain.sh)")
+    _, c_file, _, _ = compile_model(models_dir / f"{name}.onnx", tmp_path)
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Os", "-mcpu=cortex-m4", "-mthumb"]
+    result = subprocess.run([gcc, *flags, "-c", str(c_file), "-o", str(tmp_path / "m.o")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("name", sorted(VALID_GRAPHS))
+def test_small_graphs_match_reference(name, tmp_path):
+    model = VALID_GRAPHS[name]()
+    path = tmp_path / f"{name}.onnx"
+    path.write_bytes(model.SerializeToString())
+    module, c_file, _, library = compile_model(path, tmp_path)
+    exe = build(c_file, library, tmp_path, per_layer=False)
+    c_rows, expected = [], []
+    for seed in range(3):
+        qi, ref = quantised_inputs(module, random_inputs(model, seed))
+        c_rows.append([np.asarray(x) for x in qi])
+        expected.append(ref)
+    for got, want in zip(run_library(exe, library, c_rows, tmp_path), expected, strict=True):
+        for y, e in zip(got, want, strict=True):
+            np.testing.assert_array_equal(y, np.asarray(e).reshape(y.shape))
+
+
+def test_cflags_are_the_strict_set():
+    assert {"-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"} <= set(CFLAGS)
