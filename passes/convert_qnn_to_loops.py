@@ -12,6 +12,10 @@ What it does
       `memref.global` constants;
     * every other value gets a `memref.alloc` (the arena planner places them);
       qnn.reshape is a `memref.reinterpret_cast` of its input (no copy);
+    * with `in-place` (default), an op whose input dies there writes over it when
+      that is safe: elementwise ops (add, requantize) element by element; depthwise
+      convolutions channel by channel through a scratch plane (TinyEngine); stride-1
+      same-shape convolutions row by row through a ring of pad_top + 1 output rows;
     * each op becomes one loop nest of `scf.for` with `memref.load/store`,
       `arith` and `fxp` (TFLM's fixed-point primitives), specialised to its
       constant shapes, strides and quantisation constants.
@@ -189,6 +193,7 @@ class FunctionLowering:
     module: ModuleOp
     function: func.FuncOp
     symbols: set[str]
+    in_place: bool = True
 
     def error(self, op: Operation, message: str) -> PassError:
         name = op.results[0].name_hint if op.results and op.results[0].name_hint else op.name
@@ -275,12 +280,14 @@ class FunctionLowering:
                 self.output_buffer[source] = out_arg
 
         k = Kernel(InsertPoint.at_end(new_block))
+        self.lowered: set[Operation] = set()
         layer = 0
         for op in list(block.ops):
             if op is ret or op in boundary_ops or isinstance(op, qnn.ConstantOp | arith.ConstantOp):
                 continue
             before = new_block.last_op
             self.lower(k, op)
+            self.lowered.add(op)
             self.tag_layer(op, layer, before, new_block)
             layer += 1
         # Copy results that could not be computed in place.
@@ -430,11 +437,15 @@ class FunctionLowering:
         mult, shift = fp.conv_output_multipliers(xt.scale, np.asarray(wt.scale_values), out.scale, c_out)
         mult_at = self.per_channel(k, f"{name}_multiplier", mult)
         shift_at = self.per_channel(k, f"{name}_shift", shift)
-        y = self.result_buffer(k, op.output)
         lo, hi = _clamp(op, out)
         x_unsigned = xt.is_unsigned
         zx = k.i32(xt.zero_point) if not fold else None
         depthwise = cin_g == 1 and groups == c_out
+        schedule = self.conv_schedule(op, depthwise)
+        if schedule == "buffer":
+            y = self.result_buffer(k, op.output)
+        else:
+            y = self.in_place_buffer(k, op, op.input)
 
         def taps(kk: Kernel, n, ih, iw, oc, kh, kw, acc):
             """acc + sum over input channels of the group at input position (ih, iw)."""
@@ -463,7 +474,8 @@ class FunctionLowering:
             end = kk.min(kk.idx(extent), kk.sub(kk.idx(size), origin))
             return start, end
 
-        def point(kk: Kernel, ivs):
+        def point(kk: Kernel, ivs) -> SSAValue:
+            """The requantised output element (n, oh, ow, oc) as an i32."""
             n, oh, ow, oc = ivs
             acc0 = kk.emit(memref.LoadOp.get(b_buf, [oc]))
             ih0 = kk.affine(oh, sh, -pt)
@@ -491,10 +503,122 @@ class FunctionLowering:
                 (acc,) = kk.loop(hs, he, over_h, [acc0])
             else:
                 (acc,) = kk.loop(0, kh_, over_h, [acc0])
-            result = kk.requantize(acc, mult_at(kk, oc), shift_at(kk, oc), out.zero_point, lo, hi)
-            kk.store_i8(result, y, [n, oh, ow, oc])
+            return kk.requantize(acc, mult_at(kk, oc), shift_at(kk, oc), out.zero_point, lo, hi)
 
-        k.nest([n_, oh_, ow_, c_out], point)
+        if schedule == "buffer":
+            k.nest([n_, oh_, ow_, c_out], lambda kk, ivs: kk.store_i8(point(kk, ivs), y, ivs))
+        elif schedule == "channel":
+            self.depthwise_in_place(k, op, point, y)
+        else:
+            self.rows_in_place(k, op, point, y, pt)
+
+    # -- in-place schedules (the activation's buffer is reused: less RAM) ---- #
+    def dies_here(self, op: Operation, value: SSAValue) -> bool:
+        """`value` is computed by an earlier op into a buffer of its own, and `op` is its
+        last reader: `op` may overwrite it."""
+        if not self.in_place or len(list(value.uses)) != 1 or value not in self.buffers:
+            return False
+        buffer = self.buffers[value]
+        if not isinstance(buffer.owner, memref.AllocOp):
+            return False  # an argument (the caller's), an output, or a view shared with others
+        # Other values living in the same buffer (earlier in-place steps) must be dead too.
+        return all(
+            v is value or self.buffers[v] is not buffer
+            or all(use.operation in self.lowered or use.operation is op for use in v.uses)
+            for v in self.buffers
+        )
+
+    def conv_schedule(self, op: qnn.Conv2DOp, depthwise: bool) -> str:
+        """'buffer' (a new output buffer), 'channel' (TinyEngine's in-place depthwise: one
+        channel at a time through a temporary plane) or 'rows' (output rows delayed in a small
+        ring, then written over input rows that no later output row reads)."""
+        if op.output in self.output_buffer or not self.dies_here(op, op.input):
+            return "buffer"
+        xt, out = op.input.type, op.output.type
+        if out.get_num_elements() > xt.get_num_elements():
+            return "buffer"
+        if depthwise and xt.get_shape()[3] == out.get_shape()[3]:
+            return "channel"
+        strides, dilations = _ints(op.strides), _ints(op.dilations)
+        if strides == [1, 1] and dilations == [1, 1] and xt.get_shape() == out.get_shape():
+            return "rows"
+        return "buffer"
+
+    def in_place_buffer(self, k: Kernel, op: Operation, source: SSAValue) -> SSAValue:
+        """The source's buffer, viewed with the result's shape, as the result's buffer."""
+        base = self.buffers[source]
+        shape = list(op.results[0].type.get_shape())
+        if list(base.type.get_shape()) == shape:
+            view = base
+        else:
+            strides = [int(np.prod(shape[i + 1 :])) for i in range(len(shape))]
+            view = k.emit(memref.ReinterpretCastOp(base, [], [], [], [0], shape, strides, MemRefType(i8, shape)))
+            view.name_hint = op.results[0].name_hint
+        self.buffers[op.results[0]] = view
+        return view
+
+    def scratch(self, k: Kernel, shape: Sequence[int], name: str) -> SSAValue:
+        buf = k.emit(memref.AllocOp.get(i8, ALIGNMENT, list(shape)))
+        buf.name_hint = name
+        return buf
+
+    def depthwise_in_place(self, k: Kernel, op: qnn.Conv2DOp, point, y: SSAValue) -> None:
+        """Channel by channel: the plane of channel c goes to a scratch plane, then over the
+        input's channel c (NHWC positions of channel c only hold channel c)."""
+        n_, oh_, ow_, c = op.output.type.get_shape()
+        plane = self.scratch(k, [oh_, ow_], (op.output.name_hint or "conv") + "_plane")
+
+        def channel(kk: Kernel, ivs):
+            n, ch = ivs
+            kk.nest([oh_, ow_], lambda k1, hw: k1.store_i8(point(k1, [n, hw[0], hw[1], ch]), plane, hw))
+
+            def copy(k1: Kernel, hw):
+                value = k1.emit(memref.LoadOp.get(plane, hw))
+                k1.builder.insert(memref.StoreOp.get(value, y, [n, hw[0], hw[1], ch]))
+
+            kk.nest([oh_, ow_], copy)
+
+        k.nest([n_, c], channel)
+
+    def rows_in_place(self, k: Kernel, op: qnn.Conv2DOp, point, y: SSAValue, pad_top: int) -> None:
+        """Stride-1, same-shape convolution over its own input: output row r is kept in a
+        ring of pad_top + 1 rows and written over input row r once output row r + pad_top,
+        the last reader of input row r, is done."""
+        n_, oh_, ow_, c = op.output.type.get_shape()
+        depth = pad_top + 1
+        ring = self.scratch(k, [depth, ow_, c], (op.output.name_hint or "conv") + "_rows")
+
+        def flush(kk: Kernel, n, row):
+            slot = kk.emit(arith.RemUIOp(row, kk.idx(depth))) if depth > 1 else kk.idx(0)
+
+            def copy(k1: Kernel, wc):
+                value = k1.emit(memref.LoadOp.get(ring, [slot, *wc]))
+                k1.builder.insert(memref.StoreOp.get(value, y, [n, row, *wc]))
+
+            kk.nest([ow_, c], copy)
+
+        def batch(kk: Kernel, ivs):
+            (n,) = ivs
+
+            def row(k1: Kernel, oh):
+                slot = k1.emit(arith.RemUIOp(oh, k1.idx(depth))) if depth > 1 else k1.idx(0)
+                k1.nest([ow_, c], lambda k2, wc: k2.store_i8(point(k2, [n, oh, *wc]), ring, [slot, *wc]))
+                if pad_top == 0:
+                    flush(k1, n, oh)
+                else:
+                    done = k1.emit(arith.CmpiOp(oh, k1.idx(pad_top), "sge"))
+                    if_op = scf.IfOp(done, [], [Block()])
+                    inner = Kernel(InsertPoint.at_end(if_op.true_region.block))
+                    flush(inner, n, inner.sub(oh, inner.idx(pad_top)))
+                    inner.builder.insert(scf.YieldOp())
+                    k1.builder.insert(if_op)
+
+            k1_ = kk
+            k1_.loop(0, oh_, row)
+            if pad_top:  # the last pad_top rows are still in the ring
+                k1_.loop(max(oh_ - pad_top, 0), oh_, lambda k1, r: flush(k1, n, r))
+
+        k.nest([n_], batch)
 
     @staticmethod
     def inside(k: Kernel, ih, iw, h: int, w: int) -> SSAValue:
@@ -553,7 +677,13 @@ class FunctionLowering:
         at, bt, out = op.lhs.type, op.rhs.type, op.output.type
         a, b = self.inp(op, op.lhs), self.inp(op, op.rhs)
         p = fp.add_params(at.scale, at.zero_point, bt.scale, bt.zero_point, out.scale, out.zero_point)
-        y = self.result_buffer(k, op.output)
+        # Each element is read before it is written: the output may reuse a full-shape input.
+        reusable = [
+            v for v in (op.lhs, op.rhs)
+            if v.type.get_shape() == out.get_shape() and op.output not in self.output_buffer
+            and self.dies_here(op, v) and op.lhs is not op.rhs
+        ]
+        y = self.in_place_buffer(k, op, reusable[0]) if reusable else self.result_buffer(k, op.output)
         lo, hi = _clamp(op, out)
 
         def point(kk: Kernel, ivs):
@@ -577,7 +707,10 @@ class FunctionLowering:
         src, out = op.input.type, op.output.type
         x = self.inp(op, op.input)
         mult, shift = fp.quantize_multiplier(float(np.float32(src.scale)) / float(np.float32(out.scale)))
-        y = self.result_buffer(k, op.output)
+        if op.output not in self.output_buffer and self.dies_here(op, op.input):
+            y = self.in_place_buffer(k, op, op.input)
+        else:
+            y = self.result_buffer(k, op.output)
         lo, hi = _clamp(op, out)
 
         def point(kk: Kernel, ivs):
@@ -767,6 +900,9 @@ class ConvertQnnToLoopsPass(ModulePass):
 
     name = "convert-qnn-to-loops"
 
+    in_place: bool = True
+    """Reuse a dying input's buffer for the output where the schedule allows it."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         symbols = {o.sym_name.data for o in op.walk() if hasattr(o, "sym_name") and isinstance(o.sym_name, StringAttr)}
         functions = [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]
@@ -777,7 +913,7 @@ class ConvertQnnToLoopsPass(ModulePass):
             ):
                 continue
             try:
-                FunctionLowering(op, function, symbols).run()
+                FunctionLowering(op, function, symbols, self.in_place).run()
             except PassError:
                 raise
             except DiagnosticException as exc:  # e.g. IR the builders cannot make valid
