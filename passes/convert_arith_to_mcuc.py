@@ -108,7 +108,7 @@ class ConvertArithToMcucPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(
-            GreedyRewritePatternApplier([ArithToMcuc()]), apply_recursively=False
+            GreedyRewritePatternApplier([ArithToMcuc()], dce_enabled=False), apply_recursively=False
         ).rewrite_module(op)
 
 

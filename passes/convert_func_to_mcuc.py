@@ -50,7 +50,15 @@ def is_entry(function: func.FuncOp) -> bool:
 
 def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
     entry = is_entry(function)
-    roles = [a.data["tinymlir.role"].data for a in function.arg_attrs] if entry else []
+    roles = [
+        a.data["tinymlir.role"].data if "tinymlir.role" in a.data else "output"  # writable
+        for a in function.arg_attrs
+    ] if entry else []
+    if entry and function.function_type.outputs.data:
+        raise PassError(
+            f"convert-func-to-mcuc: entry function @{function.sym_name.data} returns values; "
+            "its results must be output buffers (convert-qnn-to-loops makes them so)"
+        )
     inputs = list(function.function_type.inputs)
     outputs = list(function.function_type.outputs)
     if len(outputs) > 1:
@@ -76,7 +84,7 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
     name = function.sym_name.data + (ENTRY_SUFFIX if entry else "")
     doc = function.attributes.get("tinymlir.doc")
     if not function.body.blocks:
-        module.body.block.insert_op_before(mcuc.FuncOp(name, (arg_types, result_types)), function)
+        module.body.block.insert_op_before(mcuc.FuncOp.declaration(name, arg_types, result_types), function)
         function.detach()
         function.erase()
         return
@@ -114,7 +122,7 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
     )
     if entry:  # what the header generator needs: the I/O contract and the planned RAM
         new.attributes[INTERFACE_ATTR] = function.arg_attrs
-        for key in ("tinymlir.arena_size", "tinymlir.arena_lower_bound"):
+        for key in ("tinymlir.arena_size", "tinymlir.arena_lower_bound", "tinymlir.arena_plan"):
             if key in function.attributes:
                 new.attributes[key] = function.attributes[key]
     module.body.block.insert_op_before(new, function)
@@ -135,6 +143,11 @@ class ConvertFuncToMcucPass(ModulePass):
         }
         for call in [c for c in op.walk() if isinstance(c, func.CallOp)]:
             callee = call.callee.root_reference.data
+            if callee in renamed:
+                raise PassError(
+                    f"convert-func-to-mcuc: @{callee} is the model's entry function; calling it "
+                    "from the generated code is not supported"
+                )
             new = mcuc.CallOp(renamed.get(callee, callee), list(call.arguments), [r.type for r in call.results])
             Builder(InsertPoint.before(call)).insert(new)
             for old, result in zip(call.results, new.results, strict=True):

@@ -266,6 +266,6 @@ class ConvertFxpToArithPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(
-            GreedyRewritePatternApplier([LowerFxp(Helpers(op))]), apply_recursively=False
+            GreedyRewritePatternApplier([LowerFxp(Helpers(op))], dce_enabled=False), apply_recursively=False
         ).rewrite_module(op)
 

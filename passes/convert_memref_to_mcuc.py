@@ -25,6 +25,7 @@ view offsets; refuses anything else by name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
@@ -90,6 +91,7 @@ class FunctionConversion:
         return PassError(f"convert-memref-to-mcuc: {op.name}: {message}")
 
     def fresh_symbol(self, base: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", base)
         name, k = base, 1
         while name in self.symbols:
             name, k = f"{base}_{k}", k + 1
@@ -106,6 +108,11 @@ class FunctionConversion:
         entry = Builder(InsertPoint.at_start(block))
         for i, arg in enumerate(block.args):
             if isinstance(arg.type, MemRefType):
+                if any(d < 0 for d in arg.type.get_shape()):
+                    raise PassError(
+                        f"convert-memref-to-mcuc: argument '{arg.name_hint or i}' of "
+                        f"@{self.function.sym_name.data} is not static ({arg.type}); only static buffers are supported"
+                    )
                 read_only = i < len(roles) and roles[i] == "input"
                 cast = UnrealizedConversionCastOp.get([arg], [pointer_to(arg.type, read_only)])
                 entry.insert(cast)
@@ -152,6 +159,8 @@ class FunctionConversion:
             self.erase.append(op)
         elif isinstance(op, memref.ViewOp):
             source = self.converted(op, op.source)
+            if not isinstance(source.type, mcuc.EmitC_PointerType):
+                raise self.error(op, "views are only supported into allocated buffers (the arena)")
             if op.sizes:
                 raise self.error(op, "dynamic view sizes are not supported")
             offset = constant_value(op.byte_shift)
@@ -172,9 +181,18 @@ class FunctionConversion:
             self.mapping[op.result] = value
             self.erase.append(op)
         elif isinstance(op, memref.ReinterpretCastOp | memref.CastOp):
+            result_type = op.results[0].type
+            if not isinstance(result_type, MemRefType) or not isinstance(result_type.layout, NoneAttr):
+                raise self.error(op, f"only identity (row-major, offset 0) layouts are supported, got {result_type}")
+            if isinstance(op, memref.ReinterpretCastOp) and (
+                op.offsets or op.sizes or op.strides or list(op.static_offsets.get_values()) != [0]
+            ):
+                raise self.error(op, "only static reinterpretations at offset 0 are supported")
             source = self.converted(op, op.operands[0])
             if isinstance(source.type, mcuc.EmitC_ArrayType):
-                cast = mcuc.CastOp(source, mcuc.EmitC_PointerType(source.type.element_type))
+                element = source.type.element_type
+                read_only = self.is_constant_array(source)
+                cast = mcuc.CastOp(source, mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element))
                 b.insert(cast)
                 source = cast.dest
             self.mapping[op.results[0]] = source
@@ -186,15 +204,31 @@ class FunctionConversion:
             op.res.replace_all_uses_with(load.results[0])
             self.erase.append(op)
         elif isinstance(op, memref.StoreOp):
+            previous = op.prev_op
             lvalue = self.element(b, op, op.memref, op.indices)
             b.insert(mcuc.AssignOp(lvalue, op.value))
             if "tinymlir.layer_index" in op.attributes:
-                self.record_layer(op)
+                block = op.parent_block()
+                assert block is not None
+                first_new = previous.next_op if previous is not None else block.first_op
+                self.record_layer(op, first_new)
             self.erase.append(op)
         elif isinstance(op, memref.GlobalOp):
             pass  # module level: converted by the pass driver
         elif op.name.startswith("memref."):
             raise self.error(op, "is not supported by convert-memref-to-mcuc")
+
+    def is_constant_array(self, value: SSAValue) -> bool:
+        owner = value.owner
+        if not isinstance(owner, mcuc.GetGlobalOp):
+            return False
+        name = owner.global_name.root_reference.data
+        for g in self.module.ops:
+            if isinstance(g, memref.GlobalOp) and g.sym_name.data == name:
+                return g.constant is not None
+            if isinstance(g, mcuc.GlobalOp) and g.sym_name.data == name:
+                return g.const_specifier is not None
+        return False
 
     def element(self, b: Builder, op: Operation, ref: SSAValue, indices) -> SSAValue:
         base = self.converted(op, ref)
@@ -251,17 +285,20 @@ class FunctionConversion:
             op = parent
         return op
 
-    def record_layer(self, store: memref.StoreOp) -> None:
+    def record_layer(self, store: memref.StoreOp, first_new: Operation | None) -> None:
         layer = store.attributes["tinymlir.layer_index"].value.data  # type: ignore[union-attr]
         doc = store.attributes.get("tinymlir.layer_doc")
-        top = self.top_level(store)
+        top = last = self.top_level(store)
+        if top is store:  # the store itself is about to go: anchor on the ops replacing it
+            assert first_new is not None and store.prev_op is not None
+            top, last = first_new, store.prev_op  # its index computation ... its assignment
         t = store.memref.type
         assert isinstance(t, MemRefType)
         size = 1
         for d in t.get_shape():
             size *= d
-        entry = self.layers.setdefault(layer, [top, top, doc, store.memref, size])
-        entry[1] = top
+        entry = self.layers.setdefault(layer, [top, last, doc, store.memref, size])
+        entry[1] = last
 
     def annotate_layers(self) -> None:
         for layer, (first, last, doc, buffer, size) in sorted(self.layers.items()):
@@ -306,7 +343,7 @@ class ConvertMemrefToMcucPass(ModulePass):
             new = mcuc.GlobalOp(
                 g.sym_name.data, array_of(t), g.initial_value,
                 is_const=g.constant is not None, is_static=True, alignment=alignment,
-                section=self.weights_section or None,
+                section=(self.weights_section or None) if g.constant is not None else None,
             )
             op.body.block.insert_op_before(new, g)
             g.detach()

@@ -35,6 +35,7 @@ boundary; anything else is refused with an error naming the op.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -201,6 +202,7 @@ class FunctionLowering:
 
     # -- module-level constants -------------------------------------------- #
     def global_constant(self, base: str, array: np.ndarray, element_type) -> tuple[str, MemRefType]:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", base)  # a symbol (and later a C identifier)
         name = base
         suffix = 1
         while name in self.symbols:

@@ -5,9 +5,10 @@ What it does
     buffers made by convert-qnn-to-loops) become `memref.view`s at constant
     byte offsets into one `memref.alloc` of the arena's size, marked
     `tinymlir.arena`. The C backend prints that allocation as one static array.
-    The function gets `tinymlir.arena_size` (the planned peak) and
+    The function gets `tinymlir.arena_size` (the planned peak),
     `tinymlir.arena_lower_bound` (the largest sum of buffer sizes live at one
-    step, which no placement can beat).
+    step, which no placement can beat) and `tinymlir.arena_plan` (every buffer's
+    offset, size and lifetime, and the layer at each step) for memory reports.
 
 Cost model
     The schedule is the order of the function's top-level ops (one loop nest
@@ -30,7 +31,18 @@ from dataclasses import dataclass
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref
-from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, ModuleOp, UnitAttr, i8, i64
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DictionaryAttr,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    StringAttr,
+    UnitAttr,
+    i8,
+    i64,
+)
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
@@ -132,6 +144,40 @@ def lower_bound(buffers: list[Buffer]) -> int:
     return max((sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0)
 
 
+def step_names(function: func.FuncOp) -> list[str]:
+    """The layer each top-level op belongs to ('' for glue), from convert-qnn-to-loops' tags."""
+    names = []
+    for op in function.body.block.ops:
+        name = ""
+        for inner in op.walk():
+            doc = inner.attributes.get("tinymlir.layer_doc")
+            if isinstance(doc, StringAttr):
+                name = doc.data.split(":")[0]
+                break
+        names.append(name)
+    return names
+
+
+def plan_attribute(buffers: list[Buffer], steps: list[str]) -> DictionaryAttr:
+    """The plan, kept in the IR for reports: buffers (name, offset, size, first and last step)
+    and the layer run at each step."""
+    entries = ArrayAttr(
+        [
+            DictionaryAttr(
+                {
+                    "name": StringAttr(b.alloc.memref.name_hint or "buffer"),
+                    "offset": IntegerAttr(b.offset, i64),
+                    "size": IntegerAttr(b.size, i64),
+                    "first": IntegerAttr(b.first, i64),
+                    "last": IntegerAttr(b.last, i64),
+                }
+            )
+            for b in sorted(buffers, key=lambda b: (b.first, b.offset))
+        ]
+    )
+    return DictionaryAttr({"buffers": entries, "steps": ArrayAttr([StringAttr(n) for n in steps])})
+
+
 @dataclass(frozen=True)
 class PlanArenaPass(ModulePass):
     """See the module docstring."""
@@ -168,3 +214,4 @@ class PlanArenaPass(ModulePass):
                 buf.alloc.erase()
             function.attributes["tinymlir.arena_size"] = IntegerAttr(size, i64)
             function.attributes["tinymlir.arena_lower_bound"] = IntegerAttr(bound, i64)
+            function.attributes["tinymlir.arena_plan"] = plan_attribute(buffers, step_names(function))

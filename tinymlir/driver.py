@@ -65,6 +65,20 @@ class TinyOptMain(xDSLOptMain):
             help=f"run a named pipeline before any -p passes: {names}",
         )
         arg_parser.add_argument(
+            "--memory-report",
+            action="store_true",
+            help="with a C library output, also write NAME.memory.md (per-layer arena plan) and "
+            "NAME.memory.png (the arena over time)",
+        )
+        arg_parser.add_argument(
+            "--target-ram", type=_byte_count, metavar="BYTES",
+            help="refuse a model whose arena plus input/output buffers exceed BYTES",
+        )
+        arg_parser.add_argument(
+            "--target-flash", type=_byte_count, metavar="BYTES",
+            help="refuse a model whose code, weights and tables exceed BYTES",
+        )
+        arg_parser.add_argument(
             "--model-name",
             help="name of the generated function (default: the input file's stem as a C identifier)",
         )
@@ -87,18 +101,76 @@ class TinyOptMain(xDSLOptMain):
         path = self.library_path()
         if path is None:
             return super().output_resulting_program(prog)
-        from tinymlir.backend.c_library import write_library
+        from tinymlir.backend.c_library import describe_library, write_library
 
         out_dir = path.parent if path.suffix == ".c" else path
         source = Path(self.args.input_file).name if self.args.input_file else ""
+        library = describe_library(prog)
+        self.check_ram_budget(library)
         c_file, h_file, library = write_library(prog, out_dir, source, path.stem if path.suffix == ".c" else None)
+        flash = self.check_flash_budget(library, c_file)
+        io_bytes = sum(p.size for p in library.ports)
         print(
-            f"wrote {c_file} and {h_file}: arena {library.arena_size} bytes "
-            f"(lower bound {library.arena_lower_bound}), weights and biases {library.constant_bytes} bytes"
+            f"wrote {c_file} and {h_file}\n"
+            f"  RAM: arena {library.arena_size:,} bytes (lower bound {library.arena_lower_bound:,}) "
+            f"+ input/output buffers {io_bytes:,} bytes\n"
+            f"  flash: {flash}"
         )
+        if self.args.memory_report:
+            from tinymlir.memory_report import write_memory_report
+
+            md, png = write_memory_report(prog, out_dir, c_file.stem, io_bytes)
+            print(f"  memory report: {md} and {png}")
         return ""
 
+    def check_ram_budget(self, library) -> None:
+        budget = self.args.target_ram
+        need = library.arena_size + sum(p.size for p in library.ports)
+        if budget is not None and need > budget:
+            raise TinymlirError(
+                f"{library.name} needs {need:,} bytes of RAM (arena {library.arena_size:,} + "
+                f"input/output {need - library.arena_size:,}) but --target-ram is {budget:,} "
+                f"(over by {need - budget:,})"
+            )
+
+    def check_flash_budget(self, library, c_file: Path) -> str:
+        """The flash figure to print; refuses a model over --target-flash (code measured with
+        arm-none-eabi-gcc -Os when installed, else weights and tables only, said so)."""
+        import shutil
+        import tempfile
+
+        budget = self.args.target_flash
+        if shutil.which("arm-none-eabi-gcc") is None:
+            need, text = library.constant_bytes, (
+                f"weights and tables {library.constant_bytes:,} bytes (code not measured: "
+                "arm-none-eabi-gcc not installed)"
+            )
+        else:
+            from tinymlir.bench.cortex_m import library_object_sizes
+
+            with tempfile.TemporaryDirectory() as tmp:
+                sizes = library_object_sizes(c_file, Path(tmp))
+            need = sizes["flash"]
+            text = (
+                f"{need:,} bytes on a Cortex-M4 (arm-none-eabi-gcc -Os: .text {sizes['text']:,} + "
+                f".rodata {sizes['rodata']:,} + .data {sizes['data']:,})"
+            )
+        if budget is not None and need > budget:
+            c_file.unlink(missing_ok=True)
+            c_file.with_suffix(".h").unlink(missing_ok=True)
+            raise TinymlirError(
+                f"{library.name} needs {need:,} bytes of flash but --target-flash is {budget:,} "
+                f"(over by {need - budget:,}); no library written"
+            )
+        return text
+
     def setup_pipeline(self):
+        budgets = self.args.target_ram is not None or self.args.target_flash is not None
+        if (budgets or self.args.memory_report) and self.library_path() is None:
+            raise TinymlirError(
+                "--target-ram, --target-flash and --memory-report need a C library output: "
+                "--pipeline=mcu -o DIR/"
+            )
         if self.args.pipeline:
             if self.args.pipeline not in PIPELINES:
                 raise TinymlirError(
@@ -107,6 +179,17 @@ class TinyOptMain(xDSLOptMain):
             named = PIPELINES[self.args.pipeline][0]
             self.args.passes = ",".join(p for p in (named, self.args.passes) if p)
         super().setup_pipeline()
+
+
+def _byte_count(text: str) -> int:
+    """BYTES, or with a K/M suffix (KiB/MiB): 256K, 1M."""
+    units = {"k": 1024, "m": 1024 * 1024}
+    value = text.strip().lower().removesuffix("b").removesuffix("i")
+    scale = units.get(value[-1:], 1)
+    digits = value[:-1] if value[-1:] in units else value
+    if not digits.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a byte count like 65536 or 64K, got '{text}'")
+    return int(digits) * scale
 
 
 def _one_line(exc: BaseException) -> str:

@@ -309,3 +309,19 @@ def _symbols(nm: str, elf: Path, workdir: Path) -> dict[str, int]:
         if len(fields) == 3:
             symbols[fields[2]] = int(fields[0], 16)
     return symbols
+
+
+def library_object_sizes(c_file: Path, workdir: Path, opt: str = "-Os") -> dict[str, int]:
+    """Builds one generated C file for a Cortex-M4 (the strict C99 flags, `opt`) and returns
+    its section sizes plus `flash` (.text + .rodata + .data) and `ram` (.data + .bss)."""
+    gcc = require_tools({"arm-none-eabi-gcc": "gcc-arm-none-eabi"}, "Cortex-M4 object sizes")[
+        "arm-none-eabi-gcc"
+    ]
+    obj = workdir / (c_file.stem + ".cm4.o")
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", opt, *TARGET_FLAGS[:2]]
+    run_tool([gcc, *flags, "-ffunction-sections", "-fdata-sections", "-c", c_file, "-o", obj],
+             f"arm-none-eabi-gcc on {c_file.name}", obj.with_suffix(".log"))
+    sizes = object_sizes(obj)
+    sizes["flash"] = sizes["text"] + sizes["rodata"] + sizes["data"]
+    sizes["ram"] = sizes["data"] + sizes["bss"]
+    return sizes

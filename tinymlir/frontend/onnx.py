@@ -17,13 +17,17 @@ change that permutation, and a real `qnn.transpose` (or a `qnn.reshape`, when on
 unit dimensions move) is emitted only where an op needs another layout.
 
 Errors are `OnnxImportError`s with one line naming the node, its op type and
-what is supported.
+what is supported. Untrusted input is expected (tools/tinymlir_fuzz.py fuzzes this
+module): every op is verified as it is emitted; names are escaped into one line; tensors
+of more than MAX_ELEMENTS elements, graphs of more than MAX_NODES nodes, external data
+and strings that are not UTF-8 are refused before anything is allocated or read.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +58,9 @@ MIN_OPSET = 13
 # The largest tensor the importer accepts (elements); MCU tensors are far smaller, and a
 # declared dimension like 2**40 must be refused, never allocated.
 MAX_ELEMENTS = 2**31 - 1
+# The most nodes a graph may have (MCU models have tens to hundreds): bounds import time.
+MAX_NODES = 10_000
+MAX_GRAPH_IO = 1_000  # graph inputs, and graph outputs
 ui8 = IntegerType(8, Signedness.UNSIGNED)
 NHWC = (0, 2, 3, 1)  # IR dim i holds ONNX (NCHW) dim NHWC[i]
 
@@ -209,7 +216,9 @@ def readable_name(onnx_name: str) -> str:
     name = re.sub(r"_+", "_", name).strip("_") or "v"
     if name[0].isdigit():
         name = "v" + name
-    return name
+    # xDSL drops a `_<digits>` suffix from SSA names (it is the printer's own uniquifier):
+    # keep the layer's number as `.<digits>` (conv2d_1 -> %conv2d.1; conv2d_1 again in C).
+    return re.sub(r"_(\d+)$", r".\1", name)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -308,6 +317,7 @@ class OnnxImporter:
         self.node: onnx.NodeProto | None = None
         # QuantizeLinear of a float constant: output name -> its integers and parameters.
         self.quantized_consts: dict[str, DeqConst] = {}
+        self._consumers: dict[str, list[tuple[onnx.NodeProto, int]]] | None = None
 
     # -- errors ------------------------------------------------------------- #
     def error(self, message: str) -> OnnxImportError:
@@ -609,6 +619,15 @@ class OnnxImporter:
         """Missing inputs and ordering, named by node (the ONNX checker's messages are not)."""
         if not self.graph.node:
             raise OnnxImportError("the graph has no nodes")
+        if len(self.graph.node) > MAX_NODES:
+            raise OnnxImportError(
+                f"the graph has {len(self.graph.node)} nodes; tinymlir supports at most {MAX_NODES}"
+            )
+        for what, values in (("inputs", self.graph.input), ("outputs", self.graph.output)):
+            if len(values) > MAX_GRAPH_IO:
+                raise OnnxImportError(
+                    f"the graph has {len(values)} {what}; tinymlir supports at most {MAX_GRAPH_IO}"
+                )
         available = {i.name for i in self.graph.initializer} | {i.name for i in self.graph.input}
         produced_later = {o for n in self.graph.node for o in n.output}
         for node in self.graph.node:
@@ -720,30 +739,36 @@ class OnnxImporter:
     }
     _MOVEMENT = {"Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "MaxPool", "Pad"}
 
+    def consumers(self) -> dict[str, list[tuple[onnx.NodeProto, int]]]:
+        """tensor name -> (node, operand index) of its uses, in graph order (built once)."""
+        if self._consumers is None:
+            self._consumers = {}
+            for node in self.graph.node:
+                for index, inp in enumerate(node.input):
+                    self._consumers.setdefault(inp, []).append((node, index))
+        return self._consumers
+
     def find_input_qparams(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Quantisation parameters of an integer graph input, from its consumers."""
-        frontier, seen = [name], set()
+        frontier, seen = deque([name]), set()
         while frontier:
-            current = frontier.pop(0)
+            current = frontier.popleft()
             if current in seen:
                 continue
             seen.add(current)
-            for node in self.graph.node:
-                for index, inp in enumerate(node.input):
-                    if inp != current:
-                        continue
-                    if node.op_type == "QLinearConcat" and index >= 2 and (index - 2) % 3 == 0:
-                        pos = (index + 1, index + 2)
-                    else:
-                        pos = self._QOP_PARAMS.get(node.op_type, {}).get(index)
-                    if pos is not None and pos[0] < len(node.input):
-                        zp_name = node.input[pos[1]] if len(node.input) > pos[1] else ""
-                        self.node = node
-                        scale, zp, _ = self.qparams(node.input[pos[0]], zp_name, "input")
-                        self.node = None
-                        return scale, zp
-                    if node.op_type in self._MOVEMENT and index == 0:
-                        frontier.extend(node.output)
+            for node, index in self.consumers().get(current, ()):
+                if node.op_type == "QLinearConcat" and index >= 2 and (index - 2) % 3 == 0:
+                    pos = (index + 1, index + 2)
+                else:
+                    pos = self._QOP_PARAMS.get(node.op_type, {}).get(index)
+                if pos is not None and pos[0] < len(node.input):
+                    zp_name = node.input[pos[1]] if len(node.input) > pos[1] else ""
+                    self.node = node
+                    scale, zp, _ = self.qparams(node.input[pos[0]], zp_name, "input")
+                    self.node = None
+                    return scale, zp
+                if node.op_type in self._MOVEMENT and index == 0:
+                    frontier.extend(node.output)
         # Only integer data movement consumes it (e.g. an int8 MaxPool graph): the values are
         # plain integers whose scale no op reads.
         return np.ones(1, np.float32), np.zeros(1, np.int64)
@@ -1279,8 +1304,7 @@ class OnnxImporter:
         """int32 bias at scale s_in * s_w[c] (TFLite's convention)."""
         if p.bias is None:
             return np.zeros(channels, np.int32)
-        expected = (np.float32(x.qtype.scale) * w_scales.astype(np.float32)).astype(np.float32)
-        expected = np.broadcast_to(expected, (channels,))
+        expected = np.broadcast_to(self.scale_product(x, w_scales), (channels,))
         if isinstance(p.bias, Const):
             if p.bias.array.dtype.kind != "f":
                 raise self.error("an integer bias must come through DequantizeLinear")
@@ -1305,6 +1329,20 @@ class OnnxImporter:
         if not np.all(np.isfinite(q)) or np.any(np.abs(q) > 2**31 - 1):
             raise self.error("bias does not fit int32 at scale s_in * s_w")
         return q.astype(np.int32)
+
+    def scale_product(self, x: Quant, w_scales) -> np.ndarray:
+        """s_in * s_w (float32), the bias scale and the numerator of the requantisation
+        multiplier: it must be a finite, normal float32."""
+        with np.errstate(over="ignore", under="ignore"):
+            product = (np.float32(x.qtype.scale) * np.asarray(w_scales, np.float32)).astype(np.float32)
+        bad = np.flatnonzero(~np.isfinite(product) | (product < np.finfo(np.float32).tiny))
+        if bad.size:
+            c = int(bad[0])
+            raise self.error(
+                f"input scale {x.qtype.scale:g} times weight scale {float(np.asarray(w_scales).reshape(-1)[c]):g}"
+                f" (channel {c}) is {float(product.reshape(-1)[c]):g}, not a finite, normal float32 value"
+            )
+        return product
 
     def weight_type_and_array(self, w: DeqConst, array: np.ndarray, axis: int) -> qnn.QTensorType:
         if w.axis >= 0 and w.scales.size > 1:
@@ -1337,6 +1375,7 @@ class OnnxImporter:
 
     def conv(self, x: Quant, weight, bias, a, scale, zp, dtype, clamp) -> Quant:
         self.check_storage([x], dtype)
+        self.scale_product(x, weight.type.scale_values)
         data = self.in_layout(x, NHWC)
         n, h, w_, _ = data.type.get_shape()
         wt = weight.type
@@ -1372,6 +1411,7 @@ class OnnxImporter:
         if len(x.perm) != 2:
             raise self.error(f"only 2-D inputs [N, K] are supported, got {list(x.onnx_shape)}")
         self.check_storage([x], dtype)
+        self.scale_product(x, weight.type.scale_values)
         data = self.in_layout(x, identity(len(x.perm)))
         n, k = data.type.get_shape()
         m, k_w = weight.type.get_shape()
@@ -1572,8 +1612,15 @@ class OnnxImporter:
 
 
 def c_identifier(stem: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9_]", "_", stem)
-    return name if name and not name[0].isdigit() else "m_" + name
+    """A usable C identifier from a file stem: invalid characters become '_', names C
+    reserves (keywords, leading '_' + capital or '__') or that start with a digit get a prefix."""
+    from tinymlir.dialects.mcuc import is_c_identifier
+
+    name = re.sub(r"[^A-Za-z0-9_]", "_", stem.encode("ascii", "replace").decode().replace("?", "_"))
+    name = name.lstrip("_") or "model"
+    if not is_c_identifier(name) or name.upper().startswith("TINYMLIR"):
+        name = "m_" + name
+    return name
 
 
 def load_model(source: bytes | str | Path | onnx.ModelProto) -> onnx.ModelProto:

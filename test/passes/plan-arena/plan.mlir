@@ -5,7 +5,7 @@
 // reuses a's bytes; b (live with both) sits beside the larger one. Peak 96 + 64 = 160,
 // which is the lower bound.
 // CHECK-LABEL: func.func @chain
-// CHECK-SAME:    attributes {tinymlir.arena_size = 160 : i64, tinymlir.arena_lower_bound = 160 : i64}
+// CHECK-SAME:    attributes {tinymlir.arena_size = 160 : i64, tinymlir.arena_lower_bound = 160 : i64, tinymlir.arena_plan = {buffers = [{name = "a", offset = 0 : i64, size = 96 : i64, first = 3 : i64, last = 5 : i64}, {name = "b", offset = 96 : i64, size = 64 : i64, first = 5 : i64, last = 7 : i64}, {name = "c", offset = 0 : i64, size = 32 : i64, first = 7 : i64, last = 8 : i64}]
 // CHECK:         %arena = memref.alloc() {alignment = 4 : i64, tinymlir.arena} : memref<160xi8>
 // CHECK:         %a = memref.view %arena[%{{.*}}][] {tinymlir.arena_offset = 0 : i64} : memref<160xi8> to memref<96xi8>
 // CHECK:         %b = memref.view %arena[%{{.*}}][] {tinymlir.arena_offset = 96 : i64} : memref<160xi8> to memref<64xi8>

@@ -1,0 +1,19 @@
+// Regression (fixed): convert-memref-to-mcuc "assumes static, identity-layout memrefs ... refuses
+// anything else by name", but a reinterpret_cast to a strided layout with an offset is
+// taken as the same pointer and loads through it use the row-major index of the shape:
+// %r[1, 1] below reads a[3] where the layout says a[4 + 1*2 + 1] = a[7], silently.
+// Expected: a refusal naming the op (or the offset and strides honoured).
+
+
+// RUN: not tinymlir-opt %s -p convert-memref-to-mcuc 2>&1 | filecheck %s
+// CHECK: tinymlir-opt: error: convert-memref-to-mcuc: memref.{{reinterpret_cast|load}}
+
+func.func @strided(%y: memref<4xi8> {tinymlir.role = "output"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %a = memref.alloc() : memref<8xi8>
+  %r = memref.reinterpret_cast %a to offset: [4], sizes: [2, 2], strides: [2, 1] : memref<8xi8> to memref<2x2xi8, strided<[2, 1], offset: 4>>
+  %v = memref.load %r[%c1, %c1] : memref<2x2xi8, strided<[2, 1], offset: 4>>
+  memref.store %v, %y[%c0] : memref<4xi8>
+  func.return
+}
