@@ -47,9 +47,16 @@ def _convert_func_to_mcuc() -> type[ModulePass]:
     return ConvertFuncToMcucPass
 
 
+def _qnn_schedule() -> type[ModulePass]:
+    from tinymlir.passes.qnn_schedule import QnnSchedulePass
+
+    return QnnSchedulePass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
+        "qnn-schedule": _qnn_schedule,
         "convert-qnn-to-loops": _convert_qnn_to_loops,
         "plan-arena": _plan_arena,
         "convert-fxp-to-arith": _convert_fxp_to_arith,

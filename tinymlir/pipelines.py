@@ -1,7 +1,7 @@
 """Named pass pipelines: the one place that says what `--pipeline=NAME` runs."""
 
 QNN = "canonicalize,cse"
-LOOPS = "convert-qnn-to-loops,canonicalize,cse,plan-arena"
+LOOPS = "qnn-schedule,convert-qnn-to-loops,canonicalize,cse,plan-arena"
 C = (
     "convert-fxp-to-arith,canonicalize,cse,convert-memref-to-mcuc,convert-scf-to-mcuc,"
     "convert-arith-to-mcuc,convert-func-to-mcuc,reconcile-unrealized-casts"
