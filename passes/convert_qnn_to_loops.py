@@ -228,6 +228,9 @@ class FunctionLowering:
         if np.all(values == values[0]):
             c = k.i32(int(values[0]))
             return lambda kk, channel: c
+        if values.min() >= -128 and values.max() <= 127:  # shifts: one byte each in flash
+            table = self.get_global(k, base, values.astype(np.int8), i8)
+            return lambda kk, channel: kk.load_i32(table, [channel], False)
         table = self.get_global(k, base, values.astype(np.int32), i32)
         return lambda kk, channel: kk.emit(memref.LoadOp.get(table, [channel]))
 

@@ -6,7 +6,7 @@
 // CHECK:       "memref.global"() <{sym_name = "y_weight", type = memref<2x1x1x2xi8>, initial_value = dense<{{\[}}{{\[}}{{\[}}[1, 2]]], {{\[}}{{\[}}[3, 4]]]]> : tensor<2x1x1x2xi8>, sym_visibility = "private", constant, alignment = 4 : i64}>
 // CHECK-NEXT:  "memref.global"() <{sym_name = "y_bias", type = memref<2xi32>, initial_value = dense<[-5, 65]> : tensor<2xi32>
 // CHECK-NEXT:  "memref.global"() <{sym_name = "y_multiplier", type = memref<2xi32>
-// CHECK-NEXT:  "memref.global"() <{sym_name = "y_shift", type = memref<2xi32>
+// CHECK-NEXT:  "memref.global"() <{sym_name = "y_shift", type = memref<2xi8>
 // CHECK-LABEL: func.func @conv_1x1(%x: memref<1x3x3x2xi8> {tinymlir.role = "input", tinymlir.name = "x", tinymlir.shape = array<i64: 1, 3, 3, 2>, tinymlir.scale = 5.000000e-01 : f32, tinymlir.zero_point = -1 : i32, tinymlir.storage = "int8"}, %y_out: memref<1x3x3x2xi8> {tinymlir.role = "output", tinymlir.name = "y", tinymlir.shape = array<i64: 1, 3, 3, 2>, tinymlir.scale = 2.500000e-01 : f32, tinymlir.zero_point = 3 : i32, tinymlir.storage = "int8"}) {
 // CHECK-NOT:     memref.alloc
 // CHECK:         scf.for

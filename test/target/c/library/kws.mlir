@@ -27,7 +27,7 @@
 // CHECK:      static const int8_t conv2d_weight[64][10][4][1] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_bias[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_multiplier[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int32_t conv2d_shift[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int8_t conv2d_shift[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int8_t depthwise_conv2d_weight[64][3][3][1] TINYMLIR_ALIGN(4) = {
 // CHECK-COUNT-4: static const int8_t conv2d_{{[a-z_0-9]+}}[64][1][1][64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int8_t dense_weight[12][64] TINYMLIR_ALIGN(4) = {
