@@ -317,6 +317,7 @@ class OnnxImporter:
         self.node: onnx.NodeProto | None = None
         # QuantizeLinear of a float constant: output name -> its integers and parameters.
         self.quantized_consts: dict[str, DeqConst] = {}
+        self.graph_input_names = {i.name for i in model.graph.input}
         self._consumers: dict[str, list[tuple[onnx.NodeProto, int]]] | None = None
 
     # -- errors ------------------------------------------------------------- #
@@ -361,6 +362,8 @@ class OnnxImporter:
 
     def const_array(self, name: str, what: str, kinds: str = "") -> np.ndarray:
         """The constant `name`; `kinds` lists the allowed numpy kinds ('f', 'i', 'u', 'b')."""
+        if name not in self.env and name in self.graph_input_names:  # not registered yet
+            raise self.error(f"{what} '{name}' must be a constant initializer, not a graph input")
         value = self.get(name)
         if not isinstance(value, Const):
             raise self.error(f"{what} '{name}' must be a constant initializer")
@@ -783,7 +786,10 @@ class OnnxImporter:
             shape = list(q.onnx_shape)
             return self.emit(qnn.DequantizeOp(data, TensorType(f32, shape)), readable_name(name))
         if isinstance(value, FloatValue):
-            return value.value
+            raise OnnxImportError(
+                f"graph output '{name}' is an unquantised float tensor (the float input passed "
+                "through); tinymlir compiles fully quantised graphs"
+            )
         raise OnnxImportError(
             f"graph output '{name}' is not a quantised tensor (float computation without "
             "QuantizeLinear, or a constant); tinymlir compiles fully quantised graphs"
