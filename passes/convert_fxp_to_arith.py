@@ -135,7 +135,10 @@ class Helpers:
     def rdbpot(self, a: Arith, x, exponent) -> SSAValue:
         def body(h, b: Arith, x, e):
             one = b.c(1)
-            mask = b.sub(b.shl(one, e), one)
+            # (1 << 31) overflows int32 in C: build the mask in 64 bits, as TFLM's
+            # `(1ll << exponent) - 1` does.
+            wide_one = b.c(1, i64)
+            mask = b.narrow(b.sub(b.shl(wide_one, b.wide(e)), wide_one))
             remainder = b.band(x, mask)
             threshold = b.add(b.shr(mask, one), b.flag(b.cmp(x, b.c(0), "slt")))
             return b.add(b.shr(x, e), b.flag(b.cmp(remainder, threshold, "sgt")))
