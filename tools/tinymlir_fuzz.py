@@ -1073,6 +1073,48 @@ def m_opset21(model, rng):
     return f"node {node.name!r} {name}={value}"
 
 
+def m_bloat(model, rng):
+    """Scale: long chains of Identity / Reshape nodes, many unused initializers, many graph
+    inputs or outputs (the importer must stay linear: a 10 s bound per input)."""
+    g = model.graph
+    kind = rng.choice(("chain", "chain", "initializers", "inputs", "outputs"))
+    n = rng.choice((300, 1000, 3000, 9000))
+    if kind == "chain" and g.node:
+        node = rng.choice([x for x in g.node if x.input] or list(g.node))
+        if not node.input:
+            return None
+        i = rng.randrange(len(node.input))
+        src = node.input[i]
+        op = rng.choice(("Identity", "Identity", "Reshape"))
+        chain = []
+        if op == "Reshape":
+            g.initializer.append(numpy_helper.from_array(np.array([-1], np.int64), "bloat_shape"))
+        for k in range(n):
+            inputs = [src] if op == "Identity" else [src, "bloat_shape"]
+            chain.append(helper.make_node(op, inputs, [f"bloat_{k}"]))
+            src = f"bloat_{k}"
+        node.input[i] = src
+        pos = list(g.node).index(node)
+        nodes = list(g.node)
+        nodes[pos:pos] = chain
+        copies = []
+        for x in nodes:
+            c = onnx.NodeProto()
+            c.CopyFrom(x)
+            copies.append(c)
+        del g.node[:]
+        g.node.extend(copies)
+    elif kind == "initializers":
+        g.initializer.extend(numpy_helper.from_array(np.array([k], np.int64), f"unused_{k}") for k in range(n))
+    elif kind == "inputs":
+        g.input.extend(helper.make_tensor_value_info(f"extra_in_{k}", TensorProto.INT8, [1, 2]) for k in range(n))
+    elif g.output:
+        g.output.extend(g.output[0] for _ in range(n))
+    else:
+        return None
+    return f"bloat ({kind}, {n})"
+
+
 PROTO_MUTATORS: dict[str, Callable] = {
     "init_dtype": m_init_dtype, "init_dims": m_init_dims, "init_values": m_init_values,
     "init_raw": m_init_raw, "init_remove": m_init_remove, "init_rename": m_init_rename,
@@ -1085,13 +1127,13 @@ PROTO_MUTATORS: dict[str, Callable] = {
     "opset": m_opset, "constant_node": m_constant_node,
     "input_shape_valid": m_input_shape_valid, "attr_small": m_attr_small,
     "weight_shape": m_weight_shape, "io_dtype": m_io_dtype, "requantize_params": m_requantize_params,
-    "crossover": m_crossover, "opset21": m_opset21,
+    "crossover": m_crossover, "opset21": m_opset21, "bloat": m_bloat,
 }
 # Mutators aimed at the quantisation parameters and attributes run more often.
 PROTO_WEIGHTS = {"scale": 4, "zero_point": 3, "attr": 4, "node_input": 3, "init_values": 3, "shape_operand": 3,
                  "value_info": 2, "axis": 3, "input_shape_valid": 4, "attr_small": 5, "weight_shape": 3,
                  "io_dtype": 2, "requantize_params": 2, "init_rename": 0.5, "node_output": 0.5,
-                 "init_remove": 0.5, "crossover": 4, "opset21": 1}
+                 "init_remove": 0.5, "crossover": 4, "opset21": 1, "bloat": 0.3}
 
 
 def mutate_proto(seed: Seed, rng: random.Random, donors: list[onnx.ModelProto] | None = None) -> tuple[bytes, str]:
