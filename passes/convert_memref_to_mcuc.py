@@ -58,6 +58,17 @@ HOOK_DEFAULT = (
 index = IndexType()
 
 
+def c_symbol(base: str) -> str:
+    """`base` made a usable C identifier: invalid characters become '_', and names C or
+    tinymlir reserve (`_Bool`, `__x`, `INT8_...`, keywords) get a `v_` prefix."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", base) or "v"
+    if name[0].isdigit():
+        name = "v" + name
+    while not mcuc.is_c_identifier(name):
+        name = "v_" + name.lstrip("_")
+    return name
+
+
 def pointer_to(t: MemRefType, read_only: bool = False) -> mcuc.EmitC_PointerType:
     element = t.element_type
     return mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element)
@@ -91,7 +102,7 @@ class FunctionConversion:
         return PassError(f"convert-memref-to-mcuc: {op.name}: {message}")
 
     def fresh_symbol(self, base: str) -> str:
-        base = re.sub(r"[^A-Za-z0-9_]", "_", base)
+        base = c_symbol(base)
         name, k = base, 1
         while name in self.symbols:
             name, k = f"{base}_{k}", k + 1

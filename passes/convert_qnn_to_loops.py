@@ -35,7 +35,6 @@ boundary; anything else is refused with an error naming the op.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -72,6 +71,7 @@ from tinymlir import fixedpoint as fp
 from tinymlir.cost import macs
 from tinymlir.dialects import fxp, qnn
 from tinymlir.errors import PassError
+from tinymlir.passes.convert_memref_to_mcuc import c_symbol
 from tinymlir.reference import average_pool_rescale_tables, dense_to_numpy
 
 index = IndexType()
@@ -202,7 +202,7 @@ class FunctionLowering:
 
     # -- module-level constants -------------------------------------------- #
     def global_constant(self, base: str, array: np.ndarray, element_type) -> tuple[str, MemRefType]:
-        base = re.sub(r"[^A-Za-z0-9_]", "_", base)  # a symbol (and later a C identifier)
+        base = c_symbol(base)  # a symbol, and later a C identifier
         name = base
         suffix = 1
         while name in self.symbols:
