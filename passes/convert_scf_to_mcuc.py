@@ -50,23 +50,8 @@ def _move_body(source: Block, target: Block, variables: list[SSAValue]) -> None:
     target.add_op(mcuc.YieldOp())
 
 
-def convert_for(op: scf.ForOp) -> None:
-    b = Builder(InsertPoint.before(op))
-    variables = _variables(b, op.results, list(op.iter_args))
-    body = Block(arg_types=[op.lb.type])
-    old = op.body.block
-    reads = []
-    for var, arg in zip(variables, old.args[1:], strict=True):
-        load = mcuc.LoadOp(var)
-        body.add_op(load)
-        load.results[0].name_hint = arg.name_hint
-        arg.replace_all_uses_with(load.results[0])
-        reads.append(load)
-    old.args[0].replace_all_uses_with(body.args[0])
-    body.args[0].name_hint = old.args[0].name_hint
-    _move_body(old, body, variables)
-    new = mcuc.ForOp(op.lb, op.ub, op.step, Region(body))
-    b.insert(new)
+def _replace_results(op, new, variables: list[SSAValue]) -> None:
+    """The results of `op` become reads of their variables after `new`; `op` goes."""
     after = Builder(InsertPoint.after(new))
     for var, result in zip(variables, op.results, strict=True):
         load = mcuc.LoadOp(var)
@@ -75,6 +60,24 @@ def convert_for(op: scf.ForOp) -> None:
         result.replace_all_uses_with(load.results[0])
     op.detach()
     op.erase(safe_erase=False)
+
+
+def convert_for(op: scf.ForOp) -> None:
+    b = Builder(InsertPoint.before(op))
+    variables = _variables(b, op.results, list(op.iter_args))
+    body = Block(arg_types=[op.lb.type])
+    old = op.body.block
+    for var, arg in zip(variables, old.args[1:], strict=True):
+        load = mcuc.LoadOp(var)
+        body.add_op(load)
+        load.results[0].name_hint = arg.name_hint
+        arg.replace_all_uses_with(load.results[0])
+    old.args[0].replace_all_uses_with(body.args[0])
+    body.args[0].name_hint = old.args[0].name_hint
+    _move_body(old, body, variables)
+    new = mcuc.ForOp(op.lb, op.ub, op.step, Region(body))
+    b.insert(new)
+    _replace_results(op, new, variables)
 
 
 def convert_if(op: scf.IfOp) -> None:
@@ -93,14 +96,7 @@ def convert_if(op: scf.IfOp) -> None:
         else_region = None
     new = mcuc.IfOp(op.cond, then_region, else_region)
     b.insert(new)
-    after = Builder(InsertPoint.after(new))
-    for var, result in zip(variables, op.results, strict=True):
-        load = mcuc.LoadOp(var)
-        after.insert(load)
-        load.results[0].name_hint = result.name_hint
-        result.replace_all_uses_with(load.results[0])
-    op.detach()
-    op.erase(safe_erase=False)
+    _replace_results(op, new, variables)
 
 
 @dataclass(frozen=True)
