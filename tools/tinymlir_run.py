@@ -217,27 +217,21 @@ def layer_table(module, inputs, rows) -> tuple[list[str], str | None]:
 
 
 def cortex_m_sizes(c_file: Path, workdir: Path) -> str:
-    """Flash and static RAM of the library built for a Cortex-M4 (-Os), or why not."""
+    """Flash and static RAM of the library built for a Cortex-M4 (-Os), or why not (the same
+    build as tinymlir-opt's and tinymlir-bench's figures)."""
     from tinymlir.bench import BenchError
-    from tinymlir.bench.cortex_m import object_sizes
+    from tinymlir.bench.cortex_m import library_object_sizes
 
-    gcc = shutil.which("arm-none-eabi-gcc")
-    if gcc is None:
+    if shutil.which("arm-none-eabi-gcc") is None:
         return "Cortex-M4 sizes: arm-none-eabi-gcc not installed (bench/harness/install-toolchain.sh)"
-    obj = workdir / (c_file.stem + ".cm4.o")
-    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Os", "-mcpu=cortex-m4", "-mthumb"]
-    result = subprocess.run([gcc, *flags, "-c", str(c_file), "-o", str(obj)], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise TinymlirError(f"arm-none-eabi-gcc rejects the library: {(result.stderr.splitlines() or ['?'])[0]}")
     try:
-        sizes = object_sizes(obj)
+        sizes = library_object_sizes(c_file, workdir)
     except BenchError as exc:
         return f"Cortex-M4 sizes: {exc}"
-    flash = sizes["text"] + sizes["rodata"] + sizes["data"]
-    ram = sizes["data"] + sizes["bss"]
     return (
-        f"Cortex-M4 (arm-none-eabi-gcc -Os): flash {flash:,} bytes (.text {sizes['text']:,} + .rodata "
-        f"{sizes['rodata']:,} + .data {sizes['data']:,}), static RAM {ram:,} bytes (arena and state)"
+        f"Cortex-M4 (arm-none-eabi-gcc -Os): flash {sizes['flash']:,} bytes (.text {sizes['text']:,} "
+        f"+ .rodata {sizes['rodata']:,} + .data {sizes['data']:,}), static RAM {sizes['ram']:,} bytes "
+        "(arena and state)"
     )
 
 
