@@ -14,10 +14,12 @@ Cost model
     The schedule is the order of the function's top-level ops (one loop nest
     per layer). A buffer is live from the first top-level op that touches it
     (directly or through a view such as a reshape) to the last. Buffers live at
-    the same step must not overlap. Placement is greedy best fit by decreasing
-    size (TFLM's GreedyMemoryPlanner): each buffer goes to the lowest offset,
-    aligned to `alignment`, that is free of every already placed buffer whose
-    lifetime intersects its own.
+    the same step must not overlap. Placement is best fit: each buffer goes to
+    the smallest aligned gap free of every already placed buffer whose lifetime
+    intersects its own. Buffers are placed by decreasing size first (TFLM's
+    GreedyMemoryPlanner); while the arena stays above the lower bound, other
+    orders (by time, by lifetime, 64 seeded shuffles) are tried and the smallest
+    arena is kept. A deterministic heuristic, not an exact solver.
 
 Assumes buffers with static shapes, allocated at the top level of the
 function and not escaping it (function arguments are the model's input and
@@ -121,10 +123,11 @@ def align_up(value: int, alignment: int) -> int:
     return (value + alignment - 1) // alignment * alignment
 
 
-def place_greedy(buffers: list[Buffer], alignment: int) -> int:
-    """Best fit by decreasing size; returns the arena size."""
+def place_in_order(order: list[Buffer], alignment: int) -> int:
+    """Best fit: each buffer, in `order`, at the smallest aligned gap that fits among the
+    placed buffers its lifetime overlaps; returns the arena size."""
     placed: list[Buffer] = []
-    for buf in sorted(buffers, key=lambda b: (-b.size, b.first)):
+    for buf in order:
         conflicts = sorted((p for p in placed if p.overlaps_in_time(buf)), key=lambda p: p.offset)
         best, best_gap = None, None
         candidate = 0
@@ -136,7 +139,36 @@ def place_greedy(buffers: list[Buffer], alignment: int) -> int:
             candidate = max(candidate, align_up(p.offset + p.size, alignment))
         buf.offset = candidate if best is None else best
         placed.append(buf)
-    return max((align_up(b.offset + b.size, alignment) for b in buffers), default=0)
+    return max((align_up(b.offset + b.size, alignment) for b in order), default=0)
+
+
+def place_greedy(buffers: list[Buffer], alignment: int, attempts: int = 64) -> int:
+    """Best fit by decreasing size (TFLM's greedy planner), then other placement orders (by
+    time, by lifetime, and `attempts` seeded shuffles); keeps the smallest arena, the first
+    found on ties, so the plan is deterministic."""
+    import random
+
+    orders = [
+        sorted(buffers, key=lambda b: (-b.size, b.first)),
+        sorted(buffers, key=lambda b: (-b.size, -b.first)),
+        sorted(buffers, key=lambda b: (b.first, -b.size)),
+        sorted(buffers, key=lambda b: (b.first - b.last, -b.size)),
+    ]
+    rng = random.Random(0)
+    for _ in range(attempts if len(buffers) > 2 else 0):
+        shuffled = list(orders[0])
+        rng.shuffle(shuffled)
+        orders.append(shuffled)
+    best_size, best_offsets = None, None
+    for order in orders:
+        size = place_in_order(order, alignment)
+        if best_size is None or size < best_size:
+            best_size, best_offsets = size, {id(b): b.offset for b in buffers}
+        if best_size == align_up(lower_bound(buffers), alignment):
+            break  # cannot do better than the bound
+    for b in buffers:
+        b.offset = best_offsets[id(b)]
+    return best_size or 0
 
 
 def lower_bound(buffers: list[Buffer]) -> int:
