@@ -25,7 +25,6 @@ view offsets; refuses anything else by name.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
@@ -45,6 +44,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
+from tinymlir.c_names import c_identifier
 from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
 
@@ -56,17 +56,6 @@ HOOK_DEFAULT = (
     "#endif"
 )
 index = IndexType()
-
-
-def c_symbol(base: str) -> str:
-    """`base` made a usable C identifier: invalid characters become '_', and names C or
-    tinymlir reserve (`_Bool`, `__x`, `INT8_...`, keywords) get a `v_` prefix."""
-    name = re.sub(r"[^A-Za-z0-9_]", "_", base) or "v"
-    if name[0].isdigit():
-        name = "v" + name
-    while not mcuc.is_c_identifier(name):
-        name = "v_" + name.lstrip("_")
-    return name
 
 
 def pointer_to(t: MemRefType, read_only: bool = False) -> mcuc.EmitC_PointerType:
@@ -102,7 +91,7 @@ class FunctionConversion:
         return PassError(f"convert-memref-to-mcuc: {op.name}: {message}")
 
     def fresh_symbol(self, base: str) -> str:
-        base = c_symbol(base)
+        base = c_identifier(base)
         name, k = base, 1
         while name in self.symbols:
             name, k = f"{base}_{k}", k + 1

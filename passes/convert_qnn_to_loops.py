@@ -68,10 +68,10 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from tinymlir import fixedpoint as fp
+from tinymlir.c_names import c_identifier
 from tinymlir.cost import macs
 from tinymlir.dialects import fxp, qnn
 from tinymlir.errors import PassError
-from tinymlir.passes.convert_memref_to_mcuc import c_symbol
 from tinymlir.reference import average_pool_rescale_tables, dense_to_numpy
 
 index = IndexType()
@@ -202,7 +202,7 @@ class FunctionLowering:
 
     # -- module-level constants -------------------------------------------- #
     def global_constant(self, base: str, array: np.ndarray, element_type) -> tuple[str, MemRefType]:
-        base = c_symbol(base)  # a symbol, and later a C identifier
+        base = c_identifier(base)  # a symbol, and later a C identifier
         name = base
         suffix = 1
         while name in self.symbols:

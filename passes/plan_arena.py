@@ -160,11 +160,12 @@ def place_greedy(buffers: list[Buffer], alignment: int, attempts: int = 64) -> i
         rng.shuffle(shuffled)
         orders.append(shuffled)
     best_size, best_offsets = None, None
+    bound = align_up(lower_bound(buffers), alignment)
     for order in orders:
         size = place_in_order(order, alignment)
         if best_size is None or size < best_size:
             best_size, best_offsets = size, {id(b): b.offset for b in buffers}
-        if best_size == align_up(lower_bound(buffers), alignment):
+        if best_size == bound:
             break  # cannot do better than the bound
     for b in buffers:
         b.offset = best_offsets[id(b)]

@@ -737,6 +737,19 @@ def check_model(model: Path, workdir: Path, limit: int | None, cc: str, log) -> 
         if problems:
             check.fail(f"outputs differ from {source}", *problems)
 
+    def memcheck(check: Check, exe: Path, tag: str) -> None:
+        """Runs `exe` under valgrind memcheck: no error, and the expected outputs."""
+        out_file, log_file = workdir / f"out_{tag}.bin", workdir / f"{tag}.log"
+        run = run_exe([*VALGRIND, f"--log-file={log_file}", str(exe), str(in_file), str(out_file)])
+        text = log_file.read_text() if log_file.exists() else run.stderr
+        summary = re.search(r"ERROR SUMMARY: (\d+) errors? from (\d+) context", text)
+        if run.returncode != 0 or not summary or summary.group(1) != "0":
+            report(check, f"exit status {run.returncode}", text + run.stderr)
+        else:
+            outputs_match(check, out_file)
+        if check.ok is None:
+            check.ok, check.summary = True, "0 errors"
+
     # (a) ASan + UBSan
     log(f"{library.name}: asan+ubsan build")
     check = result.checks["asan"]
@@ -768,16 +781,7 @@ def check_model(model: Path, workdir: Path, limit: int | None, cc: str, log) -> 
         if error:
             check.fail(f"does not compile: {error}")
         else:
-            out_file, log_file = workdir / "out_memcheck.bin", workdir / "memcheck.log"
-            run = run_exe([*VALGRIND, f"--log-file={log_file}", str(exe), str(in_file), str(out_file)])
-            text = log_file.read_text() if log_file.exists() else run.stderr
-            summary = re.search(r"ERROR SUMMARY: (\d+) errors? from (\d+) context", text)
-            if run.returncode != 0 or not summary or summary.group(1) != "0":
-                report(check, f"exit status {run.returncode}", text + run.stderr)
-            else:
-                outputs_match(check, out_file)
-            if check.ok is None:
-                check.ok, check.summary = True, "0 errors"
+            memcheck(check, exe, "memcheck")
 
     # (c) the one-translation-unit arena harness
     arena = arena_symbol(c_text)
@@ -797,16 +801,7 @@ def check_model(model: Path, workdir: Path, limit: int | None, cc: str, log) -> 
         if error:
             check.fail(f"does not compile: {error}")
         else:
-            out_file, log_file = workdir / "out_memcheck_arena.bin", workdir / "memcheck_arena.log"
-            run = run_exe([*VALGRIND, f"--log-file={log_file}", str(exe), str(in_file), str(out_file)])
-            text = log_file.read_text() if log_file.exists() else run.stderr
-            summary = re.search(r"ERROR SUMMARY: (\d+) errors? from (\d+) context", text)
-            if run.returncode != 0 or not summary or summary.group(1) != "0":
-                report(check, f"exit status {run.returncode}", text + run.stderr)
-            else:
-                outputs_match(check, out_file)
-            if check.ok is None:
-                check.ok, check.summary = True, "0 errors"
+            memcheck(check, exe, "memcheck_arena")
     else:
         check.fail("valgrind not installed")
 

@@ -262,3 +262,19 @@ def _lsb_diff(
 @pytest.fixture(scope="session")
 def lsb_diff():
     return _lsb_diff
+
+
+# qnn ops that compute (layout ops qnn.transpose / qnn.reshape and constants excluded).
+COMPUTE_OPS = {
+    "qnn.conv2d",
+    "qnn.dense",
+    "qnn.add",
+    "qnn.avg_pool2d",
+    "qnn.max_pool2d",
+    "qnn.softmax",
+    "qnn.concat",
+    "qnn.pad",
+    "qnn.quantize",
+    "qnn.dequantize",
+    "qnn.requantize",
+}

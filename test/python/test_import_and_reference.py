@@ -32,6 +32,7 @@ import numpy as np
 import onnx
 import onnx_graphs as G
 import pytest
+from conftest import COMPUTE_OPS
 from onnx import helper, numpy_helper
 from xdsl.dialects import arith, func
 from xdsl.dialects.builtin import IntegerType, Signedness, TensorType
@@ -52,19 +53,6 @@ KNOWN_BUGS: dict[str, str] = {}
 
 # Compute ops expected in each graph (layout ops qnn.transpose / qnn.reshape and constants
 # are not counted). None: not pinned (the graph, or that op's count; see KNOWN_BUGS).
-COMPUTE_OPS = {
-    "qnn.conv2d",
-    "qnn.dense",
-    "qnn.add",
-    "qnn.avg_pool2d",
-    "qnn.max_pool2d",
-    "qnn.softmax",
-    "qnn.concat",
-    "qnn.pad",
-    "qnn.quantize",
-    "qnn.dequantize",
-    "qnn.requantize",
-}
 EXPECTED_OPS: dict[str, dict[str, int] | None] = {
     "qdq_conv_per_tensor": {"qnn.conv2d": 1},
     "qdq_conv_per_channel": {"qnn.conv2d": 1},

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import onnx_graphs as G
 import pytest
+from conftest import COMPUTE_OPS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xdsl.dialects import func
@@ -29,19 +30,6 @@ PIPELINES = {
 }
 MODELS = ("kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar")
 SEEDS = (0, 1, 2)
-COMPUTE_OPS = {
-    "qnn.conv2d",
-    "qnn.dense",
-    "qnn.add",
-    "qnn.avg_pool2d",
-    "qnn.max_pool2d",
-    "qnn.softmax",
-    "qnn.concat",
-    "qnn.pad",
-    "qnn.quantize",
-    "qnn.dequantize",
-    "qnn.requantize",
-}
 
 
 def _compute_count(module) -> int:

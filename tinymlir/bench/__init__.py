@@ -154,6 +154,23 @@ def write_bench_headers(workdir: Path, header: Path, name: str, input_bytes: byt
     )
 
 
+def prepare_workdir(
+    c_files: Iterable[Path], header: Path, name: str, input_bytes: bytes, workdir: Path
+) -> tuple[list[Path], Path, Path]:
+    """Checks the library sources, creates `workdir` and writes the harness headers there."""
+    c_files = [Path(c) for c in c_files]
+    header = Path(header)
+    if not c_files:
+        raise BenchError("no C files to measure")
+    for c in c_files:
+        if not c.is_file():
+            raise BenchError(f"library source {c} not found")
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    write_bench_headers(workdir, header, name, input_bytes)
+    return c_files, header, workdir
+
+
 def declared_size(header: Path, macro: str) -> int | None:
     """The value of ``#define <macro> <integer>`` in ``header``, None when it is not a
     plain integer literal (the compiler then checks it)."""

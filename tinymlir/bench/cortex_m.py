@@ -32,9 +32,9 @@ from tinymlir.bench import (
     harness_dir,
     include_flags,
     parse_program_output,
+    prepare_workdir,
     require_tools,
     run_tool,
-    write_bench_headers,
 )
 
 #: Code generation for the measured part (library and benchmark program alike).
@@ -124,16 +124,7 @@ def build_cortex_m(
     tools = require_cross_toolchain()
     gcc = tools["arm-none-eabi-gcc"]
     harness = harness_dir()
-    c_files = [Path(c) for c in c_files]
-    header = Path(header)
-    if not c_files:
-        raise BenchError("no C files to measure")
-    for c in c_files:
-        if not c.is_file():
-            raise BenchError(f"library source {c} not found")
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    write_bench_headers(workdir, header, name, input_bytes)
+    c_files, header, workdir = prepare_workdir(c_files, header, name, input_bytes, workdir)
 
     cflags = [*CFLAGS, opt, *extra_cflags]
     includes = [f"-I{workdir.resolve()}", f"-I{harness}", *include_flags(header, c_files)]

@@ -20,9 +20,9 @@ from tinymlir.bench import (
     harness_dir,
     include_flags,
     parse_program_output,
+    prepare_workdir,
     require_tools,
     run_tool,
-    write_bench_headers,
 )
 
 HOST_CFLAGS = ("-std=c99", "-O2", "-fno-tree-vectorize")
@@ -49,16 +49,7 @@ def measure_callgrind(
                 extra_cflags=extra_cflags, timeout=timeout,
             )  # fmt: skip
     tools = require_tools(HOST_TOOLS, "host measurement")
-    c_files = [Path(c) for c in c_files]
-    header = Path(header)
-    if not c_files:
-        raise BenchError("no C files to measure")
-    for c in c_files:
-        if not c.is_file():
-            raise BenchError(f"library source {c} not found")
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    write_bench_headers(workdir, header, name, input_bytes)
+    c_files, header, workdir = prepare_workdir(c_files, header, name, input_bytes, workdir)
 
     exe = workdir / "bench_host"
     run_tool(

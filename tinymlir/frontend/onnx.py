@@ -51,6 +51,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
+from tinymlir.c_names import c_identifier
 from tinymlir.dialects import qnn
 from tinymlir.errors import OnnxImportError
 
@@ -1617,16 +1618,11 @@ class OnnxImporter:
 # --------------------------------------------------------------------------- #
 
 
-def c_identifier(stem: str) -> str:
-    """A usable C identifier from a file stem: invalid characters become '_', names C
-    reserves (keywords, leading '_' + capital or '__') or that start with a digit get a prefix."""
-    from tinymlir.dialects.mcuc import is_c_identifier
-
-    name = re.sub(r"[^A-Za-z0-9_]", "_", stem.encode("ascii", "replace").decode().replace("?", "_"))
-    name = name.lstrip("_") or "model"
-    if not is_c_identifier(name) or name.upper().startswith("TINYMLIR"):
-        name = "m_" + name
-    return name
+def model_identifier(stem: str) -> str:
+    """The model's C name from its file stem; also clear of the TINYMLIR_ macros once
+    upper-cased (the header's macros are <NAME>_...)."""
+    name = c_identifier(stem, "m_")
+    return "m_" + name if name.upper().startswith("TINYMLIR") else name
 
 
 def load_model(source: bytes | str | Path | onnx.ModelProto) -> onnx.ModelProto:
@@ -1685,7 +1681,7 @@ def import_onnx(source: bytes | str | Path | onnx.ModelProto, name: str | None =
         name = Path(source).stem if isinstance(source, str | Path) else "model"
     try:
         model = load_model(source)
-        return OnnxImporter(model, c_identifier(name)).run()
+        return OnnxImporter(model, model_identifier(name)).run()
     except OnnxImportError as exc:
         message = str(exc)
         if one_line(message) == message:
