@@ -165,7 +165,7 @@ def prepare_workdir(
     for c in c_files:
         if not c.is_file():
             raise BenchError(f"library source {c} not found")
-    workdir = Path(workdir)
+    workdir = Path(workdir).resolve()  # tools run inside it with output paths relative to us
     workdir.mkdir(parents=True, exist_ok=True)
     write_bench_headers(workdir, header, name, input_bytes)
     return c_files, header, workdir
