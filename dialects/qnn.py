@@ -12,6 +12,9 @@ Layout is canonical NHWC for activations and OHWI for convolution weights
 
 Fused activations are a `clamp [lo, hi]` range in the quantised output domain
 (TFLite's activation_min/max); without it the range is the storage type's.
+
+The output stages' arithmetic is the module's `qnn.numerics` mode (`numerics_of`):
+`tflm` (default) is TFLite Micro's integer kernels, `onnx` onnxruntime's float32 ones.
 """
 
 from __future__ import annotations
@@ -32,13 +35,15 @@ from xdsl.dialects.builtin import (
     IntAttr,
     IntegerAttr,
     IntegerType,
+    ModuleOp,
     Signedness,
     TensorType,
     f32,
     i32,
     i64,
 )
-from xdsl.ir import Attribute, Dialect, ParametrizedAttribute, SSAValue, TypeAttribute
+from xdsl.dialects.utils import EnumAttribute
+from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, SSAValue, TypeAttribute
 from xdsl.irdl import (
     IRDLOperation,
     irdl_attr_definition,
@@ -55,6 +60,7 @@ from xdsl.pattern_rewriter import RewritePattern
 from xdsl.printer import Printer
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
 
 # --------------------------------------------------------------------------- #
 # Types
@@ -258,6 +264,53 @@ class QTensorType(ParametrizedAttribute, TypeAttribute):
 
 
 # --------------------------------------------------------------------------- #
+# Numerics mode (a module attribute)
+# --------------------------------------------------------------------------- #
+
+
+class Numerics(StrEnum):
+    """Whose arithmetic the output stages (requantisation, add, pools, softmax) reproduce."""
+
+    TFLM = "tflm"  # TFLite Micro's integer kernels (tinymlir/fixedpoint.py)
+    ONNX = "onnx"  # onnxruntime's float32 DQ -> op -> Q groups (tinymlir/onnx_numerics.py)
+
+
+@irdl_attr_definition
+class NumericsAttr(EnumAttribute[Numerics]):
+    """`#qnn.numerics<tflm>` / `#qnn.numerics<onnx>`, on the builtin.module (NUMERICS_KEY)."""
+
+    name = "qnn.numerics"
+
+    def print_parameter(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string(self.data.value)
+
+    @classmethod
+    def parse_parameter(cls, parser: AttrParser) -> Numerics:
+        with parser.in_angle_brackets():
+            return parser.parse_str_enum(Numerics)
+
+
+NUMERICS_KEY = "qnn.numerics"
+
+
+def numerics_of(op: Operation | None) -> Numerics:
+    """The mode of the nearest enclosing module that records one; tflm if none does."""
+    current = op
+    while current is not None:
+        attr = current.attributes.get(NUMERICS_KEY) if isinstance(current, ModuleOp) else None
+        if attr is not None:
+            if not isinstance(attr, NumericsAttr):
+                raise VerifyException(f"{NUMERICS_KEY} must be #qnn.numerics<tflm|onnx>, got {attr}")
+            return attr.data
+        current = current.parent_op()
+    return Numerics.TFLM
+
+
+def set_numerics(module: ModuleOp, numerics: Numerics | str) -> None:
+    module.attributes[NUMERICS_KEY] = NumericsAttr(Numerics(numerics))
+
+# --------------------------------------------------------------------------- #
 # Verification helpers shared by the ops
 # --------------------------------------------------------------------------- #
 
@@ -314,23 +367,15 @@ def _verify_rank(op: IRDLOperation, role: str, t: Attribute, rank: int) -> None:
 
 
 def _verify_bias(op: IRDLOperation, bias: Attribute, channels: int) -> None:
-    if not (
-        isinstance(bias, TensorType)
-        and bias.get_element_type() == i32
-        and tuple(bias.get_shape()) == (channels,)
-    ):
+    if not (isinstance(bias, TensorType) and bias.get_element_type() == i32
+            and tuple(bias.get_shape()) == (channels,)):
         raise VerifyException(f"{op.name}: bias must be tensor<{channels}xi32>, got {bias}")
 
 
 def _verify_window_output(
-    op: IRDLOperation,
-    in_shape: tuple[int, ...],
-    out_shape: tuple[int, ...],
-    kernel: tuple[int, int],
-    strides: tuple[int, ...],
-    dilations: tuple[int, ...],
-    pads: tuple[int, ...],
-    channels: int,
+    op: IRDLOperation, in_shape: tuple[int, ...], out_shape: tuple[int, ...],
+    kernel: tuple[int, int], strides: tuple[int, ...], dilations: tuple[int, ...],
+    pads: tuple[int, ...], channels: int,
 ) -> None:
     expected = (
         in_shape[0],
@@ -940,42 +985,15 @@ class SoftmaxOp(IRDLOperation):
 QNN = Dialect(
     "qnn",
     [
-        ConstantOp,
-        QuantizeOp,
-        DequantizeOp,
-        RequantizeOp,
-        Conv2DOp,
-        DenseOp,
-        AddOp,
-        AvgPool2DOp,
-        MaxPool2DOp,
-        PadOp,
-        ReshapeOp,
-        TransposeOp,
-        ConcatOp,
-        SoftmaxOp,
+        ConstantOp, QuantizeOp, DequantizeOp, RequantizeOp, Conv2DOp, DenseOp, AddOp,
+        AvgPool2DOp, MaxPool2DOp, PadOp, ReshapeOp, TransposeOp, ConcatOp, SoftmaxOp,
     ],
-    [QTensorType],
+    [QTensorType, NumericsAttr],
 )
 
 __all__ = [
-    "QNN",
-    "AddOp",
-    "AvgPool2DOp",
-    "ConcatOp",
-    "ConstantOp",
-    "Conv2DOp",
-    "DenseOp",
-    "DequantizeOp",
-    "MaxPool2DOp",
-    "PadOp",
-    "QTensorType",
-    "QuantizeOp",
-    "RequantizeOp",
-    "ReshapeOp",
-    "SoftmaxOp",
-    "TransposeOp",
-    "broadcast_shape",
-    "format_f32",
-    "window_output_size",
+    "NUMERICS_KEY", "QNN", "AddOp", "AvgPool2DOp", "ConcatOp", "ConstantOp", "Conv2DOp", "DenseOp",
+    "DequantizeOp", "MaxPool2DOp", "Numerics", "NumericsAttr", "PadOp", "QTensorType",
+    "QuantizeOp", "RequantizeOp", "ReshapeOp", "SoftmaxOp", "TransposeOp", "broadcast_shape",
+    "format_f32", "numerics_of", "set_numerics", "window_output_size",
 ]

@@ -28,6 +28,11 @@ Compile-time folding: input zero point x weight sums go into the bias when no
 padding tap is skipped (dense, unpadded convolutions); padded convolutions
 subtract the zero point in the loop, skipping padding taps as TFLM does.
 
+In the module's `onnx` numerics mode (qnn.numerics_of) the output stages of conv, dense,
+add, requantize, avg_pool2d and softmax are onnxruntime's float32 arithmetic instead
+(tinymlir/onnx_numerics.py), built as standard f32 ops by tinymlir/lowering_onnx.py;
+accumulation, window bounds and data movement are the same in both modes.
+
 Assumes verified qnn IR with constant weights and biases (qnn.constant /
 arith.constant), and qnn.quantize / qnn.dequantize only at the function
 boundary; anything else is refused with an error naming the op.
@@ -68,6 +73,7 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from tinymlir import fixedpoint as fp
+from tinymlir import lowering_onnx as onnx_stage
 from tinymlir.c_names import c_identifier
 from tinymlir.cost import macs
 from tinymlir.dialects import fxp, qnn
@@ -195,6 +201,11 @@ class FunctionLowering:
     function: func.FuncOp
     symbols: set[str]
     in_place: bool = True
+    numerics: qnn.Numerics = qnn.Numerics.TFLM
+
+    @property
+    def onnx(self) -> bool:
+        return self.numerics == qnn.Numerics.ONNX
 
     def error(self, op: Operation, message: str) -> PassError:
         name = op.results[0].name_hint if op.results and op.results[0].name_hint else op.name
@@ -439,9 +450,12 @@ class FunctionLowering:
         w_type = i8 if wdtype == np.int8 else i16
         w_buf = self.get_global(k, f"{name}_weight", weights.astype(wdtype), w_type)
         b_buf = self.get_global(k, f"{name}_bias", bias.astype(np.int32), i32)
-        mult, shift = fp.conv_output_multipliers(xt.scale, np.asarray(wt.scale_values), out.scale, c_out)
-        mult_at = self.per_channel(k, f"{name}_multiplier", mult)
-        shift_at = self.per_channel(k, f"{name}_shift", shift)
+        if self.onnx:
+            scale_at = onnx_stage.output_scale_loader(self, k, op, name, c_out)
+        else:
+            mult, shift = fp.conv_output_multipliers(xt.scale, np.asarray(wt.scale_values), out.scale, c_out)
+            mult_at = self.per_channel(k, f"{name}_multiplier", mult)
+            shift_at = self.per_channel(k, f"{name}_shift", shift)
         lo, hi = _clamp(op, out)
         x_unsigned = xt.is_unsigned
         zx = k.i32(xt.zero_point) if not fold else None
@@ -508,6 +522,8 @@ class FunctionLowering:
                 (acc,) = kk.loop(hs, he, over_h, [acc0])
             else:
                 (acc,) = kk.loop(0, kh_, over_h, [acc0])
+            if self.onnx:
+                return onnx_stage.accumulator_output(kk, acc, scale_at(kk, oc), out, lo, hi)
             return kk.requantize(acc, mult_at(kk, oc), shift_at(kk, oc), out.zero_point, lo, hi)
 
         if schedule == "buffer":
@@ -652,11 +668,14 @@ class FunctionLowering:
         w_buf = self.get_global(k, f"{name}_weight", weights.astype(np.int8 if narrow else np.int16), i8 if narrow else i16)
         b_buf = self.get_global(k, f"{name}_bias", bias.astype(np.int32), i32)
         scales = wt.scale_values
-        mult, shift = fp.fully_connected_output_multiplier(
-            xt.scale, scales[0] if len(scales) == 1 else np.asarray(scales), out.scale
-        )
-        mult_at = self.per_channel(k, f"{name}_multiplier", np.broadcast_to(np.asarray(mult), (units,)))
-        shift_at = self.per_channel(k, f"{name}_shift", np.broadcast_to(np.asarray(shift), (units,)))
+        if self.onnx:
+            scale_at = onnx_stage.output_scale_loader(self, k, op, name, units)
+        else:
+            mult, shift = fp.fully_connected_output_multiplier(
+                xt.scale, scales[0] if len(scales) == 1 else np.asarray(scales), out.scale
+            )
+            mult_at = self.per_channel(k, f"{name}_multiplier", np.broadcast_to(np.asarray(mult), (units,)))
+            shift_at = self.per_channel(k, f"{name}_shift", np.broadcast_to(np.asarray(shift), (units,)))
         y = self.result_buffer(k, op.output)
         lo, hi = _clamp(op, out)
 
@@ -669,6 +688,9 @@ class FunctionLowering:
                 return [k1.add(acc, k1.mul(xv, k1.load_i32(w_buf, [o, i], False)))]
 
             (acc,) = kk.loop(0, depth, mac, [acc0])
+            if self.onnx:
+                kk.store_i8(onnx_stage.accumulator_output(kk, acc, scale_at(kk, o), out, lo, hi), y, [n, o])
+                return
             kk.store_i8(kk.requantize(acc, mult_at(kk, o), shift_at(kk, o), out.zero_point, lo, hi), y, [n, o])
 
         k.nest([n_, units], point)
@@ -690,8 +712,17 @@ class FunctionLowering:
         ]
         y = self.in_place_buffer(k, op, reusable[0]) if reusable else self.result_buffer(k, op.output)
         lo, hi = _clamp(op, out)
+        if self.onnx:
+            onnx_stage.checked_scale(self, op, at)
+            onnx_stage.checked_scale(self, op, bt)
 
         def point(kk: Kernel, ivs):
+            if self.onnx:
+                av = kk.load_i32(a, self.broadcast_indices(kk, ivs, at.get_shape()), at.is_unsigned)
+                bv = kk.load_i32(b, self.broadcast_indices(kk, ivs, bt.get_shape()), bt.is_unsigned)
+                kk.store_i8(onnx_stage.add_output(kk, av, at, bv, bt, out, lo, hi), y, ivs)
+                return
+
             def scaled(ref, t, offset, multiplier, shift):
                 v = kk.load_i32(ref, self.broadcast_indices(kk, ivs, t.get_shape()), t.is_unsigned)
                 v = kk.add(v, kk.i32(offset)) if offset else v
@@ -720,6 +751,9 @@ class FunctionLowering:
 
         def point(kk: Kernel, ivs):
             v = kk.load_i32(x, ivs, src.is_unsigned)
+            if self.onnx:
+                kk.store_i8(onnx_stage.requantize_output(kk, v, src, out, lo, hi), y, ivs)
+                return
             if src.zero_point:
                 v = kk.sub(v, kk.i32(src.zero_point))
             kk.store_i8(kk.requantize(v, kk.i32(mult), kk.i32(shift), out.zero_point, lo, hi), y, ivs)
@@ -734,7 +768,10 @@ class FunctionLowering:
         sh, sw = _ints(op.strides)
         pt, pl, _, _ = _ints(op.pads)
         rescale = None
-        if reduce == "avg" and not xt.same_params(out):
+        onnx_avg = reduce == "avg" and self.onnx
+        if onnx_avg:
+            onnx_stage.checked_scale(self, op, xt)
+        elif reduce == "avg" and not xt.same_params(out):
             mult, shift = average_pool_rescale_tables(xt.scale, out.scale, kh_ * kw_)
             name = op.output.name_hint or "pool"
             rescale = (
@@ -752,11 +789,13 @@ class FunctionLowering:
             he = kk.min(kk.idx(kh_), kk.sub(kk.idx(h_), ih0))
             ws = kk.max(kk.idx(0), kk.sub(kk.idx(0), iw0))
             we = kk.min(kk.idx(kw_), kk.sub(kk.idx(w_), iw0))
-            init = kk.i32(0 if reduce == "avg" else xt.storage_min)
+            init = onnx_stage.f32_constant(kk, 0.0) if onnx_avg else kk.i32(0 if reduce == "avg" else xt.storage_min)
 
             def over_h(k1: Kernel, i, acc):
                 def over_w(k2: Kernel, j, acc2):
                     v = k2.load_i32(x, [n, k2.add(ih0, i), k2.add(iw0, j), c], unsigned)
+                    if onnx_avg:  # t = t + f32(x - zx) * sx, tap by tap
+                        return [k2.emit(arith.AddfOp(acc2, onnx_stage.dequantise(k2, v, xt)))]
                     return [k2.add(acc2, v) if reduce == "avg" else k2.max(acc2, v)]
 
                 return k1.loop(ws, we, over_w, [acc])
@@ -765,6 +804,9 @@ class FunctionLowering:
             if reduce == "avg":
                 count_index = kk.mul(kk.sub(he, hs), kk.sub(we, ws))
                 count = kk.emit(arith.IndexCastOp(count_index, i32))
+                if onnx_avg:
+                    kk.store_i8(onnx_stage.pool_output(kk, acc, count, out, lo, hi), y, ivs)
+                    return
                 if rescale is None:  # TFLM: rounded integer mean
                     half = kk.emit(arith.DivSIOp(count, kk.i32(2)))
                     positive = kk.emit(arith.CmpiOp(acc, kk.i32(0), "sgt"))
@@ -852,6 +894,8 @@ class FunctionLowering:
             offset += value.type.get_shape()[axis]
 
     def lower_softmax(self, k: Kernel, op: qnn.SoftmaxOp) -> None:
+        if self.onnx:
+            return onnx_stage.lower_softmax(self, k, op)
         xt, out = op.input.type, op.output.type
         x = self.inp(op, op.input)
         p = fp.softmax_params(xt.scale, op.beta.value.data)
@@ -918,7 +962,7 @@ class ConvertQnnToLoopsPass(ModulePass):
             ):
                 continue
             try:
-                FunctionLowering(op, function, symbols, self.in_place).run()
+                FunctionLowering(op, function, symbols, self.in_place, qnn.numerics_of(op)).run()
             except PassError:
                 raise
             except DiagnosticException as exc:  # e.g. IR the builders cannot make valid

@@ -54,7 +54,19 @@ class TinyOptMain(xDSLOptMain):
         from tinymlir.frontend.onnx import import_onnx
 
         stem = Path(self.args.input_file).stem if self.args.input_file else "model"
-        return import_onnx(stream.read(), name=self.args.model_name or stem)
+        return import_onnx(
+            stream.read(), name=self.args.model_name or stem, numerics=self.args.numerics,
+            report=lambda mode, why: print(f"tinymlir-opt: numerics: {mode} ({why})", file=sys.stderr),
+        )
+
+    def parse_chunk(self, chunk, file_extension, start_offset=0):
+        module = super().parse_chunk(chunk, file_extension, start_offset)
+        if module is not None and file_extension != "onnx" and self.args.numerics != "auto":
+            from tinymlir.dialects import qnn
+
+            qnn.set_numerics(module, self.args.numerics)  # an explicit choice wins over the IR's
+            print(f"tinymlir-opt: numerics: {self.args.numerics} (requested)", file=sys.stderr)
+        return module
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser):
         super().register_all_arguments(arg_parser)
@@ -77,6 +89,17 @@ class TinyOptMain(xDSLOptMain):
         arg_parser.add_argument(
             "--target-flash", type=_byte_count, metavar="BYTES",
             help="refuse a model whose code, weights and tables exceed BYTES",
+        )
+        arg_parser.add_argument(
+            "--numerics", default="auto", metavar="auto|tflm|onnx",
+            help="output-stage arithmetic: tflm (TFLite Micro's integer kernels), onnx "
+            "(onnxruntime's float32 ones) or auto (tflm for tf2onnx-converted models, else onnx); "
+            "on .mlir input tflm/onnx replace the module's qnn.numerics",
+        )
+        arg_parser.add_argument(
+            "--fpu", action="store_true",
+            help="with --pipeline=mcu: onnx-mode float arithmetic as C float (Cortex-M4F, "
+            "-mfloat-abi=hard) instead of the exact integer emulation",
         )
         arg_parser.add_argument(
             "--model-name",
@@ -171,14 +194,29 @@ class TinyOptMain(xDSLOptMain):
                 "--target-ram, --target-flash and --memory-report need a C library output: "
                 "--pipeline=mcu -o DIR/"
             )
+        if self.args.numerics not in ("auto", "tflm", "onnx"):
+            raise TinymlirError(f"unknown --numerics '{self.args.numerics}'; expected auto, tflm or onnx")
+        if self.args.fpu and self.args.pipeline != "mcu":
+            raise TinymlirError("--fpu selects the C of --pipeline=mcu; add --pipeline=mcu")
         if self.args.pipeline:
             if self.args.pipeline not in PIPELINES:
                 raise TinymlirError(
                     f"unknown pipeline '{self.args.pipeline}'; available: {', '.join(PIPELINES)}"
                 )
             named = PIPELINES[self.args.pipeline][0]
+            if self.args.fpu:
+                named = _hard_float_mcu_pipeline()
             self.args.passes = ",".join(p for p in (named, self.args.passes) if p)
         super().setup_pipeline()
+
+
+def _hard_float_mcu_pipeline() -> str:
+    """--pipeline=mcu with native float C (the float emulation pass's hard-float option)."""
+    from tinymlir import pipelines
+
+    if not hasattr(pipelines, "c_pipeline"):
+        raise TinymlirError("--fpu is not available in this build (no float emulation pass)")
+    return f"{pipelines.QNN},{pipelines.LOOPS},{pipelines.c_pipeline(hard_float=True)}"
 
 
 def _byte_count(text: str) -> int:

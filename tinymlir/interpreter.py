@@ -3,19 +3,24 @@
 xDSL interprets the upstream dialects; this module adds what it lacks for
 tinymlir's loop level: the `fxp` fixed-point primitives (executed by
 `tinymlir.fixedpoint`, the same code the qnn reference executor uses), integer
-width changes, signed min/max, unsigned division and `memref.reinterpret_cast`.
+width changes, signed min/max, unsigned division and `memref.reinterpret_cast`;
+and float32-exact versions of the f32 ops of the onnx numerics mode (xDSL computes
+them in double precision, one rounding short): each op rounds its result to float32,
+as the C does (tinymlir/onnx_numerics.py's arithmetic, one operation at a time).
 It is slow (pure Python per scalar op) and meant for checking passes on small
 graphs against the qnn reference executor, not for running models.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from xdsl.dialects import arith, func, memref
-from xdsl.dialects.builtin import IntegerType, MemRefType, ModuleOp
+from xdsl.dialects import math as mathd
+from xdsl.dialects.builtin import Float32Type, IntegerType, MemRefType, ModuleOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
 from xdsl.interpreters import arith as xarith
 from xdsl.interpreters import builtin as xbuiltin
@@ -39,8 +44,74 @@ def _scalar(array) -> int:
     return int(np.asarray(array).reshape(-1)[0])
 
 
+def _f32_binary(op, a, b, compute):
+    """`compute` on float32 operands when the op is on f32 (one float32 rounding), else on
+    Python floats (double), as xDSL does."""
+    if isinstance(op.result.type, Float32Type):
+        with np.errstate(all="ignore"):
+            return (float(compute(np.float32(a), np.float32(b))),)
+    return (float(compute(float(a), float(b))),)
+
+
+def _ieee_maximum(a, b):
+    """arith.maximumf: NaN if either is NaN, and -0.0 < +0.0."""
+    if a != a or b != b:
+        return float("nan")
+    if a == b:
+        return b if math.copysign(1.0, a) < 0 else a
+    return a if a > b else b
+
+
+def _ieee_minimum(a, b):
+    if a != a or b != b:
+        return float("nan")
+    if a == b:
+        return a if math.copysign(1.0, a) < 0 else b
+    return a if a < b else b
+
+
 @register_impls
 class TinymlirLoopFunctions(InterpreterFunctions):
+    @impl(arith.AddfOp)
+    def run_addf(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return _f32_binary(op, args[0], args[1], lambda a, b: a + b)
+
+    @impl(arith.SubfOp)
+    def run_subf(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return _f32_binary(op, args[0], args[1], lambda a, b: a - b)
+
+    @impl(arith.MulfOp)
+    def run_mulf(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return _f32_binary(op, args[0], args[1], lambda a, b: a * b)
+
+    @impl(arith.DivfOp)
+    def run_divf(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return _f32_binary(op, args[0], args[1], lambda a, b: np.divide(a, b))
+
+    @impl(arith.MaximumfOp)
+    def run_maximumf(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_ieee_maximum(float(args[0]), float(args[1])),)
+
+    @impl(arith.MinimumfOp)
+    def run_minimumf(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (_ieee_minimum(float(args[0]), float(args[1])),)
+
+    @impl(arith.SIToFPOp)
+    def run_sitofp(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        value = float(_signed(int(args[0]), op.input.type.width.data))  # exact for <= 53 bits
+        return (float(np.float32(value)) if isinstance(op.result.type, Float32Type) else value,)
+
+    @impl(arith.FPToSIOp)
+    def run_fptosi(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        value, width = float(args[0]), op.result.type.width.data
+        if not (math.isfinite(value) and -(2.0 ** (width - 1)) <= math.trunc(value) < 2.0 ** (width - 1)):
+            raise ExecutionError(f"arith.fptosi: {value} does not fit i{width} (undefined in C)")
+        return (int(math.trunc(value)),)
+
+    @impl(mathd.RoundEvenOp)
+    def run_roundeven(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (float(np.rint(np.float32(args[0]) if isinstance(op.result.type, Float32Type) else float(args[0]))),)
+
     @impl(fxp.MultiplyByQuantizedMultiplierOp)
     def run_mbqm(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (_scalar(fp.multiply_by_quantized_multiplier(args[0], args[1], args[2])),)
@@ -110,9 +181,10 @@ def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | No
     interpreter = Interpreter(module)
     for functions_impl in (
         xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
-        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(),
+        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(),
     ):
         interpreter.register_implementations(functions_impl)
+    interpreter.register_implementations(TinymlirLoopFunctions(), override=True)  # f32-exact floats
     args, outputs, storage = [], [], []
     attrs = target.arg_attrs.data if target.arg_attrs else [None] * len(target.args)
     inputs = list(inputs)

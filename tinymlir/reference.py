@@ -1,10 +1,11 @@
-"""Reference executor: runs `qnn` IR on numpy arrays with TFLite Micro's integer semantics.
+"""Reference executor: runs `qnn` IR on numpy arrays in the module's numerics mode.
 
 It is the oracle every pass is checked against: running a function before and
 after a pass on the same inputs must give identical integers. Each op's
-arithmetic is in `tinymlir.fixedpoint` (a bit-exact transliteration of TFLM's
-reference kernels); this module only walks the IR, lays out windows and
-broadcasts. Quantised values are int64 arrays holding the stored integers;
+arithmetic is in `tinymlir.fixedpoint` (mode `tflm`: a bit-exact transliteration
+of TFLM's reference kernels) or `tinymlir.onnx_numerics` (mode `onnx`:
+onnxruntime's float32 output stages); this module only walks the IR, lays out
+windows and broadcasts. Quantised values are int64 arrays holding the stored integers;
 float tensors (model boundary only) are float32 arrays.
 
 Convolution and dense accumulate in float64 matmuls: int8 products summed over at
@@ -21,6 +22,7 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IntegerType, ModuleO
 from xdsl.ir import Operation, SSAValue
 
 from tinymlir import fixedpoint as fp
+from tinymlir import onnx_numerics as onnx_fp
 from tinymlir.dialects import qnn
 from tinymlir.errors import ExecutionError
 
@@ -90,10 +92,20 @@ def average_pool_rescale_tables(in_scale: float, out_scale: float, max_count: in
     return mult, shift
 
 
-class ReferenceExecutor:
-    """Evaluates one function op by op."""
+def onnx_checked(op: Operation, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """Runs an onnx-mode computation; a scale it refuses is an ExecutionError naming the op."""
+    try:
+        return compute()
+    except ValueError as exc:
+        raise ExecutionError(f"{op.name}: {exc}") from None
 
-    def __init__(self) -> None:
+
+class ReferenceExecutor:
+    """Evaluates one function op by op, in `numerics` if given, else in its module's mode."""
+
+    def __init__(self, numerics: qnn.Numerics | None = None) -> None:
+        self.forced_numerics = numerics
+        self.numerics = numerics or qnn.Numerics.TFLM
         self.handlers: dict[type[Operation], Callable[[Operation, list], np.ndarray]] = {
             qnn.ConstantOp: self.constant,
             arith.ConstantOp: self.arith_constant,
@@ -115,6 +127,7 @@ class ReferenceExecutor:
 
     def run(self, function: func.FuncOp, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         block = function.body.block
+        self.numerics = self.forced_numerics or qnn.numerics_of(function)
         if len(inputs) != len(block.args):
             raise ExecutionError(f"@{function.sym_name.data} takes {len(block.args)} inputs, got {len(inputs)}")
         env: dict[SSAValue, np.ndarray] = {}
@@ -173,6 +186,8 @@ class ReferenceExecutor:
     def requantize(self, op: qnn.RequantizeOp, args):
         src, out = op.input.type, op.output.type
         lo, hi = _clamp_bounds(op, out)
+        if self.numerics == qnn.Numerics.ONNX:
+            return onnx_fp.requantize(args[0], src.zero_point, src.scale, out.scale, out.zero_point, lo, hi)
         return fp.requantize(args[0], src.scale, src.zero_point, out.scale, out.zero_point, lo, hi)
 
     def conv2d(self, op: qnn.Conv2DOp, args):
@@ -196,9 +211,23 @@ class ReferenceExecutor:
                 wg = w[g * c_out_g : (g + 1) * c_out_g].reshape(c_out_g, -1)
                 acc[..., g * c_out_g : (g + 1) * c_out_g] = (patch @ wg.T).reshape(n, oh, ow, c_out_g)
         acc_i = acc.astype(np.int64) + bias
-        mult, shift = fp.conv_output_multipliers(xt.scale, np.asarray(wt.scale_values), out.scale, c_out)
         lo, hi = _clamp_bounds(op, out)
+        if self.numerics == qnn.Numerics.ONNX:
+            return self.onnx_output_stage(op, acc_i, xt, wt, out, lo, hi)
+        mult, shift = fp.conv_output_multipliers(xt.scale, np.asarray(wt.scale_values), out.scale, c_out)
         return fp.requantize_accumulator(acc_i, mult, shift, out.zero_point, lo, hi)
+
+    @staticmethod
+    def onnx_output_stage(op, acc, xt, wt, out, lo, hi):
+        """f32(acc) * S_c, rounded: acc wraps to int32 first, as the C accumulator does."""
+        channels = acc.shape[-1]
+
+        def compute():
+            scales = onnx_fp.conv_output_scales(xt.scale, wt.scale_values, out.scale)
+            scales = np.broadcast_to(scales, (channels,))
+            return onnx_fp.requantize_accumulator(fp.wrap_int32(acc), scales, out.zero_point, lo, hi)
+
+        return onnx_checked(op, compute)
 
     def dense(self, op: qnn.DenseOp, args):
         x, w, bias = args
@@ -206,6 +235,9 @@ class ReferenceExecutor:
         w_zp = np.asarray(wt.zero_point_values, np.int64).reshape(-1, 1)
         acc = (x - xt.zero_point).astype(np.float64) @ (w - w_zp).astype(np.float64).T
         acc_i = acc.astype(np.int64) + bias
+        if self.numerics == qnn.Numerics.ONNX:
+            lo, hi = _clamp_bounds(op, out)
+            return self.onnx_output_stage(op, acc_i, xt, wt, out, lo, hi)
         scales = wt.scale_values
         weight_scale = scales[0] if len(scales) == 1 else np.asarray(scales)
         mult, shift = fp.fully_connected_output_multiplier(xt.scale, weight_scale, out.scale)
@@ -215,6 +247,18 @@ class ReferenceExecutor:
     def add(self, op: qnn.AddOp, args):
         at, bt, out = op.lhs.type, op.rhs.type, op.output.type
         a, b = np.broadcast_arrays(*args)
+        if self.numerics == qnn.Numerics.ONNX:
+            lo, hi = _clamp_bounds(op, out)
+
+            def compute():
+                onnx_fp.check_dequantised_range(at.scale)
+                onnx_fp.check_dequantised_range(bt.scale)
+                return onnx_fp.add(
+                    a, at.zero_point, at.scale, b, bt.zero_point, bt.scale, out.scale,
+                    out.zero_point, lo, hi,
+                )
+
+            return onnx_checked(op, compute)
         params = fp.add_params(at.scale, at.zero_point, bt.scale, bt.zero_point, out.scale, out.zero_point)
         lo, hi = _clamp_bounds(op, out)
         return fp.add_int8(a, b, params, out.zero_point, lo, hi)
@@ -229,6 +273,16 @@ class ReferenceExecutor:
         lo, hi = _clamp_bounds(op, out)
         if reduce == "max":
             result = np.where(mask, win, fill).max(axis=(3, 4))
+        elif self.numerics == qnn.Numerics.ONNX:
+            xt = op.input.type
+
+            def compute():
+                onnx_fp.check_dequantised_range(xt.scale)
+                return onnx_fp.average_pool(
+                    win, mask, xt.zero_point, xt.scale, out.scale, out.zero_point, lo, hi
+                )
+
+            return onnx_checked(op, compute)
         else:
             xt = op.input.type
             total = np.where(mask, win, 0).sum(axis=(3, 4))
@@ -265,6 +319,11 @@ class ReferenceExecutor:
 
     def softmax(self, op: qnn.SoftmaxOp, args):
         xt, out = op.input.type, op.output.type
+        if self.numerics == qnn.Numerics.ONNX:
+            return onnx_fp.softmax(
+                args[0], xt.scale, op.beta.value.data, out.scale, out.zero_point,
+                out.storage_min, out.storage_max,
+            )
         params = fp.softmax_params(xt.scale, op.beta.value.data)
         return fp.softmax_int8(args[0], params, out_dtype_min=out.storage_min, out_bits=8)
 

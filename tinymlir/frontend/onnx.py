@@ -1675,13 +1675,39 @@ def _invalid_utf8(message, path: str, depth: int = 0) -> str | None:
     return None
 
 
-def import_onnx(source: bytes | str | Path | onnx.ModelProto, name: str | None = None) -> ModuleOp:
-    """Imports an ONNX model into a module holding one `func.func @<name>` in `qnn`."""
+TFLM_PRODUCERS = ("tf2onnx",)  # TFLite-converted models: their reference is TFLM
+
+
+def choose_numerics(model: onnx.ModelProto, numerics: str | None) -> tuple[qnn.Numerics, str]:
+    """The numerics mode for `model` and why: `numerics` if given (tflm, onnx), else (None or
+    "auto") tflm for TFLite-converted models (producer tf2onnx) and onnx for all others."""
+    if numerics is None or numerics == "auto":
+        producer = model.producer_name
+        chosen = qnn.Numerics.TFLM if producer in TFLM_PRODUCERS else qnn.Numerics.ONNX
+        return chosen, one_line(f"auto: producer '{producer}'", 200)
+    if numerics not in set(qnn.Numerics):
+        raise OnnxImportError(f"unknown numerics '{numerics}'; expected auto, tflm or onnx")
+    return qnn.Numerics(numerics), "requested"
+
+
+def import_onnx(
+    source: bytes | str | Path | onnx.ModelProto,
+    name: str | None = None,
+    numerics: str | None = None,
+    report: Callable[[qnn.Numerics, str], None] | None = None,
+) -> ModuleOp:
+    """Imports an ONNX model into a module holding one `func.func @<name>` in `qnn`, with
+    the numerics mode (`choose_numerics`) on the module; `report(mode, reason)` is told it."""
     if name is None:
         name = Path(source).stem if isinstance(source, str | Path) else "model"
     try:
         model = load_model(source)
-        return OnnxImporter(model, model_identifier(name)).run()
+        mode, reason = choose_numerics(model, numerics)
+        module = OnnxImporter(model, model_identifier(name)).run()
+        qnn.set_numerics(module, mode)
+        if report is not None:
+            report(mode, reason)
+        return module
     except OnnxImportError as exc:
         message = str(exc)
         if one_line(message) == message:
