@@ -703,7 +703,8 @@ class FunctionLowering:
     def lower_add(self, k: Kernel, op: qnn.AddOp) -> None:
         at, bt, out = op.lhs.type, op.rhs.type, op.output.type
         a, b = self.inp(op, op.lhs), self.inp(op, op.rhs)
-        p = fp.add_params(at.scale, at.zero_point, bt.scale, bt.zero_point, out.scale, out.zero_point)
+        if not self.onnx:
+            p = fp.add_params(at.scale, at.zero_point, bt.scale, bt.zero_point, out.scale, out.zero_point)
         # Each element is read before it is written: the output may reuse a full-shape input.
         reusable = [
             v for v in (op.lhs, op.rhs)

@@ -71,7 +71,9 @@ def _ieee_minimum(a, b):
 
 
 @register_impls
-class TinymlirLoopFunctions(InterpreterFunctions):
+class Float32Functions(InterpreterFunctions):
+    """float32-exact f32 arithmetic; registered over xDSL's (double) ones with override=True."""
+
     @impl(arith.AddfOp)
     def run_addf(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return _f32_binary(op, args[0], args[1], lambda a, b: a + b)
@@ -112,6 +114,9 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     def run_roundeven(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (float(np.rint(np.float32(args[0]) if isinstance(op.result.type, Float32Type) else float(args[0]))),)
 
+
+@register_impls
+class TinymlirLoopFunctions(InterpreterFunctions):
     @impl(fxp.MultiplyByQuantizedMultiplierOp)
     def run_mbqm(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (_scalar(fp.multiply_by_quantized_multiplier(args[0], args[1], args[2])),)
@@ -181,10 +186,10 @@ def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | No
     interpreter = Interpreter(module)
     for functions_impl in (
         xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
-        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(),
+        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(),
     ):
         interpreter.register_implementations(functions_impl)
-    interpreter.register_implementations(TinymlirLoopFunctions(), override=True)  # f32-exact floats
+    interpreter.register_implementations(Float32Functions(), override=True)
     args, outputs, storage = [], [], []
     attrs = target.arg_attrs.data if target.arg_attrs else [None] * len(target.args)
     inputs = list(inputs)

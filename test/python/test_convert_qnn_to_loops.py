@@ -1,7 +1,8 @@
 """convert-qnn-to-loops (and the loop-level passes after it: canonicalize, cse, plan-arena)
 must not change what the IR computes: the qnn reference executor and xDSL's interpreter on
 the lowered loops agree bit for bit on every small graph. With plan-arena the buffers alias
-one arena in the interpreter too, so a wrong placement changes the results."""
+one arena in the interpreter too, so a wrong placement changes the results. Both numerics
+modes: tflm (fxp integer stages) and onnx (f32 stages, run float32-exact)."""
 
 import numpy as np
 import pytest
@@ -23,10 +24,11 @@ def lower(module):
     return lowered
 
 
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
 @pytest.mark.parametrize("name", sorted(VALID_GRAPHS))
-def test_loops_match_reference(name):
+def test_loops_match_reference(name, numerics):
     model = VALID_GRAPHS[name]()
-    module = import_onnx(model, name=name)
+    module = import_onnx(model, name=name, numerics=numerics)
     lowered = lower(module)
     for seed in (0,):  # one seed: the interpreter runs every scalar op in Python
         inputs = random_inputs(model, seed)

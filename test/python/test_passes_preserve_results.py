@@ -1,6 +1,7 @@
 """Passes must not change results: the reference executor gives bit-identical outputs
 before and after ``--pipeline=qnn`` and ``-p canonicalize,cse`` on every valid test
-graph and every shared model (random inputs, plus the stored inputs of the models).
+graph (in both numerics modes) and every shared model (random inputs, plus the stored
+inputs of the models).
 
 The pipelines are the driver's own (``TinyOptMain(args).pipeline``, which verifies the
 module after every pass); the result is also printed and parsed back, as a user of
@@ -57,12 +58,15 @@ def _check_preserved(module, inputs_list, apply, parse_mlir) -> ModuleOp:
     return transformed
 
 
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
 @pytest.mark.parametrize("pipeline", sorted(PIPELINES))
 @pytest.mark.parametrize("name", sorted(G.VALID_GRAPHS))
-def test_pipeline_preserves_graph_results(name, pipeline, valid_model, opt_pipeline, parse_mlir):
+def test_pipeline_preserves_graph_results(
+    name, pipeline, numerics, valid_model, opt_pipeline, parse_mlir
+):
     model = valid_model(name)
     try:
-        module = import_onnx(model, name)
+        module = import_onnx(model, name, numerics=numerics)
     except Exception as exc:  # noqa: BLE001 - import failures are test_import_and_reference's job
         pytest.skip(f"import fails ({type(exc).__name__}); covered by test_import_and_reference")
     inputs_list = [G.random_inputs(model, seed) for seed in SEEDS]
@@ -125,9 +129,11 @@ builtin.module {
 """
 
 
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
 @pytest.mark.parametrize("pipeline", sorted(PIPELINES))
-def test_patterns_and_cse_on_handwritten_chains(pipeline, opt_pipeline, parse_mlir):
+def test_patterns_and_cse_on_handwritten_chains(pipeline, numerics, opt_pipeline, parse_mlir):
     module = parse_mlir(CHAINS_MLIR)
+    qnn.set_numerics(module, numerics)
     rng = np.random.default_rng(7)
     inputs_list = [
         [

@@ -9,7 +9,8 @@
   nothing leaks from one run into the next) and the outputs must equal
   ``tinymlir.reference.run_module`` bit for bit.
 * ``test_loop_interpreter_matches_reference``: tinier graphs lowered with
-  ``--pipeline=loops`` and run by xDSL's interpreter (``tinymlir.interpreter.run_loops``).
+  ``--pipeline=loops`` and run by xDSL's interpreter (``tinymlir.interpreter.run_loops``),
+  in both numerics modes (tflm, onnx).
 * ``test_strategy_makes_valid_graphs``: the strategy itself (verifier, reference, no
   rejections).
 
@@ -41,6 +42,7 @@ from qnn_graphs import RESERVED_NAMES, Limits, QGraph, qnn_graph_batches, qnn_gr
 from xdsl.parser import Parser
 
 from tinymlir.backend.c_library import Library, write_library
+from tinymlir.dialects.qnn import set_numerics
 from tinymlir.interpreter import run_loops
 from tinymlir.pipelines import make_context, run_pipeline
 from tinymlir.reference import run_module
@@ -211,15 +213,19 @@ def test_generated_c_matches_reference(batch: list[QGraph], cc):
                     )
 
 
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
 @settings(PROFILES[PROFILE], max_examples=INTERPRETER_EXAMPLES[PROFILE])
 @given(graph=qnn_graphs(INTERPRETER_LIMITS))
-def test_loop_interpreter_matches_reference(graph: QGraph):
+def test_loop_interpreter_matches_reference(graph: QGraph, numerics: str):
+    """In both numerics modes (the graph's module gets the mode attribute)."""
     _log(graph)
-    lowered = graph.module.clone()
+    module = graph.module.clone()
+    set_numerics(module, numerics)
+    lowered = module.clone()
     run_pipeline(lowered, "loops", context())
     lowered.verify()
     xs = graph.random_inputs(0)
-    expected = run_module(graph.module, xs)
+    expected = run_module(module, xs)
     got = run_loops(lowered, xs)
     assert len(got) == len(expected)
     for k, (have, want) in enumerate(zip(got, expected, strict=True)):

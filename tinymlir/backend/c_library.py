@@ -6,6 +6,7 @@ The header is the contract users and tools rely on:
     #define <NAME>_INPUT_SIZE, <NAME>_OUTPUT_SIZE, <NAME>_ARENA_SIZE       (bytes)
     #define <NAME>_INPUT_SCALE, <NAME>_INPUT_ZERO_POINT,
             <NAME>_OUTPUT_SCALE, <NAME>_OUTPUT_ZERO_POINT
+    #define <NAME>_NUMERICS "tflm" or "onnx"   (whose arithmetic the library reproduces)
 
 With several inputs or outputs the macros are numbered (<NAME>_INPUT0_SIZE, ...)
 and the function takes them in order. Inputs and outputs are the quantised
@@ -23,7 +24,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from tinymlir.backend.c_printer import print_c
 from tinymlir.dialects import mcuc
-from tinymlir.dialects.qnn import format_f32
+from tinymlir.dialects.qnn import Numerics, format_f32, numerics_of
 from tinymlir.errors import TinymlirError
 from tinymlir.passes.convert_func_to_mcuc import ENTRY_SUFFIX, INTERFACE_ATTR
 
@@ -49,6 +50,7 @@ class Library:
     arena_size: int
     arena_lower_bound: int
     constant_bytes: int
+    numerics: Numerics = Numerics.TFLM
 
     @property
     def inputs(self) -> list[Port]:
@@ -94,8 +96,14 @@ def describe_library(module: ModuleOp) -> Library:
             constants += int(np.prod(t.get_shape())) * t.element_type.width.data // 8  # type: ignore[union-attr]
     return Library(
         name, ports, size.value.data if size else 0,  # type: ignore[union-attr]
-        bound.value.data if bound else 0, constants,  # type: ignore[union-attr]
+        bound.value.data if bound else 0, constants, numerics_of(module),  # type: ignore[union-attr]
     )
+
+
+NUMERICS_COMMENTS = {
+    Numerics.TFLM: "/* Numerics: TFLite Micro's integer kernels, bit for bit (tflm). */",
+    Numerics.ONNX: "/* Numerics: onnxruntime's float32 DQ -> op -> Q arithmetic, bit for bit (onnx). */",
+}
 
 
 def header_text(library: Library, source: str = "") -> str:
@@ -132,6 +140,7 @@ def header_text(library: Library, source: str = "") -> str:
             args.append(f"{const}{ctype} *{role.lower()}{'' if len(ports) == 1 else i}")
     lines.append(f"#define {upper}_ARENA_SIZE {library.arena_size}")
     lines += ["", "/* Quantisation: real = scale * (q - zero_point). */", *params, ""]
+    lines += [NUMERICS_COMMENTS[library.numerics], f'#define {upper}_NUMERICS "{library.numerics}"', ""]
     lines += [
         "/* Runs one inference; returns 0 on success. Not reentrant (one static arena). */",
         f"int {name}_run({', '.join(args)});",

@@ -26,3 +26,28 @@ func.func @inner_dequantize(%x: !qnn.qtensor<4xi8, 0.5:0>) -> !qnn.qtensor<4xi8,
   %q = qnn.quantize %mid : tensor<4xf32> -> !qnn.qtensor<4xi8, 0.5:0>
   func.return %q : !qnn.qtensor<4xi8, 0.5:0>
 }
+
+// -----
+
+// onnx numerics: a scale at which a dequantised value overflows float32 could make
+// inf - inf = NaN in the float sum, so it is refused.
+// CHECK: convert-qnn-to-loops: qnn.add 'y': onnx numerics: scale 1e+37 is too large (a dequantised value overflows float32)
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  func.func @onnx_huge_scale(%a: !qnn.qtensor<4xi8, 1.0e37:0>, %b: !qnn.qtensor<4xi8, 0.5:0>) -> !qnn.qtensor<4xi8, 0.5:0> {
+    %y = qnn.add %a, %b : !qnn.qtensor<4xi8, 1.0e37:0>, !qnn.qtensor<4xi8, 0.5:0> -> !qnn.qtensor<4xi8, 0.5:0>
+    func.return %y : !qnn.qtensor<4xi8, 0.5:0>
+  }
+}
+
+// -----
+
+// onnx numerics: S = f32(f32(s_in * s_w) / s_out) overflows float32 (then acc = 0 gives NaN).
+// CHECK: convert-qnn-to-loops: qnn.dense 'y': onnx numerics: s_in * s_w / s_out overflows float32
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  func.func @onnx_scale_overflow(%x: !qnn.qtensor<1x2xi8, 1.0e20:0>) -> !qnn.qtensor<1x1xi8, 1.0e-20:0> {
+    %w = qnn.constant dense<[[1, 2]]> : tensor<1x2xi8> -> !qnn.qtensor<1x2xi8, 1.0:0>
+    %b = arith.constant dense<0> : tensor<1xi32>
+    %y = qnn.dense %x, %w, %b : !qnn.qtensor<1x2xi8, 1.0e20:0>, !qnn.qtensor<1x2xi8, 1.0:0>, tensor<1xi32> -> !qnn.qtensor<1x1xi8, 1.0e-20:0>
+    func.return %y : !qnn.qtensor<1x1xi8, 1.0e-20:0>
+  }
+}
