@@ -23,6 +23,12 @@ def _convert_fxp_to_arith() -> type[ModulePass]:
     return ConvertFxpToArithPass
 
 
+def _arith_emulate_f32() -> type[ModulePass]:
+    from tinymlir.passes.arith_emulate_f32 import ArithEmulateF32Pass
+
+    return ArithEmulateF32Pass
+
+
 def _convert_memref_to_mcuc() -> type[ModulePass]:
     from tinymlir.passes.convert_memref_to_mcuc import ConvertMemrefToMcucPass
 
@@ -60,6 +66,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "convert-qnn-to-loops": _convert_qnn_to_loops,
         "plan-arena": _plan_arena,
         "convert-fxp-to-arith": _convert_fxp_to_arith,
+        "arith-emulate-f32": _arith_emulate_f32,
         "convert-func-to-mcuc": _convert_func_to_mcuc,
         "convert-arith-to-mcuc": _convert_arith_to_mcuc,
         "convert-scf-to-mcuc": _convert_scf_to_mcuc,

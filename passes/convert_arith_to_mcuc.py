@@ -1,4 +1,4 @@
-"""convert-arith-to-mcuc: integer arithmetic as C expressions.
+"""convert-arith-to-mcuc: integer and f32 arithmetic as C expressions.
 
 What it does
     Each `arith` op on integers, i1 or index becomes the C operator with the
@@ -7,12 +7,25 @@ What it does
     comparisons, `?:` for select, max/min as `a > b ? a : b`, and casts for
     extensions and truncations (`extui` goes through the unsigned type, so a
     uint8 stored as int8 widens to 0..255).
+    f32 ops (left by arith-emulate-f32{hard-float=true}) become C `float`
+    expressions: constants (printed so that they read back exactly), + - * /,
+    unary minus, comparisons (`une` is `!=`, the other unordered predicates
+    are the negated ordered one), `sitofp` / `fptosi` casts, and
+    maximumf / minimumf as `a > b ? a : b` / `a < b ? a : b`.
 
 Assumes what C needs for the same result: no signed overflow (the kernels stay
 within int32 / int64), shift amounts within the type width, non-negative
 operands for unsigned division and remainder (tinymlir only divides index
-values that are), signed comparisons. Floating point and unsigned comparisons
-are refused by name: there is no float in the inference path.
+values that are), signed comparisons. For f32: C evaluates float expressions
+in float (FLT_EVAL_METHOD 0, as on Cortex-M4F and x86-64) and does not
+contract a * b + c into a fused multiply-add (ISO C modes such as -std=c99 do
+not; -std=gnu99 would need -ffp-contract=off); fptosi operands are in the int32
+range; maximumf / minimumf operands are never NaN and a -0 / +0 pair may come
+back in either order (the lowering only rounds their result to an integer).
+f64 (no `double` on the target) and unsigned comparisons are refused by name.
+
+Cost model: one C operator per op; on a Cortex-M4F each f32 op is one FPU
+instruction (VADD/VMUL/VDIV/VCVT/VCMP), max/min a compare and a conditional move.
 """
 
 from __future__ import annotations
@@ -21,7 +34,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp, Signedness, i1
+from xdsl.dialects.builtin import AnyFloat, Float32Type, FloatAttr, IntegerAttr, IntegerType, ModuleOp, Signedness, i1
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -47,6 +60,23 @@ _BINARY = {
     arith.XOrIOp: mcuc.BitwiseXorOp,
 }
 _PREDICATES = {0: "eq", 1: "ne", 2: "lt", 3: "le", 4: "gt", 5: "ge"}
+_FLOAT_BINARY = {
+    arith.AddfOp: mcuc.AddOp,
+    arith.SubfOp: mcuc.SubOp,
+    arith.MulfOp: mcuc.MulOp,
+    arith.DivfOp: mcuc.DivOp,
+}
+# cmpf predicate -> (C comparison of the ordered predicate, negate): C's comparisons are
+# false on NaN (ordered) except `!=`, which is true on NaN (une).
+_FLOAT_PREDICATES = {
+    "oeq": ("eq", False), "ogt": ("gt", False), "oge": ("ge", False), "olt": ("lt", False),
+    "ole": ("le", False), "une": ("ne", False), "ueq": ("ne", True), "ugt": ("le", True),
+    "uge": ("lt", True), "ult": ("ge", True), "ule": ("gt", True),
+}  # fmt: skip
+
+
+def _is_float(t) -> bool:
+    return isinstance(t, AnyFloat)
 
 
 def _unsigned(t: IntegerType) -> IntegerType:
@@ -58,10 +88,34 @@ class ArithToMcuc(RewritePattern):
         if not op.name.startswith("arith."):
             return
         new: list[Operation]
+        if any(_is_float(v.type) and not isinstance(v.type, Float32Type) for v in (*op.operands, *op.results)):
+            raise PassError(f"convert-arith-to-mcuc: {op.name} is not supported (f32 is the only float type)")
         if isinstance(op, arith.ConstantOp):
-            if not isinstance(op.value, IntegerAttr):
-                raise PassError(f"convert-arith-to-mcuc: {op.name} of {op.value} is not supported (integer constants only)")
-            new = [mcuc.ConstantOp(op.value)]
+            if isinstance(op.value, FloatAttr) and isinstance(op.value.type, Float32Type):
+                new = [mcuc.ConstantOp(op.value)]
+            elif isinstance(op.value, IntegerAttr):
+                new = [mcuc.ConstantOp(op.value)]
+            else:
+                raise PassError(f"convert-arith-to-mcuc: {op.name} of {op.value} is not supported (integer and f32 constants only)")
+        elif type(op) in _FLOAT_BINARY:
+            new = [_FLOAT_BINARY[type(op)](op.operands[0], op.operands[1], op.results[0].type)]
+        elif isinstance(op, arith.NegfOp):
+            new = [mcuc.UnaryMinusOp(op.operand)]
+        elif isinstance(op, arith.CmpfOp):
+            predicate = arith.CMPF_COMPARISON_OPERATIONS[op.predicate.value.data]
+            if predicate not in _FLOAT_PREDICATES:
+                raise PassError(f"convert-arith-to-mcuc: arith.cmpf {predicate} is not supported")
+            c_predicate, negate = _FLOAT_PREDICATES[predicate]
+            new = [mcuc.CmpOp(c_predicate, op.lhs, op.rhs)]
+            if negate:
+                new.append(mcuc.LogicalNotOp(new[0].results[0]))
+        elif isinstance(op, arith.MaximumfOp | arith.MinimumfOp):
+            # Not IEEE maximum/minimum for NaN or a -0/+0 pair: see the module docstring.
+            predicate = "gt" if isinstance(op, arith.MaximumfOp) else "lt"
+            cmp = mcuc.CmpOp(predicate, op.lhs, op.rhs)
+            new = [cmp, mcuc.ConditionalOp(cmp.results[0], op.lhs, op.rhs)]
+        elif isinstance(op, arith.SIToFPOp | arith.FPToSIOp):
+            new = [mcuc.CastOp(op.operands[0], op.results[0].type)]
         elif type(op) in _BINARY:
             new = [_BINARY[type(op)](op.operands[0], op.operands[1], op.results[0].type)]
         elif isinstance(op, arith.AndIOp | arith.OrIOp):
@@ -93,7 +147,7 @@ class ArithToMcuc(RewritePattern):
                 as_unsigned = mcuc.CastOp(op.operands[0], _unsigned(source))
                 new = [as_unsigned, mcuc.CastOp(as_unsigned.dest, op.results[0].type)]
         else:
-            raise PassError(f"convert-arith-to-mcuc: {op.name} is not supported (integer arithmetic only)")
+            raise PassError(f"convert-arith-to-mcuc: {op.name} is not supported (integer and f32 arithmetic only)")
         for n in new:
             for r in n.results:
                 r.name_hint = op.results[0].name_hint

@@ -32,6 +32,7 @@ from xdsl.context import Context
 from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     IndexType,
+    Float32Type,
     IntegerAttr,
     IntegerType,
     MemRefType,
@@ -335,8 +336,8 @@ class ConvertMemrefToMcucPass(ModulePass):
             hooks = hooks or bool(conversion.layers)
         for g in globals_:
             t = g.type
-            if not isinstance(t, MemRefType) or not isinstance(t.element_type, IntegerType):
-                raise PassError(f"convert-memref-to-mcuc: global @{g.sym_name.data}: only integer arrays are supported")
+            if not isinstance(t, MemRefType) or not isinstance(t.element_type, IntegerType | Float32Type):
+                raise PassError(f"convert-memref-to-mcuc: global @{g.sym_name.data}: only integer and f32 arrays are supported")
             if g.initial_value is None or isinstance(g.initial_value, NoneAttr | mcuc.UnitAttr):
                 raise PassError(f"convert-memref-to-mcuc: global @{g.sym_name.data}: uninitialised globals are not supported")
             alignment = g.alignment.value.data if g.alignment is not None else None

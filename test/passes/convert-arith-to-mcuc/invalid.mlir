@@ -1,21 +1,21 @@
-// What convert-arith-to-mcuc refuses: floating point and unsigned comparisons (there is no
-// float in the inference path and C would compare the signed types), and any other op.
+// What convert-arith-to-mcuc refuses: floats other than f32 (no double on the target),
+// unsigned comparisons (C would compare the signed types), and any other op.
 // (--verify-diagnostics also prints the IR around the op: the checks are anchored at the
 // start of the line, where each case's message begins.)
 // RUN: tinymlir-opt %s --split-input-file --verify-diagnostics -p convert-arith-to-mcuc | filecheck %s
 // RUN: not tinymlir-opt %s --split-input-file -p convert-arith-to-mcuc 2>&1 | filecheck %s --check-prefix=EXIT
 
-// CHECK: {{^}}convert-arith-to-mcuc: arith.constant of 1.500000e+00 : f32 is not supported (integer constants only)
-// EXIT: tinymlir-opt: error: convert-arith-to-mcuc: arith.constant of 1.500000e+00 : f32 is not supported (integer constants only)
+// CHECK: {{^}}convert-arith-to-mcuc: arith.constant is not supported (f32 is the only float type)
+// EXIT: tinymlir-opt: error: convert-arith-to-mcuc: arith.constant is not supported (f32 is the only float type)
 // EXIT-NOT: Traceback
-func.func @float_constant() -> f32 {
-  %f = arith.constant 1.5 : f32
-  func.return %f : f32
+func.func @double_constant() -> f64 {
+  %f = arith.constant 1.5 : f64
+  func.return %f : f64
 }
 
 // -----
 
-// CHECK: {{^}}convert-arith-to-mcuc: arith.constant of dense<0> : tensor<4xi32> is not supported (integer constants only)
+// CHECK: {{^}}convert-arith-to-mcuc: arith.constant of dense<0> : tensor<4xi32> is not supported (integer and f32 constants only)
 func.func @tensor_constant() -> tensor<4xi32> {
   %t = arith.constant dense<0> : tensor<4xi32>
   func.return %t : tensor<4xi32>
@@ -39,23 +39,39 @@ func.func @uge(%x: index, %y: index) -> i1 {
 
 // -----
 
-// CHECK: {{^}}convert-arith-to-mcuc: arith.addf is not supported (integer arithmetic only)
-func.func @addf(%x: f32) -> f32 {
-  %y = arith.addf %x, %x : f32
+// CHECK: {{^}}convert-arith-to-mcuc: arith.addf is not supported (f32 is the only float type)
+func.func @addf(%x: f64) -> f64 {
+  %y = arith.addf %x, %x : f64
+  func.return %y : f64
+}
+
+// -----
+
+// CHECK: {{^}}convert-arith-to-mcuc: arith.extf is not supported (f32 is the only float type)
+func.func @extf(%x: f32) -> f64 {
+  %y = arith.extf %x : f32 to f64
+  func.return %y : f64
+}
+
+// -----
+
+// CHECK: {{^}}convert-arith-to-mcuc: arith.cmpf one is not supported
+func.func @cmpf_one(%x: f32) -> i1 {
+  %y = arith.cmpf one, %x, %x : f32
+  func.return %y : i1
+}
+
+// -----
+
+// CHECK: {{^}}convert-arith-to-mcuc: arith.uitofp is not supported (integer and f32 arithmetic only)
+func.func @uitofp(%x: i32) -> f32 {
+  %y = arith.uitofp %x : i32 to f32
   func.return %y : f32
 }
 
 // -----
 
-// CHECK: {{^}}convert-arith-to-mcuc: arith.sitofp is not supported (integer arithmetic only)
-func.func @sitofp(%x: i32) -> f32 {
-  %y = arith.sitofp %x : i32 to f32
-  func.return %y : f32
-}
-
-// -----
-
-// CHECK: {{^}}convert-arith-to-mcuc: arith.shrui is not supported (integer arithmetic only)
+// CHECK: {{^}}convert-arith-to-mcuc: arith.shrui is not supported (integer and f32 arithmetic only)
 func.func @shrui(%x: i32, %y: i32) -> i32 {
   %z = arith.shrui %x, %y : i32
   func.return %z : i32
@@ -63,7 +79,7 @@ func.func @shrui(%x: i32, %y: i32) -> i32 {
 
 // -----
 
-// CHECK: {{^}}convert-arith-to-mcuc: arith.maxui is not supported (integer arithmetic only)
+// CHECK: {{^}}convert-arith-to-mcuc: arith.maxui is not supported (integer and f32 arithmetic only)
 func.func @maxui(%x: i32, %y: i32) -> i32 {
   %z = arith.maxui %x, %y : i32
   func.return %z : i32
@@ -72,7 +88,7 @@ func.func @maxui(%x: i32, %y: i32) -> i32 {
 // -----
 
 // An op nested in a region is found too.
-// CHECK: {{^}}convert-arith-to-mcuc: arith.ceildivsi is not supported (integer arithmetic only)
+// CHECK: {{^}}convert-arith-to-mcuc: arith.ceildivsi is not supported (integer and f32 arithmetic only)
 func.func @nested(%n: index, %x: i32, %p: !emitc.ptr<i32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -41,8 +41,8 @@ func.func @word_view() {
 
 // -----
 
-// CHECK: convert-memref-to-mcuc: global @f: only integer arrays are supported
-"memref.global"() <{sym_name = "f", type = memref<2xf32>, initial_value = dense<[1.0, 2.0]> : tensor<2xf32>, sym_visibility = "private", constant}> : () -> ()
+// CHECK: convert-memref-to-mcuc: global @f: only integer and f32 arrays are supported
+"memref.global"() <{sym_name = "f", type = memref<2xf64>, initial_value = dense<[1.0, 2.0]> : tensor<2xf64>, sym_visibility = "private", constant}> : () -> ()
 
 // -----
 
