@@ -56,7 +56,7 @@ class TinyOptMain(xDSLOptMain):
         stem = Path(self.args.input_file).stem if self.args.input_file else "model"
         return import_onnx(
             stream.read(), name=self.args.model_name or stem, numerics=self.args.numerics,
-            report=lambda mode, why: print(f"tinymlir-opt: numerics: {mode} ({why})", file=sys.stderr),
+            report=lambda mode, why: setattr(self, "numerics_note", f"{mode} ({why})"),
         )
 
     def parse_chunk(self, chunk, file_extension, start_offset=0):
@@ -65,8 +65,17 @@ class TinyOptMain(xDSLOptMain):
             from tinymlir.dialects import qnn
 
             qnn.set_numerics(module, self.args.numerics)  # an explicit choice wins over the IR's
-            print(f"tinymlir-opt: numerics: {self.args.numerics} (requested)", file=sys.stderr)
+            self.numerics_note = f"{self.args.numerics} (requested)"
         return module
+
+    def output_resulting_program(self, prog):
+        text = self.write_output(prog)
+        # Said once the compilation succeeded, so that an error stays the only stderr line.
+        note = getattr(self, "numerics_note", None)
+        if note is not None:
+            print(f"tinymlir-opt: numerics: {note}", file=sys.stderr)
+            self.numerics_note = None
+        return text
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser):
         super().register_all_arguments(arg_parser)
@@ -120,7 +129,7 @@ class TinyOptMain(xDSLOptMain):
             return io.StringIO()  # the library is written by output_resulting_program
         return super().prepare_output()
 
-    def output_resulting_program(self, prog):
+    def write_output(self, prog):
         path = self.library_path()
         if path is None:
             return super().output_resulting_program(prog)

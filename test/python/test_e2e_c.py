@@ -1,10 +1,12 @@
 """End to end: ONNX -> --pipeline=mcu -> C library -> host cc -> run.
 
 The four MLPerf Tiny models must equal TensorFlow Lite Micro's outputs bit for bit on
-every row of their .io.npz, and every small test graph must equal the reference executor.
+every row of their .io.npz, and every small test graph must equal the reference executor
+in both numerics modes (tflm; onnx with the integer float emulation and with native float).
 The generated code must compile warning-free with the host cc and arm-none-eabi-gcc."""
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -12,6 +14,9 @@ import numpy as np
 import pytest
 from onnx_graphs import VALID_GRAPHS, random_inputs
 
+from tinymlir.backend.c_library import write_library
+from tinymlir.frontend.onnx import import_onnx
+from tinymlir.pipelines import LOOPS, QNN, c_pipeline, run_pipeline
 from tinymlir.tools.tinymlir_run import CFLAGS, build, compile_model, quantised_inputs
 
 MODELS = ["kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar"]
@@ -58,12 +63,31 @@ def test_models_compile_for_cortex_m4(name, models_dir, tmp_path):
     assert result.stderr == ""
 
 
+def compile_in_mode(model, name: str, numerics: str, hard_float: bool, workdir):
+    """compile_model with a numerics mode and the float C flavour: the qnn module (for the
+    reference executor), the C file and the library summary."""
+    module = import_onnx(model, name=name, numerics=numerics)
+    run_pipeline(module, QNN)
+    lowered = module.clone()
+    run_pipeline(lowered, f"{LOOPS},{c_pipeline(hard_float)}")
+    c_file, _, library = write_library(lowered, workdir, f"{name}.onnx")
+    return module, c_file, library
+
+
+# onnx-fpu: native C float (what --fpu emits for a Cortex-M4F), run on the host's binary32
+# arithmetic (-std=c99 does not contract a * b + c into an FMA).
+MODES = {"tflm": ("tflm", False), "onnx": ("onnx", False), "onnx-fpu": ("onnx", True)}
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
 @pytest.mark.parametrize("name", sorted(VALID_GRAPHS))
-def test_small_graphs_match_reference(name, tmp_path):
+def test_small_graphs_match_reference(name, mode, tmp_path):
     model = VALID_GRAPHS[name]()
-    path = tmp_path / f"{name}.onnx"
-    path.write_bytes(model.SerializeToString())
-    module, c_file, _, library = compile_model(path, tmp_path)
+    numerics, hard_float = MODES[mode]
+    module, c_file, library = compile_in_mode(model, name, numerics, hard_float, tmp_path)
+    assert f'_NUMERICS "{numerics}"' in c_file.with_suffix(".h").read_text()
+    if numerics == "onnx" and not hard_float:
+        assert not re.search(r"\b(float|double)\b", c_file.read_text())  # integer emulation
     exe = build(c_file, library, tmp_path, per_layer=False)
     c_rows, expected = [], []
     for seed in range(3):

@@ -1,7 +1,8 @@
 """Property-based tests: random small qnn graphs (``qnn_graphs.py``) compiled to C with
 ``--pipeline=mcu`` compute exactly what the reference executor computes.
 
-* ``test_generated_c_matches_reference``: each example is a batch of 1-3 random graphs;
+* ``test_generated_c_matches_reference``: in both numerics modes (tflm; onnx, with the
+  integer float emulation), each example is a batch of 1-3 random graphs;
   each graph goes through the mcu pipeline in process (``run_pipeline`` + ``write_library``),
   all libraries and one harness are built into a single executable with
   ``cc -std=c99 -Wall -Wextra -Werror -pedantic -O1`` (one compiler run per example), the
@@ -42,10 +43,11 @@ from qnn_graphs import RESERVED_NAMES, Limits, QGraph, qnn_graph_batches, qnn_gr
 from xdsl.parser import Parser
 
 from tinymlir.backend.c_library import Library, write_library
+from tinymlir.dialects import qnn
 from tinymlir.dialects.qnn import set_numerics
 from tinymlir.interpreter import run_loops
 from tinymlir.pipelines import make_context, run_pipeline
-from tinymlir.reference import run_module
+from tinymlir.reference import ReferenceExecutor, run_module
 
 CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1"]
 N_INPUTS = 3
@@ -156,11 +158,16 @@ def harness_source(libraries: list[Library], inputs: list[list[list[np.ndarray]]
     return "\n".join(lines)
 
 
-def compile_and_run(graphs: list[QGraph], inputs, workdir: Path, cc: str, log: bool = False) -> dict:
-    """{(graph index, run, output index): int64 array} from the compiled C."""
+def compile_and_run(
+    graphs: list[QGraph], inputs, workdir: Path, cc: str, log: bool = False, numerics: str | None = None
+) -> dict:
+    """{(graph index, run, output index): int64 array} from the compiled C (in `numerics`
+    if given, else the graphs' own mode)."""
     libraries, c_files = [], []
     for i, graph in enumerate(graphs):
         module = graph.renamed(f"g{i}")
+        if numerics is not None:
+            set_numerics(module, numerics)
         run_pipeline(module, "mcu", context())
         c_file, _, library = write_library(module, workdir)
         assert len(library.inputs) == len(graph.input_types), library
@@ -190,13 +197,18 @@ def compile_and_run(graphs: list[QGraph], inputs, workdir: Path, cc: str, log: b
     return results
 
 
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
 @settings(PROFILES[PROFILE])
 @given(batch=qnn_graph_batches(max_size=3))
-def test_generated_c_matches_reference(batch: list[QGraph], cc):
+def test_generated_c_matches_reference(batch: list[QGraph], cc, numerics: str):
     inputs = [[graph.random_inputs(r) for r in range(N_INPUTS)] for graph in batch]
-    expected = [[run_module(graph.module, xs) for xs in sets] for graph, sets in zip(batch, inputs, strict=True)]
+    mode = qnn.Numerics(numerics)
+    expected = [
+        [ReferenceExecutor(mode).run(graph.function, xs) for xs in sets]
+        for graph, sets in zip(batch, inputs, strict=True)
+    ]
     with tempfile.TemporaryDirectory(prefix="tinymlir-properties-") as tmp:
-        got = compile_and_run(batch, inputs, Path(tmp), cc, log=True)
+        got = compile_and_run(batch, inputs, Path(tmp), cc, log=True, numerics=numerics)
     for i, graph in enumerate(batch):
         for r in range(N_INPUTS):
             for k, want in enumerate(expected[i][r]):

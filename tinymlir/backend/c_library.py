@@ -93,7 +93,7 @@ def describe_library(module: ModuleOp) -> Library:
     for g in module.ops:
         if isinstance(g, mcuc.GlobalOp) and g.const_specifier is not None:
             t = g.type
-            constants += int(np.prod(t.get_shape())) * t.element_type.width.data // 8  # type: ignore[union-attr]
+            constants += int(np.prod(t.get_shape())) * t.element_type.bitwidth // 8  # type: ignore[union-attr]
     return Library(
         name, ports, size.value.data if size else 0,  # type: ignore[union-attr]
         bound.value.data if bound else 0, constants, numerics_of(module),  # type: ignore[union-attr]
