@@ -43,11 +43,13 @@ Assumes f32 values only as scalars or memref elements (no vector/tensor of
 f32). The integer code only uses signed ops on non-negative fields, so it never
 relies on signed overflow, and shifts stay within the type width.
 
-Cost model (Cortex-M4, GCC -O2, executed instructions per op, straight-line
-selects; the helpers inline): negf, constants, select 1; maximumf/minimumf ~10;
-cmpf ~8; fptosi ~15; roundeven ~20; sitofp ~45; mulf ~80; addf ~110; divf ~90
-(five 32-bit SDIVs, no 64-bit division). The fused output stage is ~40
-(bench/output_stage.py measures it against TFLM's fixed-point requantisation).
+Cost model (Cortex-M4, GCC 12 -O2, executed instructions; bench/output_stage.py
+measures them under QEMU): the fused output stage 74 per element (91 with the
+scale read from a per-channel table), against 28 for TFLM's fixed-point
+requantisation and 14 with an FPU; the unfused chain sitofp, mulf, maximumf,
+minimumf, roundeven, fptosi 233. Rough per-op estimates: negf, constants,
+select 1; maximumf/minimumf ~10; cmpf ~8; fptosi ~15; roundeven ~20; sitofp
+~45; mulf ~80; addf ~110; divf ~90 (five 32-bit SDIVs, no 64-bit division).
 With hard-float=true each op is one FPU instruction, roundeven ~10.
 """
 
@@ -153,9 +155,10 @@ class SoftFloat:
     def __post_init__(self) -> None:
         self.functions = {f.sym_name.data: f for f in self.module.ops if isinstance(f, func.FuncOp)}
 
-    def call(self, a: Ops, name: str, args: Sequence[SSAValue], body: Callable, result=i32) -> SSAValue:
+    def call(self, a: Ops, name: str, args: Sequence[SSAValue], body: Callable, result=i32,
+             arg_types: Sequence[Attribute] | None = None) -> SSAValue:
         if name not in self.functions:
-            types = [v.type for v in args]
+            types = list(arg_types) if arg_types is not None else [v.type for v in args]
             block = Block(arg_types=types)
             b = Ops(block)
             b.builder.insert(func.ReturnOp(body(b, *block.args)))
@@ -189,6 +192,22 @@ class SoftFloat:
         odd = b.band(b.shr(v, right), one)
         half_minus_one = b.sub(b.shl(one, right), one)
         return b.shr(b.add(b.add(b.shl(v, one), half_minus_one), odd), r1)
+
+    @staticmethod
+    def rne_signed(b: Ops, v, right):
+        """v / 2^right rounded to nearest even, any sign, on i32; 0 <= right <= 29.
+
+        (v >> right) is the floor; round up if twice the remainder, plus the floor's
+        parity, exceeds 2^right (right = 0 never rounds). No intermediate overflows."""
+        one = b.c(1)
+        floor = b.shr(v, right)
+        remainder = b.band(v, b.sub(b.shl(one, right), one))
+        up = b.cmp(b.add(b.shl(remainder, one), b.band(floor, one)), b.shl(one, right), "sgt")
+        return b.add(floor, b.flag(up))
+
+    def round_to_f32_grid(self, a: Ops, acc, k) -> SSAValue:
+        """acc / 2^k rounded to nearest even (|result| <= 2^24), as a function of its own."""
+        return self.call(a, "tinymlir_f32_round_i32", [acc, k], lambda b, v, r: self.rne_signed(b, v, r))
 
     def unpack(self, b: Ops, x):
         """(magnitude bits, significand, exponent) with |x| = significand * 2^exponent."""
@@ -370,47 +389,70 @@ class SoftFloat:
 
         return self.call(a, "tinymlir_f32_roundeven", [x], body)
 
-    def output_stage(self, a: Ops, acc, scale: float, lo: float, hi: float) -> SSAValue:
-        """fptosi(roundeven(min(max(f32(acc) * scale, lo), hi))), scale a finite nonzero constant.
+    def output_stage(self, a: Ops, acc, scale: float | SSAValue, lo: float, hi: float) -> SSAValue:
+        """fptosi(roundeven(min(max(f32(acc) * scale, lo), hi))) for a finite scale: a
+        constant (decomposed here) or the bit pattern of one read at run time.
 
         roundeven is monotone, so rint(clamp(p, lo, hi)) = clamp(rint(p), rint(lo), rint(hi));
         |rint(lo)|, |rint(hi)| <= 2^24 (checked by the caller): magnitudes only need to
         stay above 2^24 (and below 2^31) when they exceed the bounds."""
-        bits = f32_bits(scale)
-        field, fraction = (bits >> 23) & 0xFF, bits & FRACTION
-        if field:
-            significand, exponent = fraction | HIDDEN, field - 150
-        else:  # subnormal scale: normalise the constant
-            shift = 24 - fraction.bit_length()
-            significand, exponent = fraction << shift, -149 - shift
-        negative_scale = bits < 0
         rlo, rhi = int(np.rint(np.float32(lo))), int(np.rint(np.float32(hi)))
-        name = f"tinymlir_f32_output_stage_{bits & 0xFFFFFFFF:08x}_{rlo}_{rhi}".replace("-", "m")
+        bounds = f"{rlo}_{rhi}".replace("-", "m")
+        if isinstance(scale, SSAValue):
+            name, args = f"tinymlir_f32_output_stage_{bounds}", [acc, scale]
+        else:
+            bits = f32_bits(scale)
+            name, args = f"tinymlir_f32_output_stage_{bits & 0xFFFFFFFF:08x}_{bounds}", [acc]
+            field, fraction = (bits >> 23) & 0xFF, bits & FRACTION
+            if field:
+                constant = fraction | HIDDEN, field - 150
+            else:  # subnormal scale: normalise the constant
+                shift = 24 - fraction.bit_length()
+                constant = fraction << shift, -149 - shift
 
-        def body(b: Ops, acc):
-            w = b.wide(acc)
-            negative_acc = b.cmp(acc, b.c(0), "slt")
-            u = b.select(negative_acc, b.sub(b.c(0, i64), w), w)  # |acc| <= 2^31
-            # f32(acc): keep 24 significant bits of |acc|.
-            k = self.bit_length(b, b.narrow(b.shr(u, b.c(24, i64))), 8, i32)  # bits to drop, 0..8
-            rounded_acc = b.narrow(self.rne_shift(b, u, b.wide(k)))  # <= 2^24
-            # The product with the 24-bit significand of the scale, exact in 48 bits.
-            product = b.mul(b.wide(rounded_acc), b.c(significand, i64))
-            # f32(product): 24 significant bits; its bit length is 24..48 (or 0).
-            n = b.add(self.bit_length(b, b.narrow(b.shr(product, b.c(24, i64))), 24, i32), b.c(24))
-            drop = b.maxsi(b.sub(n, b.c(24)), b.c(0))
-            q = b.narrow(self.rne_shift(b, product, b.wide(drop)))  # in [2^23, 2^24] or 0
-            # Value = q * 2^f, f the exponent of q's unit. q >= 2^23 (or 0), so shifting
-            # left by at most 7 already passes every bound (<= 2^24) without overflow.
-            f = b.add(b.add(drop, k), b.c(exponent))
+        def body(b: Ops, acc, scale_bits=None):
+            if scale_bits is None:
+                significand, exponent = b.c(constant[0], i64), b.c(constant[1])
+            else:  # a subnormal significand is not normalised: its products round to 0
+                _, significand, exponent = self.unpack(b, scale_bits)
+                significand = b.wide(significand)
+            # f32(acc): round acc (signed) to 24 significant bits, k = the bits dropped.
+            # acc ^ (acc >> 31) is |acc| or |acc| - 1: one bit too few is dropped only
+            # for |acc| a power of two, which is exact either way.
+            top = b.shr(b.bxor(acc, b.shr(acc, b.c(31))), b.c(24))
+            # Most accumulators are exact (|acc| < 2^24, k = 0): the search and the rounding
+            # are calls in the selects' other arms, which C evaluates only when needed.
+            exact = b.cmp(top, b.c(0), "eq")
+            length = self.call(b, "tinymlir_bit_length_8", [top], lambda h, v: self.bit_length(h, v, 8, i32))
+            k = b.select(exact, b.c(0), length)  # 0..8
+            rounded = b.select(exact, acc, self.round_to_f32_grid(b, acc, k))
+            if scale_bits is None:
+                negative = b.cmp(rounded, b.c(0), "sgt" if bits < 0 else "slt")
+            else:
+                negative = b.cmp(b.bxor(rounded, scale_bits), b.c(0), "slt")
+            m = b.select(b.cmp(rounded, b.c(0), "slt"), b.sub(b.c(0), rounded), rounded)
+            # The product with the 24-bit significand of the scale, exact in 48 bits
+            # (one UMULL), split at bit 24 so that the rest is 32-bit arithmetic.
+            product = b.mul(b.wide(m), significand)
+            high = b.narrow(b.shr(product, b.c(24, i64)))  # < 2^24
+            low = b.band(b.narrow(product), b.c((1 << 24) - 1))
+            # f32(product): drop d = bit length of high bits, round to nearest even.
+            d = self.bit_length(b, high, 24, i32)  # 0..24
+            truncated = b.bor(b.shl(high, b.sub(b.c(24), d)), b.shr(low, d))
+            one = b.c(1)
+            remainder = b.band(low, b.sub(b.shl(one, d), one))
+            up = b.cmp(b.add(b.shl(remainder, one), b.band(truncated, one)), b.shl(one, d), "sgt")
+            q = b.add(truncated, b.flag(up))  # in [2^23, 2^24] whenever f >= 0, or 0
+            # Value = q * 2^f, f the exponent of q's unit; shifting q left by at most 7
+            # already passes every bound (<= 2^24) without overflow.
+            f = b.add(b.add(d, k), exponent)
             scaled = b.shl(q, b.clamp(f, 0, 7))
-            rint = self.rne_shift(b, q, b.clamp(b.sub(b.c(0), f), 0, 26), i32)
+            rint = self.rne_signed(b, q, b.clamp(b.sub(b.c(0), f), 0, 26))
             magnitude = b.select(b.cmp(f, b.c(0), "slt"), rint, scaled)
-            negative = b.cmp(acc, b.c(0), "sgt") if negative_scale else negative_acc
             signed = b.select(negative, b.sub(b.c(0), magnitude), magnitude)
             return b.clamp(signed, rlo, rhi)
 
-        return self.call(a, name, [acc], body)
+        return self.call(a, name, args, body, arg_types=[i32] * len(args))
 
 
 # --------------------------------------------------------------------------- #
@@ -481,13 +523,31 @@ def _match_output_stage(op: arith.FPToSIOp):
         else:
             value = owner.lhs
     _, minimum, maximum, mul, sitofp = chain
-    scale, lo, hi = _constant(mul.rhs), _constant(maximum.rhs), _constant(minimum.rhs)
+    lo, hi = _constant(maximum.rhs), _constant(minimum.rhs)
+    scale: float | SSAValue | None = _constant(mul.rhs)
+    if scale is None and _finite_table_load(mul.rhs):
+        scale = mul.rhs
     if scale is None or lo is None or hi is None or sitofp.input.type != i32:
         return None
     limit = float(1 << 24)
-    if not (np.isfinite(scale) and scale != 0 and -limit <= lo <= hi <= limit):
+    if isinstance(scale, float) and not (np.isfinite(scale) and scale != 0):
+        return None
+    if not -limit <= lo <= hi <= limit:
         return None
     return chain, sitofp.input, scale, lo, hi
+
+
+def _finite_table_load(value: SSAValue) -> bool:
+    """Whether value is read from a constant f32 global whose values are all finite."""
+    load = value.owner
+    if not isinstance(load, memref.LoadOp) or not isinstance(load.memref.owner, memref.GetGlobalOp):
+        return False
+    symbol = load.memref.owner.name_.root_reference.data
+    module = load.get_toplevel_object()
+    table = next((g for g in module.walk() if isinstance(g, memref.GlobalOp) and g.sym_name.data == symbol), None)
+    if table is None or table.constant is None or not isinstance(table.initial_value, DenseIntOrFPElementsAttr):
+        return False
+    return bool(np.isfinite(np.asarray(table.initial_value.get_values(), np.float32)).all())
 
 
 class FuseOutputStage(RewritePattern):

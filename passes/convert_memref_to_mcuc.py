@@ -31,8 +31,8 @@ from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
-    IndexType,
     Float32Type,
+    IndexType,
     IntegerAttr,
     IntegerType,
     MemRefType,

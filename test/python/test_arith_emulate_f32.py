@@ -16,8 +16,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from xdsl.builder import Builder, InsertPoint
-from xdsl.dialects import arith, func, math
-from xdsl.dialects.builtin import FloatAttr, ModuleOp, f32, i32
+from xdsl.dialects import arith, func, math, memref
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IndexType,
+    MemRefType,
+    ModuleOp,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+    f32,
+    i32,
+)
 from xdsl.interpreter import Interpreter
 from xdsl.interpreters import arith as xarith
 from xdsl.interpreters import func as xfunc
@@ -83,6 +94,8 @@ def _flag(cmp):
 BINARY = {"mulf": arith.MulfOp, "addf": arith.AddfOp, "subf": arith.SubfOp, "divf": arith.DivfOp,
           "maximumf": arith.MaximumfOp, "minimumf": arith.MinimumfOp}  # fmt: skip
 CMPF = ("olt", "oeq", "une", "uge")
+# Per-channel scales read from a constant table (the fused stage decomposes them at run time).
+TABLE = np.array([0.0123, -0.37, 0.5, 1e-45, 3e-39, 3e38, 0.0, 2.0**-20, 1.0 / 3.0], np.float32)
 
 
 def build_module() -> ModuleOp:
@@ -96,9 +109,17 @@ def build_module() -> ModuleOp:
         z := arith.ConstantOp.from_int_and_width(0, i32), b := arith.CmpiOp(c, z, "slt"),
         k := _const(-2.5), arith.SelectOp(b, x, k)]))  # fmt: skip
     fs.append(_function("stage_any_scale", [i32, f32], i32, lambda a, s: _stage_ops(a, s, -128.0, 127.0)))
+    fs.append(_function("stage_table", [i32, IndexType()], i32, lambda a, c: [
+        g := memref.GetGlobalOp("scales", MemRefType(f32, [TABLE.size])),
+        s := memref.LoadOp.get(g, [c]), *_stage_ops(a, s.res, -100.0, 120.0)]))  # fmt: skip
     for name, scale, lo, hi in STAGES:
-        fs.append(_function(f"stage_{name}", [i32], i32, lambda a, s=scale, l=lo, h=hi: _stage_ops(a, s, l, h)))
-    return ModuleOp(fs)
+        fs.append(_function(f"stage_{name}", [i32], i32, lambda a, s=scale, low=lo, high=hi: _stage_ops(a, s, low, high)))
+    table = memref.GlobalOp.get(
+        StringAttr("scales"), MemRefType(f32, [TABLE.size]),
+        DenseIntOrFPElementsAttr.from_list(TensorType(f32, [TABLE.size]), TABLE.tolist()),
+        constant=UnitAttr(),
+    )  # fmt: skip
+    return ModuleOp([table, *fs])
 
 
 # --------------------------------------------------------------------------- #
@@ -136,7 +157,7 @@ SIGNATURES = {
     **{n: ("ff", "f") for n in BINARY},
     **{f"cmpf_{p}": ("ff", "i") for p in CMPF},
     "roundeven": ("f", "f"), "negf": ("f", "f"), "sitofp": ("i", "f"), "fptosi": ("f", "i"),
-    "select": ("if", "f"), "stage_any_scale": ("if", "i"),
+    "select": ("if", "f"), "stage_any_scale": ("if", "i"), "stage_table": ("ii", "i"),
     **{f"stage_{n}": ("i", "i") for n, *_ in STAGES},
 }  # fmt: skip
 
@@ -163,8 +184,10 @@ def programs(tmp_path_factory) -> dict[bool, Path]:
         source = print_c(module)
         assert ("float" in source) == hard_float and "double" not in source
         assert "math.h" not in source
-        if not hard_float:
-            assert "tinymlir_f32_output_stage_" in source  # the peephole fired
+        if hard_float:
+            assert "static const float scales[9]" in source
+        else:  # the peephole fired, for constant scales and for the table
+            assert source.count("tinymlir_f32_output_stage_") >= 2 * (len(STAGES) + 1)
         directory = tmp_path_factory.mktemp("hard" if hard_float else "soft")
         (directory / "lib.c").write_text(source)
         (directory / "main.c").write_text(_driver(hard_float))
@@ -335,6 +358,16 @@ def test_output_stage(programs, hard_float, stage):
     acc = accumulators()
     got = run_c(programs[hard_float], f"stage_{name}", acc).view(np.int32)
     assert np.array_equal(got, stage_reference(acc, scale, lo, hi))
+
+
+@pytest.mark.parametrize("hard_float", MODES)
+def test_output_stage_with_table_scales(programs, hard_float):
+    acc = accumulators()[::3]
+    channel = rng.integers(0, TABLE.size, acc.size)
+    got = run_c(programs[hard_float], "stage_table", acc, channel).view(np.int32)
+    want = np.concatenate([stage_reference(acc[channel == c], TABLE[c], -100.0, 120.0) for c in range(TABLE.size)])
+    order = np.concatenate([np.flatnonzero(channel == c) for c in range(TABLE.size)])
+    assert np.array_equal(got[order], want)
 
 
 @pytest.mark.parametrize("hard_float", MODES)

@@ -136,3 +136,40 @@ func.func @casts(%b: i8, %w: i32, %i: index, %c: i1) -> (i32, i8, i32, index, i3
   %bit = arith.extui %c : i1 to i32
   func.return %s, %t, %u, %ix, %xi, %wide, %bit : i32, i8, i32, index, i32, i64, i32
 }
+
+// -----
+
+// f32 (hard-float): C float operators, casts for the conversions, `?:` for max/min;
+// unordered comparisons other than une are the negated ordered one.
+// CHECK-LABEL: func.func @floats
+// CHECK-NEXT:    %k = mcuc.constant 1.500000e+00 : f32
+// CHECK-NEXT:    %a = mcuc.add %x, %k : (f32, f32) -> f32
+// CHECK-NEXT:    %s = mcuc.sub %a, %x : (f32, f32) -> f32
+// CHECK-NEXT:    %m = mcuc.mul %s, %x : (f32, f32) -> f32
+// CHECK-NEXT:    %d = mcuc.div %m, %x : (f32, f32) -> f32
+// CHECK-NEXT:    %n = mcuc.unary_minus %d : (f32) -> f32
+// CHECK-NEXT:    %[[GT:.*]] = mcuc.cmp gt, %n, %x : (f32, f32) -> i1
+// CHECK-NEXT:    %[[MX:.*]] = mcuc.conditional %[[GT]], %n, %x : f32
+// CHECK-NEXT:    %[[LT:.*]] = mcuc.cmp lt, %[[MX]], %k : (f32, f32) -> i1
+// CHECK-NEXT:    %[[MN:.*]] = mcuc.conditional %[[LT]], %[[MX]], %k : f32
+// CHECK-NEXT:    %f = mcuc.cast %i : i32 to f32
+// CHECK-NEXT:    %t = mcuc.cast %[[MN]] : f32 to i32
+// CHECK-NEXT:    %ne = mcuc.cmp ne, %x, %f : (f32, f32) -> i1
+// CHECK-NEXT:    %[[GE:.*]] = mcuc.cmp ge, %x, %f : (f32, f32) -> i1
+// CHECK-NEXT:    %[[ULT:.*]] = mcuc.logical_not %[[GE]] : i1
+// CHECK-NEXT:    func.return %t, %ne, %[[ULT]] : i32, i1, i1
+func.func @floats(%x: f32, %i: i32) -> (i32, i1, i1) {
+  %k = arith.constant 1.5 : f32
+  %a = arith.addf %x, %k : f32
+  %s = arith.subf %a, %x : f32
+  %m = arith.mulf %s, %x : f32
+  %d = arith.divf %m, %x : f32
+  %n = arith.negf %d : f32
+  %mx = arith.maximumf %n, %x : f32
+  %mn = arith.minimumf %mx, %k : f32
+  %f = arith.sitofp %i : i32 to f32
+  %t = arith.fptosi %mn : f32 to i32
+  %ne = arith.cmpf une, %x, %f : f32
+  %ult = arith.cmpf ult, %x, %f : f32
+  func.return %t, %ne, %ult : i32, i1, i1
+}
