@@ -232,3 +232,17 @@ def test_driver_refuses_bad_flags(tinymlir_opt, onnx_inputs_dir, args, message):
     proc = tinymlir_opt(onnx_inputs_dir / "qdq_add.onnx", *args)
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [message]
+
+
+def test_driver_fpu_keeps_float_arithmetic_native(tinymlir_opt, onnx_inputs_dir, tmp_path):
+    """--fpu: the onnx stages stay C float (a Cortex-M4F); without it the C has no float."""
+    import re
+
+    for flags, has_float in (((), False), (("--fpu",), True)):
+        out = tmp_path / ("fpu" if flags else "soft")
+        proc = tinymlir_opt(onnx_inputs_dir / "qdq_add.onnx", "--pipeline=mcu", *flags, "-o", f"{out}/")
+        assert proc.returncode == 0, proc.stderr
+        source = (out / "qdq_add.c").read_text()
+        assert bool(re.search(r"\bfloat\b", source)) == has_float
+        assert not re.search(r"\bdouble\b", source)
+        assert '#define QDQ_ADD_NUMERICS "onnx"' in (out / "qdq_add.h").read_text()
