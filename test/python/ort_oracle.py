@@ -474,7 +474,17 @@ class QdqAdd(OpRun):
         return (quantize_f32(total / _f(sy), _zp(zy), zy.dtype),)
 
 
-KERNELS.extend([Requantize, QdqAveragePool, QdqGlobalAveragePool, QdqAdd])
+class IntegerClamp(OpRun):
+    """A float Relu/Clip before a QuantizeLinear, as integer bounds zy + rint(bound / sy)
+    (rounding and division by a positive scale are monotonic, so this is exact)."""
+
+    op_domain = ORACLE_DOMAIN
+
+    def _run(self, x, lo, hi, **_):
+        return (np.clip(x, lo, hi).astype(x.dtype),)
+
+
+KERNELS.extend([IntegerClamp, Requantize, QdqAveragePool, QdqGlobalAveragePool, QdqAdd])
 
 # Float ops that the QDQ groups wrap, and the QOperator op computing the group exactly.
 _GROUP_OPS = {
@@ -509,20 +519,54 @@ def qdq_to_qoperator(model: onnx.ModelProto) -> onnx.ModelProto:
             raise NotImplementedError(f"DequantizeLinear '{dq.name}' without a zero point")
         return list(dq.input[:3])
 
+    # Float nodes (those reading a DequantizeLinear output or feeding a QuantizeLinear): each is
+    # part of a group. Other nodes move integers (Pad, Reshape, ... on a quantised tensor): kept.
+    float_tensors = {n.output[0] for n in graph.node if n.op_type == "DequantizeLinear"}
+    float_tensors |= {i.name for i in graph.input if i.type.tensor_type.elem_type == onnx.TensorProto.FLOAT}
+    for n in graph.node:
+        if n.op_type not in ("QuantizeLinear", "DequantizeLinear") and set(n.input) & float_tensors:
+            float_tensors.update(n.output)
+    graph_outputs = {o.name for o in graph.output}
     for node in graph.node:
         if node.op_type == "DequantizeLinear":
-            if node.output[0] in {o.name for o in graph.output}:
+            if node.output[0] in graph_outputs:
                 nodes.append(node)
             continue
-        if node.op_type != "QuantizeLinear" or node.input[0] in inits:
-            if node.op_type == "QuantizeLinear":
-                raise NotImplementedError("QuantizeLinear of a float initializer")
+        if node.op_type != "QuantizeLinear":
+            if not set(node.output) & float_tensors:
+                nodes.append(node)
             continue
-        out, sy, zy = node.output[0], node.input[1], node.input[2]
+        if node.input[0] in inits:
+            raise NotImplementedError("QuantizeLinear of a float initializer")
+        final, sy, zy = node.output[0], node.input[1], node.input[2]
         f = producer.get(node.input[0])
         if f is None:  # a float graph input
             nodes.append(node)
             continue
+        # A float activation before the QuantizeLinear: an integer clamp after the group.
+        lo, hi = -np.inf, np.inf
+        while f is not None and f.op_type in ("Relu", "Clip"):
+            if f.op_type == "Relu":
+                lo = max(lo, 0.0)
+            else:
+                attrs = {a.name: helper.get_attribute_value(a) for a in f.attribute}
+                c_lo = float(inits[f.input[1]]) if len(f.input) > 1 and f.input[1] else attrs.get("min", -np.inf)
+                c_hi = float(inits[f.input[2]]) if len(f.input) > 2 and f.input[2] else attrs.get("max", np.inf)
+                lo, hi = max(lo, c_lo), min(hi, c_hi)
+            f = producer.get(f.input[0])
+        if f is None:
+            raise NotImplementedError("an activation of a float graph input")
+        out = final if (lo, hi) == (-np.inf, np.inf) else final + "_unclamped"
+        # tf2onnx's MatMul -> Add(DequantizeLinear(int32 bias)): the Add is the dense's bias.
+        bias_of = None
+        if f.op_type == "Add":
+            operands = [producer.get(i) for i in f.input]
+            for k, p in enumerate(operands):
+                other = operands[1 - k]
+                if p is not None and p.op_type in ("MatMul", "Gemm", "Conv") and other is not None \
+                        and other.op_type == "DequantizeLinear" and other.input[0] in inits:
+                    bias_of, f = other.output[0], p
+                    break
         attrs = {a.name: helper.get_attribute_value(a) for a in f.attribute}
         kind = f.op_type
         if kind == "DequantizeLinear":
@@ -531,16 +575,19 @@ def qdq_to_qoperator(model: onnx.ModelProto) -> onnx.ModelProto:
             x, w = triple(f.input[0]), triple(f.input[1])
             inputs = [*x, *w]
             bias = []
-            if len(f.input) > 2 and f.input[2]:
-                b_q, b_s = dq_source(f.input[2]).input[:2]
+            bias_name = bias_of or (f.input[2] if len(f.input) > 2 and f.input[2] else None)
+            if bias_name:
+                b_q, b_s = dq_source(bias_name).input[:2]
                 expected = (F32(inits[x[1]]) * np.asarray(inits[w[1]], F32)).astype(F32)
                 if inits[b_q].dtype != np.int32 or not np.array_equal(*np.broadcast_arrays(np.asarray(inits[b_s], F32), expected)):
                     raise NotImplementedError(f"bias of '{f.name}' is not int32 at scale sx * sw")
                 bias = [b_q]
             if kind == "Conv":
                 nodes.append(helper.make_node("QLinearConv", [*inputs, sy, zy, *bias], [out], **attrs))
-            elif kind == "MatMul":
+            elif kind == "MatMul" and not bias:
                 nodes.append(helper.make_node("QLinearMatMul", [*inputs, sy, zy], [out]))
+            elif kind == "MatMul":
+                nodes.append(helper.make_node("QGemm", [*inputs, *bias, sy, zy], [out], domain="com.microsoft"))
             else:
                 c = bias or [""]
                 nodes.append(helper.make_node("QGemm", [*inputs, *c, sy, zy], [out], domain="com.microsoft", **attrs))
@@ -560,6 +607,15 @@ def qdq_to_qoperator(model: onnx.ModelProto) -> onnx.ModelProto:
             nodes.append(helper.make_node("Requantize", [moved, x[1], x[2], sy, zy], [out], domain=ORACLE_DOMAIN))
         else:
             raise NotImplementedError(f"QDQ group around {kind} '{f.name}'")
+        if out != final:
+            bounds = []
+            for name, real in (("lo", lo), ("hi", hi)):
+                q = int(quantize_f32(np.array([real], F32) / F32(inits[sy]), inits[zy], inits[zy].dtype)[0]) \
+                    if np.isfinite(real) else _bounds(inits[zy].dtype)[name == "hi"]
+                bound = f"{final}_clamp_{name}"
+                extra.append(numpy_helper.from_array(np.array(q, inits[zy].dtype), bound))
+                bounds.append(bound)
+            nodes.append(helper.make_node("IntegerClamp", [out, *bounds], [final], domain=ORACLE_DOMAIN))
     new_graph = helper.make_graph(nodes, graph.name, list(graph.input), list(graph.output), [*graph.initializer, *extra])
     opsets = [helper.make_opsetid("", 13), helper.make_opsetid("com.microsoft", 1), helper.make_opsetid(ORACLE_DOMAIN, 1)]
     return helper.make_model(new_graph, opset_imports=opsets, ir_version=model.ir_version)
