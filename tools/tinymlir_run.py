@@ -1,7 +1,7 @@
 """`tinymlir-run`: compile a model to C, run it on the host, compare with the oracles.
 
     tinymlir-run model.onnx [--inputs io.npz | --random N [--seed S]] [--tolerance LSB]
-                 [--per-layer] [--keep DIR]
+                 [--per-layer] [--keep DIR] [--numerics tflm|onnx|auto]
 
 The generated library is built with the host `cc -std=c99 -Wall -Wextra -Werror
 -pedantic` and run on every input. Its int8 outputs are compared with the
@@ -87,13 +87,21 @@ int main(int argc, char **argv) {{
 """
 
 
-def compile_model(model: Path, workdir: Path):
-    """qnn module (after the mcu pipeline's qnn stage), library paths and summary."""
+def compile_model(model: Path, workdir: Path, numerics: str | None = None):
+    """qnn module (after the mcu pipeline's qnn stage), library paths and summary. `numerics`
+    (tflm, onnx, auto) is passed to the importer; None keeps its default."""
+    import inspect
+
     from tinymlir.backend.c_library import write_library
     from tinymlir.frontend.onnx import import_onnx
     from tinymlir.pipelines import LOOPS, QNN, C, run_pipeline
 
-    module = import_onnx(model)
+    if numerics is None:
+        module = import_onnx(model)
+    elif "numerics" not in inspect.signature(import_onnx).parameters:
+        raise TinymlirError("--numerics: this tinymlir has no numerics modes (import_onnx takes no numerics)")
+    else:
+        module = import_onnx(model, numerics=numerics)
     run_pipeline(module, QNN)
     lowered = module.clone()
     run_pipeline(lowered, f"{LOOPS},{C}")
@@ -241,9 +249,7 @@ def layer_table(module, inputs, rows, ort=None) -> tuple[list[str], str | None, 
     with `ort` (from onnxruntime_layers), from onnxruntime / the exact oracle. Returns the table,
     the first layer that differs from the reference executor and the first that differs from ORT."""
     from tinymlir.dialects import qnn
-    from tinymlir.reference import trace_module
-
-    from tinymlir.reference import find_function
+    from tinymlir.reference import find_function, trace_module
 
     nhwc = _nhwc_results(find_function(module))
     stats: dict[int, list] = {}
@@ -327,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     parser.add_argument("--show", action="store_true", help="print each output next to the expected")
     parser.add_argument("--sizes", action="store_true", help="also report Cortex-M4 flash and RAM")
+    parser.add_argument("--numerics", choices=["tflm", "onnx", "auto"], help="the importer's numerics mode")
     args = parser.parse_args(argv)
     workdir_obj = None
     try:
@@ -336,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             workdir_obj = tempfile.TemporaryDirectory(prefix="tinymlir-run-")
             workdir = Path(workdir_obj.name)
-        module, c_file, _, library = compile_model(args.model, workdir)
+        module, c_file, _, library = compile_model(args.model, workdir, args.numerics)
         if len(library.inputs) != 1 or len(library.outputs) != 1:
             raise TinymlirError(
                 "the command line drives models with one input and one output; for others use "
