@@ -1,18 +1,24 @@
 """`tinymlir-run`: compile a model to C, run it on the host, compare with the oracles.
 
     tinymlir-run model.onnx [--inputs io.npz | --random N [--seed S]] [--tolerance LSB]
-                 [--per-layer] [--keep DIR]
+                 [--per-layer] [--keep DIR] [--numerics tflm|onnx|auto]
 
 The generated library is built with the host `cc -std=c99 -Wall -Wextra -Werror
 -pedantic` and run on every input. Its int8 outputs are compared with the
-reference executor (tinymlir's TFLM-exact semantics), with onnxruntime, and with
-the `tflm_outputs` of the .npz when present. The maximum difference in LSBs is
-printed per oracle; the exit status is 1 when the C output differs from the
-reference executor (or TFLM) by more than --tolerance (default 0).
+reference executor (tinymlir's semantics), with onnxruntime, and with the
+`tflm_outputs` of the .npz when present. "onnxruntime" is onnxruntime at
+ORT_DISABLE_ALL for a QDQ model (float kernels, the same on every CPU) and the exact
+numpy oracle (tinymlir/onnx_oracle.py) for a QOperator model, whose onnxruntime
+integer kernels depend on the host CPU; the output says which. The maximum
+difference in LSBs is printed per oracle; the exit status is 1 when the C output
+differs from the reference executor (or TFLM) by more than --tolerance (default 0).
+The onnxruntime comparison is informational (TFLM numerics differ from it by design).
 
 --per-layer builds the library with its TINYMLIR_LAYER_HOOK debug hook, dumps
 every layer's output and prints a table (layer, op, shape, max LSB, elements
-differing) against the reference executor, naming the first layer that differs.
+differing) against the reference executor and against onnxruntime (every tensor
+after a QuantizeLinear, or every QLinear* output, made a graph output and mapped
+to the IR layer of the same name), naming the first layer that differs from each.
 """
 
 from __future__ import annotations
@@ -81,13 +87,21 @@ int main(int argc, char **argv) {{
 """
 
 
-def compile_model(model: Path, workdir: Path):
-    """qnn module (after the mcu pipeline's qnn stage), library paths and summary."""
+def compile_model(model: Path, workdir: Path, numerics: str | None = None):
+    """qnn module (after the mcu pipeline's qnn stage), library paths and summary. `numerics`
+    (tflm, onnx, auto) is passed to the importer; None keeps its default."""
+    import inspect
+
     from tinymlir.backend.c_library import write_library
     from tinymlir.frontend.onnx import import_onnx
     from tinymlir.pipelines import LOOPS, QNN, C, run_pipeline
 
-    module = import_onnx(model)
+    if numerics is None:
+        module = import_onnx(model)
+    elif "numerics" not in inspect.signature(import_onnx).parameters:
+        raise TinymlirError("--numerics: this tinymlir has no numerics modes (import_onnx takes no numerics)")
+    else:
+        module = import_onnx(model, numerics=numerics)
     run_pipeline(module, QNN)
     lowered = module.clone()
     run_pipeline(lowered, f"{LOOPS},{C}")
@@ -152,20 +166,39 @@ def quantised_inputs(module, inputs: list[np.ndarray]):
     return c_inputs, outputs
 
 
-def onnxruntime_outputs(model: Path, inputs: list[np.ndarray], port) -> np.ndarray | None:
+def onnxruntime_outputs(model: Path, inputs: list[np.ndarray], port) -> tuple[str, np.ndarray] | None:
+    """(what ran, the output in the port's quantised domain): onnxruntime at ORT_DISABLE_ALL for
+    QDQ models, the exact numpy oracle for QOperator models (onnxruntime's integer kernels depend
+    on the host CPU); None without onnxruntime."""
     try:
-        import onnxruntime as ort
+        import onnx
+        import onnxruntime  # noqa: F401
     except ImportError:
         return None
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-    feeds = {i.name: x for i, x in zip(session.get_inputs(), inputs, strict=True)}
-    (y,) = session.run(None, feeds)
+    from tinymlir.onnx_oracle import reference_outputs
+
+    proto = onnx.load(str(model))
+    label, tensors = reference_outputs(proto, inputs)
+    y = tensors[proto.graph.output[0].name]
     if y.dtype.kind == "f":  # float interface: compare in the output's quantised domain
         q = np.rint(y / np.float32(port.scale)) + port.zero_point
         y = np.clip(q, -128 if port.storage == "int8" else 0, 127 if port.storage == "int8" else 255)
-    return y.astype(np.int64)
+    return label, y.astype(np.int64)
+
+
+def onnxruntime_layers(model: Path, inputs: list[np.ndarray]):
+    """(what ran, IR layer name -> ONNX tensor, per input: tensor name -> value), or None
+    without onnxruntime."""
+    try:
+        import onnx
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return None
+    from tinymlir.onnx_oracle import onnx_layer_names, reference_outputs
+
+    proto = onnx.load(str(model))
+    runs = [reference_outputs(proto, [x]) for x in inputs]
+    return runs[0][0], onnx_layer_names(proto), [tensors for _, tensors in runs]
 
 
 def read_layers(path: Path) -> list[dict[int, np.ndarray]]:
@@ -184,36 +217,90 @@ def read_layers(path: Path) -> list[dict[int, np.ndarray]]:
     return rows
 
 
-def layer_table(module, inputs, rows) -> tuple[list[str], str | None]:
-    """Per layer over all inputs: max LSB and elements differing from the reference executor."""
-    from tinymlir.dialects import qnn
-    from tinymlir.reference import trace_module
+def _as_ir_layout(expected: np.ndarray, shape: tuple[int, ...], nhwc: bool) -> np.ndarray | None:
+    """An ONNX tensor in the IR's layout (NCHW -> NHWC when `nhwc`), or None if the shapes differ."""
+    if expected.ndim == 4 and nhwc:
+        expected = expected.transpose(0, 2, 3, 1)
+    return expected if tuple(expected.shape) == shape else None
 
+
+def _nhwc_results(function) -> set:
+    """The 4-D values the importer laid out NHWC (from ONNX's NCHW): results of convolutions and
+    pools, of the relayout transposes into NHWC, and of elementwise ops on such values."""
+    from tinymlir.dialects import qnn
+
+    nhwc: set = set()
+    for op in function.body.block.ops:
+        if not op.results or not isinstance(op.results[0].type, qnn.QTensorType):
+            continue
+        if isinstance(op, qnn.Conv2DOp | qnn.AvgPool2DOp | qnn.MaxPool2DOp):
+            nhwc.add(op.results[0])
+        elif isinstance(op, qnn.TransposeOp):
+            perm = tuple(int(p) for p in op.perm.get_values())
+            if perm == ((0, 1, 2, 3) if op.input in nhwc else (0, 2, 3, 1)):
+                nhwc.add(op.results[0])
+        elif not isinstance(op, qnn.ReshapeOp | qnn.ConstantOp) and op.operands and op.operands[0] in nhwc:
+            nhwc.add(op.results[0])
+    return nhwc
+
+
+def layer_table(module, inputs, rows, ort=None) -> tuple[list[str], str | None, str | None]:
+    """Per layer over all inputs: max LSB and elements differing from the reference executor and,
+    with `ort` (from onnxruntime_layers), from onnxruntime / the exact oracle. Returns the table,
+    the first layer that differs from the reference executor and the first that differs from ORT."""
+    from tinymlir.dialects import qnn
+    from tinymlir.reference import find_function, trace_module
+
+    nhwc = _nhwc_results(find_function(module))
     stats: dict[int, list] = {}
     first_bad = None
+    ort_first: tuple[int, int, str] | None = None  # (layer, row, text)
     for row, x in enumerate(inputs):
         layer = 0
-        for op, value in trace_module(module, [x]):
-            if isinstance(op, qnn.ConstantOp | qnn.QuantizeOp | qnn.DequantizeOp) or not op.name.startswith("qnn."):
-                continue
+        trace = [
+            (op, value) for op, value in trace_module(module, [x])
+            if not isinstance(op, qnn.ConstantOp | qnn.QuantizeOp | qnn.DequantizeOp) and op.name.startswith("qnn.")
+        ]
+        last_of_name = {op.results[0].name_hint: i for i, (op, _) in enumerate(trace)}
+        for position, (op, value) in enumerate(trace):
             index, layer = layer, layer + 1
             if index not in rows[row]:
                 continue  # views (reshape) have no output of their own
             got = rows[row][index]
             if op.results[0].type.is_unsigned:
                 got = got.view(np.uint8)
-            diff = np.abs(got.astype(np.int64) - np.asarray(value).reshape(-1).astype(np.int64))
+            got = got.astype(np.int64)
+            diff = np.abs(got - np.asarray(value).reshape(-1).astype(np.int64))
             name = op.results[0].name_hint or "-"
-            entry = stats.setdefault(index, [name, op, 0, 0])
+            entry = stats.setdefault(index, [name, op, 0, 0, None, 0])
             entry[2] = max(entry[2], int(diff.max()))
             entry[3] += int((diff > 0).sum())
             if diff.any() and first_bad is None:
                 first_bad = f"layer {index} '{name}' ({op.name}) on input {row}"
-    lines = [f"{'#':>3}  {'layer':<24} {'op':<14} {'shape':<16} {'max LSB':>8} {'differ':>8}"]
-    for index, (name, op, worst, count) in sorted(stats.items()):
+            if ort is None or last_of_name.get(name) != position or name not in ort[1]:
+                continue
+            expected = ort[2][row].get(ort[1][name])
+            shape = tuple(op.results[0].type.get_shape())
+            expected = None if expected is None else _as_ir_layout(np.asarray(expected), shape, op.results[0] in nhwc)
+            if expected is None:
+                continue
+            d = np.abs(got - expected.reshape(-1).astype(np.int64))
+            entry[4] = max(entry[4] or 0, int(d.max()))
+            entry[5] += int((d > 0).sum())
+            if d.any() and (ort_first is None or (index, row) < ort_first[:2]):
+                ort_first = (index, row, f"layer {index} '{name}' ({op.name}) on input {row}: "
+                             f"{int(d.max())} LSB, {int((d > 0).sum())} of {d.size} elements")
+    head = f"{'#':>3}  {'layer':<24} {'op':<14} {'shape':<16} {'max LSB':>8} {'differ':>8}"
+    if ort is not None:
+        head += f" {'ORT LSB':>8} {'ORT diff':>8}"
+    lines = [head]
+    for index, (name, op, worst, count, ort_worst, ort_count) in sorted(stats.items()):
         shape = "x".join(map(str, op.results[0].type.get_shape()))
-        lines.append(f"{index:>3}  {name[:24]:<24} {op.name[4:]:<14} {shape:<16} {worst:>8} {count:>8}")
-    return lines, first_bad
+        line = f"{index:>3}  {name[:24]:<24} {op.name[4:]:<14} {shape:<16} {worst:>8} {count:>8}"
+        if ort is not None:
+            line += f" {ort_worst:>8} {ort_count:>8}" if ort_worst is not None else f" {'-':>8} {'-':>8}"
+        lines.append(line)
+    return lines, first_bad, ort_first[2] if ort_first else None
 
 
 def cortex_m_sizes(c_file: Path, workdir: Path) -> str:
@@ -246,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     parser.add_argument("--show", action="store_true", help="print each output next to the expected")
     parser.add_argument("--sizes", action="store_true", help="also report Cortex-M4 flash and RAM")
+    parser.add_argument("--numerics", choices=["tflm", "onnx", "auto"], help="the importer's numerics mode")
     args = parser.parse_args(argv)
     workdir_obj = None
     try:
@@ -255,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             workdir_obj = tempfile.TemporaryDirectory(prefix="tinymlir-run-")
             workdir = Path(workdir_obj.name)
-        module, c_file, _, library = compile_model(args.model, workdir)
+        module, c_file, _, library = compile_model(args.model, workdir, args.numerics)
         if len(library.inputs) != 1 or len(library.outputs) != 1:
             raise TinymlirError(
                 "the command line drives models with one input and one output; for others use "
@@ -300,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
             worst["TFLM (npz)"] = int(np.abs(got - expected_tflm.reshape(len(c_in), -1).astype(np.int64)).max())
         ort = [onnxruntime_outputs(args.model, [x], port_out) for x in raw]
         if all(o is not None for o in ort):
-            worst["onnxruntime"] = int(np.abs(got - np.stack([o.reshape(-1) for o in ort])).max())
+            label = ort[0][0]
+            worst[f"onnxruntime ({label})"] = int(np.abs(got - np.stack([o[1].reshape(-1) for o in ort])).max())
         print(f"{library.name}: {len(c_in)} inputs, generated C compiled with cc {' '.join(CFLAGS)}")
         if args.show:
             expected = expected_tflm.reshape(len(c_in), -1) if expected_tflm is not None else ref
@@ -318,9 +407,14 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + cortex_m_sizes(c_file, workdir))
         failed = worst["reference executor"] > args.tolerance or worst.get("TFLM (npz)", 0) > args.tolerance
         if args.per_layer:
-            lines, first_bad = layer_table(module, raw, read_layers(layer_file))
+            ort_layers = onnxruntime_layers(args.model, raw)
+            lines, first_bad, ort_first = layer_table(module, raw, read_layers(layer_file), ort_layers)
             print("\n".join(lines))
             print(f"first layer that differs: {first_bad}" if first_bad else "every layer matches the reference executor")
+            if ort_layers is not None:
+                oracle = ort_layers[0]
+                print(f"first layer that differs from {oracle}: {ort_first}" if ort_first
+                      else f"every compared layer matches {oracle}")
             failed = failed or first_bad is not None
         if failed:
             print(f"tinymlir-run: mismatch beyond {args.tolerance} LSB", file=sys.stderr)

@@ -22,7 +22,9 @@ Two styles are covered:
 
 Quantisation parameters are calibrated, not guessed. The builder runs eagerly: the
 graph built so far (or, for QOperator nodes, the equivalent float op) runs in
-onnxruntime on a fixed set of random calibration inputs. The float min/max of each
+onnxruntime (float graphs) or the exact numpy oracle ``ort_oracle.ExactOracle`` (graphs with
+QOperator nodes, whose onnxruntime kernels depend on the host CPU) on a fixed set of random
+calibration inputs. The float min/max of each
 new activation then sets its scale and zero point. All random numbers come from
 fixed seeds, so the output is bit-identical from run to run on one machine. Scales
 are rounded to 4 significant digits, so last-bit float differences between CPUs
@@ -321,8 +323,18 @@ class _Builder:
         """Calibration values of ``name`` (one array per calibration sample)."""
         if name not in self.vals:
             pending = [o for n in self.nodes for o in n.output if o not in self.vals]
-            sess = _session(self._prefix_model(pending), optimize=False)
-            results = [sess.run(pending, f) for f in self.feeds]
+            prefix = self._prefix_model(pending)
+            if self.uses_ms or any(n.op_type.startswith("QLinear") for n in self.nodes):
+                # QOperator graphs run in the exact numpy oracle: onnxruntime's integer kernels
+                # depend on the host CPU (u8s8 QLinearConv saturates on AVX2 without VNNI).
+                from ort_oracle import ExactOracle
+
+                oracle = ExactOracle(prefix)
+                order = [i.name for i in self.inputs]
+                results = [[oracle.run_all([f[i] for i in order])[o] for o in pending] for f in self.feeds]
+            else:
+                sess = _session(prefix, optimize=False)
+                results = [sess.run(pending, f) for f in self.feeds]
             for k, o in enumerate(pending):
                 self.vals[o] = [r[k] for r in results]
         return self.vals[name]

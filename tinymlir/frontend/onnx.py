@@ -320,6 +320,9 @@ class OnnxImporter:
         self.quantized_consts: dict[str, DeqConst] = {}
         self.graph_input_names = {i.name for i in model.graph.input}
         self._consumers: dict[str, list[tuple[onnx.NodeProto, int]]] | None = None
+        # qnn.constant results -> their integers (IR layout): a relayout or reshape of a constant
+        # is folded into a new constant, so no data-movement op ever reads a constant.
+        self.const_arrays: dict[SSAValue, np.ndarray] = {}
 
     # -- errors ------------------------------------------------------------- #
     def error(self, message: str) -> OnnxImportError:
@@ -519,6 +522,10 @@ class OnnxImporter:
         new_shape = [src_shape[i] for i in t]
         result_type = q.qtype.with_shape(new_shape)
         moved = [i for i in t if src_shape[i] != 1]
+        if q.value in self.const_arrays:
+            value = self.constant(self.const_arrays[q.value].transpose(t), result_type)
+            self.layout_cache[key] = value
+            return value
         if moved == sorted(moved):  # only unit dimensions move: same bytes
             op = qnn.ReshapeOp(q.value, result_type)
         else:
@@ -551,8 +558,7 @@ class OnnxImporter:
             if value.axis >= 0 and value.scales.size > 1:
                 raise self.error(f"{role}: a per-axis quantised constant is only supported as weights")
             t = self.qtype(value.array.shape, value.array.dtype, value.scales[:1], value.zero_points[:1])
-            c = self.emit(qnn.ConstantOp(dense_attr(value.array, t.element_type), t), "cst")
-            return Quant(c, identity(value.array.ndim))
+            return Quant(self.constant(value.array, t), identity(value.array.ndim))
         if isinstance(value, Pending):
             raise self.error(
                 f"{role} is the float result of node '{value.node.name}' ({value.node.op_type}), "
@@ -564,8 +570,14 @@ class OnnxImporter:
 
     def quant_const(self, array: np.ndarray, scale, zp) -> Quant:
         t = self.qtype(array.shape, array.dtype, scale, zp)
-        c = self.emit(qnn.ConstantOp(dense_attr(array, t.element_type), t), "cst")
-        return Quant(c, identity(array.ndim))
+        return Quant(self.constant(array, t), identity(array.ndim))
+
+    def constant(self, array: np.ndarray, t: qnn.QTensorType) -> SSAValue:
+        """A qnn.constant holding `array` (integers in the IR layout of `t`)."""
+        array = np.ascontiguousarray(array)
+        value = self.emit(qnn.ConstantOp(dense_attr(array, t.element_type), t), "cst")
+        self.const_arrays[value] = array
+        return value
 
     # -- top level ---------------------------------------------------------- #
     def run(self) -> ModuleOp:
@@ -1164,6 +1176,8 @@ class OnnxImporter:
         if tuple(shape) == q.onnx_shape:
             return Quant(data, identity(len(shape)))
         t = q.qtype.with_shape(shape)
+        if data in self.const_arrays:  # e.g. a bias [M] broadcast to [1, M] in an add
+            return Quant(self.constant(self.const_arrays[data].reshape(shape), t), identity(len(shape)))
         return Quant(self.emit(qnn.ReshapeOp(data, t)), identity(len(shape)))
 
     def op_Reshape(self, node):
