@@ -296,6 +296,7 @@ class FunctionLowering:
                 self.output_buffer[source] = out_arg
 
         k = Kernel(InsertPoint.at_end(new_block))
+        self.top = k  # function-level insertion point (constant data operands become globals here)
         self.lowered: set[Operation] = set()
         layer = 0
         for op in list(block.ops):
@@ -394,6 +395,12 @@ class FunctionLowering:
         raise self.error(op, "weights and biases must be compile-time constants")
 
     def inp(self, op: Operation, value: SSAValue) -> SSAValue:
+        if value not in self.buffers and isinstance(value.owner, qnn.ConstantOp):
+            # A constant data operand (e.g. quantize_static's int8 bias of a MatMul head's Add)
+            # is read from flash; in-place reuse never picks it (dies_here wants an alloc).
+            array = dense_to_numpy(value.owner.value).astype(np.int64)
+            raw = array.astype(np.uint8 if value.type.is_unsigned else np.int8).view(np.int8)
+            self.buffers[value] = self.get_global(self.top, value.name_hint or "constant", raw, i8)
         if value not in self.buffers:
             raise self.error(op, "operand has no buffer (unsupported producer)")
         return self.buffers[value]

@@ -280,9 +280,3 @@ COMPUTE_OPS = {
 }
 
 
-def pytest_collection_modifyitems(config, items):
-    """`needs_onnx_numerics` tests wait for the numerics modes (numerics-core and softfloat
-    branches); the coordinator removes the mark (and this hook) when they are merged."""
-    for item in items:
-        if item.get_closest_marker("needs_onnx_numerics"):
-            item.add_marker(pytest.mark.skip(reason="needs the onnx numerics mode (remove the mark once merged)"))

@@ -4,7 +4,7 @@
     onnxruntime at ORT_DISABLE_ALL (its float kernels: exact on every CPU as a float computation,
     so they can differ from the exact-integer arithmetic by 1 LSB near ties; checked layer by layer,
     each layer fed onnxruntime's own inputs, to 1 LSB on a tiny fraction of elements).
-(b) `needs_onnx_numerics`: the compiled C (`--numerics=onnx`) equals the exact oracle bit for bit
+(b) the compiled C (`--numerics=onnx`) equals the exact oracle bit for bit
     (1 LSB for a model ending in softmax). Skipped until the numerics modes are merged; the
     coordinator removes the mark, after which a missing onnx mode fails loudly.
 
@@ -177,9 +177,6 @@ def test_bias_as_int8_add_operand(variant, ort_model_paths):
         assert d <= 1
 
 
-@pytest.mark.xfail(strict=True, raises=TinymlirError, reason=(
-    "convert-qnn-to-loops gives a qnn.constant data operand no buffer ('operand has no buffer'); "
-    "the fix is in passes/convert_qnn_to_loops.py (another branch): remove this mark with it"))
 def test_bias_as_int8_add_operand_compiles(ort_model_paths, tmp_path):
     tinymlir_run.compile_model(ort_model_paths[("matmul_softmax", "qdq_s8_pc")], tmp_path)
 
@@ -240,7 +237,6 @@ def test_layer_table_names_the_first_layer_differing_from_onnxruntime(ort_model_
 # --------------------------------------------------------------------------- #
 
 
-@pytest.mark.needs_onnx_numerics
 @pytest.mark.parametrize(("name", "variant"), CASES, ids=IDS)
 def test_compiled_c_matches_oracle_bit_for_bit(name, variant, ort_model_paths, tmp_path):
     n, d = compiled_c_vs_oracle(ort_model_paths[(name, variant)], tmp_path, "onnx")
