@@ -27,7 +27,6 @@ import ort_oracle as O
 import pytest
 
 from tinymlir.dialects import qnn
-from tinymlir.errors import TinymlirError
 from tinymlir.frontend.onnx import import_onnx
 from tinymlir.reference import find_function, run_module, trace_module
 from tinymlir.tools import tinymlir_run
