@@ -162,6 +162,10 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     def run_divui(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (args[0] // args[1],)
 
+    @impl(arith.RemUIOp)
+    def run_remui(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return (args[0] % args[1],)  # index values of the row ring: never negative
+
     @impl(memref.ViewOp)
     def run_view(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         source: ShapedArray[Any] = args[0]

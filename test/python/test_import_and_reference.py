@@ -321,7 +321,7 @@ def test_layerwise_agreement(name, valid_model):
         expected_tensors = oracle.run_all
         tolerance = oracle_tolerance(module, 1)
 
-    executor = ReferenceExecutor()
+    executor = ReferenceExecutor(qnn.numerics_of(function))  # handlers are called directly below
     worst: dict[str, int] = {}
     for seed in SEEDS:
         inputs = G.random_inputs(model, seed)
