@@ -14,6 +14,8 @@ config.excludes = ["lit.cfg.py", "Inputs", "python"]
 config.environment["PATH"] = os.pathsep.join(
     [os.path.dirname(sys.executable), config.environment.get("PATH", os.environ.get("PATH", ""))]
 )
+# Verify the IR after every pass, also inside named pipelines (tinymlir.pipelines.VERIFY_EACH_ENV).
+config.environment["TINYMLIR_VERIFY_EACH"] = "1"
 models = os.path.normpath(os.path.join(config.test_source_root, "..", "..", "shared", "models"))
 config.substitutions.append(("%models", models))
 if os.path.isdir(models):

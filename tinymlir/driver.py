@@ -5,6 +5,11 @@ Input is `.mlir` text or an `.onnx` model (chosen by extension, or `-f`). Every
 error caused by the input (bad model, bad pass name or option, unreadable file,
 IR that does not verify) is printed as one `tinymlir-opt: error: ...` line with
 exit status 1; with `--verify-diagnostics` xDSL's own diagnostic printing applies.
+
+Verification: a named pipeline (`--pipeline=NAME`) verifies the IR after import and where
+it reaches a new level (tinymlir.pipelines.LEVELS), which is also the IR that is printed;
+passes given with -p are verified after each; `--verify-each` (or TINYMLIR_VERIFY_EACH=1,
+set by the tests) verifies after every pass. `--timings=FILE` records where the time went.
 """
 
 from __future__ import annotations
@@ -13,18 +18,26 @@ import argparse
 import io
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from xdsl.passes import PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tinymlir.errors import TinymlirError
-from tinymlir.pipelines import PIPELINES
+from tinymlir.pipelines import PIPELINES, verification_points, verify_each_requested
+from tinymlir.timing import PhaseTimer
 
 
 class TinyOptMain(xDSLOptMain):
+    def __init__(self, *args, **kwargs):
+        self.timer = PhaseTimer()
+        with self.timer.phase("set-up", "arguments, registries, pipeline"):
+            super().__init__(*args, **kwargs)
+
     def register_all_dialects(self):
         super().register_all_dialects()  # includes qnn through the xdsl.universe entry point
         from tinymlir.universe import TINYMLIR_UNIVERSE
@@ -51,17 +64,22 @@ class TinyOptMain(xDSLOptMain):
         self.available_frontends["onnx"] = self.import_onnx
 
     def import_onnx(self, stream: IO[bytes]):
-        from tinymlir.frontend.onnx import import_onnx
+        with self.timer.phase("onnx-package", "loading the onnx package"):
+            from tinymlir.frontend.onnx import import_onnx
 
         stem = Path(self.args.input_file).stem if self.args.input_file else "model"
-        return import_onnx(
-            stream.read(), name=self.args.model_name or stem, numerics=self.args.numerics,
-            report=lambda mode, why: setattr(self, "numerics_note", f"{mode} ({why})"),
-        )
+        with self.timer.phase("import", "ONNX model to qnn"):
+            return import_onnx(
+                stream.read(), name=self.args.model_name or stem, numerics=self.args.numerics,
+                report=lambda mode, why: setattr(self, "numerics_note", f"{mode} ({why})"),
+            )
 
     def parse_chunk(self, chunk, file_extension, start_offset=0):
-        module = super().parse_chunk(chunk, file_extension, start_offset)
-        if module is not None and file_extension != "onnx" and self.args.numerics != "auto":
+        if file_extension == "onnx":  # import_onnx times its own phases
+            return super().parse_chunk(chunk, file_extension, start_offset)
+        with self.timer.phase("import", f"parsing .{file_extension}"):
+            module = super().parse_chunk(chunk, file_extension, start_offset)
+        if module is not None and self.args.numerics != "auto":
             from tinymlir.dialects import qnn
 
             qnn.set_numerics(module, self.args.numerics)  # an explicit choice wins over the IR's
@@ -111,6 +129,19 @@ class TinyOptMain(xDSLOptMain):
             "-mfloat-abi=hard) instead of the exact integer emulation",
         )
         arg_parser.add_argument(
+            "--verify-each",
+            action="store_true",
+            help="verify the IR after every pass, also inside a named pipeline (which verifies "
+            "after import and at each new IR level); the environment variable "
+            "TINYMLIR_VERIFY_EACH=1 does the same",
+        )
+        arg_parser.add_argument(
+            "--timings",
+            metavar="FILE",
+            help="record the time of each phase (set-up, import, every pass and verification, "
+            "printing, the flash-size build) as JSON in FILE, or as a table on stderr with '-'",
+        )
+        arg_parser.add_argument(
             "--model-name",
             help="name of the generated function (default: the input file's stem as a C identifier)",
         )
@@ -132,15 +163,21 @@ class TinyOptMain(xDSLOptMain):
     def write_output(self, prog):
         path = self.library_path()
         if path is None:
-            return super().output_resulting_program(prog)
+            with self.timer.phase("print", f"printing ({self.args.target})"):
+                return super().output_resulting_program(prog)
         from tinymlir.backend.c_library import describe_library, write_library
 
         out_dir = path.parent if path.suffix == ".c" else path
         source = Path(self.args.input_file).name if self.args.input_file else ""
         library = describe_library(prog)
         self.check_ram_budget(library)
-        c_file, h_file, library = write_library(prog, out_dir, source, path.stem if path.suffix == ".c" else None)
-        flash = self.check_flash_budget(library, c_file)
+        with self.timer.phase("print", "printing and writing NAME.c and NAME.h"):
+            # the pipeline verified the module as its last step (verify=False: not twice)
+            c_file, h_file, library = write_library(
+                prog, out_dir, source, path.stem if path.suffix == ".c" else None, verify=False
+            )
+        with self.timer.phase("size-build", "flash figure"):
+            flash = self.check_flash_budget(library, c_file)
         io_bytes = sum(p.size for p in library.ports)
         print(
             f"wrote {c_file} and {h_file}\n"
@@ -149,9 +186,10 @@ class TinyOptMain(xDSLOptMain):
             f"  flash: {flash}"
         )
         if self.args.memory_report:
-            from tinymlir.memory_report import write_memory_report
+            with self.timer.phase("report", "memory report"):
+                from tinymlir.memory_report import write_memory_report
 
-            md, png = write_memory_report(prog, out_dir, c_file.stem, io_bytes)
+                md, png = write_memory_report(prog, out_dir, c_file.stem, io_bytes)
             print(f"  memory report: {md} and {png}")
         return ""
 
@@ -178,10 +216,10 @@ class TinyOptMain(xDSLOptMain):
                 "arm-none-eabi-gcc not installed)"
             )
         else:
-            from tinymlir.bench.cortex_m import library_object_sizes
+            from tinymlir.bench.cortex_m import library_flash_sizes
 
             with tempfile.TemporaryDirectory() as tmp:
-                sizes = library_object_sizes(c_file, Path(tmp))
+                sizes = library_flash_sizes(library, c_file, Path(tmp))
             need = sizes["flash"]
             text = (
                 f"{need:,} bytes on a Cortex-M4 (arm-none-eabi-gcc -Os: .text {sizes['text']:,} + "
@@ -217,6 +255,40 @@ class TinyOptMain(xDSLOptMain):
                 named = _hard_float_mcu_pipeline()
             self.args.passes = ",".join(p for p in (named, self.args.passes) if p)
         super().setup_pipeline()
+        self.pipeline = PassPipeline(self.pipeline.passes, self.between_passes())
+
+    def between_passes(self):
+        """The pipeline's callback (xDSL's driver verifies after every pass): times the pass
+        that ran, verifies where `verification_points` says, and does --time-passes and
+        --print-between-passes as xDSL does."""
+        verify_each = self.args.verify_each or verify_each_requested()
+        points = verification_points(self.args.pipeline, len(self.pipeline.passes), verify_each)
+        if self.args.disable_verify:
+            points = frozenset()
+        done, last = 0, time.perf_counter()
+
+        def callback(previous, module, next_pass) -> None:
+            nonlocal done, last
+            if previous is None:
+                done = 0  # a new module (--split-input-file runs the pipeline per chunk)
+            else:
+                seconds = time.perf_counter() - last
+                self.timer.add("pass", previous.name, seconds)
+                done += 1
+                if self.args.time_passes:
+                    print(f"Pass {previous.name} took {seconds} seconds")
+            if done in points:
+                with self.timer.phase("verify", f"after {previous.name if previous else 'import'}"):
+                    module.verify()
+            if previous and next_pass and self.args.print_between_passes:
+                from xdsl.printer import Printer
+
+                print(f"IR after {previous.name}:")
+                Printer(stream=sys.stdout).print_op(module)
+                print("\n\n\n")
+            last = time.perf_counter()
+
+        return callback
 
 
 def _hard_float_mcu_pipeline() -> str:
@@ -248,7 +320,10 @@ def _one_line(exc: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        TinyOptMain(description="tinymlir optimizer driver", args=argv).run()
+        opt = TinyOptMain(description="tinymlir optimizer driver", args=argv)
+        opt.run()
+        if opt.args.timings:
+            opt.timer.write(opt.args.timings)
     except TinymlirError as exc:
         print(f"tinymlir-opt: error: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,7 @@
-"""Named pass pipelines: the one place that says what `--pipeline=NAME` runs."""
+"""Named pass pipelines: the one place that says what `--pipeline=NAME` runs, and where the
+IR is verified while it runs."""
+
+import os
 
 QNN = "canonicalize,cse"
 LOOPS = "qnn-schedule,convert-qnn-to-loops,canonicalize,cse,plan-arena"
@@ -32,6 +35,41 @@ PIPELINES: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: The IR levels each named pipeline goes through, in order. A named pipeline verifies the IR
+#: after import and after the last pass of each level (the last one is also the IR that is
+#: printed); passes given with -p, and every pass under --verify-each, are verified after
+#: each pass. Verifying the whole module costs about as much as a pass, so verifying only
+#: where the IR reaches a new level halves the compile time of the mcu pipeline.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "qnn": (QNN,),
+    "loops": (QNN, LOOPS),
+    "mcu": (QNN, LOOPS, C),
+}
+
+#: Set (to anything but "" or "0") to verify after every pass everywhere: tests and CI do.
+VERIFY_EACH_ENV = "TINYMLIR_VERIFY_EACH"
+
+
+def verify_each_requested() -> bool:
+    return os.environ.get(VERIFY_EACH_ENV, "") not in ("", "0")
+
+
+def verification_points(named: str | None, pass_count: int, verify_each: bool) -> frozenset[int]:
+    """After how many of `pass_count` passes the module is verified (0: before the first
+    pass, i.e. the imported or parsed IR). `named` is the named pipeline the passes start
+    with (its passes come first), None for passes given with -p only."""
+    if verify_each:
+        return frozenset(range(pass_count + 1))
+    from xdsl.utils.arg_spec import parse_pipeline
+
+    points = {0, pass_count}
+    done = 0
+    for level in LEVELS.get(named, ()) if named else ():
+        done += len(list(parse_pipeline(level)))
+        points.add(done)
+    points.update(range(done, pass_count + 1))  # passes after the named pipeline: each
+    return frozenset(points)
+
 
 def describe() -> str:
     return "; ".join(f"{name}: {doc} [{spec}]" for name, (spec, doc) in PIPELINES.items())
@@ -52,16 +90,29 @@ def make_context():
     return ctx
 
 
-def run_pipeline(module, spec: str, ctx=None) -> None:
-    """Applies a pass pipeline (a pipeline name or an xDSL pipeline string) to `module`."""
+def run_pipeline(module, spec: str, ctx=None, *, verify_each: bool | None = None) -> None:
+    """Applies a pass pipeline (a pipeline name or an xDSL pipeline string) to `module`,
+    verifying it as `tinymlir-opt` does (see LEVELS; `verify_each` None: from the
+    environment, VERIFY_EACH_ENV)."""
     from xdsl.passes import PassPipeline
     from xdsl.transforms import get_all_passes
 
     from tinymlir.passes import get_all_passes as tinymlir_passes
 
-    spec = PIPELINES[spec][0] if spec in PIPELINES else spec
+    named = spec if spec in PIPELINES else None
+    spec = PIPELINES[spec][0] if named else spec
     passes = {**get_all_passes(), **tinymlir_passes()}
-    PassPipeline.parse_spec(passes, spec).apply(ctx or make_context(), module)
+    pipeline = PassPipeline.parse_spec(passes, spec)
+    if verify_each is None:
+        verify_each = verify_each_requested()
+    points = verification_points(named, len(pipeline.passes), verify_each)
+    ctx = ctx or make_context()
+    if 0 in points:
+        module.verify()
+    for done, pass_ in enumerate(pipeline.passes, start=1):
+        pass_.apply(ctx, module)
+        if done in points:
+            module.verify()
 
 
 def pipeline_spec(name: str, hard_float: bool = False) -> str:

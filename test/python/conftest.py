@@ -34,6 +34,11 @@ SHARED_MODEL_NAMES = ("kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar")
 if str(TEST_DIR) not in sys.path:
     sys.path.insert(0, str(TEST_DIR))
 
+# Every pipeline the tests run, in process or through the driver (the environment is
+# inherited), verifies the IR after every pass: no pass bug hides behind the faster default
+# of named pipelines, which verify at level boundaries (tinymlir.pipelines.LEVELS).
+os.environ["TINYMLIR_VERIFY_EACH"] = "1"
+
 import onnx_graphs  # noqa: E402
 
 # --------------------------------------------------------------------------------------
@@ -177,7 +182,7 @@ def parse_mlir(mlir_context):
 @pytest.fixture(scope="session")
 def opt_pipeline():
     """driver args (e.g. ``("--pipeline=mcu",)``) -> function applying that pipeline to a
-    module in place, with the driver's verification after every pass."""
+    module in place, with the driver's verification after every pass (TINYMLIR_VERIFY_EACH)."""
 
     def make(args: Sequence[str]):
         main = _opt_main(tuple(args))

@@ -12,17 +12,38 @@ With several inputs or outputs the macros are numbered (<NAME>_INPUT0_SIZE, ...)
 and the function takes them in order. Inputs and outputs are the quantised
 tensors in the ONNX graph's layout; a model with a float interface documents
 its QuantizeLinear / DequantizeLinear parameters in these macros.
+
+The flash figure (`tinymlir-opt` prints it) needs the library's object size, but most of
+`<name>.c` is weights, which a compiler only copies. So `write_library` also gives the
+*code unit*: the same text with the large constant arrays declared `extern` instead of
+defined, and their byte counts from the IR (`Library.extern_bytes`); compiling the code
+unit and adding those bytes gives exactly the sizes of compiling `<name>.c`
+(tinymlir.bench.cortex_m.library_flash_sizes). Why exactly: with -fdata-sections each
+array is its own section of exactly its size, so only the code can differ, and only if
+GCC folded reads of an array at constant indices (which a declaration prevents). That
+needs every read of it at a constant index, which GCC's complete unrolling (at most 16
+iterations and 200 instructions a loop at -Os) cannot give a kernel reading an array of
+EXTERN_MIN_ELEMENTS or more; arrays read at a constant index in the IR, smaller arrays
+(biases, multipliers, shifts, tables) and unreferenced ones (GCC drops those) stay defined.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    Float32Type,
+    Float64Type,
+    IntegerType,
+    ModuleOp,
+)
+from xdsl.dialects.emitc import EmitC_ArrayType
+from xdsl.ir import SSAValue
 
-from tinymlir.backend.c_printer import print_c
+from tinymlir.backend.c_printer import GlobalSpan, print_c
 from tinymlir.dialects import mcuc
 from tinymlir.dialects.qnn import Numerics, format_f32, numerics_of
 from tinymlir.errors import TinymlirError
@@ -51,6 +72,10 @@ class Library:
     arena_lower_bound: int
     constant_bytes: int
     numerics: Numerics = Numerics.TFLM
+    #: `<name>.c` with the large constant arrays `extern` (see the module docstring), and
+    #: the bytes those arrays take by section kind ("rodata"); set by write_library.
+    code_unit: str | None = None
+    extern_bytes: dict[str, int] = field(default_factory=dict)
 
     @property
     def inputs(self) -> list[Port]:
@@ -155,11 +180,85 @@ def header_text(library: Library, source: str = "") -> str:
     return "\n".join(lines)
 
 
+#: Arrays with at least this many elements are `extern` in the code unit.
+EXTERN_MIN_ELEMENTS = 1024
+
+
+def _c_sizeof(element) -> int | None:
+    if isinstance(element, IntegerType):
+        return max(1, element.width.data // 8)  # i1 is a 1-byte bool
+    if isinstance(element, Float32Type | Float64Type):
+        return element.bitwidth // 8
+    return None
+
+
+def _read_at_constant_index(value: SSAValue) -> bool:
+    """Whether an array value (or a pointer cast from it) is subscripted at constant indices."""
+    for use in value.uses:
+        user = use.operation
+        if isinstance(user, mcuc.CastOp) and _read_at_constant_index(user.dest):
+            return True
+        if (
+            isinstance(user, mcuc.SubscriptOp)
+            and user.value is value
+            and all(isinstance(i.owner, mcuc.ConstantOp) for i in user.indices)
+        ):
+            return True
+    return False
+
+
+def extern_constants(module: ModuleOp) -> dict[str, int]:
+    """The constant arrays the code unit declares `extern` -> their size in bytes."""
+    referenced: set[str] = set()
+    constant_reads: set[str] = set()
+    for op in module.walk():
+        if isinstance(op, mcuc.GetGlobalOp):
+            name = op.global_name.root_reference.data
+            referenced.add(name)
+            if _read_at_constant_index(op.result):
+                constant_reads.add(name)
+    sizes: dict[str, int] = {}
+    for g in module.ops:
+        if not (
+            isinstance(g, mcuc.GlobalOp)
+            and g.is_const
+            and not g.is_extern
+            and isinstance(g.initial_value, DenseIntOrFPElementsAttr)
+            and isinstance(g.type, EmitC_ArrayType)
+        ):
+            continue
+        name = g.sym_name.data
+        if name not in referenced or name in constant_reads:
+            continue
+        count = int(np.prod(g.type.get_shape()))
+        element = _c_sizeof(g.type.element_type)
+        if element is not None and count >= EXTERN_MIN_ELEMENTS:
+            sizes[name] = count * element
+    return sizes
+
+
+def code_unit_text(c_text: str, spans: dict[str, GlobalSpan], names) -> str:
+    """`c_text` with the globals `names` declared `extern` (no storage class, no value)."""
+    pieces, at = [], 0
+    for span in sorted(spans[n] for n in names):
+        declaration = c_text[span.start + span.storage : span.initializer]
+        pieces += [c_text[at : span.start], "extern ", declaration]
+        at = span.end
+    pieces.append(c_text[at:])
+    return "".join(pieces)
+
+
 def write_library(
-    module: ModuleOp, out_dir: Path, source: str = "", file_stem: str | None = None
+    module: ModuleOp,
+    out_dir: Path,
+    source: str = "",
+    file_stem: str | None = None,
+    *,
+    verify: bool = True,
 ) -> tuple[Path, Path, Library]:
     """Writes `<name>.c` and `<name>.h` into `out_dir` (or `<file_stem>.c/.h`); returns their
-    paths and the library's summary."""
+    paths and the library's summary, with the code unit for the flash figure. `verify`:
+    verify the module first (the driver's pipeline already did)."""
     library = describe_library(module)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -174,9 +273,13 @@ def write_library(
         module.body.block.add_op(include)
     else:
         module.body.block.insert_op_before(include, first)
-    c_text = print_c(module)
+    spans: dict[str, GlobalSpan] = {}
+    c_text = print_c(module, verify=verify, global_spans=spans)
     include.detach()
     include.erase()
+    externs = extern_constants(module)
+    library.code_unit = code_unit_text(c_text, spans, externs)
+    library.extern_bytes = {"rodata": sum(externs.values())}
     try:
         header.write_text(header_text(library, source))
         source_file.write_text(c_text)

@@ -1,0 +1,226 @@
+"""Compile time without losing checks (issue 13): where the driver verifies, its
+``--timings`` record, the flash figure from the code unit (large arrays ``extern``, their
+bytes from the IR), the vectorised initialisers and the bench's ``--compile-time`` table."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinymlir.backend import c_library
+from tinymlir.pipelines import LEVELS, PIPELINES, verification_points
+
+MCU_PASSES = len(PIPELINES["mcu"][0].split(","))
+
+
+def _run_driver(args, cwd: Path, verify_each_env: bool):
+    env = {k: v for k, v in os.environ.items() if k != "TINYMLIR_VERIFY_EACH"}
+    if verify_each_env:
+        env["TINYMLIR_VERIFY_EACH"] = "1"
+    script = Path(sys.executable).parent / "tinymlir-opt"
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "tinymlir.driver"]
+    return subprocess.run(
+        [*command, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Where the IR is verified
+# --------------------------------------------------------------------------------------
+
+
+def test_named_pipeline_verifies_after_import_and_each_level():
+    qnn, loops, c = (len(level.split(",")) for level in LEVELS["mcu"])
+    assert verification_points("mcu", MCU_PASSES, False) == {0, qnn, qnn + loops, MCU_PASSES}
+    assert qnn + loops + c == MCU_PASSES
+
+
+def test_verify_each_and_plain_passes_verify_after_every_pass():
+    assert verification_points("mcu", MCU_PASSES, True) == set(range(MCU_PASSES + 1))
+    assert verification_points(None, 3, False) == {0, 1, 2, 3}
+    # passes given with -p after a named pipeline are each verified
+    assert verification_points("qnn", 4, False) == {0, 2, 3, 4}
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "expected"),
+    [((), False, 4), (("--verify-each",), False, MCU_PASSES + 1), ((), True, MCU_PASSES + 1)],
+)
+def test_driver_verifications_and_timings(graphs, tmp_path, flag, env, expected):
+    model = tmp_path / "small.onnx"
+    model.write_bytes(graphs.VALID_GRAPHS["qdq_small_cnn"]().SerializeToString())
+    timings = tmp_path / "timings.json"
+    proc = _run_driver(
+        ["--pipeline=mcu", model, "-o", "out/", f"--timings={timings}", *flag], tmp_path, env
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(timings.read_text())
+    assert report["verifications"] == expected
+    kinds = {p["kind"] for p in report["phases"]}
+    assert {"set-up", "onnx-package", "import", "pass", "verify", "print"} <= kinds
+    assert sum(p["kind"] == "pass" for p in report["phases"]) == MCU_PASSES
+    assert report["in_process_seconds"] >= sum(report["totals"].values()) * 0.99
+
+
+def test_timings_table_on_stderr(graphs, tmp_path):
+    model = tmp_path / "small.onnx"
+    model.write_bytes(graphs.VALID_GRAPHS["qdq_conv_per_tensor"]().SerializeToString())
+    proc = _run_driver(["--pipeline=qnn", model, "--timings=-"], tmp_path, False)
+    assert proc.returncode == 0, proc.stderr
+    assert "qnn.conv2d" in proc.stdout
+    assert "verify       after import" in proc.stderr
+    assert "in process (start-up not included)" in proc.stderr
+
+
+def test_a_bad_intermediate_module_is_caught_with_verify_each(parse_mlir, mlir_context, monkeypatch):
+    """A pass leaves invalid IR that the next pass mends, inside one level: the named
+    pipeline's default does not see it, --verify-each does."""
+    from xdsl.dialects import arith
+    from xdsl.dialects.builtin import IntegerAttr, i32, i64
+    from xdsl.passes import ModulePass, PassPipeline
+    from xdsl.utils.exceptions import VerifyException
+
+    from tinymlir.driver import TinyOptMain
+
+    def setting(width):
+        class SetConstant(ModulePass):
+            name = f"set-constant-i{width.width.data}"
+
+            def apply(self, ctx, op):
+                const = next(o for o in op.walk() if isinstance(o, arith.ConstantOp))
+                const.properties["value"] = IntegerAttr(1, width)
+
+        return SetConstant()
+
+    monkeypatch.delenv("TINYMLIR_VERIFY_EACH")
+    text = "func.func @f() -> i32 {\n  %c = arith.constant 1 : i32\n  func.return %c : i32\n}"
+    for verify_each in (False, True):
+        main = TinyOptMain(args=["--pipeline=qnn", *(["--verify-each"] if verify_each else [])])
+        # two passes, as many as the qnn level: verified before the first and after the last
+        main.pipeline = PassPipeline((setting(i64), setting(i32)))
+        pipeline = PassPipeline(main.pipeline.passes, main.between_passes())
+        module = parse_mlir(text)
+        if verify_each:
+            with pytest.raises(VerifyException):
+                pipeline.apply(mlir_context, module)
+        else:
+            pipeline.apply(mlir_context, module)
+            module.verify()
+
+
+# --------------------------------------------------------------------------------------
+# Flash figure from the code unit
+# --------------------------------------------------------------------------------------
+
+
+def _require_cross_gcc() -> None:
+    if shutil.which("arm-none-eabi-gcc") is None or shutil.which("arm-none-eabi-size") is None:
+        message = "arm-none-eabi-gcc not installed: run bench/harness/install-toolchain.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+def _lowered(model_bytes: bytes, name: str):
+    from tinymlir.frontend.onnx import import_onnx
+    from tinymlir.pipelines import run_pipeline
+
+    module = import_onnx(model_bytes, name=name)
+    run_pipeline(module, "mcu")
+    return module
+
+
+@pytest.mark.parametrize("name", ["kws_dscnn", "ad_toycar"])
+def test_flash_figure_equals_compiling_the_whole_file(models_dir, tmp_path, name):
+    """The fast figure (code unit + array bytes from the IR) is the full build's, exactly.
+    (Checked on all four MLPerf models, every test graph and a 1 M-parameter MobileNet when
+    EXTERN_MIN_ELEMENTS was chosen: GCC folded away arrays of up to 52 elements read at
+    constant indices when they were `extern`-ed too, none at 64 and above.)"""
+    _require_cross_gcc()
+    from tinymlir.bench.cortex_m import library_flash_sizes, library_object_sizes
+
+    module = _lowered((models_dir / f"{name}.onnx").read_bytes(), name)
+    c_file, _, library = c_library.write_library(module, tmp_path / "lib")
+    assert library.code_unit.count("\nextern const ") >= 5
+    assert len(library.code_unit) < len(c_file.read_text()) / 2
+    fast = library_flash_sizes(library, c_file, tmp_path)
+    assert fast == library_object_sizes(c_file, tmp_path)
+
+
+def test_code_unit_declares_the_chosen_arrays_extern(graphs):
+    module = _lowered(graphs.VALID_GRAPHS["qop_small_cnn"]().SerializeToString(), "small")
+    spans: dict = {}
+    text = c_library.print_c(module, global_spans=spans)
+    assert spans
+    for span in spans.values():
+        assert text[span.start : span.start + span.storage] == "static "
+        assert text[span.initializer : span.initializer + 4] == " = {" and text[span.end] == ";"
+    assert c_library.extern_constants(module) == {}  # all below EXTERN_MIN_ELEMENTS
+    code = c_library.code_unit_text(text, spans, spans)
+    for name in spans:
+        (declaration,) = [
+            line for line in code.splitlines() if f" {name}[" in line and line[:1] != " "
+        ]
+        assert declaration.startswith("extern const ") and declaration.endswith(";")
+        assert " = " not in declaration
+    assert code.count("extern const ") == len(spans)
+
+
+# --------------------------------------------------------------------------------------
+# Initialisers
+# --------------------------------------------------------------------------------------
+
+
+def test_int32_initialisers_spell_like_int_literal():
+    from xdsl.dialects.builtin import IntegerType, Signedness, i32
+
+    from tinymlir.backend.c_initializers import _int32_strings
+    from tinymlir.backend.c_printer import int_literal
+
+    rng = np.random.default_rng(0)
+    signed = np.concatenate(
+        [np.array([0, 1, -1, 2**31 - 1, -(2**31)], np.int32),
+         rng.integers(-(2**31), 2**31, 200).astype(np.int32)]
+    )  # fmt: skip
+    assert _int32_strings(signed, False) == [int_literal(int(v), i32).text for v in signed]
+    u32 = IntegerType(32, Signedness.UNSIGNED)
+    unsigned = np.array([0, 1, 2**31, 2**32 - 1], np.uint32)
+    assert _int32_strings(unsigned, True) == [int_literal(int(v), u32).text for v in unsigned]
+
+
+# --------------------------------------------------------------------------------------
+# The 1 M-parameter model and the bench table
+# --------------------------------------------------------------------------------------
+
+
+def test_large_model_generator_has_about_a_million_parameters(repo_root):
+    import importlib.util
+
+    script = repo_root / "bench" / "models" / "make_mobilenet_1m.py"
+    spec = importlib.util.spec_from_file_location("make_mobilenet_1m", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.float_model()
+    weights = sum(int(np.prod(i.dims)) for i in model.graph.initializer if len(i.dims) > 1)
+    biases = sum(int(np.prod(i.dims)) for i in model.graph.initializer if len(i.dims) == 1)
+    assert (weights, biases) == (module.WEIGHTS, module.BIASES)
+    assert 0.95e6 < weights + biases < 1.05e6
+
+
+def test_compile_time_table_renders(tmp_path):
+    from tinymlir.bench.compile_time import measure, render_markdown
+
+    model = Path(__file__).resolve().parents[2] / "examples" / "kws_dscnn.onnx"
+    report = measure([model], tmp_path, runs=1, log=lambda _: None)
+    (m,) = report["models"]
+    assert m["wall_runs"] and m["cpu_median"] > 0 and m["verifications"] == 4
+    assert m["over_floor"] == pytest.approx(m["wall_median"] - report["floor"]["wall_median"])
+    text = render_markdown(report)
+    assert "| kws_dscnn |" in text and "Where the time goes" in text
