@@ -48,14 +48,9 @@ from xdsl.passes import ModulePass
 from tinymlir.c_names import c_identifier
 from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
+from tinymlir.layers import HOOK_DEFAULT, HOOK_MACRO, LAYER_INDEX_ATTR
 
 ARENA_ATTR = "tinymlir.arena"
-HOOK_MACRO = "TINYMLIR_LAYER_HOOK"
-HOOK_DEFAULT = (
-    f"#ifndef {HOOK_MACRO}\n"
-    f"#define {HOOK_MACRO}(index, data, size) ((void)0)\n"
-    "#endif"
-)
 index = IndexType()
 
 
@@ -208,7 +203,7 @@ class FunctionConversion:
             previous = op.prev_op
             lvalue = self.element(b, op, op.memref, op.indices)
             b.insert(mcuc.AssignOp(lvalue, op.value))
-            if "tinymlir.layer_index" in op.attributes:
+            if LAYER_INDEX_ATTR in op.attributes:
                 block = op.parent_block()
                 assert block is not None
                 first_new = previous.next_op if previous is not None else block.first_op
@@ -287,7 +282,7 @@ class FunctionConversion:
         return op
 
     def record_layer(self, store: memref.StoreOp, first_new: Operation | None) -> None:
-        layer = store.attributes["tinymlir.layer_index"].value.data  # type: ignore[union-attr]
+        layer = store.attributes[LAYER_INDEX_ATTR].value.data  # type: ignore[union-attr]
         doc = store.attributes.get("tinymlir.layer_doc")
         top = last = self.top_level(store)
         if top is store:  # the store itself is about to go: anchor on the ops replacing it

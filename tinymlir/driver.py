@@ -28,7 +28,7 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseE
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tinymlir.errors import TinymlirError
-from tinymlir.pipelines import PIPELINES, verification_points, verify_each_requested
+from tinymlir.pipelines import PIPELINES, pipeline_spec, verification_points, verify_each_requested
 from tinymlir.timing import PhaseTimer
 
 
@@ -165,6 +165,8 @@ class TinyOptMain(xDSLOptMain):
         if path is None:
             with self.timer.phase("print", f"printing ({self.args.target})"):
                 return super().output_resulting_program(prog)
+        # the writer of tinymlir.compiler.compile_model (this driver runs the passes itself,
+        # for -p, --verify-each and --timings)
         from tinymlir.backend.c_library import describe_library, write_library
 
         out_dir = path.parent if path.suffix == ".c" else path
@@ -250,9 +252,7 @@ class TinyOptMain(xDSLOptMain):
                 raise TinymlirError(
                     f"unknown pipeline '{self.args.pipeline}'; available: {', '.join(PIPELINES)}"
                 )
-            named = PIPELINES[self.args.pipeline][0]
-            if self.args.fpu:
-                named = _hard_float_mcu_pipeline()
+            named = pipeline_spec(self.args.pipeline, hard_float=self.args.fpu)
             self.args.passes = ",".join(p for p in (named, self.args.passes) if p)
         super().setup_pipeline()
         self.pipeline = PassPipeline(self.pipeline.passes, self.between_passes())
@@ -289,15 +289,6 @@ class TinyOptMain(xDSLOptMain):
             last = time.perf_counter()
 
         return callback
-
-
-def _hard_float_mcu_pipeline() -> str:
-    """--pipeline=mcu with native float C (the float emulation pass's hard-float option)."""
-    from tinymlir import pipelines
-
-    if not hasattr(pipelines, "c_pipeline"):
-        raise TinymlirError("--fpu is not available in this build (no float emulation pass)")
-    return f"{pipelines.QNN},{pipelines.LOOPS},{pipelines.c_pipeline(hard_float=True)}"
 
 
 def _byte_count(text: str) -> int:

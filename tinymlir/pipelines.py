@@ -54,17 +54,22 @@ def verify_each_requested() -> bool:
     return os.environ.get(VERIFY_EACH_ENV, "") not in ("", "0")
 
 
-def verification_points(named: str | None, pass_count: int, verify_each: bool) -> frozenset[int]:
+def verification_points(
+    named: str | None, pass_count: int, verify_each: bool, levels: tuple[str, ...] | None = None
+) -> frozenset[int]:
     """After how many of `pass_count` passes the module is verified (0: before the first
     pass, i.e. the imported or parsed IR). `named` is the named pipeline the passes start
-    with (its passes come first), None for passes given with -p only."""
+    with (its passes come first), None for passes given with -p only; `levels` gives the
+    levels directly instead (a named pipeline split in parts)."""
     if verify_each:
         return frozenset(range(pass_count + 1))
     from xdsl.utils.arg_spec import parse_pipeline
 
     points = {0, pass_count}
     done = 0
-    for level in LEVELS.get(named, ()) if named else ():
+    if levels is None:
+        levels = LEVELS.get(named, ()) if named else ()
+    for level in levels:
         done += len(list(parse_pipeline(level)))
         points.add(done)
     points.update(range(done, pass_count + 1))  # passes after the named pipeline: each
@@ -90,10 +95,14 @@ def make_context():
     return ctx
 
 
-def run_pipeline(module, spec: str, ctx=None, *, verify_each: bool | None = None) -> None:
+def run_pipeline(
+    module, spec: str, ctx=None, *, verify_each: bool | None = None,
+    levels: tuple[str, ...] | None = None,
+) -> None:
     """Applies a pass pipeline (a pipeline name or an xDSL pipeline string) to `module`,
     verifying it as `tinymlir-opt` does (see LEVELS; `verify_each` None: from the
-    environment, VERIFY_EACH_ENV)."""
+    environment, VERIFY_EACH_ENV). `levels`: the IR levels `spec` is made of (verified
+    after each, as in a named pipeline); None: each pass of an unnamed `spec`."""
     from xdsl.passes import PassPipeline
     from xdsl.transforms import get_all_passes
 
@@ -105,7 +114,7 @@ def run_pipeline(module, spec: str, ctx=None, *, verify_each: bool | None = None
     pipeline = PassPipeline.parse_spec(passes, spec)
     if verify_each is None:
         verify_each = verify_each_requested()
-    points = verification_points(named, len(pipeline.passes), verify_each)
+    points = verification_points(named, len(pipeline.passes), verify_each, levels)
     ctx = ctx or make_context()
     if 0 in points:
         module.verify()

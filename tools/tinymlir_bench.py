@@ -197,17 +197,13 @@ def anchors_for(model: Path, name: str) -> dict | None:
 
 
 def compile_mcu(model: Path, out_dir: Path) -> tuple[float, Path, Path, object]:
-    """What ``tinymlir-opt --pipeline=mcu MODEL -o OUT/`` does, in process and timed:
-    (seconds, c_file, h_file, library)."""
-    from tinymlir.backend.c_library import write_library
-    from tinymlir.frontend.onnx import import_onnx
-    from tinymlir.pipelines import run_pipeline
+    """What ``tinymlir-opt --pipeline=mcu MODEL -o OUT/`` does, in process and timed
+    (tinymlir.compiler.compile_model): (seconds, c_file, h_file, library)."""
+    from tinymlir.compiler import compile_model
 
     start = time.perf_counter()
-    module = import_onnx(model)
-    run_pipeline(module, "mcu")
-    c_file, h_file, library = write_library(module, out_dir, model.name)
-    return time.perf_counter() - start, c_file, h_file, library
+    compiled = compile_model(model, out_dir)
+    return time.perf_counter() - start, compiled.c_file, compiled.h_file, compiled.library
 
 
 def model_macs(model: Path) -> int:
@@ -477,7 +473,7 @@ def run_tflm(model, io, library, c_file, workdir, args, name, problems, arena) -
     """TFLM (tflite-micro) on every input row: its outputs against the .npz's
     ``tflm_outputs`` and against ours (the library built for the host, every row); with
     --measure-tflm also its minimum arena."""
-    from tinymlir.tools.tinymlir_run import build
+    from tinymlir.build import build_host, run_host
 
     tflite = model.with_name(model.name.removesuffix(".onnx") + ".tflite")
     entry: dict = {"available": False}
@@ -502,15 +498,13 @@ def run_tflm(model, io, library, c_file, workdir, args, name, problems, arena) -
         entry["vs_npz"] = {"max_lsb": worst, "differ": count}
     # ours on every row, host build of the same C file
     host_dir = c_file.parent  # tinymlir-run's harness includes <name>.h from its folder
-    exe = build(c_file, library, host_dir, per_layer=False)
-    (host_dir / "in.bin").write_bytes(np.ascontiguousarray(io["inputs"]).tobytes())
-    run = subprocess.run(
-        [str(exe), str(host_dir / "in.bin"), str(host_dir / "out.bin")], capture_output=True
-    )
-    if run.returncode != 0:
-        problems.append(f"{name}: the host build failed on the input rows (exit {run.returncode})")
+    exe = build_host(c_file, library, host_dir)
+    try:
+        outputs = run_host(exe, [[x] for x in io["inputs"]], host_dir, library)
+    except TinymlirError as exc:
+        problems.append(f"{name}: the host build failed on the input rows ({exc})")
     else:
-        ours = np.frombuffer((host_dir / "out.bin").read_bytes(), io["out_dtype"]).reshape(rows, -1)
+        ours = np.stack([outs[0] for outs in outputs]).astype(io["out_dtype"]).reshape(rows, -1)
         worst, count = max_lsb(ours, got, None)
         entry["ours_vs_tflm"] = {"max_lsb": worst, "differ": count, "elements": int(got.size)}
     if args.measure_tflm:

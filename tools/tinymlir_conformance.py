@@ -25,7 +25,7 @@ it advises (QLinearConv, ConvInteger and MatMulInteger tests are opset 10). An a
 through the mcu pipeline, the generated C is built with the host cc (strict flags) and run on
 the data set's remaining inputs. The C library takes and returns the quantised tensors: a
 float input quantised by QuantizeLinear is given the reference executor's quantised values
-(as `tinymlir_run.quantised_inputs` does), a float output that comes from DequantizeLinear is
+(as `tinymlir.compare.quantised_inputs` does), a float output that comes from DequantizeLinear is
 compared before that dequantisation, the expected output being mapped into the port's
 quantised domain (``rint(y / scale) + zero_point``, saturated, as tinymlir-run does for
 onnxruntime). Integer outputs are compared exactly; see TOLERANCE for the one exception. The
@@ -47,7 +47,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import traceback
@@ -60,6 +59,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from tinymlir.build import build_host, run_host
+from tinymlir.compiler import compile_model
 from tinymlir.errors import TinymlirError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -361,7 +362,7 @@ def freeze(model: onnx.ModelProto, indices: list[int], values: list) -> onnx.Mod
 
 def interface_values(module, inputs: list[np.ndarray]):
     """(C inputs, reference outputs) in the C library's quantised domain, in argument and
-    return order: `tinymlir_run.quantised_inputs` generalised to mixed integer/float ports
+    return order: `tinymlir.compare.quantised_inputs` generalised to mixed integer/float ports
     and to integer inputs with dequantised outputs. Also the reference executor's outputs as
     the model returns them (float after a final DequantizeLinear)."""
     from xdsl.dialects import func
@@ -405,42 +406,26 @@ def to_port_domain(expected: np.ndarray, port) -> np.ndarray:
 
 
 def run_harness(exe: Path, library, rows: list[list[np.ndarray]], workdir: Path) -> list[list[np.ndarray]]:
-    in_file, out_file = workdir / "in.bin", workdir / "out.bin"
-    in_file.write_bytes(b"".join(np.ascontiguousarray(x).tobytes() for row in rows for x in row))
     try:
-        run = subprocess.run([str(exe), str(in_file), str(out_file)], capture_output=True,
-                             text=True, timeout=HARNESS_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise Failed(f"the compiled model ran for more than {HARNESS_TIMEOUT} s") from None
-    if run.returncode != 0:
-        raise Failed(f"the compiled model failed (exit {run.returncode}): {run.stderr.strip()[:200]}")
-    data, pos, results = out_file.read_bytes(), 0, []
-    for _ in rows:
-        outputs = []
-        for port in library.outputs:
-            dtype = np.uint8 if port.storage == "uint8" else np.int8
-            if pos + port.size > len(data):
-                raise Failed("the compiled model wrote fewer output bytes than its ports hold")
-            outputs.append(np.frombuffer(data, dtype, port.size, pos).reshape(port.shape))
-            pos += port.size
-        results.append(outputs)
-    return results
+        results = run_host(exe, rows, workdir, library, timeout=HARNESS_TIMEOUT)
+    except TinymlirError as exc:
+        raise Failed(str(exc)[:240]) from None
+    return [[y.reshape(port.shape) for y, port in zip(outs, library.outputs, strict=True)] for outs in results]
 
 
 def compile_and_run(model: onnx.ModelProto, name: str, data_sets: list[DataSet],
                     input_indices: list[int], workdir: Path, tolerance: int):
     """Compiles `model` to C and runs it on `data_sets`; (max C LSB, max ref LSB, notes) per
     data set. Raises Refused / Failed."""
-    from tinymlir.tools.tinymlir_run import build, compile_model
-
     path = workdir / f"{name}.onnx"
     path.write_bytes(model.SerializeToString())
     try:
-        module, c_file, _, library = compile_model(path, workdir)
+        compiled = compile_model(path, workdir)
+        module, c_file, library = compiled.module, compiled.c_file, compiled.library
     except Exception as exc:  # noqa: BLE001
         raise checked(exc, "--pipeline=mcu") from exc
     try:
-        exe = build(c_file, library, workdir, per_layer=False)
+        exe = build_host(c_file, library, workdir)
     except TinymlirError as exc:  # the generated C does not compile: a bug, not a refusal
         raise Failed(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001

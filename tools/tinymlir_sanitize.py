@@ -5,7 +5,7 @@
 
 For each model (default: the four MLPerf Tiny models in ``<repo>/../shared/models``;
 ``--quick``: kws_dscnn and ad_toycar on their first 2 input rows) the model is compiled once
-with the mcu pipeline (``tinymlir_run.compile_model``) and the C library is built and run on
+with the mcu pipeline (``tinymlir.compiler.compile_model``) and the C library is built and run on
 every input row of ``<model>.io.npz`` (outputs must equal ``tflm_outputs`` bit for bit; without
 an .npz, 3 random inputs against the reference executor) in four configurations:
 
@@ -71,8 +71,18 @@ from pathlib import Path
 
 import numpy as np
 
+from tinymlir.build import (
+    C_TYPES,
+    STRICT_CFLAGS,
+    fill_template,
+    harness_source,
+    host_harness,
+    read_outputs,
+)
+from tinymlir.compare import quantised_inputs
+from tinymlir.compiler import compile_model
 from tinymlir.errors import TinymlirError
-from tinymlir.tools.tinymlir_run import HARNESS, compile_model, quantised_inputs
+from tinymlir.layers import is_layer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_MODELS_DIR = REPO_ROOT.parent / "shared" / "models"
@@ -81,7 +91,6 @@ QUICK_MODELS = ("kws_dscnn", "ad_toycar")
 QUICK_ROWS = 2
 CANARIES = (0xA5, 0x5A)
 
-STRICT = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 SANITIZE_FLAGS = [
     "-O1", "-g", "-fsanitize=address,undefined", "-fsanitize=float-divide-by-zero,float-cast-overflow",
     "-fno-sanitize-recover=all", "-fno-omit-frame-pointer",
@@ -99,148 +108,7 @@ VALGRIND = [
     "valgrind", "--tool=memcheck", "--error-exitcode=99", "--track-origins=yes",
     "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--num-callers=12",
 ]
-CTYPE = {"int8": "int8_t", "uint8": "uint8_t"}
 
-ARENA_HARNESS = r"""/* tinymlir-sanitize: the library and the harness as one translation unit. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#ifdef TINYMLIR_SANITIZE_VALGRIND
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
-#include <valgrind/memcheck.h>
-#pragma GCC diagnostic pop
-#endif
-
-static void tinymlir_sanitize_hook(int index, const void *data, long size);
-#define TINYMLIR_LAYER_HOOK(index, data, size) \
-    tinymlir_sanitize_hook((index), (const void *)(data), (long)(size))
-
-/* guard bands: built with -fno-toplevel-reorder (and, on x86, -malign-data=abi so that the
-   band after the arena is not padded to 32 bytes), these zero-initialised statics are laid out
-   right before and after the library's (zero-initialised, static) arena */
-#define SAN_GUARD 256
-#if defined(__GNUC__) || defined(__clang__)
-typedef struct {{ uint8_t bytes[SAN_GUARD]; }} __attribute__((aligned(1), packed)) san_guard_t;
-#else
-typedef struct {{ uint8_t bytes[SAN_GUARD]; }} san_guard_t;
-#endif
-static san_guard_t san_guard_before_band;
-#include "{name}.c"
-static san_guard_t san_guard_after_band;
-#define san_guard_before (san_guard_before_band.bytes)
-#define san_guard_after (san_guard_after_band.bytes)
-
-#define SAN_ARENA {arena}
-#define SAN_ARENA_SIZE ((long)sizeof SAN_ARENA)
-#define SAN_OUTPUTS {n_outputs}
-
-static int san_canary;
-static int san_guards_checked;
-
-/* the first guard byte that no longer holds the canary, or -1 */
-static long san_guard_hit(const uint8_t *guard) {{
-    long i;
-    for (i = 0; i < SAN_GUARD; ++i)
-        if (guard[i] != (uint8_t)san_canary) return i;
-    return -1;
-}}
-
-static void san_check_guards(int index) {{
-    long before = san_guard_hit(san_guard_before), after = san_guard_hit(san_guard_after);
-    if (!san_guards_checked) {{
-        san_guards_checked = 1;
-        if ((uintptr_t)san_guard_before + SAN_GUARD != (uintptr_t)SAN_ARENA ||
-            (uintptr_t)san_guard_after != (uintptr_t)SAN_ARENA + (uintptr_t)SAN_ARENA_SIZE)
-            fprintf(stderr, "tinymlir-sanitize: note: guard bands not adjacent to the arena "
-                    "(before %p, arena %p + %ld, after %p)\n", (void *)san_guard_before,
-                    (void *)SAN_ARENA, SAN_ARENA_SIZE, (void *)san_guard_after);
-    }}
-    if (before >= 0 || after >= 0) {{
-        if (after >= 0)
-            fprintf(stderr, "tinymlir-sanitize: layer %d wrote past the end of the arena "
-                    "(byte arena[%ld] changed)\n", index, SAN_ARENA_SIZE + after);
-        else
-            fprintf(stderr, "tinymlir-sanitize: layer %d wrote before the start of the arena "
-                    "(byte arena[%ld] changed)\n", index, before - SAN_GUARD);
-        memset(san_guard_before, san_canary, SAN_GUARD);
-        memset(san_guard_after, san_canary, SAN_GUARD);
-    }}
-}}
-
-static FILE *san_layers;
-static const void *san_out[SAN_OUTPUTS];
-static long san_out_size[SAN_OUTPUTS];
-
-static int san_inside(const void *data, long size, const void *base, long base_size, long *offset) {{
-    uintptr_t p = (uintptr_t)data, b = (uintptr_t)base;
-    if (size < 0 || p < b || p - b > (uintptr_t)base_size || (uintptr_t)size > (uintptr_t)base_size - (p - b))
-        return 0;
-    *offset = (long)(p - b);
-    return 1;
-}}
-
-/* record: int32 index, kind (0 arena, 1 + k output k, -1 elsewhere), offset, size; the arena
-   after the layer; for an output span, its bytes. */
-static void tinymlir_sanitize_hook(int index, const void *data, long size) {{
-    int32_t header[4];
-    long offset = 0;
-    int k;
-    header[0] = index;
-    header[1] = -1;
-    if (san_inside(data, size, SAN_ARENA, SAN_ARENA_SIZE, &offset)) header[1] = 0;
-    for (k = 0; k < SAN_OUTPUTS && header[1] < 0; ++k)
-        if (san_inside(data, size, san_out[k], san_out_size[k], &offset)) header[1] = 1 + k;
-    header[2] = (int32_t)offset;
-    header[3] = (int32_t)size;
-    san_check_guards(index);
-    if (header[1] < 0)
-        fprintf(stderr, "tinymlir-sanitize: layer %d: output span [arena%+ld, arena%+ld) lies "
-                "outside the arena [arena+0, arena+%ld) and the output buffers\n", index,
-                (long)((intptr_t)data - (intptr_t)SAN_ARENA),
-                (long)((intptr_t)data - (intptr_t)SAN_ARENA) + size, SAN_ARENA_SIZE);
-    if (!san_layers) return;
-    fwrite(header, sizeof header, 1, san_layers);
-    fwrite(SAN_ARENA, 1, (size_t)SAN_ARENA_SIZE, san_layers);
-    if (header[1] > 0) fwrite(data, 1, (size_t)size, san_layers);
-}}
-
-{saved_inputs}
-
-static int tinymlir_sanitize_run({params}) {{
-    static int opened;
-    const char *canary_text = getenv("TINYMLIR_SANITIZE_CANARY");
-    int canary = canary_text ? (int)strtol(canary_text, NULL, 0) : 0xA5;
-    int status;
-    san_canary = canary;
-    if (!opened) {{
-        const char *path = getenv("TINYMLIR_SANITIZE_LAYERS");
-        opened = 1;
-        if (path && !(san_layers = fopen(path, "wb"))) exit(2);
-    }}
-    memset(SAN_ARENA, canary, sizeof SAN_ARENA);
-    memset(san_guard_before, canary, SAN_GUARD);
-    memset(san_guard_after, canary, SAN_GUARD);
-{prepare}
-#ifdef TINYMLIR_SANITIZE_VALGRIND
-    VALGRIND_MAKE_MEM_UNDEFINED(SAN_ARENA, sizeof SAN_ARENA);
-{poison}
-#endif
-    status = {name}_run({args});
-    san_check_guards(-1);
-{check}
-    if (san_layers) {{
-        int32_t end[4] = {{-1, 0, 0, 0}};
-        fwrite(end, sizeof end, 1, san_layers);
-        fflush(san_layers);
-    }}
-    return status;
-}}
-#define {name}_run tinymlir_sanitize_run
-
-{harness}
-"""
 
 
 @dataclass
@@ -339,20 +207,6 @@ def write_inputs(rows, path: Path) -> None:
     path.write_bytes(b"".join(np.ascontiguousarray(x).tobytes() for row in rows for x in row))
 
 
-def read_outputs(path: Path, library, count: int):
-    data, pos, results = path.read_bytes(), 0, []
-    for _ in range(count):
-        outs = []
-        for port in library.outputs:
-            dtype = np.uint8 if port.storage == "uint8" else np.int8
-            if pos + port.size > len(data):
-                raise TinymlirError(f"harness wrote {len(data)} output bytes, expected more")
-            outs.append(np.frombuffer(data, dtype, port.size, pos).copy())
-            pos += port.size
-        results.append(outs)
-    return results
-
-
 def compare_outputs(got, expected, source: str) -> list[str]:
     problems = []
     for row, (outs, wants) in enumerate(zip(got, expected, strict=True)):
@@ -374,23 +228,6 @@ def compare_outputs(got, expected, source: str) -> list[str]:
 # --------------------------------------------------------------------------------------
 
 
-def harness_text(library) -> str:
-    """tinymlir-run's harness (same template, same buffers and record loop)."""
-    buffers, reads, writes, args = [], [], [], []
-    for role, ports in (("in", library.inputs), ("out", library.outputs)):
-        for i, port in enumerate(ports):
-            buffers.append(f"static {CTYPE[port.storage]} {role}{i}[{port.size}];")
-            args.append(f"{role}{i}")
-            if role == "in":
-                reads.append(f"        if (fread(in{i}, 1, sizeof in{i}, in) != sizeof in{i}) break;")
-            else:
-                writes.append(f"        fwrite(out{i}, 1, sizeof out{i}, out);")
-    return HARNESS.format(
-        name=library.name, buffers="\n".join(buffers), reads="\n".join(reads),
-        writes="\n".join(writes), args=", ".join(args),
-    )
-
-
 def arena_symbol(c_text: str) -> str | None:
     match = re.search(r"^static\s+u?int8_t\s+(\w+_arena)\s*\[\d+\]", c_text, re.M)
     return match.group(1) if match else None
@@ -399,9 +236,9 @@ def arena_symbol(c_text: str) -> str | None:
 def arena_harness_text(library, arena: str) -> str:
     params, args, prepare, poison, check, saved = [], [], [], [], [], []
     for i, port in enumerate(library.inputs):
-        params.append(f"const {CTYPE[port.storage]} *i{i}")
+        params.append(f"const {C_TYPES[port.storage]} *i{i}")
         args.append(f"i{i}")
-        saved.append(f"static {CTYPE[port.storage]} san_saved_in{i}[{port.size}];")
+        saved.append(f"static {C_TYPES[port.storage]} san_saved_in{i}[{port.size}];")
         prepare.append(f"    memcpy(san_saved_in{i}, i{i}, sizeof san_saved_in{i});")
         check.append(
             f"    if (memcmp(san_saved_in{i}, i{i}, sizeof san_saved_in{i}) != 0) {{\n"
@@ -409,16 +246,16 @@ def arena_harness_text(library, arena: str) -> str:
             "        exit(5);\n    }"
         )
     for k, port in enumerate(library.outputs):
-        params.append(f"{CTYPE[port.storage]} *o{k}")
+        params.append(f"{C_TYPES[port.storage]} *o{k}")
         args.append(f"o{k}")
         prepare.append(f"    memset(o{k}, canary, {port.size});")
         prepare.append(f"    san_out[{k}] = o{k};\n    san_out_size[{k}] = {port.size};")
         poison.append(f"    VALGRIND_MAKE_MEM_UNDEFINED(o{k}, {port.size});")
-    return ARENA_HARNESS.format(
-        name=library.name, arena=arena, n_outputs=max(1, len(library.outputs)),
+    return fill_template(
+        harness_source("sanitize_arena.c"), name=library.name, arena=arena, n_outputs=max(1, len(library.outputs)),
         params=", ".join(params), args=", ".join(args), prepare="\n".join(prepare),
         poison="\n".join(poison), check="\n".join(check), saved_inputs="\n".join(saved),
-        harness=harness_text(library),
+        harness=host_harness(library),
     )
 
 
@@ -435,7 +272,7 @@ def compile_arena(cc: str, extra: list[str], source: Path, exe: Path, workdir: P
 
 
 def cc_command(cc: str, flags: list[str], sources: list[Path], exe: Path, include: Path) -> list[str]:
-    return [cc, *STRICT, *flags, f"-I{include}", *map(str, sources), "-o", str(exe)]
+    return [cc, *STRICT_CFLAGS, *flags, f"-I{include}", *map(str, sources), "-o", str(exe)]
 
 
 def compile_c(command: list[str]) -> str | None:
@@ -520,9 +357,8 @@ class Layer:
 
 
 def qnn_layers(module) -> dict[int, Layer]:
-    """Layers indexed like the hooks (position among the qnn ops other than constants,
-    quantize and dequantize), with the layers whose results each one takes."""
-    from tinymlir.dialects import qnn
+    """Layers indexed like the hooks (tinymlir.layers), with the layers whose results each
+    one takes."""
     from tinymlir.reference import find_function
 
     function = find_function(module)
@@ -535,7 +371,7 @@ def qnn_layers(module) -> dict[int, Layer]:
                 if value in producer:
                     layers[producer[value]].returned = True
             continue
-        if isinstance(op, qnn.ConstantOp | qnn.QuantizeOp | qnn.DequantizeOp) or not op.name.startswith("qnn."):
+        if not is_layer(op):
             continue
         reads = {producer[v] for v in op.operands if v in producer}
         nbytes = int(np.prod(op.results[0].type.get_shape()))
@@ -710,7 +546,8 @@ def run_exe(command: list[str], env: dict[str, str] | None = None, timeout: floa
 def check_model(model: Path, workdir: Path, limit: int | None, cc: str, log) -> ModelResult:
     start = time.perf_counter()
     workdir.mkdir(parents=True, exist_ok=True)
-    module, c_file, _, library = compile_model(model, workdir)
+    compiled = compile_model(model, workdir)
+    module, c_file, library = compiled.module, compiled.c_file, compiled.library
     result = ModelResult(library.name, arena=library.arena_size)
     for key in COLUMNS:
         result.checks[key] = Check()
@@ -721,7 +558,7 @@ def check_model(model: Path, workdir: Path, limit: int | None, cc: str, log) -> 
     in_file = workdir / "in.bin"
     write_inputs(rows, in_file)
     harness = workdir / "harness.c"
-    harness.write_text(harness_text(library))
+    harness.write_text(host_harness(library))
 
     def report(check: Check, label: str, text: str) -> None:
         first = without_paths(first_report(text))
@@ -913,7 +750,7 @@ def markdown(results: list[ModelResult], args, cc: str, elapsed: float) -> str:
     details = failure_details(results)
     if details:
         lines += ["## Findings", "", *details, ""]
-    flags = " ".join(STRICT)
+    flags = " ".join(STRICT_CFLAGS)
     lines += [
         "## Configurations",
         "",

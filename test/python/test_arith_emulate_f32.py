@@ -35,12 +35,13 @@ from xdsl.interpreters import func as xfunc
 from xdsl.ir import Block, Region
 
 from tinymlir.backend.c_printer import print_c
+from tinymlir.build import STRICT_CFLAGS
 from tinymlir.errors import PassError
 from tinymlir.interpreter import TinymlirLoopFunctions
 from tinymlir.passes.arith_emulate_f32 import QNAN, ArithEmulateF32Pass
 from tinymlir.pipelines import c_pipeline, make_context, run_pipeline
 
-CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Wdouble-promotion", "-Wfloat-conversion", "-O1"]
+CFLAGS = [*STRICT_CFLAGS, "-Wdouble-promotion", "-Wfloat-conversion", "-O1"]
 rng = np.random.default_rng(8)
 
 # (name, scale, lo, hi) of the fused output stages; lo/hi are clamp bounds minus zy.

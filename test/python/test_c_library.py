@@ -26,8 +26,10 @@ import onnx
 import pytest
 from onnx import numpy_helper
 
+from tinymlir.build import STRICT_CFLAGS
+
 INPUTS = Path(__file__).resolve().parents[1] / "frontend" / "onnx" / "Inputs"
-CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
+CFLAGS = STRICT_CFLAGS
 
 # Small graphs covering: per-channel int8, uint8 storage, a float interface (documented by
 # its QuantizeLinear / DequantizeLinear), the QOperator format, and two inputs (numbered

@@ -48,12 +48,13 @@ from tinymlir.backend.c_printer import (
     print_c,
     sanitize_identifier,
 )
+from tinymlir.build import STRICT_CFLAGS
 from tinymlir.dialects import mcuc
 from tinymlir.errors import TinymlirError
 
 ui8 = IntegerType(8, Signedness.UNSIGNED)
 REPO_ROOT = Path(__file__).resolve().parents[2]
-C_FLAGS = ("-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic")
+C_FLAGS = STRICT_CFLAGS
 
 
 # --------------------------------------------------------------------------- #

@@ -129,12 +129,9 @@ def _require_cross_gcc() -> None:
 
 
 def _lowered(model_bytes: bytes, name: str):
-    from tinymlir.frontend.onnx import import_onnx
-    from tinymlir.pipelines import run_pipeline
+    from tinymlir.compiler import import_model, lower_to_c
 
-    module = import_onnx(model_bytes, name=name)
-    run_pipeline(module, "mcu")
-    return module
+    return lower_to_c(import_model(model_bytes, name=name))
 
 
 @pytest.mark.parametrize("name", ["kws_dscnn", "ad_toycar"])

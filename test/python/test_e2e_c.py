@@ -14,35 +14,25 @@ import numpy as np
 import pytest
 from onnx_graphs import VALID_GRAPHS, random_inputs
 
-from tinymlir.backend.c_library import write_library
-from tinymlir.frontend.onnx import import_onnx
-from tinymlir.pipelines import LOOPS, QNN, c_pipeline, run_pipeline
-from tinymlir.tools.tinymlir_run import CFLAGS, build, compile_model, quantised_inputs
+from tinymlir.build import HOST_CFLAGS, STRICT_CFLAGS, build_host, run_host
+from tinymlir.compare import quantised_inputs
+from tinymlir.compiler import compile_model
 
 MODELS = ["kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar"]
 
 
 def run_library(exe, library, rows, workdir):
     """rows: per inference, the list of input arrays; returns per inference the outputs."""
-    in_file, out_file = workdir / "in.bin", workdir / "out.bin"
-    in_file.write_bytes(b"".join(np.ascontiguousarray(x).tobytes() for row in rows for x in row))
-    subprocess.run([str(exe), str(in_file), str(out_file)], check=True)
-    data, pos, results = out_file.read_bytes(), 0, []
-    for _ in rows:
-        outputs = []
-        for port in library.outputs:
-            dtype = np.uint8 if port.storage == "uint8" else np.int8
-            outputs.append(np.frombuffer(data, dtype, port.size, pos).reshape(port.shape))
-            pos += port.size
-        results.append(outputs)
-    return results
+    results = run_host(exe, rows, workdir, library)
+    return [[y.reshape(p.shape) for y, p in zip(outs, library.outputs, strict=True)] for outs in results]
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_models_bit_exact_with_tflm(name, models_dir, tmp_path):
     data = np.load(models_dir / f"{name}.io.npz")
-    module, c_file, _, library = compile_model(models_dir / f"{name}.onnx", tmp_path)
-    exe = build(c_file, library, tmp_path, per_layer=False)
+    compiled = compile_model(models_dir / f"{name}.onnx", tmp_path)
+    library = compiled.library
+    exe = build_host(compiled.c_file, library, tmp_path)
     got = run_library(exe, library, [[x] for x in data["inputs"]], tmp_path)
     for (y,), expected in zip(got, data["tflm_outputs"], strict=True):
         np.testing.assert_array_equal(y, expected.reshape(y.shape))
@@ -55,8 +45,8 @@ def test_models_compile_for_cortex_m4(name, models_dir, tmp_path):
         if os.environ.get("CI"):
             pytest.fail("arm-none-eabi-gcc missing in CI (bench/harness/install-toolchain.sh)")
         pytest.skip("arm-none-eabi-gcc not installed (bench/harness/install-toolchain.sh)")
-    _, c_file, _, _ = compile_model(models_dir / f"{name}.onnx", tmp_path)
-    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Os", "-mcpu=cortex-m4", "-mthumb"]
+    c_file = compile_model(models_dir / f"{name}.onnx", tmp_path).c_file
+    flags = [*STRICT_CFLAGS, "-Os", "-mcpu=cortex-m4", "-mthumb"]
     result = subprocess.run([gcc, *flags, "-c", str(c_file), "-o", str(tmp_path / "m.o")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -66,12 +56,9 @@ def test_models_compile_for_cortex_m4(name, models_dir, tmp_path):
 def compile_in_mode(model, name: str, numerics: str, hard_float: bool, workdir):
     """compile_model with a numerics mode and the float C flavour: the qnn module (for the
     reference executor), the C file and the library summary."""
-    module = import_onnx(model, name=name, numerics=numerics)
-    run_pipeline(module, QNN)
-    lowered = module.clone()
-    run_pipeline(lowered, f"{LOOPS},{c_pipeline(hard_float)}")
-    c_file, _, library = write_library(lowered, workdir, f"{name}.onnx")
-    return module, c_file, library
+    compiled = compile_model(model, workdir, numerics=numerics, hard_float=hard_float, name=name,
+                             source_name=f"{name}.onnx")
+    return compiled.module, compiled.c_file, compiled.library
 
 
 # onnx-fpu: native C float (what --fpu emits for a Cortex-M4F), run on the host's binary32
@@ -88,7 +75,7 @@ def test_small_graphs_match_reference(name, mode, tmp_path):
     assert f'_NUMERICS "{numerics}"' in c_file.with_suffix(".h").read_text()
     if numerics == "onnx" and not hard_float:
         assert not re.search(r"\b(float|double)\b", c_file.read_text())  # integer emulation
-    exe = build(c_file, library, tmp_path, per_layer=False)
+    exe = build_host(c_file, library, tmp_path)
     c_rows, expected = [], []
     for seed in range(3):
         qi, ref = quantised_inputs(module, random_inputs(model, seed))
@@ -100,4 +87,4 @@ def test_small_graphs_match_reference(name, mode, tmp_path):
 
 
 def test_cflags_are_the_strict_set():
-    assert {"-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"} <= set(CFLAGS)
+    assert {"-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"} <= set(HOST_CFLAGS)

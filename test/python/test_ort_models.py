@@ -26,8 +26,12 @@ import ort_models as M
 import ort_oracle as O
 import pytest
 
+from tinymlir.build import build_host, run_host
+from tinymlir.compare import layer_table, nhwc_results, quantised_inputs
+from tinymlir.compiler import compile_model
 from tinymlir.dialects import qnn
 from tinymlir.frontend.onnx import import_onnx
+from tinymlir.layers import is_layer
 from tinymlir.reference import find_function, run_module, trace_module
 from tinymlir.tools import tinymlir_run
 
@@ -177,7 +181,7 @@ def test_bias_as_int8_add_operand(variant, ort_model_paths):
 
 
 def test_bias_as_int8_add_operand_compiles(ort_model_paths, tmp_path):
-    tinymlir_run.compile_model(ort_model_paths[("matmul_softmax", "qdq_s8_pc")], tmp_path)
+    compile_model(ort_model_paths[("matmul_softmax", "qdq_s8_pc")], tmp_path)
 
 
 # --------------------------------------------------------------------------- #
@@ -213,9 +217,9 @@ def test_layer_table_names_the_first_layer_differing_from_onnxruntime(ort_model_
     x = _inputs(model, SEEDS[0])
     names = O.onnx_layer_names(model)
     rows, tensors, index = [{}], {}, 0
-    nhwc = tinymlir_run._nhwc_results(find_function(module))
+    nhwc = nhwc_results(find_function(module))
     for op, value in trace_module(module, x):
-        if isinstance(op, qnn.ConstantOp | qnn.QuantizeOp | qnn.DequantizeOp) or not op.name.startswith("qnn."):
+        if not is_layer(op):
             continue  # as layer_table counts the C's layers
         rows[0][index] = np.asarray(value).astype(np.int8).reshape(-1)
         index += 1
@@ -224,7 +228,7 @@ def test_layer_table_names_the_first_layer_differing_from_onnxruntime(ort_model_
             v = np.asarray(value).astype(np.int64)
             tensors[names[name]] = v.transpose(0, 3, 1, 2) if op.results[0] in nhwc else v
     tensors[names["conv3"]] = np.clip(tensors[names["conv3"]] + 7, -128, 127)
-    lines, first_bad, first_ort = tinymlir_run.layer_table(module, [x[0]], rows, ("ORT", names, [tensors]))
+    lines, first_bad, first_ort = layer_table(module, [x[0]], rows, ("ORT", names, [tensors]))
     assert first_bad is None
     assert first_ort is not None and first_ort.startswith("layer 3 'conv3' (qnn.conv2d) on input 0: 7 LSB")
     conv3 = next(line for line in lines if " conv3 " in line).split()
@@ -245,23 +249,18 @@ def test_compiled_c_matches_oracle_bit_for_bit(name, variant, ort_model_paths, t
 
 def compiled_c_vs_oracle(path: Path, tmp_path: Path, numerics: str | None) -> tuple[int, int]:
     """(elements differing, max LSB) between the C library and the exact oracle on 4 inputs."""
-    import subprocess
-
     model = onnx.load(str(path))
-    module, c_file, _, library = tinymlir_run.compile_model(path, tmp_path, numerics=numerics)
-    exe = tinymlir_run.build(c_file, library, tmp_path, per_layer=False)
+    compiled = compile_model(path, tmp_path, numerics=numerics)
+    module, library = compiled.module, compiled.library
+    exe = build_host(compiled.c_file, library, tmp_path)
     oracle = O.ExactOracle(model)
     rows, expected = [], []
     for seed in (*SEEDS, 13, 14):
         x = _inputs(model, seed)
-        c_inputs, _ = tinymlir_run.quantised_inputs(module, x)
+        c_inputs, _ = quantised_inputs(module, x)
         rows.append(np.ascontiguousarray(c_inputs[0]))
         expected.append(_quantised_output(model, oracle.run_all(x)).reshape(-1))
-    in_file, out_file = tmp_path / "in.bin", tmp_path / "out.bin"
-    in_file.write_bytes(b"".join(r.tobytes() for r in rows))
-    subprocess.run([str(exe), str(in_file), str(out_file)], check=True)
-    dtype = np.uint8 if library.outputs[0].storage == "uint8" else np.int8
-    got = np.frombuffer(out_file.read_bytes(), dtype).reshape(len(rows), -1)
+    got = np.stack([outs[0] for outs in run_host(exe, [[r] for r in rows], tmp_path, library)])
     return O.lsb(got, np.stack(expected))
 
 

@@ -42,14 +42,16 @@ from hypothesis import HealthCheck, event, given, note, settings
 from qnn_graphs import RESERVED_NAMES, Limits, QGraph, qnn_graph_batches, qnn_graphs
 from xdsl.parser import Parser
 
-from tinymlir.backend.c_library import Library, write_library
+from tinymlir.backend.c_library import Library
+from tinymlir.build import STRICT_CFLAGS
+from tinymlir.compiler import compile_model
 from tinymlir.dialects import qnn
 from tinymlir.dialects.qnn import set_numerics
 from tinymlir.interpreter import run_loops
 from tinymlir.pipelines import make_context, run_pipeline
 from tinymlir.reference import ReferenceExecutor, run_module
 
-CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1"]
+CFLAGS = [*STRICT_CFLAGS, "-O1"]
 N_INPUTS = 3
 
 _COMMON = dict(
@@ -168,8 +170,8 @@ def compile_and_run(
         module = graph.renamed(f"g{i}")
         if numerics is not None:
             set_numerics(module, numerics)
-        run_pipeline(module, "mcu", context())
-        c_file, _, library = write_library(module, workdir)
+        compiled = compile_model(module, workdir, ctx=context())
+        c_file, library = compiled.c_file, compiled.library
         assert len(library.inputs) == len(graph.input_types), library
         assert len(library.outputs) == len(graph.output_types), library
         libraries.append(library)

@@ -100,9 +100,9 @@ def test_checker_catches_broken_code(mutant, graphs, tmp_path, monkeypatch):
     original = ts.compile_model
 
     def compile_and_break(path, workdir):
-        module, c_file, h_file, library = original(path, workdir)
-        c_file.write_text(edit(c_file.read_text()))
-        return module, c_file, h_file, library
+        compiled = original(path, workdir)
+        compiled.c_file.write_text(edit(compiled.c_file.read_text()))
+        return compiled
 
     monkeypatch.setattr(ts, "compile_model", compile_and_break)
     result = ts.check_model(model, tmp_path / "build", 2, "cc", lambda message: None)

@@ -36,6 +36,7 @@ from tinymlir.bench import (
     require_tools,
     run_tool,
 )
+from tinymlir.build import STRICT_CFLAGS
 
 #: Code generation for the measured part (library and benchmark program alike).
 TARGET_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft")
@@ -312,7 +313,7 @@ def library_object_sizes(
         "arm-none-eabi-gcc"
     ]
     obj = workdir / (c_file.stem + ".cm4.o")
-    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", opt, *TARGET_FLAGS[:2]]
+    flags = [*STRICT_CFLAGS, opt, *TARGET_FLAGS[:2]]
     if include_dir is not None:
         flags.append(f"-I{include_dir}")
     run_tool([gcc, *flags, "-ffunction-sections", "-fdata-sections", "-c", c_file, "-o", obj],
