@@ -59,7 +59,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from tinymlir.build import build_host, run_host
+from tinymlir.build import STRICT_CFLAGS, build_host, run_host
 from tinymlir.compiler import compile_model
 from tinymlir.errors import TinymlirError
 
@@ -592,7 +592,7 @@ def report(results: list[Result], source: str, selection: str) -> str:
         "compiled model holds as constants (scales, zero points, weights, bias, shape, pads, clip "
         "bounds) are frozen into initializers holding the data set's values. The refusal of the "
         "shipped model is listed at the end. Accepted models go through `--pipeline=mcu`, the generated C "
-        "built with `cc -std=c99 -Wall -Wextra -Werror -pedantic` and run on the data set. The C "
+        f"built with `cc {' '.join(STRICT_CFLAGS)}` and run on the data set. The C "
         "takes and returns quantised tensors: float inputs get the reference executor's "
         "QuantizeLinear values, and float outputs of a final DequantizeLinear are compared before "
         "it, the expected output quantised with the port's scale and zero point. *C* and *ref*: "
