@@ -26,9 +26,9 @@ from tinymlir.pipelines import PIPELINES, make_context, run_pipeline
 def load(path: Path, pipeline: str | None) -> builtin.ModuleOp:
     ctx = make_context()
     if path.suffix == ".onnx":
-        from tinymlir.frontend.onnx import import_onnx
+        from tinymlir.compiler import import_model
 
-        module = import_onnx(path)
+        module = import_model(path)
     else:
         try:
             module = Parser(ctx, path.read_text(), str(path)).parse_module()
