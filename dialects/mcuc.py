@@ -129,6 +129,7 @@ from xdsl.traits import (
     HasParent,
     IsolatedFromAbove,
     IsTerminator,
+    MemoryReadEffect,
     NoMemoryEffect,
     OpTrait,
     Pure,
@@ -303,6 +304,11 @@ class InFunction(OpTrait):
                 return
             parent = parent.parent_op()
         raise VerifyException(f"'{op.name}' must be inside an 'mcuc.func'")
+
+
+class CExpression(OpTrait):
+    """The op is one C operator, cast, load or call: it may sit in an `mcuc.expression`,
+    whose value is printed as one C expression."""
 
 
 def _lookup(op: Operation, symbol: SymbolRefAttr) -> Operation | None:
@@ -801,7 +807,7 @@ class CallOp(IRDLOperation):
     args = var_operand_def()
     res = var_result_def()
     assembly_format = "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
-    traits = traits_def(InFunction())
+    traits = traits_def(InFunction(), CExpression())
 
     def __init__(
         self,
@@ -846,7 +852,7 @@ class CallOpaqueOp(IRDLOperation):
     args = var_operand_def()
     res = var_result_def()
     assembly_format = "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
-    traits = traits_def(InFunction())
+    traits = traits_def(InFunction(), CExpression())
 
     def __init__(
         self,
@@ -988,7 +994,7 @@ class LoadOp(IRDLOperation):
     operand = operand_def(ParamAttrConstraint(EmitC_LValueType, (T,)))
     result = result_def(T)
     assembly_format = "$operand attr-dict `:` type($operand)"
-    traits = traits_def(InFunction())
+    traits = traits_def(InFunction(), CExpression(), MemoryReadEffect())
 
     def __init__(self, operand: SSAValue | Operation):
         lvalue = SSAValue.get(operand)
@@ -1178,7 +1184,7 @@ class _BinaryOp(IRDLOperation):
     rhs = operand_def()
     result = result_def()
     assembly_format = "operands attr-dict `:` functional-type(operands, results)"
-    traits = traits_def(InFunction(), Pure())
+    traits = traits_def(InFunction(), CExpression(), Pure())
 
     C_OPERATOR: ClassVar[str]
 
@@ -1282,7 +1288,7 @@ class DivOp(_BinaryOp):
 
     name = "mcuc.div"
     C_OPERATOR: ClassVar[str] = "/"
-    traits = traits_def(InFunction(), NoMemoryEffect())  # not speculatable: x / 0
+    traits = traits_def(InFunction(), CExpression(), NoMemoryEffect())  # not speculatable: x / 0
 
 
 @irdl_op_definition
@@ -1291,7 +1297,7 @@ class RemOp(_BinaryOp):
 
     name = "mcuc.rem"
     C_OPERATOR: ClassVar[str] = "%"
-    traits = traits_def(InFunction(), NoMemoryEffect())  # not speculatable: x / 0
+    traits = traits_def(InFunction(), CExpression(), NoMemoryEffect())  # not speculatable: x / 0
 
     def verify_(self) -> None:
         if not self._has_opaque():
@@ -1424,7 +1430,7 @@ class CmpOp(IRDLOperation):
     assembly_format = (
         "$predicate `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
     )
-    traits = traits_def(InFunction(), Pure())
+    traits = traits_def(InFunction(), CExpression(), Pure())
 
     def __init__(
         self, predicate: CmpPredicate | str, lhs: SSAValue | Operation, rhs: SSAValue | Operation
@@ -1456,7 +1462,7 @@ class _UnaryOp(IRDLOperation):
     operand = operand_def()
     result = result_def()
     assembly_format = "operands attr-dict `:` functional-type(operands, results)"
-    traits = traits_def(InFunction(), Pure())
+    traits = traits_def(InFunction(), CExpression(), Pure())
 
     C_OPERATOR: ClassVar[str]
 
@@ -1524,7 +1530,7 @@ class ConditionalOp(IRDLOperation):
     false_value = operand_def(T)
     result = result_def(T)
     assembly_format = "operands attr-dict `:` type($result)"
-    traits = traits_def(InFunction(), Pure())
+    traits = traits_def(InFunction(), CExpression(), Pure())
 
     def __init__(
         self,
@@ -1552,7 +1558,7 @@ class CastOp(IRDLOperation):
     source = operand_def()
     dest = result_def()
     assembly_format = "$source attr-dict `:` type($source) `to` type($dest)"
-    traits = traits_def(InFunction(), Pure())
+    traits = traits_def(InFunction(), CExpression(), Pure())
 
     def __init__(self, source: SSAValue | Operation, dest_type: Attribute):
         super().__init__(operands=[source], result_types=[dest_type])
@@ -1588,14 +1594,16 @@ class CastOp(IRDLOperation):
 
 @irdl_op_definition
 class YieldOp(IRDLOperation):
-    """Terminates the regions of mcuc.for and mcuc.if (implicit in their syntax)."""
+    """Terminates the regions of mcuc.for and mcuc.if (implicit in their syntax, and
+    without a value) and of mcuc.expression (with the expression's value)."""
 
     name = "mcuc.yield"
-    assembly_format = "attr-dict"
-    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(ForOp, IfOp)))
+    value = opt_operand_def()
+    assembly_format = "attr-dict ($value^ `:` type($value))?"
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(ForOp, IfOp, ExpressionOp)))
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, value: SSAValue | Operation | None = None):
+        super().__init__(operands=[[] if value is None else [value]])
 
 
 def _parse_body(parser: Parser, args: Sequence[Parser.Argument] = ()) -> Region:
@@ -1612,8 +1620,11 @@ def _parse_body(parser: Parser, args: Sequence[Parser.Argument] = ()) -> Region:
 def _verify_body(op: Operation, region: Region, what: str) -> None:
     if len(region.blocks) != 1:
         raise VerifyException(f"{op.name}: the {what} must be a single block")
-    if not isinstance(region.block.last_op, YieldOp):
+    last = region.block.last_op
+    if not isinstance(last, YieldOp):
         raise VerifyException(f"{op.name}: the {what} must end with mcuc.yield")
+    if last.value is not None:
+        raise VerifyException(f"{op.name}: the {what} yields no value")
 
 
 @irdl_op_definition
@@ -1755,6 +1766,90 @@ class IfOp(IRDLOperation):
                 raise VerifyException("mcuc.if: regions take no arguments")
 
 
+@irdl_op_definition
+class ExpressionOp(IRDLOperation):
+    """A value that is printed as one C expression inside its only user, as upstream
+    emitc.expression; `mcuc-form-expressions` makes them:
+
+        %e = mcuc.expression : i32 {
+          %x = mcuc.load %acc : !emitc.lvalue<i32>
+          %s = mcuc.add %x, %b : (i32, i32) -> i32
+          mcuc.yield %s : i32
+        }
+        mcuc.assign %e to %acc : !emitc.lvalue<i32>      // acc += b;
+
+    The body is a tree of C operators, casts, loads and calls (ops with CExpression), each
+    result used once inside it, rooted at the yielded value; it may use values defined
+    above. C evaluates the body where the user is, so the expression sits just before
+    its user and has exactly one use, in the same block. A user that C evaluates more
+    than once (a subscript, printed at each of its uses; a loop's bound or step) may
+    only hold an expression that does not read memory."""
+
+    name = "mcuc.expression"
+    result = result_def()
+    body = region_def("single_block")
+    assembly_format = "attr-dict `:` type($result) $body"
+    traits = traits_def(InFunction())
+
+    def __init__(self, body: Region | Block):
+        if isinstance(body, Block):
+            body = Region(body)
+        last = body.block.last_op
+        assert isinstance(last, YieldOp) and last.value is not None
+        super().__init__(result_types=[last.value.type], regions=[body])
+
+    @property
+    def root(self) -> SSAValue:
+        """The yielded value: the outermost C operator of the expression."""
+        last = self.body.block.last_op
+        assert isinstance(last, YieldOp) and last.value is not None
+        return last.value
+
+    def reads_memory(self) -> bool:
+        return any(isinstance(op, LoadOp | CallOp | CallOpaqueOp) for op in self.body.block.ops)
+
+    def verify_(self) -> None:
+        block = self.body.block
+        last = block.last_op
+        if not isinstance(last, YieldOp) or last.value is None:
+            raise VerifyException("mcuc.expression: the body must end with mcuc.yield of a value")
+        if last.value.type != self.result.type:
+            raise VerifyException(
+                f"mcuc.expression: yields {last.value.type}, but its result is {self.result.type}"
+            )
+        if block.args:
+            raise VerifyException("mcuc.expression: the body takes no arguments")
+        if last.value.owner.parent is not block:
+            raise VerifyException("mcuc.expression: must yield a value computed in its body")
+        for op in block.ops:
+            if op is last:
+                continue
+            if not op.has_trait(CExpression):
+                raise VerifyException(
+                    f"mcuc.expression: '{op.name}' is not a C operator, cast, load or call"
+                )
+            users = [u.operation for r in op.results for u in r.uses]
+            if len(op.results) != 1 or len(users) != 1 or users[0].parent is not block:
+                raise VerifyException(
+                    f"mcuc.expression: the result of '{op.name}' must be used exactly once, "
+                    "inside the expression"
+                )
+        uses = list(self.result.uses)
+        if len(uses) != 1:
+            raise VerifyException(
+                f"mcuc.expression: must have exactly one use (it is printed there), got {len(uses)}"
+            )
+        user, index = uses[0].operation, uses[0].index
+        if self.parent is not None and user.parent is not self.parent:
+            raise VerifyException("mcuc.expression: its user must be in the same block")
+        if self.reads_memory() and (
+            isinstance(user, SubscriptOp) or (isinstance(user, ForOp) and index > 0)
+        ):
+            raise VerifyException(
+                f"mcuc.expression: reads memory, but '{user.name}' evaluates it more than once"
+            )
+
+
 MCUC = Dialect(
     "mcuc",
     [
@@ -1794,6 +1889,10 @@ MCUC = Dialect(
         YieldOp,
         ForOp,
         IfOp,
+        ExpressionOp,
     ],
     [ConstType, CmpPredicateAttr],
 )
+
+PRINTED_AT_USES = (ConstantOp, LiteralOp, GetGlobalOp, SubscriptOp)
+"""Names, literals and lvalues: the C printer writes them at each use, never as a statement."""

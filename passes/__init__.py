@@ -59,6 +59,18 @@ def _qnn_schedule() -> type[ModulePass]:
     return QnnSchedulePass
 
 
+def _mcuc_drop_dead_values() -> type[ModulePass]:
+    from tinymlir.passes.mcuc_drop_dead_values import McucDropDeadValuesPass
+
+    return McucDropDeadValuesPass
+
+
+def _mcuc_form_expressions() -> type[ModulePass]:
+    from tinymlir.passes.mcuc_form_expressions import McucFormExpressionsPass
+
+    return McucFormExpressionsPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
@@ -71,4 +83,6 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "convert-arith-to-mcuc": _convert_arith_to_mcuc,
         "convert-scf-to-mcuc": _convert_scf_to_mcuc,
         "convert-memref-to-mcuc": _convert_memref_to_mcuc,
+        "mcuc-drop-dead-values": _mcuc_drop_dead_values,
+        "mcuc-form-expressions": _mcuc_form_expressions,
     }

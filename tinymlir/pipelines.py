@@ -14,7 +14,8 @@ def c_pipeline(hard_float: bool = False) -> str:
     emulate = "arith-emulate-f32{hard-float=true}" if hard_float else "arith-emulate-f32"
     return (
         f"convert-fxp-to-arith,{emulate},canonicalize,cse,convert-memref-to-mcuc,"
-        "convert-scf-to-mcuc,convert-arith-to-mcuc,convert-func-to-mcuc,reconcile-unrealized-casts"
+        "convert-scf-to-mcuc,convert-arith-to-mcuc,convert-func-to-mcuc,reconcile-unrealized-casts,"
+        "mcuc-drop-dead-values,mcuc-form-expressions"
     )
 
 

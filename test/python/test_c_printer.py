@@ -51,6 +51,8 @@ from tinymlir.backend.c_printer import (
 from tinymlir.build import STRICT_CFLAGS
 from tinymlir.dialects import mcuc
 from tinymlir.errors import TinymlirError
+from tinymlir.passes.mcuc_drop_dead_values import McucDropDeadValuesPass
+from tinymlir.passes.mcuc_form_expressions import McucFormExpressionsPass
 
 ui8 = IntegerType(8, Signedness.UNSIGNED)
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +84,20 @@ def parse(text: str, verify: bool = True) -> ModuleOp:
     if verify:
         module.verify()
     return module
+
+
+def form_expressions(module: ModuleOp) -> ModuleOp:
+    """`module` after mcuc-drop-dead-values and mcuc-form-expressions (what the C
+    pipeline ends with): the printer then folds what the passes decided."""
+    ctx = _context()
+    McucDropDeadValuesPass().apply(ctx, module)
+    McucFormExpressionsPass().apply(ctx, module)
+    module.verify()
+    return module
+
+
+def print_formed(module: ModuleOp) -> str:
+    return print_c(form_expressions(module))
 
 
 def compile_and_run(
@@ -256,7 +272,7 @@ def test_dense_layer_compiles_and_runs(cc, tmp_path):
     module.body.block.insert_ops_before([weights, bias], module.body.block.first_op)
     module.body.block.add_op(build_dense_nested())
     module.verify()
-    source = print_c(module)
+    source = print_formed(module)
 
     # The C is readable: folded expressions, compound assignments, const locals.
     assert "acc += (int32_t)x[i] * (int32_t)w[i];" in source
@@ -351,9 +367,12 @@ def mix_reference(a: int, b: int, c: int, s: int, t: int, u: int) -> int:
     return (v14 * _c_div(v13, 2)) | v14
 
 
-def test_folded_expressions_keep_values(cc, tmp_path):
-    source = print_c(parse(EXPRESSION_MODULE))
-    assert "(int8_t)((int8_t)(s + t) * t)" in source  # narrow results cast back when folded
+@pytest.mark.parametrize("formed", [True, False], ids=["folded", "one-statement-per-value"])
+def test_folded_expressions_keep_values(cc, tmp_path, formed):
+    module = parse(EXPRESSION_MODULE)
+    source = print_formed(module) if formed else print_c(module)
+    if formed:
+        assert "(int8_t)((int8_t)(s + t) * t)" in source  # narrow results cast back when folded
     rng = np.random.default_rng(7)
     cases = [
         (int(a), int(b), int(c), int(s), int(t), int(u))
@@ -385,7 +404,8 @@ int main(void) {{
     assert got == [mix_reference(*case) for case in cases]
 
 
-def test_reads_are_not_reordered(cc, tmp_path):
+@pytest.mark.parametrize("formed", [True, False], ids=["folded", "one-statement-per-value"])
+def test_reads_are_not_reordered(cc, tmp_path, formed):
     """A load is not folded past a write; a call is not folded past a read."""
     module = parse("""
 mcuc.global static @state : i32 = 10
@@ -417,7 +437,8 @@ mcuc.func @probe() -> i32 {
 int32_t probe(void);
 int main(void) { printf("%ld\\n", (long)probe()); return 0; }
 """
-    out = compile_and_run(cc, tmp_path, print_c(module), main)
+    source = print_formed(module) if formed else print_c(module)
+    out = compile_and_run(cc, tmp_path, source, main)
     assert int(out) == 10 * 10000 + 10 * 100 + 11
 
 
@@ -563,8 +584,11 @@ int32_t use(const int8_t *, const int8_t *, int8_t);
     ),
     ids=lambda p: p.stem,
 )
-def test_lit_inputs_compile(cc, tmp_path, path):
-    source = print_c(parse(path.read_text()))
+@pytest.mark.parametrize("formed", [True, False], ids=["folded", "one-statement-per-value"])
+def test_lit_inputs_compile(cc, tmp_path, path, formed):
+    """Printed with and without mcuc-form-expressions: the printer alone gives valid C."""
+    module = parse(path.read_text())
+    source = print_formed(module) if formed else print_c(module)
     (tmp_path / "model.h").write_text("")
     (tmp_path / "prelude.h").write_text("#include <stdint.h>\n" + LIT_PRELUDE)
     (tmp_path / "out.c").write_text(source)

@@ -1,21 +1,20 @@
 """`-t c`: prints a module of `mcuc` ops as a C99 translation unit.
 
 The output compiles with `cc -std=c99 -Wall -Wextra -Werror -pedantic`. It is
-laid out for people: 4-space indentation, C names taken from the SSA names
-(`%acc` -> `acc`), and expressions folded into their single user, as upstream
-MLIR's C++ emitter does with `emitc.expression`:
+laid out for people: 4-space indentation and C names taken from the SSA names
+(`%acc` -> `acc`). It prints what the IR says and decides nothing, as upstream
+MLIR's C++ emitter with `emitc.expression`; `mcuc-form-expressions` and
+`mcuc-drop-dead-values` make the decisions:
 
-* `mcuc.constant`, `mcuc.literal`, `mcuc.get_global` and `mcuc.subscript` are
-  always printed at their uses (`w[i][j]`, `42`, `INT8_MIN`).
-* Any other expression (arithmetic, comparisons, casts, loads, calls) with one
-  use in the same block is printed inside its user, if moving it there keeps
-  its meaning: a tree that reads memory (`mcuc.load`, calls) is not moved
-  across a write (`mcuc.assign`, calls, loops, ifs, verbatim text), a call is
-  not moved across any other memory access, and a call never becomes a sibling
-  operand of another memory access (C leaves the order of operands open).
-  Loop bounds and steps are re-evaluated on every iteration in C, so they only
-  fold trees that do not read memory, as do the indices of a subscript.
-* Everything else is bound to a `const` local, named after the SSA value.
+* An `mcuc.expression` is printed inside its only user; the ops in its body
+  are its operators. `mcuc.constant`, `mcuc.literal`, `mcuc.get_global` and
+  `mcuc.subscript` are names and literals, printed at each use (`w[i][j]`,
+  `42`, `INT8_MIN`; mcuc.PRINTED_AT_USES).
+* Every other value is bound to a `const` local, named after the SSA value, in
+  IR order: without mcuc-form-expressions, one statement per value. An unused
+  call is a statement; another unused value is printed as `(void)(...);`.
+* `acc = acc OP x` is printed as `acc OP= x` when the load of `acc` and the
+  operator are one expression.
 * Operators are parenthesised by C precedence, and also wherever GCC's
   -Wparentheses would ask for it (shifts, bitwise and logical operators and
   comparisons get explicit parentheses around non-trivial operands).
@@ -274,39 +273,12 @@ _PROMOTING = (
     mcuc.BitwiseNotOp,
 )
 
-_ALWAYS_INLINE = (mcuc.ConstantOp, mcuc.LiteralOp, mcuc.GetGlobalOp, mcuc.SubscriptOp)
+_NOT_STATEMENTS = (mcuc.ExpressionOp, *mcuc.PRINTED_AT_USES)
 _CALLS = (mcuc.CallOp, mcuc.CallOpaqueOp)
-_READS = (mcuc.LoadOp, *_CALLS)
-_WRITES = (mcuc.AssignOp, *_CALLS, mcuc.ForOp, mcuc.IfOp, mcuc.VerbatimOp)
-_READERS = (*_READS, mcuc.ForOp, mcuc.IfOp, mcuc.VerbatimOp)
-_EXPRESSIONS = (
-    *_BINARY,
-    mcuc.CmpOp,
-    mcuc.UnaryMinusOp,
-    mcuc.BitwiseNotOp,
-    mcuc.LogicalNotOp,
-    mcuc.ConditionalOp,
-    mcuc.CastOp,
-    mcuc.LoadOp,
-    *_CALLS,
-)
-# Expressions without side effects: dropped when unused.
-_REMOVABLE = tuple(t for t in (*_EXPRESSIONS, *_ALWAYS_INLINE) if t not in _CALLS)
 
 
-class _Tree(NamedTuple):
-    """What a folded expression tree does: its first memory read (position in
-    the block), the number of reads and of calls."""
-
-    first_read: int | None = None
-    reads: int = 0
-    calls: int = 0
-
-    def join(self, other: _Tree) -> _Tree:
-        firsts = [p for p in (self.first_read, other.first_read) if p is not None]
-        return _Tree(
-            min(firsts) if firsts else None, self.reads + other.reads, self.calls + other.calls
-        )
+def _users(value: SSAValue) -> list[Operation]:
+    return [u.operation for u in value.uses]
 
 
 def _needs_parens(child: Expr, prec: int, kind: str, operator: str, is_rhs: bool) -> bool:
@@ -377,8 +349,6 @@ class CPrinter(BasePrinter):
     _reserved: set[str] = field(default_factory=set, init=False)
     _names: dict[SSAValue, str] = field(default_factory=dict, init=False)
     _scopes: list[set[str]] = field(default_factory=list, init=False)
-    _inlined: set[Operation] = field(default_factory=set, init=False)
-    _dead: set[Operation] = field(default_factory=set, init=False)
     _counter: int = field(default=0, init=False)
 
     # -- output -------------------------------------------------------------- #
@@ -509,16 +479,14 @@ class CPrinter(BasePrinter):
         if op.is_declaration:
             self._line(self._signature(op, None) + ";")
             return
-        self._names, self._inlined, self._counter = {}, set(), 0
+        self._names, self._counter = {}, 0
         self._scopes = [set()]
-        self._dead = _dead_ops(op)
         block = op.body.block
         names = [self._bind(arg) for arg in block.args]
-        self._plan(block)
         self._line(self._signature(op, names) + " {")
         with self.indented():
             for arg, name in zip(block.args, names, strict=True):
-                if not self._live_uses(arg):
+                if not arg.uses:
                     self._line(f"(void){name};")
             self._print_block(block)
         self._line("}")
@@ -546,84 +514,24 @@ class CPrinter(BasePrinter):
         self._names[value] = name
         return name
 
-    # -- planning: what is folded where --------------------------------------- #
-
-    def _live_uses(self, value: SSAValue) -> list[Operation]:
-        return [u.operation for u in value.uses if u.operation not in self._dead]
-
-    def _single_user(self, value: SSAValue) -> Operation | None:
-        users = self._live_uses(value)
-        return users[0] if len(users) == 1 else None
-
-    def _plan(self, block: Block) -> None:
-        """Decides which single-use expressions of `block` are folded into their user."""
-        ops = [op for op in block.ops if op not in self._dead]
-        position = {op: i for i, op in enumerate(ops)}
-        reads, writes = [0], [0]  # prefix counts of memory readers and writers
-        for op in ops:
-            reads.append(reads[-1] + isinstance(op, _READERS))
-            writes.append(writes[-1] + isinstance(op, _WRITES))
-        trees: dict[Operation, _Tree] = {}
-        for op in ops:
-            for region in op.regions:
-                for inner in region.blocks:
-                    self._plan(inner)
-            if isinstance(op, mcuc.SubscriptOp):
-                # Printed at every use: its indices may only fold trees that read
-                # no memory, and only when all of its uses are in this block.
-                pure_only = True
-                foldable = all(u.parent is block for u in self._live_uses(op.result))
-            else:
-                pure_only, foldable = False, True
-            children = _Tree()
-            for index, operand in enumerate(op.operands):
-                child = operand.owner
-                if not isinstance(child, Operation) or child.parent is not block:
-                    continue
-                if isinstance(child, _ALWAYS_INLINE):
-                    children = children.join(trees[child])  # subscripts: pure
-                    continue
-                if not foldable or not isinstance(child, _EXPRESSIONS):
-                    continue
-                if len(child.results) != 1 or self._live_uses(operand) != [op]:
-                    continue
-                tree = trees[child]
-                if tree.reads and (pure_only or (isinstance(op, mcuc.ForOp) and index > 0)):
-                    continue  # C re-evaluates loop bounds and steps on every iteration
-                if (tree.calls and children.reads) or (tree.reads and children.calls):
-                    continue  # C leaves the order of sibling operands unspecified
-                if tree.first_read is not None:
-                    # Memory accesses strictly between the tree's first read and
-                    # `op`, other than the tree's own (all of which lie there).
-                    first, here = tree.first_read, position[op]
-                    first_is_call = isinstance(ops[first], _CALLS)
-                    other_writes = writes[here] - writes[first + 1] - (tree.calls - first_is_call)
-                    other_reads = reads[here] - reads[first + 1] - (tree.reads - 1)
-                    if other_writes or (tree.calls and other_reads):
-                        continue  # would move a read across a write, or a call across a read
-                self._inlined.add(child)
-                children = children.join(tree)
-            is_read = isinstance(op, _READS)
-            own = _Tree(
-                position[op] if is_read else None, int(is_read), int(isinstance(op, _CALLS))
-            )
-            trees[op] = own.join(children)
-
     # -- statements ----------------------------------------------------------- #
 
     def _print_block(self, block: Block) -> None:
         for op in block.ops:
-            if op not in self._dead:
-                self._statement(op)
+            self._statement(op)
 
     @singledispatchmethod
     def _statement(self, op: Operation) -> None:
-        if op in self._inlined or isinstance(op, _ALWAYS_INLINE):
-            return
-        if not isinstance(op, _EXPRESSIONS):
+        if isinstance(op, _NOT_STATEMENTS):
+            return  # printed at its uses
+        if not op.has_trait(mcuc.CExpression):
             raise TinymlirError(f"c target: cannot print '{op.name}' as a statement")
-        if not op.results or not self._live_uses(op.results[0]):
-            self._line(self._render(op).text + ";")  # a call for its side effects
+        if not op.results or not op.results[0].uses:
+            expr = self._render(op)
+            if isinstance(op, _CALLS):
+                self._line(expr.text + ";")  # a call for its side effects
+            else:
+                self._line(f"(void){self._wrap(expr, expr.prec < UNARY)};")
             return
         value = op.results[0]
         name = self._bind(value)
@@ -640,7 +548,7 @@ class CPrinter(BasePrinter):
             self._line(f"{c_declaration(t, name)};")
         reads = [
             u
-            for u in self._live_uses(op.result)
+            for u in _users(op.result)
             if not (isinstance(u, mcuc.AssignOp) and u.var == op.result)
         ]
         if not reads:
@@ -649,12 +557,12 @@ class CPrinter(BasePrinter):
     @_statement.register
     def _(self, op: mcuc.AssignOp) -> None:
         target = self._expr(op.var).text
-        value = op.value.owner
+        expression = op.value.owner
         if (
-            isinstance(value, _COMPOUND_ASSIGNABLE)
-            and value in self._inlined
+            isinstance(expression, mcuc.ExpressionOp)
+            and isinstance(value := expression.root.owner, _COMPOUND_ASSIGNABLE)
             and isinstance(load := value.lhs.owner, mcuc.LoadOp)
-            and load in self._inlined
+            and load.parent is value.parent
             and load.operand == op.var
         ):
             operator = _BINARY[type(value)][0]
@@ -707,9 +615,7 @@ class CPrinter(BasePrinter):
         self._line(f"if ({self._expr(op.condition).text}) {{")
         self._scoped_block(op.then_region.block)
         else_block = op.else_region.blocks.first
-        if else_block is not None and any(
-            not isinstance(o, mcuc.YieldOp) and o not in self._dead for o in else_block.ops
-        ):
+        if else_block is not None and any(not isinstance(o, mcuc.YieldOp) for o in else_block.ops):
             self._line("} else {")
             self._scoped_block(else_block)
         self._line("}")
@@ -730,7 +636,11 @@ class CPrinter(BasePrinter):
             return Expr(name)
         op = value.owner
         assert isinstance(op, Operation), f"unnamed block argument {value}"
-        if not (op in self._inlined or isinstance(op, _ALWAYS_INLINE)):
+        if isinstance(op, mcuc.ExpressionOp):
+            return self._expr(op.root, convert=convert)
+        if not (
+            isinstance(op, mcuc.PRINTED_AT_USES) or isinstance(op.parent_op(), mcuc.ExpressionOp)
+        ):
             raise TinymlirError(f"c target: '{op.name}' is used before it is printed")
         expr = self._render(op)
         if (
@@ -919,22 +829,6 @@ def _forward_declarations(module: ModuleOp) -> list[mcuc.FuncOp]:
                     if callee not in needed:
                         needed.append(callee)
     return sorted(needed, key=position.__getitem__)
-
-
-def _dead_ops(func: mcuc.FuncOp) -> set[Operation]:
-    """Side-effect-free expressions whose results are never used (transitively)."""
-    dead: set[Operation] = set()
-    ops = [op for op in func.walk() if isinstance(op, _REMOVABLE)]
-    changed = True
-    while changed:
-        changed = False
-        for op in reversed(ops):
-            if op in dead:
-                continue
-            if all(u.operation in dead for r in op.results for u in r.uses):
-                dead.add(op)
-                changed = True
-    return dead
 
 
 # --------------------------------------------------------------------------- #

@@ -846,3 +846,121 @@ mcuc.func @if_else_terminator(%c: i1) {
 // !mcuc.const only qualifies a pointee.
 // CHECK: Operation does not verify: mcuc.func: argument 0 has type !mcuc.const<i8>, which has no C99 equivalent
 mcuc.func @const_not_pointee(!mcuc.const<i8>)
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// mcuc.yield and mcuc.expression
+//===----------------------------------------------------------------------===//
+
+// CHECK: Operation does not verify: mcuc.for: the body yields no value
+mcuc.func @for_yields_value(%n: i32) {
+  %c0 = mcuc.constant 0 : i32
+  %c1 = mcuc.constant 1 : i32
+  mcuc.for %i = %c0 to %n step %c1 : i32 {
+    mcuc.yield %i : i32
+  }
+  mcuc.return
+}
+
+// -----
+
+// CHECK: Operation does not verify: mcuc.expression: the body must end with mcuc.yield of a value
+mcuc.func @expression_without_value(%a: i32) -> i32 {
+  %e = mcuc.expression : i32 {
+    %s = mcuc.add %a, %a : (i32, i32) -> i32
+    mcuc.yield
+  }
+  mcuc.return %e : i32
+}
+
+// -----
+
+// CHECK: Operation does not verify: mcuc.expression: yields i32, but its result is i8
+mcuc.func @expression_type(%a: i32) -> i8 {
+  %e = mcuc.expression : i8 {
+    %s = mcuc.add %a, %a : (i32, i32) -> i32
+    mcuc.yield %s : i32
+  }
+  mcuc.return %e : i8
+}
+
+// -----
+
+// CHECK: Operation does not verify: mcuc.expression: must yield a value computed in its body
+mcuc.func @expression_of_outer_value(%a: i32) -> i32 {
+  %e = mcuc.expression : i32 {
+    mcuc.yield %a : i32
+  }
+  mcuc.return %e : i32
+}
+
+// -----
+
+// Constants are names, printed at each use: they stay outside expressions.
+// CHECK: Operation does not verify: mcuc.expression: 'mcuc.constant' is not a C operator, cast, load or call
+mcuc.func @expression_of_constant(%a: i32) -> i32 {
+  %e = mcuc.expression : i32 {
+    %c = mcuc.constant 1 : i32
+    %s = mcuc.add %a, %c : (i32, i32) -> i32
+    mcuc.yield %s : i32
+  }
+  mcuc.return %e : i32
+}
+
+// -----
+
+// A tree: each value inside is printed once, where it is used.
+// CHECK: Operation does not verify: mcuc.expression: the result of 'mcuc.mul' must be used exactly once, inside the expression
+mcuc.func @expression_dag(%a: i32) -> i32 {
+  %e = mcuc.expression : i32 {
+    %m = mcuc.mul %a, %a : (i32, i32) -> i32
+    %s = mcuc.add %m, %m : (i32, i32) -> i32
+    mcuc.yield %s : i32
+  }
+  mcuc.return %e : i32
+}
+
+// -----
+
+// CHECK: Operation does not verify: mcuc.expression: must have exactly one use (it is printed there), got 2
+mcuc.func @expression_two_uses(%a: i32) -> i32 {
+  %e = mcuc.expression : i32 {
+    %s = mcuc.add %a, %a : (i32, i32) -> i32
+    mcuc.yield %s : i32
+  }
+  %t = mcuc.add %e, %e : (i32, i32) -> i32
+  mcuc.return %t : i32
+}
+
+// -----
+
+// C evaluates the expression where its user is: not in another block.
+// CHECK: Operation does not verify: mcuc.expression: its user must be in the same block
+mcuc.func @expression_across_regions(%a: i32, %c: i1) {
+  %v = mcuc.variable : !emitc.lvalue<i32>
+  %e = mcuc.expression : i32 {
+    %s = mcuc.add %a, %a : (i32, i32) -> i32
+    mcuc.yield %s : i32
+  }
+  mcuc.if %c {
+    mcuc.assign %e to %v : !emitc.lvalue<i32>
+  }
+  mcuc.return
+}
+
+// -----
+
+// A loop's upper bound is evaluated on every iteration: it may not read memory.
+// CHECK: Operation does not verify: mcuc.expression: reads memory, but 'mcuc.for' evaluates it more than once
+mcuc.func @expression_loop_bound(%n: !emitc.lvalue<i32>) {
+  %c0 = mcuc.constant 0 : i32
+  %c1 = mcuc.constant 1 : i32
+  %e = mcuc.expression : i32 {
+    %x = mcuc.load %n : !emitc.lvalue<i32>
+    mcuc.yield %x : i32
+  }
+  mcuc.for %i = %c0 to %e step %c1 : i32 {
+  }
+  mcuc.return
+}

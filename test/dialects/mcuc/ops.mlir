@@ -241,4 +241,50 @@ mcuc.func @control(%n: i32, %m: index, %c: i1) {
   }
   mcuc.return
 }
+
+//===----------------------------------------------------------------------===//
+// mcuc.expression: a tree printed inside its only user (mcuc.yield of the value)
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL:  mcuc.func @expression(
+// CHECK-SAME:       %a: i32, %b: i32, %p: !emitc.ptr<i32>) -> i32 {
+// CHECK-NEXT:     %acc = mcuc.variable init %a : !emitc.lvalue<i32>
+// CHECK-NEXT:     %sum = mcuc.expression : i32 {
+// CHECK-NEXT:       %x = mcuc.load %acc : !emitc.lvalue<i32>
+// CHECK-NEXT:       %m = mcuc.mul %b, %b : (i32, i32) -> i32
+// CHECK-NEXT:       %s = mcuc.add %x, %m : (i32, i32) -> i32
+// CHECK-NEXT:       mcuc.yield %s : i32
+// CHECK-NEXT:     }
+// CHECK-NEXT:     mcuc.assign %sum to %acc : !emitc.lvalue<i32>
+// CHECK-NEXT:     %i = mcuc.expression : i32 {
+// CHECK-NEXT:       %t = mcuc.add %a, %b : (i32, i32) -> i32
+// CHECK-NEXT:       mcuc.yield %t : i32
+// CHECK-NEXT:     }
+// CHECK-NEXT:     %e = mcuc.subscript %p[%i] : (!emitc.ptr<i32>, i32) -> !emitc.lvalue<i32>
+// CHECK-NEXT:     %r = mcuc.expression : i32 {
+// CHECK-NEXT:       %v = mcuc.load %e : !emitc.lvalue<i32>
+// CHECK-NEXT:       mcuc.yield %v : i32
+// CHECK-NEXT:     }
+// CHECK-NEXT:     mcuc.return %r : i32
+// CHECK-NEXT:   }
+mcuc.func @expression(%a: i32, %b: i32, %p: !emitc.ptr<i32>) -> i32 {
+  %acc = mcuc.variable init %a : !emitc.lvalue<i32>
+  %sum = mcuc.expression : i32 {
+    %x = mcuc.load %acc : !emitc.lvalue<i32>
+    %m = mcuc.mul %b, %b : (i32, i32) -> i32
+    %s = mcuc.add %x, %m : (i32, i32) -> i32
+    mcuc.yield %s : i32
+  }
+  mcuc.assign %sum to %acc : !emitc.lvalue<i32>
+  %i = mcuc.expression : i32 {
+    %t = mcuc.add %a, %b : (i32, i32) -> i32
+    mcuc.yield %t : i32
+  }
+  %e = mcuc.subscript %p[%i] : (!emitc.ptr<i32>, i32) -> !emitc.lvalue<i32>
+  %r = mcuc.expression : i32 {
+    %v = mcuc.load %e : !emitc.lvalue<i32>
+    mcuc.yield %v : i32
+  }
+  mcuc.return %r : i32
+}
 // CHECK-NEXT: }

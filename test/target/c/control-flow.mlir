@@ -4,7 +4,7 @@
 // variable that is only written), comments and verbatim text in bodies.
 // A value used in a nested region is bound to a const local before it.
 
-// RUN: tinymlir-opt %s -t c | filecheck %s
+// RUN: tinymlir-opt %s -p mcuc-drop-dead-values,mcuc-form-expressions -t c | filecheck %s
 
 // CHECK-LABEL: void loops(int32_t *out, int32_t n, bool flag) {
 // CHECK-NEXT:      int32_t buf[4][4];

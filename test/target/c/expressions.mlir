@@ -1,9 +1,10 @@
-// Expressions: single-use expressions fold into their user, parenthesised by
+// Expressions (mcuc-form-expressions decides, -t c prints; the pass's own tests
+// are in test/passes/mcuc-form-expressions): single-use expressions fold into their user, parenthesised by
 // C precedence and wherever GCC's -Wparentheses asks for it; values used more
 // than once (or in a nested region) are bound to const locals; folding never
 // moves a memory read across a write, nor a call across another access.
 
-// RUN: tinymlir-opt %s -t c | filecheck %s
+// RUN: tinymlir-opt %s -p mcuc-drop-dead-values,mcuc-form-expressions -t c | filecheck %s
 
 // Arithmetic follows precedence and left associativity; shifts, bitwise and
 // logical operators get parentheses around non-trivial operands, except a

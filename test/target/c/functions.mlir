@@ -4,7 +4,7 @@
 // statements when their result is unused, and no `return;` at the end of a
 // void function.
 
-// RUN: tinymlir-opt %s -t c | filecheck %s
+// RUN: tinymlir-opt %s -p mcuc-drop-dead-values,mcuc-form-expressions -t c | filecheck %s
 
 // CHECK:      #include <stddef.h>
 // CHECK-NEXT: #include <stdint.h>

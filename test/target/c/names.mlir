@@ -3,7 +3,7 @@
 // a name used in literal text, and unique among the names visible at that
 // point (a sibling scope may reuse a name). Unnamed values are v1, v2, ...
 
-// RUN: tinymlir-opt %s -t c | filecheck %s
+// RUN: tinymlir-opt %s -p mcuc-drop-dead-values,mcuc-form-expressions -t c | filecheck %s
 
 // CHECK:       static int32_t w = 0;
 // CHECK-EMPTY:
