@@ -1,7 +1,10 @@
 """arith-emulate-f32: exact IEEE binary32 arithmetic for targets with or without an FPU.
 
 What it does
-    hard-float=false (default; a Cortex-M4 without FPU): every f32 op the loop
+    hard-float unset (the default): as the target description's `[cpu] fpu` says
+    (tinymlir.target.target_of; cortex-m4, the default target, has none).
+
+    hard-float=false (a Cortex-M4 without FPU): every f32 op the loop
     level may hold becomes exact integer code on i32 bit patterns, so no float
     type, no libm and no compiler soft-float library is left:
       arith.constant f32           -> arith.constant i32 (the bit pattern)
@@ -88,6 +91,7 @@ from xdsl.pattern_rewriter import (
 
 from tinymlir.errors import PassError
 from tinymlir.passes.convert_fxp_to_arith import INLINE_ATTR, INT32_MAX, INT32_MIN, Arith
+from tinymlir.target import target_of
 
 PASS = "arith-emulate-f32"
 SIGN = INT32_MIN  # the sign bit of a bit pattern, as an i32
@@ -721,11 +725,12 @@ class ArithEmulateF32Pass(ModulePass):
 
     name = "arith-emulate-f32"
 
-    hard_float: bool = False
-    """Keep f32 arithmetic native (an FPU); only expand math.roundeven."""
+    hard_float: bool | None = None
+    """Keep f32 arithmetic native (an FPU); only expand math.roundeven. None: the target's."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.hard_float:
+        hard_float = target_of(op).cpu.fpu if self.hard_float is None else self.hard_float
+        if hard_float:
             check_hard_float(op)
             _walk(ExpandRoundEven(), op)
             return

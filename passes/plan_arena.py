@@ -21,6 +21,9 @@ Cost model
     orders (by time, by lifetime, 64 seeded shuffles) are tried and the smallest
     arena is kept. A deterministic heuristic, not an exact solver.
 
+Options: `alignment` (bytes, a power of two), by default the target description's
+(`target_of`, tinymlir/target.py).
+
 Assumes buffers with static shapes, allocated at the top level of the
 function and not escaping it (function arguments are the model's input and
 output and are not planned). Refuses dynamic shapes and nested allocations.
@@ -49,6 +52,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.errors import PassError
+from tinymlir.target import target_of
 
 ARENA_ATTR = "tinymlir.arena"
 
@@ -217,20 +221,22 @@ class PlanArenaPass(ModulePass):
 
     name = "plan-arena"
 
-    alignment: int = 4
+    alignment: int | None = None
+    """Of every buffer and the arena, in bytes; None: the target's (tinymlir.target)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.alignment <= 0 or self.alignment & (self.alignment - 1):
-            raise PassError(f"plan-arena: alignment must be a power of two, got {self.alignment}")
+        alignment = target_of(op).alignment if self.alignment is None else self.alignment
+        if alignment <= 0 or alignment & (alignment - 1):
+            raise PassError(f"plan-arena: alignment must be a power of two, got {alignment}")
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             buffers = lifetimes(function)
             if not buffers:
                 continue
-            size = place_greedy(buffers, self.alignment)
+            size = place_greedy(buffers, alignment)
             bound = lower_bound(buffers)
             block = function.body.block
             builder = Builder(InsertPoint.at_start(block))
-            arena = memref.AllocOp.get(i8, self.alignment, [size])
+            arena = memref.AllocOp.get(i8, alignment, [size])
             arena.attributes[ARENA_ATTR] = UnitAttr()
             builder.insert(arena)
             arena.memref.name_hint = "arena"

@@ -10,6 +10,11 @@ Verification: a named pipeline (`--pipeline=NAME`) verifies the IR after import 
 it reaches a new level (tinymlir.pipelines.LEVELS), which is also the IR that is printed;
 passes given with -p are verified after each; `--verify-each` (or TINYMLIR_VERIFY_EACH=1,
 set by the tests) verifies after every pass. `--timings=FILE` records where the time went.
+
+Target: `--target-desc=NAME|FILE.toml` (tinymlir.target) is recorded on the module as its
+`dlti.target_system_spec`, where every pass reads it; without it the IR's own (if any) or the
+default cortex-m4 applies. `--fpu` is `--target-desc=cortex-m4f`. The target's budgets are
+checked when a C library is written (`--target-ram`/`--target-flash` override them).
 """
 
 from __future__ import annotations
@@ -28,7 +33,12 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseE
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tinymlir.errors import TinymlirError
-from tinymlir.pipelines import PIPELINES, pipeline_spec, verification_points, verify_each_requested
+from tinymlir.pipelines import (
+    PIPELINES,
+    pipeline_spec,
+    verification_points,
+    verify_each_requested,
+)
 from tinymlir.timing import PhaseTimer
 
 
@@ -76,14 +86,19 @@ class TinyOptMain(xDSLOptMain):
 
     def parse_chunk(self, chunk, file_extension, start_offset=0):
         if file_extension == "onnx":  # import_onnx times its own phases
-            return super().parse_chunk(chunk, file_extension, start_offset)
-        with self.timer.phase("import", f"parsing .{file_extension}"):
             module = super().parse_chunk(chunk, file_extension, start_offset)
-        if module is not None and self.args.numerics != "auto":
-            from tinymlir.dialects import qnn
+        else:
+            with self.timer.phase("import", f"parsing .{file_extension}"):
+                module = super().parse_chunk(chunk, file_extension, start_offset)
+            if module is not None and self.args.numerics != "auto":
+                from tinymlir.dialects import qnn
 
-            qnn.set_numerics(module, self.args.numerics)  # an explicit choice wins over the IR's
-            self.numerics_note = f"{self.args.numerics} (requested)"
+                qnn.set_numerics(module, self.args.numerics)  # an explicit choice wins over the IR's
+                self.numerics_note = f"{self.args.numerics} (requested)"
+        if module is not None and self.requested_target is not None:
+            from tinymlir.target import set_target
+
+            set_target(module, self.requested_target)  # an explicit choice wins over the IR's
         return module
 
     def output_resulting_program(self, prog):
@@ -124,9 +139,17 @@ class TinyOptMain(xDSLOptMain):
             "on .mlir input tflm/onnx replace the module's qnn.numerics",
         )
         arg_parser.add_argument(
+            "--target-desc", metavar="NAME|FILE.toml",
+            help="the target description (tinymlir/target.py: memories, compute units, "
+            "alignment, budgets, C flags), a shipped name (cortex-m4, cortex-m4f) or a TOML "
+            "file; recorded on the module as dlti.target_system_spec. Default: the module's "
+            "own, else cortex-m4 (then nothing is recorded)",
+        )
+        arg_parser.add_argument(
             "--fpu", action="store_true",
             help="with --pipeline=mcu: onnx-mode float arithmetic as C float (Cortex-M4F, "
-            "-mfloat-abi=hard) instead of the exact integer emulation",
+            "-mfloat-abi=hard) instead of the exact integer emulation; the same as "
+            "--target-desc=cortex-m4f",
         )
         arg_parser.add_argument(
             "--verify-each",
@@ -168,18 +191,20 @@ class TinyOptMain(xDSLOptMain):
         # the writer of tinymlir.compiler.compile_model (this driver runs the passes itself,
         # for -p, --verify-each and --timings)
         from tinymlir.backend.c_library import describe_library, write_library
+        from tinymlir.target import target_of
 
         out_dir = path.parent if path.suffix == ".c" else path
         source = Path(self.args.input_file).name if self.args.input_file else ""
         library = describe_library(prog)
-        self.check_ram_budget(library)
+        target = target_of(prog)
+        self.check_ram_budget(library, target)
         with self.timer.phase("print", "printing and writing NAME.c and NAME.h"):
             # the pipeline verified the module as its last step (verify=False: not twice)
             c_file, h_file, library = write_library(
                 prog, out_dir, source, path.stem if path.suffix == ".c" else None, verify=False
             )
         with self.timer.phase("size-build", "flash figure"):
-            flash = self.check_flash_budget(library, c_file)
+            flash = self.check_flash_budget(library, c_file, target)
         io_bytes = sum(p.size for p in library.ports)
         print(
             f"wrote {c_file} and {h_file}\n"
@@ -195,43 +220,49 @@ class TinyOptMain(xDSLOptMain):
             print(f"  memory report: {md} and {png}")
         return ""
 
-    def check_ram_budget(self, library) -> None:
-        budget = self.args.target_ram
+    def check_ram_budget(self, library, target) -> None:
+        budget, whose = self.args.target_ram, "--target-ram is"
+        if budget is None:
+            budget, whose = target.budgets.ram, f"target {target.name}'s budgets.ram is"
         need = library.arena_size + sum(p.size for p in library.ports)
         if budget is not None and need > budget:
             raise TinymlirError(
                 f"{library.name} needs {need:,} bytes of RAM (arena {library.arena_size:,} + "
-                f"input/output {need - library.arena_size:,}) but --target-ram is {budget:,} "
+                f"input/output {need - library.arena_size:,}) but {whose} {budget:,} "
                 f"(over by {need - budget:,})"
             )
 
-    def check_flash_budget(self, library, c_file: Path) -> str:
-        """The flash figure to print; refuses a model over --target-flash (code measured with
-        arm-none-eabi-gcc -Os when installed, else weights and tables only, said so)."""
+    def check_flash_budget(self, library, c_file: Path, target) -> str:
+        """The flash figure to print; refuses a model over --target-flash or the target's
+        budget (code measured with the target's compiler and flags at -Os when installed, else
+        weights and tables only, said so)."""
         import shutil
         import tempfile
 
-        budget = self.args.target_flash
-        if shutil.which("arm-none-eabi-gcc") is None:
+        budget, whose = self.args.target_flash, "--target-flash is"
+        if budget is None:
+            budget, whose = target.budgets.flash, f"target {target.name}'s budgets.flash is"
+        compiler = target.c.compiler
+        if shutil.which(compiler) is None:
             need, text = library.constant_bytes, (
                 f"weights and tables {library.constant_bytes:,} bytes (code not measured: "
-                "arm-none-eabi-gcc not installed)"
+                f"{compiler} not installed)"
             )
         else:
             from tinymlir.bench.cortex_m import library_flash_sizes
 
             with tempfile.TemporaryDirectory() as tmp:
-                sizes = library_flash_sizes(library, c_file, Path(tmp))
+                sizes = library_flash_sizes(library, c_file, Path(tmp), target_flags=target.c.flags)
             need = sizes["flash"]
             text = (
-                f"{need:,} bytes on a Cortex-M4 (arm-none-eabi-gcc -Os: .text {sizes['text']:,} + "
-                f".rodata {sizes['rodata']:,} + .data {sizes['data']:,})"
+                f"{need:,} bytes on a {target.display_name} ({compiler} -Os: "
+                f".text {sizes['text']:,} + .rodata {sizes['rodata']:,} + .data {sizes['data']:,})"
             )
         if budget is not None and need > budget:
             c_file.unlink(missing_ok=True)
             c_file.with_suffix(".h").unlink(missing_ok=True)
             raise TinymlirError(
-                f"{library.name} needs {need:,} bytes of flash but --target-flash is {budget:,} "
+                f"{library.name} needs {need:,} bytes of flash but {whose} {budget:,} "
                 f"(over by {need - budget:,}); no library written"
             )
         return text
@@ -247,15 +278,32 @@ class TinyOptMain(xDSLOptMain):
             raise TinymlirError(f"unknown --numerics '{self.args.numerics}'; expected auto, tflm or onnx")
         if self.args.fpu and self.args.pipeline != "mcu":
             raise TinymlirError("--fpu selects the C of --pipeline=mcu; add --pipeline=mcu")
+        self.requested_target = self.target_from_arguments()
         if self.args.pipeline:
             if self.args.pipeline not in PIPELINES:
                 raise TinymlirError(
                     f"unknown pipeline '{self.args.pipeline}'; available: {', '.join(PIPELINES)}"
                 )
-            named = pipeline_spec(self.args.pipeline, hard_float=self.args.fpu)
+            hard_float = self.requested_target is not None and self.requested_target.cpu.fpu
+            named = pipeline_spec(self.args.pipeline, hard_float=hard_float)
             self.args.passes = ",".join(p for p in (named, self.args.passes) if p)
         super().setup_pipeline()
         self.pipeline = PassPipeline(self.pipeline.passes, self.between_passes())
+
+    def target_from_arguments(self):
+        """The target --target-desc or --fpu ask for; None when neither is given."""
+        from tinymlir.target import load_target
+
+        name = self.args.target_desc
+        if name is None:
+            return load_target("cortex-m4f") if self.args.fpu else None
+        target = load_target(name)
+        if self.args.fpu and not target.cpu.fpu:
+            raise TinymlirError(
+                f"--fpu is --target-desc=cortex-m4f, but --target-desc={name} has no FPU "
+                "([cpu] fpu = false); give one of them"
+            )
+        return target
 
     def between_passes(self):
         """The pipeline's callback (xDSL's driver verifies after every pass): times the pass

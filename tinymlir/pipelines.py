@@ -9,8 +9,9 @@ LOOPS = "qnn-schedule,convert-qnn-to-loops,canonicalize,cse,plan-arena"
 
 def c_pipeline(hard_float: bool = False) -> str:
     """The loops -> C passes. `hard_float` keeps f32 arithmetic native (a Cortex-M4F with
-    -mfloat-abi=hard -mfpu=fpv4-sp-d16); otherwise arith-emulate-f32 implements it in
-    integer code (no FPU). IR without f32 is the same either way."""
+    -mfloat-abi=hard -mfpu=fpv4-sp-d16); otherwise arith-emulate-f32 does what the module's
+    target description says (tinymlir.target; without one: cortex-m4, no FPU, so integer
+    code). IR without f32 is the same either way."""
     emulate = "arith-emulate-f32{hard-float=true}" if hard_float else "arith-emulate-f32"
     return (
         f"convert-fxp-to-arith,{emulate},canonicalize,cse,convert-memref-to-mcuc,"

@@ -37,9 +37,11 @@ from tinymlir.bench import (
     run_tool,
 )
 from tinymlir.build import STRICT_CFLAGS
+from tinymlir.target import load_target
 
-#: Code generation for the measured part (library and benchmark program alike).
-TARGET_FLAGS = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft")
+#: Code generation for the measured part (library and benchmark program alike): the
+#: cortex-m4 target description's C flags (tinymlir/targets/cortex-m4.toml).
+TARGET_FLAGS = load_target("cortex-m4").c.flags
 CFLAGS = ("-std=c99", *TARGET_FLAGS, "-ffunction-sections", "-fdata-sections")
 QEMU_MACHINE = "mps2-an386"
 
@@ -304,16 +306,18 @@ def _symbols(nm: str, elf: Path, workdir: Path) -> dict[str, int]:
 
 
 def library_object_sizes(
-    c_file: Path, workdir: Path, opt: str = "-Os", *, include_dir: Path | None = None
+    c_file: Path, workdir: Path, opt: str = "-Os", *, include_dir: Path | None = None,
+    target_flags: Sequence[str] = TARGET_FLAGS,
 ) -> dict[str, int]:
-    """Builds one generated C file for a Cortex-M4 (the strict C99 flags, `opt`) and returns
-    its section sizes plus `flash` (.text + .rodata + .data) and `ram` (.data + .bss).
-    `include_dir`: where its `#include "<name>.h"` is, when not beside it."""
+    """Builds one generated C file for a Cortex-M4 (the strict C99 flags, `opt`, the
+    target's code generation flags) and returns its section sizes plus `flash` (.text +
+    .rodata + .data) and `ram` (.data + .bss). `include_dir`: where its `#include
+    "<name>.h"` is, when not beside it."""
     gcc = require_tools({"arm-none-eabi-gcc": "gcc-arm-none-eabi"}, "Cortex-M4 object sizes")[
         "arm-none-eabi-gcc"
     ]
     obj = workdir / (c_file.stem + ".cm4.o")
-    flags = [*STRICT_CFLAGS, opt, *TARGET_FLAGS[:2]]
+    flags = [*STRICT_CFLAGS, opt, *target_flags]
     if include_dir is not None:
         flags.append(f"-I{include_dir}")
     run_tool([gcc, *flags, "-ffunction-sections", "-fdata-sections", "-c", c_file, "-o", obj],
@@ -324,16 +328,21 @@ def library_object_sizes(
     return sizes
 
 
-def library_flash_sizes(library, c_file: Path, workdir: Path, opt: str = "-Os") -> dict[str, int]:
+def library_flash_sizes(
+    library, c_file: Path, workdir: Path, opt: str = "-Os", *,
+    target_flags: Sequence[str] = TARGET_FLAGS,
+) -> dict[str, int]:
     """The sizes `library_object_sizes(c_file)` gives, from compiling only the library's code
     unit (its large constant arrays `extern`) and adding those arrays' bytes, counted in the
     IR (tinymlir.backend.c_library explains why this is exact). Falls back to compiling
     `c_file` for a library described without a code unit."""
     if library.code_unit is None:
-        return library_object_sizes(c_file, workdir, opt)
+        return library_object_sizes(c_file, workdir, opt, target_flags=target_flags)
     code = workdir / f"{c_file.stem}.code.c"
     code.write_text(library.code_unit)
-    sizes = library_object_sizes(code, workdir, opt, include_dir=c_file.parent.resolve())
+    sizes = library_object_sizes(
+        code, workdir, opt, include_dir=c_file.parent.resolve(), target_flags=target_flags
+    )
     for kind, count in library.extern_bytes.items():
         sizes[kind] += count
     sizes["flash"] = sizes["text"] + sizes["rodata"] + sizes["data"]
