@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import xdsl.dialects.math
 from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import IntegerType, MemRefType, ModuleOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
@@ -85,6 +86,11 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     @impl(arith.DivUIOp)
     def run_divui(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (args[0] // args[1],)
+
+    @impl(xdsl.dialects.math.CountLeadingZerosOp)
+    def run_ctlz(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        width = op.result.type.width.data
+        return (width - (int(args[0]) & ((1 << width) - 1)).bit_length(),)
 
     @impl(memref.ViewOp)
     def run_view(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
