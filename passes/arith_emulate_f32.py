@@ -385,6 +385,58 @@ class SoftFloat:
 
         return self.call(a, "tinymlir_f32_roundeven", [x], body)
 
+    def band_stage(self, a: Ops, acc, plan: BandPlan, name: str) -> SSAValue:
+        """The stage of `plan` (see BandPlan): outside the band a constant, inside
+
+        rint(f32(P)) = rint(P) unless f32(P) is a half-integer h that P is not (f32 is
+        monotone and every half-integer below 2^22 is a float), i.e. unless
+        |P - h| <= half an ulp of h (ties at the window's edges go to h, whose
+        significand is even); then it is the even neighbour of h. With the product
+        P * 2^32 = hi * 2^32 + 2^31 + d: rint(P) = hi + (d >= 0), and only
+        |d| <= the widest window needs the exact test (a call C makes only then)."""
+
+        def fixed_point(b: Ops, acc):
+            # pre >= 31 only if the inside is {0} (huge scales): then any factor will do.
+            factor = 1 << plan.pre if plan.pre < 31 else 0
+            x = acc if plan.pre == 0 else b.mul(b.clamp(acc, *plan.inside), b.c(factor))
+            product = b.mul(b.wide(x), b.c(plan.multiplier, i64))  # exact: < 2^55
+            q = b.shr(product, b.c(min(plan.shift, 63), i64)) if plan.shift else product
+            high = b.narrow(b.shr(q, b.c(32, i64)))  # floor(P)
+            d = b.narrow(b.sub(b.band(q, b.c(0xFFFFFFFF, i64)), b.c(1 << 31, i64)))
+            return product, high, d
+
+        def tie(b: Ops, acc):
+            # Clamped: the call may see any acc when C evaluates it unconditionally.
+            product, high, d = fixed_point(b, b.clamp(acc, *plan.inside))
+            if plan.shift:  # d is floor((P - h) * 2^32): whether bits were lost below it
+                lost = b.band(product, b.c((1 << min(plan.shift, 62)) - 1, i64))
+                sticky = b.flag(b.cmp(lost, b.c(0, i64), "ne"))
+            else:
+                sticky = b.c(0)
+            # |h| = a + 1/2 in [2^E, 2^(E+1)), E = bit_length(a) - 1: half an ulp is
+            # 2^(E-24) = 2^(bit_length(a) + 7) units, and half that below |h| = 1/2.
+            magnitude = b.bxor(high, b.shr(high, b.c(31)))
+            away = b.shl(b.c(1), b.add(self.bit_length(b, magnitude, i32), b.c(7)))
+            toward = b.shr(away, b.flag(b.cmp(magnitude, b.c(0), "eq")))
+            nonnegative = b.cmp(high, b.c(0), "sge")
+            lower = b.select(nonnegative, toward, away)
+            upper = b.select(nonnegative, away, toward)
+            inside = b.band(b.cmp(d, b.sub(b.c(0), lower), "sge"), b.cmp(d, b.sub(upper, sticky), "sle"))
+            even = b.band(b.add(high, b.c(1)), b.c(-2))
+            return b.select(inside, even, b.add(high, b.flag(b.cmp(d, b.c(0), "sge"))))
+
+        def body(b: Ops, acc):
+            if plan.constant:
+                return b.c(plan.high_value)
+            _, high, d = fixed_point(b, acc)
+            rounded = b.add(high, b.flag(b.cmp(d, b.c(0), "sge")))
+            near = b.band(b.cmp(d, b.c(-plan.window), "sge"), b.cmp(d, b.c(plan.window), "sle"))
+            value = b.select(near, self.call(b, name + "_tie", [acc], tie), rounded)
+            value = b.select(b.cmp(acc, b.c(plan.below), "sle"), b.c(plan.low_value), value)
+            return b.select(b.cmp(acc, b.c(plan.above), "sge"), b.c(plan.high_value), value)
+
+        return self.call(a, name, [acc], body)
+
     def output_stage(self, a: Ops, acc, scale: float | SSAValue, lo: float, hi: float) -> SSAValue:
         """fptosi(roundeven(min(max(f32(acc) * scale, lo), hi))) for a finite scale: a
         constant (decomposed here) or the bit pattern of one read at run time.
@@ -399,6 +451,8 @@ class SoftFloat:
         else:
             bits = f32_bits(scale)
             name, args = f"tinymlir_f32_output_stage_{bits & 0xFFFFFFFF:08x}_{bounds}", [acc]
+            if (plan := band_plan(scale, lo, hi)) is not None:
+                return self.band_stage(a, acc, plan, name)
             field, fraction = (bits >> 23) & 0xFF, bits & FRACTION
             if field:
                 constant = fraction | HIDDEN, field - 150
@@ -448,6 +502,81 @@ class SoftFloat:
             return b.clamp(signed, rlo, rhi)
 
         return self.call(a, name, args, body, arg_types=[i32] * len(args))
+
+
+# --------------------------------------------------------------------------- #
+# The output stage with a constant scale: one multiply in its band
+# --------------------------------------------------------------------------- #
+
+
+def stage_reference(acc, scale: float, lo: float, hi: float) -> np.ndarray:
+    """rint(clampf(f32(acc) * scale, lo, hi)) in numpy float32 (IEEE binary32, RNE)."""
+    with np.errstate(over="ignore"):
+        p = np.asarray(acc, np.int64).astype(np.int32).astype(np.float32) * np.float32(scale)
+    return np.rint(np.minimum(np.maximum(p, np.float32(lo)), np.float32(hi))).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class BandPlan:
+    """The stage as a function of acc, which is monotone: f(MIN) for acc <= below,
+    f(MAX) for acc >= above, and in between (|acc| <= 2^24, so f32(acc) is exact)
+    rint(f32(P)), P = acc * scale, from the exact fixed-point product
+    acc * 2^pre * multiplier = P * 2^(32 + shift)."""
+
+    below: int
+    low_value: int
+    above: int
+    high_value: int
+    multiplier: int  # |multiplier| < 2^31: one SMULL
+    pre: int  # acc is scaled by 2^pre (clamped to the band first when pre > 0)
+    shift: int
+    window: int  # the widest double-rounding window, in units of 2^-32
+
+    @property
+    def constant(self) -> bool:
+        return self.low_value == self.high_value
+
+    @property
+    def inside(self) -> tuple[int, int]:
+        """The accumulators strictly between `below` and `above` (a clamp's bounds)."""
+        return self.below + 1, max(self.above - 1, self.below + 1)
+
+
+def band_plan(scale: float, lo: float, hi: float) -> BandPlan | None:
+    """The plan, or None when the band reaches |acc| > 2^24 or |y| >= 2^21 (general path)."""
+    f = lambda v: int(stage_reference(np.array([v]), scale, lo, hi)[0])  # noqa: E731
+    low_value, high_value = f(INT32_MIN), f(INT32_MAX)
+    if low_value == high_value:
+        return BandPlan(INT32_MAX, low_value, INT32_MAX, high_value, 0, 0, 0, 0)
+    first, last = INT32_MIN, INT32_MAX  # the first acc with f(acc) = f(MAX)
+    while first < last:
+        middle = (first + last) // 2
+        first, last = (first, middle) if f(middle) == high_value else (middle + 1, last)
+    above = first
+    first, last = INT32_MIN, INT32_MAX  # the last acc with f(acc) = f(MIN)
+    while first < last:
+        middle = (first + last + 1) // 2
+        first, last = (middle, last) if f(middle) == low_value else (first, middle - 1)
+    below = first
+    largest = max(abs(low_value), abs(high_value))
+    if max(abs(below), abs(above)) > 1 << 24 or largest >= 1 << 21:
+        return None
+    bits = f32_bits(scale)
+    field, significand = (bits >> 23) & 0xFF, bits & FRACTION
+    significand, exponent = (significand | HIDDEN, field - 150) if field else (significand, -149)
+    while significand % 2 == 0:  # odd: the shortest exact multiplier
+        significand, exponent = significand // 2, exponent + 1
+    total = 32 + exponent  # P * 2^32 = acc * significand * 2^total
+    if total >= 0:
+        room = min(total, 31 - significand.bit_length())
+        pre, shift, multiplier = total - room, 0, significand << room
+    else:
+        pre, shift, multiplier = 0, -total, significand
+    multiplier = -multiplier if bits < 0 else multiplier
+    # pre > 0 only for scales >= 0.5 (narrow bands); acc << pre must stay an int32 inside.
+    assert max(abs(below + 1), abs(above - 1)) << pre < 1 << 31
+    window = 1 << (largest.bit_length() + 7)
+    return BandPlan(below, low_value, above, high_value, multiplier, pre, shift, window)
 
 
 # --------------------------------------------------------------------------- #
