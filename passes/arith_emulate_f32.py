@@ -20,9 +20,16 @@ What it does
                                    -> the same op on i32 bit patterns
     One peephole: the conv / dense output stage
     fptosi(roundeven(minimumf(maximumf(mulf(sitofp(acc), S), lo), hi))) with
-    constant S, lo, hi becomes one helper specialised for S at compile time
-    (S's 24-bit significand and exponent are constants; one 32x32->64 multiply,
-    both float roundings done exactly, then the integer rounding and the clamp).
+    constant S, lo, hi becomes one helper specialised for S at compile time.
+    The stage is a monotone function of acc: outside a band [below, above]
+    (found at compile time by bisection on numpy float32) it is a constant; if
+    the band lies within |acc| <= 2^24 (f32(acc) exact) and |y| < 2^21, inside it
+    is rint(f32(acc * S)) from one exact 32x32->64 multiply (P * 2^32), which
+    equals rint(P) except when f32(P) is a half-integer P is not: only products
+    within the widest double-rounding window of a half-integer call the exact
+    test (CLZ for the half-integer's ulp). Otherwise (tiny scales, huge bounds)
+    and for a scale read from a table: S's significand times f32(acc), both
+    float roundings done exactly, then the integer rounding and the clamp.
     Any other op on f32 (or a memref of f32, or another float-like type holding
     f32) is refused with an error naming it; afterwards no f32 type remains.
 
@@ -43,14 +50,17 @@ Assumes f32 values only as scalars or memref elements (no vector/tensor of
 f32). The integer code only uses signed ops on non-negative fields, so it never
 relies on signed overflow, and shifts stay within the type width.
 
-Cost model (Cortex-M4, GCC 12 -O2, executed instructions; bench/output_stage.py
-measures them under QEMU): the fused output stage 74 per element (91 with the
-scale read from a per-channel table), against 28 for TFLM's fixed-point
-requantisation and 14 with an FPU; the unfused chain sitofp, mulf, maximumf,
-minimumf, roundeven, fptosi 233. Rough per-op estimates: negf, constants,
-select 1; maximumf/minimumf ~10; cmpf ~8; fptosi ~15; roundeven ~20; sitofp
-~45; mulf ~80; addf ~110; divf ~90 (five 32-bit SDIVs, no 64-bit division).
-With hard-float=true each op is one FPU instruction, roundeven ~10.
+Cost model (Cortex-M4, GCC 12 -O2, executed instructions per element;
+`.venv/bin/python bench/output_stage.py` measures them under QEMU, accumulators
++-2^16 / +-2^13): the fused constant-scale stage 6 / 14 (saturated accumulators
+take two compares; in the band: thresholds, SMULL, window test, round, about 14),
+with the scale from a per-channel table 69, the unfused chain sitofp, mulf,
+maximumf, minimumf, roundeven, fptosi 201 / 232; TFLM's fixed-point
+requantisation 28, an FPU 14 / 25. Bit lengths are math.ctlz (one CLZ; an i64
+one about 4). Rough per-op estimates (not measured one by one): negf, constants,
+select 1; maximumf / minimumf ~10; cmpf ~8; fptosi ~15; roundeven ~20; sitofp
+~35; mulf ~65; addf ~95; divf ~80 (five 32-bit SDIVs, no 64-bit division). With hard-float=true each
+op is one FPU instruction, roundeven ~10.
 """
 
 from __future__ import annotations
