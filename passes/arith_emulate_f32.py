@@ -23,9 +23,16 @@ What it does
                                    -> the same op on i32 bit patterns
     One peephole: the conv / dense output stage
     fptosi(roundeven(minimumf(maximumf(mulf(sitofp(acc), S), lo), hi))) with
-    constant S, lo, hi becomes one helper specialised for S at compile time
-    (S's 24-bit significand and exponent are constants; one 32x32->64 multiply,
-    both float roundings done exactly, then the integer rounding and the clamp).
+    constant S, lo, hi becomes one helper specialised for S at compile time.
+    The stage is a monotone function of acc: outside a band [below, above]
+    (found at compile time by bisection on numpy float32) it is a constant; if
+    the band lies within |acc| <= 2^24 (f32(acc) exact) and |y| < 2^21, inside it
+    is rint(f32(acc * S)) from one exact 32x32->64 multiply (P * 2^32), which
+    equals rint(P) except when f32(P) is a half-integer P is not: only products
+    within the widest double-rounding window of a half-integer call the exact
+    test (CLZ for the half-integer's ulp). Otherwise (tiny scales, huge bounds)
+    and for a scale read from a table: S's significand times f32(acc), both
+    float roundings done exactly, then the integer rounding and the clamp.
     Any other op on f32 (or a memref of f32, or another float-like type holding
     f32) is refused with an error naming it; afterwards no f32 type remains.
 
@@ -46,14 +53,17 @@ Assumes f32 values only as scalars or memref elements (no vector/tensor of
 f32). The integer code only uses signed ops on non-negative fields, so it never
 relies on signed overflow, and shifts stay within the type width.
 
-Cost model (Cortex-M4, GCC 12 -O2, executed instructions; bench/output_stage.py
-measures them under QEMU): the fused output stage 74 per element (91 with the
-scale read from a per-channel table), against 28 for TFLM's fixed-point
-requantisation and 14 with an FPU; the unfused chain sitofp, mulf, maximumf,
-minimumf, roundeven, fptosi 233. Rough per-op estimates: negf, constants,
-select 1; maximumf/minimumf ~10; cmpf ~8; fptosi ~15; roundeven ~20; sitofp
-~45; mulf ~80; addf ~110; divf ~90 (five 32-bit SDIVs, no 64-bit division).
-With hard-float=true each op is one FPU instruction, roundeven ~10.
+Cost model (Cortex-M4, GCC 12 -O2, executed instructions per element;
+`.venv/bin/python bench/output_stage.py` measures them under QEMU, accumulators
++-2^16 / +-2^13): the fused constant-scale stage 6 / 14 (saturated accumulators
+take two compares; in the band: thresholds, SMULL, window test, round, about 14),
+with the scale from a per-channel table 69, the unfused chain sitofp, mulf,
+maximumf, minimumf, roundeven, fptosi 201 / 232; TFLM's fixed-point
+requantisation 28, an FPU 14 / 25. Bit lengths are math.ctlz (one CLZ; an i64
+one about 4). Rough per-op estimates (not measured one by one): negf, constants,
+select 1; maximumf / minimumf ~10; cmpf ~8; fptosi ~15; roundeven ~20; sitofp
+~35; mulf ~65; addf ~95; divf ~80 (five 32-bit SDIVs, no 64-bit division). With hard-float=true each
+op is one FPU instruction, roundeven ~10.
 """
 
 from __future__ import annotations
@@ -174,17 +184,13 @@ class SoftFloat:
 
     # -- building blocks (emitted inline into the helper being built) -------- #
     @staticmethod
-    def bit_length(b: Ops, v, bits: int, t=i64):
-        """Number of significant bits of v in [0, 2^bits) (binary search, selects)."""
-        count = b.c(0)
-        step = 1 << (bits - 1).bit_length() >> 1
-        while step:
-            big = b.cmp(v, b.c(1 << step, t), "sge")
-            v = b.select(big, b.shr(v, b.c(step, t)), v)
-            count = b.select(big, b.add(count, b.c(step)), count)
-            step >>= 1
-        one = b.narrow(v) if t == i64 else v
-        return b.add(count, one)  # v is 0 or 1 now
+    def bit_length(b: Ops, v, t=i64):
+        """Number of significant bits of v >= 0 (0 for 0): the width minus math.ctlz, one
+        CLZ on a Cortex-M4 (three instructions and a compare for i64)."""
+        zeros = b.op(math.CountLeadingZerosOp(v))
+        if t == i64:
+            return b.sub(b.c(64), b.narrow(zeros))
+        return b.sub(b.c(32), zeros)
 
     @staticmethod
     def rne_shift(b: Ops, v, right, t=i64):
@@ -238,7 +244,7 @@ class SoftFloat:
         sign is 0 or the sign bit; RNE with gradual underflow, overflow to inf."""
 
         def body(b: Ops, sign, e, sig):
-            n = self.bit_length(b, sig, bits)
+            n = self.bit_length(b, sig)
             biased = b.add(b.add(e, n), b.c(126))  # the biased exponent if normal
             # Bits to drop: down to 24 significant bits, or to the 2^-149 quantum.
             drop = b.maxsi(b.sub(n, b.c(24)), b.sub(b.c(-149), e))
@@ -328,7 +334,7 @@ class SoftFloat:
         def normalized(b: Ops, v):
             """(magnitude, significand in [2^23, 2^24) or 0, exponent)."""
             magnitude, significand, exponent = self.unpack(b, v)
-            shift = b.sub(b.c(24), self.bit_length(b, significand, 24, i32))
+            shift = b.sub(b.c(24), self.bit_length(b, significand, i32))
             return magnitude, b.shl(significand, shift), b.sub(exponent, shift)
 
         def body(b: Ops, x, y):
@@ -393,6 +399,58 @@ class SoftFloat:
 
         return self.call(a, "tinymlir_f32_roundeven", [x], body)
 
+    def band_stage(self, a: Ops, acc, plan: BandPlan, name: str) -> SSAValue:
+        """The stage of `plan` (see BandPlan): outside the band a constant, inside
+
+        rint(f32(P)) = rint(P) unless f32(P) is a half-integer h that P is not (f32 is
+        monotone and every half-integer below 2^22 is a float), i.e. unless
+        |P - h| <= half an ulp of h (ties at the window's edges go to h, whose
+        significand is even); then it is the even neighbour of h. With the product
+        P * 2^32 = hi * 2^32 + 2^31 + d: rint(P) = hi + (d >= 0), and only
+        |d| <= the widest window needs the exact test (a call C makes only then)."""
+
+        def fixed_point(b: Ops, acc):
+            # pre >= 31 only if the inside is {0} (huge scales): then any factor will do.
+            factor = 1 << plan.pre if plan.pre < 31 else 0
+            x = acc if plan.pre == 0 else b.mul(b.clamp(acc, *plan.inside), b.c(factor))
+            product = b.mul(b.wide(x), b.c(plan.multiplier, i64))  # exact: < 2^55
+            q = b.shr(product, b.c(min(plan.shift, 63), i64)) if plan.shift else product
+            high = b.narrow(b.shr(q, b.c(32, i64)))  # floor(P)
+            d = b.narrow(b.sub(b.band(q, b.c(0xFFFFFFFF, i64)), b.c(1 << 31, i64)))
+            return product, high, d
+
+        def tie(b: Ops, acc):
+            # Clamped: the call may see any acc when C evaluates it unconditionally.
+            product, high, d = fixed_point(b, b.clamp(acc, *plan.inside))
+            if plan.shift:  # d is floor((P - h) * 2^32): whether bits were lost below it
+                lost = b.band(product, b.c((1 << min(plan.shift, 62)) - 1, i64))
+                sticky = b.flag(b.cmp(lost, b.c(0, i64), "ne"))
+            else:
+                sticky = b.c(0)
+            # |h| = a + 1/2 in [2^E, 2^(E+1)), E = bit_length(a) - 1: half an ulp is
+            # 2^(E-24) = 2^(bit_length(a) + 7) units, and half that below |h| = 1/2.
+            magnitude = b.bxor(high, b.shr(high, b.c(31)))
+            away = b.shl(b.c(1), b.add(self.bit_length(b, magnitude, i32), b.c(7)))
+            toward = b.shr(away, b.flag(b.cmp(magnitude, b.c(0), "eq")))
+            nonnegative = b.cmp(high, b.c(0), "sge")
+            lower = b.select(nonnegative, toward, away)
+            upper = b.select(nonnegative, away, toward)
+            inside = b.band(b.cmp(d, b.sub(b.c(0), lower), "sge"), b.cmp(d, b.sub(upper, sticky), "sle"))
+            even = b.band(b.add(high, b.c(1)), b.c(-2))
+            return b.select(inside, even, b.add(high, b.flag(b.cmp(d, b.c(0), "sge"))))
+
+        def body(b: Ops, acc):
+            if plan.constant:
+                return b.c(plan.high_value)
+            _, high, d = fixed_point(b, acc)
+            rounded = b.add(high, b.flag(b.cmp(d, b.c(0), "sge")))
+            near = b.band(b.cmp(d, b.c(-plan.window), "sge"), b.cmp(d, b.c(plan.window), "sle"))
+            value = b.select(near, self.call(b, name + "_tie", [acc], tie), rounded)
+            value = b.select(b.cmp(acc, b.c(plan.below), "sle"), b.c(plan.low_value), value)
+            return b.select(b.cmp(acc, b.c(plan.above), "sge"), b.c(plan.high_value), value)
+
+        return self.call(a, name, [acc], body)
+
     def output_stage(self, a: Ops, acc, scale: float | SSAValue, lo: float, hi: float) -> SSAValue:
         """fptosi(roundeven(min(max(f32(acc) * scale, lo), hi))) for a finite scale: a
         constant (decomposed here) or the bit pattern of one read at run time.
@@ -407,6 +465,8 @@ class SoftFloat:
         else:
             bits = f32_bits(scale)
             name, args = f"tinymlir_f32_output_stage_{bits & 0xFFFFFFFF:08x}_{bounds}", [acc]
+            if (plan := band_plan(scale, lo, hi)) is not None:
+                return self.band_stage(a, acc, plan, name)
             field, fraction = (bits >> 23) & 0xFF, bits & FRACTION
             if field:
                 constant = fraction | HIDDEN, field - 150
@@ -424,11 +484,10 @@ class SoftFloat:
             # acc ^ (acc >> 31) is |acc| or |acc| - 1: one bit too few is dropped only
             # for |acc| a power of two, which is exact either way.
             top = b.shr(b.bxor(acc, b.shr(acc, b.c(31))), b.c(24))
-            # Most accumulators are exact (|acc| < 2^24, k = 0): the search and the rounding
-            # are calls in the selects' other arms, which C evaluates only when needed.
+            # Most accumulators are exact (|acc| < 2^24, k = 0): the rounding is a call in
+            # the select's other arm, which C evaluates only when needed.
             exact = b.cmp(top, b.c(0), "eq")
-            length = self.call(b, "tinymlir_bit_length_8", [top], lambda h, v: self.bit_length(h, v, 8, i32))
-            k = b.select(exact, b.c(0), length)  # 0..8
+            k = self.bit_length(b, top, i32)  # 0..8
             rounded = b.select(exact, acc, self.round_to_f32_grid(b, acc, k))
             if scale_bits is None:
                 negative = b.cmp(rounded, b.c(0), "sgt" if bits < 0 else "slt")
@@ -441,7 +500,7 @@ class SoftFloat:
             high = b.narrow(b.shr(product, b.c(24, i64)))  # < 2^24
             low = b.band(b.narrow(product), b.c((1 << 24) - 1))
             # f32(product): drop d = bit length of high bits, round to nearest even.
-            d = self.bit_length(b, high, 24, i32)  # 0..24
+            d = self.bit_length(b, high, i32)  # 0..24
             truncated = b.bor(b.shl(high, b.sub(b.c(24), d)), b.shr(low, d))
             one = b.c(1)
             remainder = b.band(low, b.sub(b.shl(one, d), one))
@@ -457,6 +516,81 @@ class SoftFloat:
             return b.clamp(signed, rlo, rhi)
 
         return self.call(a, name, args, body, arg_types=[i32] * len(args))
+
+
+# --------------------------------------------------------------------------- #
+# The output stage with a constant scale: one multiply in its band
+# --------------------------------------------------------------------------- #
+
+
+def stage_reference(acc, scale: float, lo: float, hi: float) -> np.ndarray:
+    """rint(clampf(f32(acc) * scale, lo, hi)) in numpy float32 (IEEE binary32, RNE)."""
+    with np.errstate(over="ignore"):
+        p = np.asarray(acc, np.int64).astype(np.int32).astype(np.float32) * np.float32(scale)
+    return np.rint(np.minimum(np.maximum(p, np.float32(lo)), np.float32(hi))).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class BandPlan:
+    """The stage as a function of acc, which is monotone: f(MIN) for acc <= below,
+    f(MAX) for acc >= above, and in between (|acc| <= 2^24, so f32(acc) is exact)
+    rint(f32(P)), P = acc * scale, from the exact fixed-point product
+    acc * 2^pre * multiplier = P * 2^(32 + shift)."""
+
+    below: int
+    low_value: int
+    above: int
+    high_value: int
+    multiplier: int  # |multiplier| < 2^31: one SMULL
+    pre: int  # acc is scaled by 2^pre (clamped to the band first when pre > 0)
+    shift: int
+    window: int  # the widest double-rounding window, in units of 2^-32
+
+    @property
+    def constant(self) -> bool:
+        return self.low_value == self.high_value
+
+    @property
+    def inside(self) -> tuple[int, int]:
+        """The accumulators strictly between `below` and `above` (a clamp's bounds)."""
+        return self.below + 1, max(self.above - 1, self.below + 1)
+
+
+def band_plan(scale: float, lo: float, hi: float) -> BandPlan | None:
+    """The plan, or None when the band reaches |acc| > 2^24 or |y| >= 2^21 (general path)."""
+    f = lambda v: int(stage_reference(np.array([v]), scale, lo, hi)[0])  # noqa: E731
+    low_value, high_value = f(INT32_MIN), f(INT32_MAX)
+    if low_value == high_value:
+        return BandPlan(INT32_MAX, low_value, INT32_MAX, high_value, 0, 0, 0, 0)
+    first, last = INT32_MIN, INT32_MAX  # the first acc with f(acc) = f(MAX)
+    while first < last:
+        middle = (first + last) // 2
+        first, last = (first, middle) if f(middle) == high_value else (middle + 1, last)
+    above = first
+    first, last = INT32_MIN, INT32_MAX  # the last acc with f(acc) = f(MIN)
+    while first < last:
+        middle = (first + last + 1) // 2
+        first, last = (middle, last) if f(middle) == low_value else (first, middle - 1)
+    below = first
+    largest = max(abs(low_value), abs(high_value))
+    if max(abs(below), abs(above)) > 1 << 24 or largest >= 1 << 21:
+        return None
+    bits = f32_bits(scale)
+    field, significand = (bits >> 23) & 0xFF, bits & FRACTION
+    significand, exponent = (significand | HIDDEN, field - 150) if field else (significand, -149)
+    while significand % 2 == 0:  # odd: the shortest exact multiplier
+        significand, exponent = significand // 2, exponent + 1
+    total = 32 + exponent  # P * 2^32 = acc * significand * 2^total
+    if total >= 0:
+        room = min(total, 31 - significand.bit_length())
+        pre, shift, multiplier = total - room, 0, significand << room
+    else:
+        pre, shift, multiplier = 0, -total, significand
+    multiplier = -multiplier if bits < 0 else multiplier
+    # pre > 0 only for scales >= 0.5 (narrow bands); acc << pre must stay an int32 inside.
+    assert max(abs(below + 1), abs(above - 1)) << pre < 1 << 31
+    window = 1 << (largest.bit_length() + 7)
+    return BandPlan(below, low_value, above, high_value, multiplier, pre, shift, window)
 
 
 # --------------------------------------------------------------------------- #

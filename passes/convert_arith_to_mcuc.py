@@ -12,6 +12,10 @@ What it does
     unary minus, comparisons (`une` is `!=`, the other unordered predicates
     are the negated ordered one), `sitofp` / `fptosi` casts, and
     maximumf / minimumf as `a > b ? a : b` / `a < b ? a : b`.
+    `math.ctlz` on i32 / i64 (count leading zeros, as arith-emulate-f32 emits it)
+    becomes a call of a `static inline` helper printed once at the top of the
+    file: `__builtin_clz` (zero guarded: the builtin is undefined there) under
+    GCC / Clang with a 32-bit int, a branch-only C99 fallback otherwise.
 
 Assumes what C needs for the same result: no signed overflow (the kernels stay
 within int32 / int64), shift amounts within the type width, non-negative
@@ -26,6 +30,8 @@ f64 (no `double` on the target) and unsigned comparisons are refused by name.
 
 Cost model: one C operator per op; on a Cortex-M4F each f32 op is one FPU
 instruction (VADD/VMUL/VDIV/VCVT/VCMP), max/min a compare and a conditional move.
+ctlz is one CLZ on ARMv7-M (GCC folds the zero guard: CLZ gives 32 for 0), two
+compares and a CLZ on i64; the portable fallback is about 15 instructions.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith
+from xdsl.dialects import arith, math
 from xdsl.dialects.builtin import (
     AnyFloat,
     Float32Type,
@@ -51,6 +57,7 @@ from xdsl.pattern_rewriter import (
     PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
+    op_type_rewrite_pattern,
 )
 
 from tinymlir.dialects import mcuc
@@ -67,6 +74,37 @@ _BINARY = {
     arith.ShLIOp: mcuc.ShlOp,
     arith.ShRSIOp: mcuc.ShrOp,
     arith.XOrIOp: mcuc.BitwiseXorOp,
+}
+# Count leading zeros: one unsigned helper, a wrapper per width. The builtin's argument
+# is unsigned int, hence the 32-bit int condition; 0 is guarded (the builtin is undefined
+# there; on ARM, GCC folds the guard away since CLZ gives 32).
+CLZ_BASE = """static inline int32_t tinymlir_clz_u32(uint32_t v)
+{
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__SIZEOF_INT__) && __SIZEOF_INT__ == 4
+    return v == 0u ? 32 : (int32_t)__builtin_clz(v);
+#else
+    int32_t n = 0;
+    if (v == 0u)
+        return 32;
+    if (v <= 0xFFFFu) { n += 16; v <<= 16; }
+    if (v <= 0xFFFFFFu) { n += 8; v <<= 8; }
+    if (v <= 0xFFFFFFFu) { n += 4; v <<= 4; }
+    if (v <= 0x3FFFFFFFu) { n += 2; v <<= 2; }
+    if (v <= 0x7FFFFFFFu) n += 1;
+    return n;
+#endif
+}"""
+CLZ_HELPERS = {
+    32: ("tinymlir_clz32", """static inline int32_t tinymlir_clz32(int32_t x)
+{
+    return tinymlir_clz_u32((uint32_t)x);
+}"""),
+    64: ("tinymlir_clz64", """static inline int64_t tinymlir_clz64(int64_t x)
+{
+    uint64_t v = (uint64_t)x;
+    uint32_t high = (uint32_t)(v >> 32);
+    return high != 0u ? tinymlir_clz_u32(high) : 32 + tinymlir_clz_u32((uint32_t)v);
+}"""),
 }
 _PREDICATES = {0: "eq", 1: "ne", 2: "lt", 3: "le", 4: "gt", 5: "ge"}
 _FLOAT_BINARY = {
@@ -90,6 +128,23 @@ def _is_float(t) -> bool:
 
 def _unsigned(t: IntegerType) -> IntegerType:
     return IntegerType(t.width.data, Signedness.UNSIGNED)
+
+
+class CountLeadingZerosToCall(RewritePattern):
+    """math.ctlz -> a call of the width's helper; records the widths used."""
+
+    def __init__(self):
+        self.widths: set[int] = set()
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: math.CountLeadingZerosOp, rewriter: PatternRewriter) -> None:
+        t = op.result.type
+        if not isinstance(t, IntegerType) or t.width.data not in CLZ_HELPERS:
+            raise PassError(f"convert-arith-to-mcuc: math.ctlz on {t} is not supported (i32 and i64 only)")
+        self.widths.add(t.width.data)
+        call = mcuc.CallOpaqueOp(CLZ_HELPERS[t.width.data][0], [op.operand], [t])
+        call.results[0].name_hint = op.result.name_hint
+        rewriter.replace(op, [call], [call.results[0]])
 
 
 class ArithToMcuc(RewritePattern):
@@ -170,9 +225,14 @@ class ConvertArithToMcucPass(ModulePass):
     name = "convert-arith-to-mcuc"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        clz = CountLeadingZerosToCall()
         PatternRewriteWalker(
-            GreedyRewritePatternApplier([ArithToMcuc()], dce_enabled=False), apply_recursively=False
+            GreedyRewritePatternApplier([ArithToMcuc(), clz], dce_enabled=False), apply_recursively=False
         ).rewrite_module(op)
+        helpers = [CLZ_BASE] if clz.widths else []
+        helpers += [CLZ_HELPERS[w][1] for w in sorted(clz.widths)]
+        for text in reversed(helpers):  # at the top, before any function that calls them
+            op.body.block.insert_op_before(mcuc.VerbatimOp(text), op.body.block.first_op)
 
 
 

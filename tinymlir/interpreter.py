@@ -166,6 +166,11 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     def run_remui(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (args[0] % args[1],)  # index values of the row ring: never negative
 
+    @impl(mathd.CountLeadingZerosOp)
+    def run_ctlz(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        width = op.result.type.width.data
+        return (width - (int(args[0]) & ((1 << width) - 1)).bit_length(),)
+
     @impl(memref.ViewOp)
     def run_view(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         source: ShapedArray[Any] = args[0]

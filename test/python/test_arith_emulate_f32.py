@@ -38,7 +38,7 @@ from tinymlir.backend.c_printer import print_c
 from tinymlir.build import STRICT_CFLAGS
 from tinymlir.errors import PassError
 from tinymlir.interpreter import TinymlirLoopFunctions
-from tinymlir.passes.arith_emulate_f32 import QNAN, ArithEmulateF32Pass
+from tinymlir.passes.arith_emulate_f32 import QNAN, ArithEmulateF32Pass, band_plan
 from tinymlir.pipelines import c_pipeline, make_context, run_pipeline
 
 CFLAGS = [*STRICT_CFLAGS, "-Wdouble-promotion", "-Wfloat-conversion", "-O1"]
@@ -57,6 +57,11 @@ STAGES = [
     ("huge", 3e38, -128.0, 127.0),  # overflows to inf before the clamp
     ("pow2", 2.0**-20, -(2.0**24), 2.0**24),
     ("fractional_bounds", 1.0, -3.5, 2.5),
+    # f32(P) lands on a half-integer that P is not, e.g. acc = +-10387: rint(f32(P)) != rint(P)
+    ("tie_window", 0.007846346125006676, -128.0, 127.0),
+    ("tie_window_shifted", 0.000604968168772757, -128.0, 127.0),  # product shifted right
+    ("negative_wide_band", -8.916223305277526e-05, -128.0, 127.0),  # band +-1.4e6
+    ("large", 3.7, -128.0, 127.0),  # acc pre-scaled before the multiply
 ]
 
 
@@ -361,6 +366,33 @@ def test_output_stage(programs, hard_float, stage):
     assert np.array_equal(got, stage_reference(acc, scale, lo, hi))
 
 
+def test_band_plans_cover_each_path():
+    """Which stages take the band form, and with which shape (the other tests check them)."""
+    plans = {name: band_plan(scale, lo, hi) for name, scale, lo, hi in STAGES}
+    assert plans["third"] is None and plans["pow2"] is None  # |y| up to 2^24: general path
+    assert plans["tiny"].constant and plans["subnormal"].constant
+    assert plans["typical"].shift == 0 and plans["typical"].pre == 0
+    assert plans["tie_window_shifted"].shift > 0 and plans["negative_wide_band"].multiplier < 0
+    assert plans["large"].pre > 0 and plans["huge"].inside == (0, 0)
+    acc = np.array([-10387, 10387])  # the double rounding is real there
+    exact = np.rint(acc * np.float64(np.float32(0.007846346125006676)))
+    assert (stage_reference(acc, 0.007846346125006676, -128.0, 127.0) != exact).all()
+
+
+@pytest.mark.parametrize("hard_float", MODES)
+@pytest.mark.parametrize("stage", [s for s in STAGES if band_plan(*s[1:]) is not None], ids=lambda s: s[0])
+def test_output_stage_whole_band(programs, hard_float, stage):
+    """Every accumulator of the band and around its thresholds, and where rint(f32(P))
+    differs from rint(P) (the double rounding the band form tests for)."""
+    name, scale, lo, hi = stage
+    plan = band_plan(scale, lo, hi)
+    first, last = (-3000, 3000) if plan.constant else (plan.below - 3000, plan.above + 3000)
+    acc = np.concatenate([np.arange(first, last + 1), [-(2**31), -(2**31) + 1, 2**31 - 1, 1 << 24, -(1 << 24)]])
+    got = run_c(programs[hard_float], f"stage_{name}", acc).view(np.int32)
+    want = stage_reference(acc, scale, lo, hi)
+    assert np.array_equal(got, want), f"{np.flatnonzero(got != want).size} differ"
+
+
 @pytest.mark.parametrize("hard_float", MODES)
 def test_output_stage_with_table_scales(programs, hard_float):
     acc = accumulators()[::3]
@@ -410,9 +442,10 @@ def test_interpreted_ir_is_exact():
                 want = op(f32_view(a), f32_view(b))
             assert_same_floats(np.array([got]), [want], False, f"{name}({a:#x}, {b:#x})")
     acc = accumulators()[rng.choice(accumulators().size, 40, replace=False)]
-    for name, scale, lo, hi in STAGES[:4]:
-        got = [run(f"stage_{name}", int(a)) for a in acc]
-        assert got == stage_reference(acc, scale, lo, hi).tolist(), name
+    for name, scale, lo, hi in [*STAGES[:4], *STAGES[-4:]]:
+        values = np.concatenate([acc, [-10387, 10387, -(2**31), 2**31 - 1]])
+        got = [run(f"stage_{name}", int(a)) for a in values]
+        assert got == stage_reference(values, scale, lo, hi).tolist(), name
 
 
 def test_no_f32_is_left_and_integer_ir_is_unchanged(parse_mlir):
@@ -431,3 +464,63 @@ def test_refusals_name_the_op(parse_mlir):
         ArithEmulateF32Pass().apply(make_context(), module)
     with pytest.raises(PassError, match="math.exp is not supported .it would need libm"):
         ArithEmulateF32Pass(hard_float=True).apply(make_context(), module)
+
+
+_CLZ_DRIVER = """
+#include <stdio.h>
+#include <string.h>
+#include "lib.c"
+
+int main(void) {
+    int64_t v;
+    while (fread(&v, sizeof v, 1, stdin) == 1) {
+        int64_t out[2];
+        uint32_t low = (uint32_t)v;
+        int32_t x;
+        memcpy(&x, &low, sizeof x);
+        out[0] = clz32(x);
+        out[1] = clz64(v);
+        fwrite(out, sizeof out[0], 2, stdout);
+    }
+    return 0;
+}
+"""
+
+
+def test_clz_helper_builtin_fallback_and_cortex_m4(tmp_path):
+    """math.ctlz's C helper: __builtin_clz and the C99 fallback give the same counts (0
+    included), and on a Cortex-M4 it is the CLZ instruction."""
+    cc = shutil.which("cc")
+    if cc is None:
+        pytest.skip("no C compiler ('cc') on PATH")
+    from xdsl.dialects.builtin import i64
+
+    module = ModuleOp([
+        _function("clz32", [i32], i32, lambda x: [math.CountLeadingZerosOp(x)]),
+        _function("clz64", [i64], i64, lambda x: [math.CountLeadingZerosOp(x)]),
+    ])  # fmt: skip
+    run_pipeline(module, c_pipeline())
+    (tmp_path / "lib.c").write_text(print_c(module))
+    (tmp_path / "main.c").write_text(_CLZ_DRIVER)
+    bits = rng.integers(0, 64, 3000)
+    values = np.concatenate([
+        (rng.integers(0, 1 << 62, 3000) >> bits) * np.where(rng.integers(0, 2, 3000) == 1, -1, 1),
+        [0, 1, -1, 2**31 - 1, -(2**31), 2**32, 2**63 - 1, -(2**63)],
+    ]).astype(np.int64)  # fmt: skip
+    u = values.astype(np.uint64)
+    want32 = [32 - int(v & 0xFFFFFFFF).bit_length() for v in u]
+    want64 = [64 - int(v).bit_length() for v in u]
+    for variant in ([], ["-U__SIZEOF_INT__"]):  # the builtin, then the portable fallback
+        subprocess.run([cc, *CFLAGS, *variant, "main.c", "-o", "main"], cwd=tmp_path, check=True)
+        proc = subprocess.run(["./main"], cwd=tmp_path, input=values.tobytes(), capture_output=True, check=True)
+        got = np.frombuffer(proc.stdout, np.int64).reshape(-1, 2)
+        assert got[:, 0].tolist() == want32 and got[:, 1].tolist() == want64, variant
+    gcc, objdump = shutil.which("arm-none-eabi-gcc"), shutil.which("arm-none-eabi-objdump")
+    if gcc is None or objdump is None:
+        pytest.skip("no arm-none-eabi toolchain for the Cortex-M4 check")
+    (tmp_path / "arm.c").write_text('#include "lib.c"\nint32_t f32(int32_t x) { return clz32(x); }\n'
+                                    "int64_t f64(int64_t x) { return clz64(x); }\n")
+    subprocess.run([gcc, *CFLAGS, "-O2", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=soft", "-c", "arm.c"],
+                   cwd=tmp_path, check=True)  # fmt: skip
+    listing = subprocess.run([objdump, "-d", "arm.o"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert re.search(r"\bclz\b", listing) and "bl\t" not in listing  # no library call

@@ -99,3 +99,38 @@ func.func @integers(%x: i32) -> i32 {
   %y = arith.addi %x, %x : i32
   func.return %y : i32
 }
+
+// -----
+
+// Bit lengths are one math.ctlz (a CLZ instruction on the Cortex-M4).
+// CHECK:       func.func private @tinymlir_f32_round_pack_32(%{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i64) -> i32
+// CHECK:         math.ctlz %{{.*}} : i64
+// CHECK-LABEL: func.func @from_int(%x: i32) -> i32
+func.func @from_int(%x: i32) -> f32 {
+  %f = arith.sitofp %x : i32 to f32
+  func.return %f : f32
+}
+
+// -----
+
+// A constant-scale stage whose band is narrow: thresholds outside it, one multiply inside
+// (the multiplier 0.0123 * 2^32 = 52828096 exactly), the exact double-rounding test out of line.
+// CHECK:       func.func private @tinymlir_f32_output_stage_3c4985f0_m128_127(%{{.*}}: i32) -> i32
+// CHECK:         arith.constant 52828096 : i64
+// CHECK:         func.call @tinymlir_f32_output_stage_3c4985f0_m128_127_tie
+// CHECK:         arith.constant -10366 : i32
+// CHECK:         arith.constant 10285 : i32
+// CHECK:       func.func private @tinymlir_f32_output_stage_3c4985f0_m128_127_tie(%{{.*}}: i32) -> i32
+// CHECK:         math.ctlz %{{.*}} : i32
+func.func @band(%acc: i32) -> i32 {
+  %s = arith.constant 0.0123 : f32
+  %lo = arith.constant -128.0 : f32
+  %hi = arith.constant 127.0 : f32
+  %a = arith.sitofp %acc : i32 to f32
+  %m = arith.mulf %a, %s : f32
+  %mx = arith.maximumf %m, %lo : f32
+  %mn = arith.minimumf %mx, %hi : f32
+  %r = math.roundeven %mn : f32
+  %y = arith.fptosi %r : f32 to i32
+  func.return %y : i32
+}

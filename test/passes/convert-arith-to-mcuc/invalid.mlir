@@ -99,3 +99,11 @@ func.func @nested(%n: index, %x: i32, %p: !emitc.ptr<i32>) {
   }
   func.return
 }
+
+// -----
+
+// CHECK: {{^}}convert-arith-to-mcuc: math.ctlz on i16 is not supported (i32 and i64 only)
+func.func @clz16(%x: i16) -> i16 {
+  %n = math.ctlz %x : i16
+  func.return %n : i16
+}

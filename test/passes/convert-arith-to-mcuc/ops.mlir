@@ -173,3 +173,22 @@ func.func @floats(%x: f32, %i: i32) -> (i32, i1, i1) {
   %ult = arith.cmpf ult, %x, %f : f32
   func.return %t, %ne, %ult : i32, i1, i1
 }
+
+// -----
+
+// math.ctlz calls the width's helper, defined once (a guarded __builtin_clz) at the top.
+// CHECK:       mcuc.verbatim "static inline int32_t tinymlir_clz_u32(uint32_t v)
+// CHECK-SAME:    __builtin_clz
+// CHECK-NEXT:  mcuc.verbatim "static inline int32_t tinymlir_clz32(int32_t x)
+// CHECK-NEXT:  mcuc.verbatim "static inline int64_t tinymlir_clz64(int64_t x)
+// CHECK-LABEL: func.func @clz
+// CHECK-NEXT:    %n = mcuc.call_opaque "tinymlir_clz32"(%x) : (i32) -> i32
+// CHECK-NEXT:    %m = mcuc.call_opaque "tinymlir_clz64"(%y) : (i64) -> i64
+// CHECK-NEXT:    %k = mcuc.call_opaque "tinymlir_clz32"(%n) : (i32) -> i32
+// CHECK-NEXT:    func.return %k, %m : i32, i64
+func.func @clz(%x: i32, %y: i64) -> (i32, i64) {
+  %n = math.ctlz %x : i32
+  %m = math.ctlz %y : i64
+  %k = math.ctlz %n : i32
+  func.return %k, %m : i32, i64
+}
