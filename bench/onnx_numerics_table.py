@@ -78,7 +78,7 @@ def ort_model_rows(cache: Path, only: str | None) -> list[str]:
         exact = np.stack([quantised_output(model, oracle.run_all(x)).reshape(-1) for x in inputs])
         for numerics in ("onnx", "tflm"):
             with tempfile.TemporaryDirectory() as tmp:
-                def rows_of(module):
+                def rows_of(module, inputs=inputs):
                     return [tinymlir_run.quantised_inputs(module, x)[0][0] for x in inputs]
 
                 got = run_c(path, numerics, rows_of, Path(tmp))
@@ -95,7 +95,7 @@ def mlperf_rows(models_dir: Path, only: str | None) -> list[str]:
         data = np.load(models_dir / f"{name}.io.npz")
         for numerics in ("onnx", "tflm"):
             with tempfile.TemporaryDirectory() as tmp:
-                got = run_c(models_dir / f"{name}.onnx", numerics, lambda m: list(data["inputs"]), Path(tmp))
+                got = run_c(models_dir / f"{name}.onnx", numerics, lambda m, data=data: list(data["inputs"]), Path(tmp))
             lines.append(f"| {name} | {numerics} | {cell(got, data['tflm_outputs'])} | {cell(got, data['ort_outputs'])} |")
     return lines
 

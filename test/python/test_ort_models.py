@@ -253,10 +253,37 @@ X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 def test_compiled_c_matches_onnxruntime_disable_all(name, variant, ort_model_paths, tmp_path):
     """The C (--numerics=onnx) against onnxruntime itself at ORT_DISABLE_ALL (float kernels, run
     as written) on an x86-64 host: equal (1 LSB for a model ending in softmax: onnxruntime's
-    float Softmax uses its own exp, the spec a double-precision table)."""
-    n, d = compiled_c_vs_oracle(ort_model_paths[(name, variant)], tmp_path, "onnx", "onnxruntime")
+    float Softmax uses its own exp, the spec a double-precision table), except where onnxruntime's
+    float Conv is itself 1 LSB off the exact integer sum (checked layer by layer below)."""
+    path = ort_model_paths[(name, variant)]
+    n, d = compiled_c_vs_oracle(path, tmp_path, "onnx", "onnxruntime")
     tolerance = 1 if name in M.SOFTMAX_MODELS else 0
-    assert d <= tolerance, f"{n} elements differ from onnxruntime, by up to {d} LSB"
+    if d <= tolerance:
+        return
+    # Observed (mobilenet_v2.qdq_s8_pc: 15 output elements, up to 3 LSB): onnxruntime's float Conv
+    # (a float32 GEMM of dequantised values, not the exact integer sum) is 1 LSB off in one element
+    # of 2 of its 52 convolutions, which propagates. Accepted only when that is all that differs:
+    # every layer fed onnxruntime's inputs equals it except float-GEMM layers by 1 LSB.
+    model = _load(ort_model_paths, name, variant)
+    producer = {o: node for node in model.graph.node for o in node.output}
+    layers = [t for t, _ in O.layer_tensors(model)]
+    oracle = O.ExactOracle(model)
+    for seed in (*SEEDS, 13, 14):
+        x = _inputs(model, seed)
+        ort = O.run_ort(model, x, layers=True)
+        fed = oracle.run_all(x, replace={t: ort[t] for t in layers})
+        for t in layers:
+            differing, worst = O.lsb(fed[t], ort[t])
+            f = producer[producer[t].input[0]] if t in producer and producer[t].input[0] in producer else None
+            while f is not None and f.op_type in ("Relu", "Clip"):
+                f = producer.get(f.input[0])
+            kind = f.op_type if f is not None else "?"
+            assert not differing or (kind in ("Conv", "MatMul", "Gemm") and worst == 1), (
+                f"{n} elements differ from onnxruntime by up to {d} LSB; layer {t} ({kind}) differs "
+                f"in {differing} elements by up to {worst} LSB"
+            )
+    n_oracle, d_oracle = compiled_c_vs_oracle(path, tmp_path, "onnx")
+    assert d_oracle <= tolerance, f"the C differs from the oracle: {n_oracle} elements, {d_oracle} LSB"
 
 
 def compiled_c_vs_oracle(path: Path, tmp_path: Path, numerics: str | None,
