@@ -35,15 +35,13 @@ from xdsl.dialects.builtin import (
     IntAttr,
     IntegerAttr,
     IntegerType,
-    ModuleOp,
     Signedness,
     TensorType,
     f32,
     i32,
     i64,
 )
-from xdsl.dialects.utils import EnumAttribute
-from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, SSAValue, TypeAttribute
+from xdsl.ir import Attribute, Dialect, ParametrizedAttribute, SSAValue, TypeAttribute
 from xdsl.irdl import (
     IRDLOperation,
     irdl_attr_definition,
@@ -60,7 +58,17 @@ from xdsl.pattern_rewriter import RewritePattern
 from xdsl.printer import Printer
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from xdsl.utils.exceptions import VerifyException
-from xdsl.utils.str_enum import StrEnum
+
+from tinymlir.dialects.qnn_modes import (
+    GLOBAL_POOL_FORMS,
+    NUMERICS_KEY,
+    Numerics,
+    NumericsAttr,
+    PoolForm,
+    PoolFormAttr,
+    numerics_of,
+    set_numerics,
+)
 
 # --------------------------------------------------------------------------- #
 # Types
@@ -262,53 +270,6 @@ class QTensorType(ParametrizedAttribute, TypeAttribute):
                     f"zero point {z} out of range [{lo}, {hi}] of {self.element_type}"
                 )
 
-
-# --------------------------------------------------------------------------- #
-# Numerics mode (a module attribute)
-# --------------------------------------------------------------------------- #
-
-
-class Numerics(StrEnum):
-    """Whose arithmetic the output stages (requantisation, add, pools, softmax) reproduce."""
-
-    TFLM = "tflm"  # TFLite Micro's integer kernels (tinymlir/fixedpoint.py)
-    ONNX = "onnx"  # onnxruntime's float32 DQ -> op -> Q groups (tinymlir/onnx_numerics.py)
-
-
-@irdl_attr_definition
-class NumericsAttr(EnumAttribute[Numerics]):
-    """`#qnn.numerics<tflm>` / `#qnn.numerics<onnx>`, on the builtin.module (NUMERICS_KEY)."""
-
-    name = "qnn.numerics"
-
-    def print_parameter(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_string(self.data.value)
-
-    @classmethod
-    def parse_parameter(cls, parser: AttrParser) -> Numerics:
-        with parser.in_angle_brackets():
-            return parser.parse_str_enum(Numerics)
-
-
-NUMERICS_KEY = "qnn.numerics"
-
-
-def numerics_of(op: Operation | None) -> Numerics:
-    """The mode of the nearest enclosing module that records one; tflm if none does."""
-    current = op
-    while current is not None:
-        attr = current.attributes.get(NUMERICS_KEY) if isinstance(current, ModuleOp) else None
-        if attr is not None:
-            if not isinstance(attr, NumericsAttr):
-                raise VerifyException(f"{NUMERICS_KEY} must be #qnn.numerics<tflm|onnx>, got {attr}")
-            return attr.data
-        current = current.parent_op()
-    return Numerics.TFLM
-
-
-def set_numerics(module: ModuleOp, numerics: Numerics | str) -> None:
-    module.attributes[NUMERICS_KEY] = NumericsAttr(Numerics(numerics))
 
 # --------------------------------------------------------------------------- #
 # Verification helpers shared by the ops
@@ -782,10 +743,36 @@ class AvgPool2DOp(_Pool2DBase):
 
     With equal input and output parameters this is TFLM's kernel (rounded integer
     mean, clamp). Otherwise the mean is rescaled with a single rounding:
-    MultiplyByQuantizedMultiplier(sum(x - zp_in), s_in / (s_out * count)) + zp_out."""
+    MultiplyByQuantizedMultiplier(sum(x - zp_in), s_in / (s_out * count)) + zp_out.
+    In onnx numerics the arithmetic is onnxruntime's kernel's, named by `onnx_form`."""
 
     name = "qnn.avg_pool2d"
     SAME_PARAMS: ClassVar[bool] = False
+    # onnxruntime's kernel form (onnx numerics only; absent = sequential): see qnn_modes.PoolForm.
+    onnx_form = opt_prop_def(PoolFormAttr)
+    assembly_format = (
+        "$input `kernel` $kernel `strides` $strides `pads` $pads (`clamp` $clamp^)?"
+        " (`onnx_form` $onnx_form^)? attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(self, input: SSAValue, result_type: QTensorType, *, onnx_form: PoolForm | None = None, **kw):
+        super().__init__(input, result_type, **kw)
+        if onnx_form is not None and onnx_form != PoolForm.SEQUENTIAL:
+            self.properties["onnx_form"] = PoolFormAttr(PoolForm(onnx_form))
+
+    @property
+    def form(self) -> PoolForm:
+        return PoolForm.SEQUENTIAL if self.onnx_form is None else self.onnx_form.data
+
+    def verify_(self) -> None:
+        super().verify_()
+        if self.form in GLOBAL_POOL_FORMS:
+            _, h, w, _ = _qtype(self.input).get_shape()
+            if _ints(self.kernel) != (h, w) or any(_ints(self.pads)):
+                raise VerifyException(
+                    f"qnn.avg_pool2d: onnx_form {self.form} needs a global pool (kernel = the input's "
+                    f"{h}x{w}, no pads), got kernel {list(_ints(self.kernel))} pads {list(_ints(self.pads))}"
+                )
 
 
 @irdl_op_definition
@@ -946,8 +933,9 @@ class ConcatOp(IRDLOperation):
 
 @irdl_op_definition
 class SoftmaxOp(IRDLOperation):
-    """Softmax over the last axis, TFLite int8 semantics: output scale 1/256 and
-    zero point -128 (i8) or 0 (ui8)."""
+    """Softmax over the last axis. In tflm numerics TFLite's int8 kernel: output scale 1/256
+    and zero point -128 (i8) or 0 (ui8). In onnx numerics any output parameters (the
+    DQ -> Softmax -> Q group quantises straight to the ONNX output's)."""
 
     name = "qnn.softmax"
     input = operand_def(QTensorType)
@@ -973,10 +961,11 @@ class SoftmaxOp(IRDLOperation):
         if not (math.isfinite(beta) and beta > 0):
             raise VerifyException(f"qnn.softmax: beta must be finite and > 0, got {beta}")
         expected_zp = out.storage_min
-        if out.scale != 1.0 / 256 or out.zero_point != expected_zp:
+        if numerics_of(self) == Numerics.TFLM and (out.scale != 1.0 / 256 or out.zero_point != expected_zp):
             raise VerifyException(
                 f"qnn.softmax: output must be quantised at scale 1/256 (0.00390625) and zero point "
-                f"{expected_zp}, got {format_f32(out.scale)}:{out.zero_point}"
+                f"{expected_zp}, got {format_f32(out.scale)}:{out.zero_point} (tflm numerics; onnx "
+                "numerics accepts any)"
             )
         if x.element_type != out.element_type:
             raise VerifyException("qnn.softmax: input and output storage types differ")
@@ -988,12 +977,13 @@ QNN = Dialect(
         ConstantOp, QuantizeOp, DequantizeOp, RequantizeOp, Conv2DOp, DenseOp, AddOp,
         AvgPool2DOp, MaxPool2DOp, PadOp, ReshapeOp, TransposeOp, ConcatOp, SoftmaxOp,
     ],
-    [QTensorType, NumericsAttr],
+    [QTensorType, NumericsAttr, PoolFormAttr],
 )
 
 __all__ = [
     "NUMERICS_KEY", "QNN", "AddOp", "AvgPool2DOp", "ConcatOp", "ConstantOp", "Conv2DOp", "DenseOp",
-    "DequantizeOp", "MaxPool2DOp", "Numerics", "NumericsAttr", "PadOp", "QTensorType",
+    "DequantizeOp", "GLOBAL_POOL_FORMS", "MaxPool2DOp", "Numerics", "NumericsAttr", "PadOp",
+    "PoolForm", "PoolFormAttr", "QTensorType",
     "QuantizeOp", "RequantizeOp", "ReshapeOp", "SoftmaxOp", "TransposeOp", "broadcast_shape",
     "format_f32", "numerics_of", "set_numerics", "window_output_size",
 ]

@@ -768,18 +768,29 @@ class FunctionLowering:
 
         k.nest(out.get_shape(), point)
 
-    def lower_pool(self, k: Kernel, op, reduce: str) -> None:
-        xt, out = op.input.type, op.output.type
-        x = self.inp(op, op.input)
-        _, h_, w_, _ = xt.get_shape()
+    def pool_window(self, kk: Kernel, op, ivs):
+        """(ih0, iw0, hs, he, ws, we): the window's origin and its valid tap ranges."""
+        _, h_, w_, _ = op.input.type.get_shape()
         kh_, kw_ = _ints(op.kernel)
         sh, sw = _ints(op.strides)
         pt, pl, _, _ = _ints(op.pads)
+        _, oh, ow, _ = ivs
+        ih0, iw0 = kk.affine(oh, sh, -pt), kk.affine(ow, sw, -pl)
+        hs = kk.max(kk.idx(0), kk.sub(kk.idx(0), ih0))
+        he = kk.min(kk.idx(kh_), kk.sub(kk.idx(h_), ih0))
+        ws = kk.max(kk.idx(0), kk.sub(kk.idx(0), iw0))
+        we = kk.min(kk.idx(kw_), kk.sub(kk.idx(w_), iw0))
+        return ih0, iw0, hs, he, ws, we
+
+    def lower_pool(self, k: Kernel, op, reduce: str) -> None:
+        if reduce == "avg" and self.onnx:
+            onnx_stage.lower_avg_pool(self, k, op, *_clamp(op, op.output.type))
+            return
+        xt, out = op.input.type, op.output.type
+        x = self.inp(op, op.input)
+        kh_, kw_ = _ints(op.kernel)
         rescale = None
-        onnx_avg = reduce == "avg" and self.onnx
-        if onnx_avg:
-            onnx_stage.checked_scale(self, op, xt)
-        elif reduce == "avg" and not xt.same_params(out):
+        if reduce == "avg" and not xt.same_params(out):
             mult, shift = average_pool_rescale_tables(xt.scale, out.scale, kh_ * kw_)
             name = op.output.name_hint or "pool"
             rescale = (
@@ -791,19 +802,13 @@ class FunctionLowering:
         unsigned = xt.is_unsigned
 
         def point(kk: Kernel, ivs):
-            n, oh, ow, c = ivs
-            ih0, iw0 = kk.affine(oh, sh, -pt), kk.affine(ow, sw, -pl)
-            hs = kk.max(kk.idx(0), kk.sub(kk.idx(0), ih0))
-            he = kk.min(kk.idx(kh_), kk.sub(kk.idx(h_), ih0))
-            ws = kk.max(kk.idx(0), kk.sub(kk.idx(0), iw0))
-            we = kk.min(kk.idx(kw_), kk.sub(kk.idx(w_), iw0))
-            init = onnx_stage.f32_constant(kk, 0.0) if onnx_avg else kk.i32(0 if reduce == "avg" else xt.storage_min)
+            n, _, _, c = ivs
+            ih0, iw0, hs, he, ws, we = self.pool_window(kk, op, ivs)
+            init = kk.i32(0 if reduce == "avg" else xt.storage_min)
 
             def over_h(k1: Kernel, i, acc):
                 def over_w(k2: Kernel, j, acc2):
                     v = k2.load_i32(x, [n, k2.add(ih0, i), k2.add(iw0, j), c], unsigned)
-                    if onnx_avg:  # t = t + f32(x - zx) * sx, tap by tap
-                        return [k2.emit(arith.AddfOp(acc2, onnx_stage.dequantise(k2, v, xt)))]
                     return [k2.add(acc2, v) if reduce == "avg" else k2.max(acc2, v)]
 
                 return k1.loop(ws, we, over_w, [acc])
@@ -812,9 +817,6 @@ class FunctionLowering:
             if reduce == "avg":
                 count_index = kk.mul(kk.sub(he, hs), kk.sub(we, ws))
                 count = kk.emit(arith.IndexCastOp(count_index, i32))
-                if onnx_avg:
-                    kk.store_i8(onnx_stage.pool_output(kk, acc, count, out, lo, hi), y, ivs)
-                    return
                 if rescale is None:  # TFLM: rounded integer mean
                     half = kk.emit(arith.DivSIOp(count, kk.i32(2)))
                     positive = kk.emit(arith.CmpiOp(acc, kk.i32(0), "sgt"))

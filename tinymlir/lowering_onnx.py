@@ -92,10 +92,88 @@ def requantize_output(k: Kernel, x: SSAValue, src, out, lo: int, hi: int):
     return clamp_round(k, divide(k, dequantise(k, x, src), out.scale), out.zero_point, lo, hi)
 
 
-def pool_output(k: Kernel, total: SSAValue, count: SSAValue, out, lo: int, hi: int):
-    """(t / f32(count)) / sy, rounded; `count` is the i32 number of valid taps."""
-    mean = divide(k, total, to_float(k, count))
-    return clamp_round(k, divide(k, mean, out.scale), out.zero_point, lo, hi)
+def pool_output(k: Kernel, total: SSAValue, count: SSAValue, out, lo: int, hi: int,
+                form: qnn.PoolForm = qnn.PoolForm.SEQUENTIAL):
+    """(t / f32(count)) / sy, rounded; `count` is the i32 number of valid taps.
+    zero_point_in_float: rint(clamp((t / f32(count)) / sy + f32(zy), lo, hi))."""
+    scaled = divide(k, divide(k, total, to_float(k, count)), out.scale)
+    if form == qnn.PoolForm.ZERO_POINT_IN_FLOAT:
+        shifted = k.emit(arith.AddfOp(scaled, f32_constant(k, out.zero_point)))
+        return clamp_round(k, shifted, 0, lo, hi)
+    return clamp_round(k, scaled, out.zero_point, lo, hi)
+
+
+def lower_avg_pool(lowering: FunctionLowering, k: Kernel, op: qnn.AvgPool2DOp, lo: int, hi: int) -> None:
+    """qnn.avg_pool2d in its `onnx_form` (tinymlir/onnx_numerics.py states each form):
+    the f32 sum over the valid taps in the form's order (integer for integer_sum), then the
+    output stage. Window bounds are the tflm lowering's (FunctionLowering.pool_window)."""
+    xt, out = op.input.type, op.output.type
+    checked_scale(lowering, op, xt)
+    x = lowering.inp(op, op.input)
+    y = lowering.result_buffer(k, op.output)
+    form, unsigned = op.form, xt.is_unsigned
+    _, height, width, _ = xt.get_shape()
+    taps = height * width
+    Form = qnn.PoolForm
+
+    def tap(kk: Kernel, n, h, w, c) -> SSAValue:
+        return dequantise(kk, kk.load_i32(x, [n, h, w, c], unsigned), xt)
+
+    def add(kk: Kernel, a: SSAValue, b: SSAValue) -> SSAValue:
+        return kk.emit(arith.AddfOp(a, b))
+
+    def global_point(kk: Kernel, ivs):
+        n, _, _, c = ivs
+        if form == Form.INTEGER_SUM:  # exact sum, then one f32 scale sx / (sy * N)
+            def row(k1: Kernel, h, acc):
+                return k1.loop(0, width, lambda k2, w, a: [k2.add(a, k2.load_i32(x, [n, h, w, c], unsigned))], [acc])
+
+            (acc,) = kk.loop(0, height, row, [kk.i32(0)])
+            if xt.zero_point:
+                acc = kk.sub(acc, kk.i32(xt.zero_point * taps))
+            n_f = np.float32(taps)
+            scale = np.float32(np.float32(xt.scale) / np.float32(np.float32(out.scale) * n_f))
+            kk.store_i8(accumulator_output(kk, acc, f32_constant(kk, float(scale)), out, lo, hi), y, ivs)
+            return
+
+        def quad(k1: Kernel, q, *lanes):  # taps 4q .. 4q + 3, tap t at (t // W, t - (t // W) * W)
+            result = []
+            for lane, value in enumerate(lanes):
+                t = k1.affine(q, 4, lane)
+                h = k1.emit(arith.DivUIOp(t, k1.idx(width)))
+                w = k1.sub(t, k1.mul(h, k1.idx(width)))
+                result.append(add(k1, value, tap(k1, n, h, w, c)))
+            return result
+
+        zeros = [f32_constant(kk, 0.0) for _ in range(4)]
+        l0, l1, l2, l3 = kk.loop(0, taps // 4, quad, zeros) if taps >= 4 else zeros
+        total = add(kk, add(kk, l0, l2), add(kk, l1, l3))  # x86's horizontal reduction
+        for t in range(taps - taps % 4, taps):
+            total = add(kk, total, tap(kk, n, kk.idx(t // width), kk.idx(t % width), c))
+        kk.store_i8(pool_output(kk, total, kk.i32(taps), out, lo, hi), y, ivs)
+
+    def window_point(kk: Kernel, ivs):
+        n, _, _, c = ivs
+        ih0, iw0, hs, he, ws, we = lowering.pool_window(kk, op, ivs)
+
+        def at(k1: Kernel, i, j) -> SSAValue:
+            return tap(k1, n, k1.add(ih0, i), k1.add(iw0, j), c)
+
+        if form == Form.MLAS_COLUMNS:  # each column over its rows, then the columns
+            def column(k1: Kernel, j, total):
+                (col,) = k1.loop(hs, he, lambda k2, i, s: [add(k2, s, at(k2, i, j))], [f32_constant(k1, 0.0)])
+                return [add(k1, total, col)]
+
+            (total,) = kk.loop(ws, we, column, [f32_constant(kk, 0.0)])
+        else:  # sequential, zero_point_in_float: t = t + d tap by tap, row-major
+            def row(k1: Kernel, i, total):
+                return k1.loop(ws, we, lambda k2, j, s: [add(k2, s, at(k2, i, j))], [total])
+
+            (total,) = kk.loop(hs, he, row, [f32_constant(kk, 0.0)])
+        count = kk.emit(arith.IndexCastOp(kk.mul(kk.sub(he, hs), kk.sub(we, ws)), i32))
+        kk.store_i8(pool_output(kk, total, count, out, lo, hi, form), y, ivs)
+
+    k.nest(out.get_shape(), global_point if form in qnn.GLOBAL_POOL_FORMS else window_point)
 
 
 def lower_softmax(lowering: FunctionLowering, k: Kernel, op: qnn.SoftmaxOp) -> None:

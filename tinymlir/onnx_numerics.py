@@ -9,8 +9,28 @@ operation, so one rounding each), in exactly the order the loop lowering emits i
 * conv2d / dense:  y = rint(clampf(f32(acc) * S_c)) + zy,  S_c = f32(f32(sx * sw[c]) / sy)
 * add:             y = rint(clampf((f32(a - za) * sa + f32(b - zb) * sb) / sy)) + zy
 * requantize:      y = rint(clampf((f32(x - zx) * sx) / sy)) + zy
-* avg_pool2d:      t = 0; t = t + f32(x - zx) * sx per valid tap in (kh, kw) row-major order;
-                   y = rint(clampf((t / f32(count)) / sy)) + zy
+* avg_pool2d: one of five forms (qnn.avg_pool2d's `onnx_form`, chosen by the importer from
+  the source op), each what onnxruntime's kernel for that op computes on x86-64 (MLAS;
+  measured against onnxruntime 1.x at ORT_DISABLE_ALL / its QOperator kernels).
+  Dequantised taps d = f32(x - zx) * sx; count = the number of valid (unpadded) taps.
+  - sequential (default; QDQ AveragePool in MLAS's scalar kernel, used when the width stride
+    is > 2 or a kernel side > 32):  t = 0; t = t + d per valid tap in row-major (kh, kw) order;
+                    y = rint(clampf((t / f32(count)) / sy)) + zy
+  - mlas_columns (QDQ AveragePool in MlasPool2DVectorKernel, width stride <= 2, kernel sides
+    <= 32): per valid kernel column j, left to right: c_j = 0; c_j = c_j + d over the valid
+    rows top to bottom; t = 0; t = t + c_j; then as sequential.
+  - mlas_lanes4 (QDQ GlobalAveragePool, MlasPoolGlobalKernel; global pools only): the N = H*W
+    taps in row-major order, tap i < N - N % 4 into lane i % 4 (l = 0; l = l + d); then
+    t = (l0 + l2) + (l1 + l3); then t = t + d for the N % 4 tail taps; then as sequential.
+    The SSE/AVX horizontal reduction pairs lanes 0+2 and 1+3; NEON's pairs 0+1 and 2+3, so
+    onnxruntime on an ARM host computes another sum (this form is x86-64's).
+  - integer_sum (QLinearGlobalAveragePool, MLAS's qlgavgpool; global pools only): exact
+    acc = sum(x) - zx * N;  y = rint(clampf(f32(acc) * f32(sx / f32(sy * f32(N))))) + zy
+    (conv's output stage with one scale).
+  - zero_point_in_float (QLinearAveragePool): the sequential sum, then
+                    y = rint(clamp((t / f32(count)) / sy + f32(zy), lo, hi))
+    (qlinear_pool.cc adds the zero point in float before nearbyintf, so the tie is decided
+    after the zero point, unlike every other stage).
 * softmax:         E[d] = f32(exp(beta * sx * d)) (a table, computed in double), d = x - max;
                    s = 0; s = s + E[d_i] in order; y_i = rint(clampf(E[d_i] / s / sy)) + zy
 
@@ -92,19 +112,49 @@ def requantize(x, zx: int, sx: float, sy: float, zy: int, lo: int, hi: int) -> n
 
 
 def average_pool(windows: np.ndarray, valid: np.ndarray, zx: int, sx: float, sy: float,
-                 zy: int, lo: int, hi: int) -> np.ndarray:
-    """Mean over the valid taps. windows: [N, OH, OW, KH, KW, C] stored values; valid: a
-    boolean mask broadcastable to it (taps inside the unpadded input)."""
+                 zy: int, lo: int, hi: int, form: str = "sequential") -> np.ndarray:
+    """Mean over the valid taps in `form` (module docstring). windows: [N, OH, OW, KH, KW, C]
+    stored values; valid: a boolean mask broadcastable to it (taps inside the unpadded input)."""
     valid = np.broadcast_to(valid, windows.shape)
     kh, kw = windows.shape[3:5]
-    total = np.zeros(windows.shape[:3] + windows.shape[5:], F32)
+    count = valid.sum(axis=(3, 4))
     with np.errstate(over="ignore", under="ignore"):
-        for i in range(kh):  # sequential, in the loops' order
-            for j in range(kw):
-                term = dequantise(windows[:, :, :, i, j], zx, sx)
-                total = np.where(valid[:, :, :, i, j], total + term, total).astype(F32)
-        count = to_f32(valid.sum(axis=(3, 4)))
-        return clamp_round((total / count) / F32(sy), zy, lo, hi)
+        if form == "integer_sum":
+            acc = np.where(valid, windows, 0).sum(axis=(3, 4)) - int(zx) * count
+            n = to_f32(count)
+            scale = F32(sx) / ((F32(sy) * n).astype(F32))
+            return clamp_round(to_f32(acc) * scale.astype(F32), zy, lo, hi)
+        total = np.zeros(windows.shape[:3] + windows.shape[5:], F32)
+        if form == "mlas_columns":
+            for j in range(kw):  # column sums first, then the columns left to right
+                column = np.zeros_like(total)
+                for i in range(kh):
+                    term = dequantise(windows[:, :, :, i, j], zx, sx)
+                    column = np.where(valid[:, :, :, i, j], column + term, column).astype(F32)
+                total = np.where(valid[:, :, :, :, j].any(axis=3), total + column, total).astype(F32)
+        elif form == "mlas_lanes4":
+            if not valid.all():
+                raise ValueError("onnx numerics: mlas_lanes4 is a global pool's form (no padding)")
+            taps = windows.reshape(windows.shape[:3] + (kh * kw,) + windows.shape[5:])
+            size = kh * kw
+            lanes = [np.zeros_like(total) for _ in range(4)]
+            for t in range(size - size % 4):
+                lanes[t % 4] = (lanes[t % 4] + dequantise(taps[:, :, :, t], zx, sx)).astype(F32)
+            total = ((lanes[0] + lanes[2]).astype(F32) + (lanes[1] + lanes[3]).astype(F32)).astype(F32)
+            for t in range(size - size % 4, size):
+                total = (total + dequantise(taps[:, :, :, t], zx, sx)).astype(F32)
+        elif form in ("sequential", "zero_point_in_float"):
+            for i in range(kh):  # sequential, in the loops' order
+                for j in range(kw):
+                    term = dequantise(windows[:, :, :, i, j], zx, sx)
+                    total = np.where(valid[:, :, :, i, j], total + term, total).astype(F32)
+        else:
+            raise ValueError(f"onnx numerics: unknown average pool form '{form}'")
+        scaled = ((total / to_f32(count)).astype(F32) / F32(sy)).astype(F32)
+        if form == "zero_point_in_float":
+            shifted = (scaled + F32(zy)).astype(F32)
+            return np.rint(np.minimum(np.maximum(shifted, F32(lo)), F32(hi))).astype(np.int64)
+        return clamp_round(scaled, zy, lo, hi)
 
 
 def softmax_exp_table(sx: float, beta: float = 1.0) -> np.ndarray:

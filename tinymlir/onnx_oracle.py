@@ -3,17 +3,27 @@
 
 * QDQ models: onnxruntime at ORT_DISABLE_ALL (`run_ort`), which runs the graph as written with
   float kernels (no QLinearConv fusion, so no integer GEMM kernel whose result depends on the
-  instruction set).
+  instruction set). The float pools' summation order is MLAS's x86-64 one (the "x86_64" flavour
+  below): on an ARM host onnxruntime's GlobalAveragePool sums in another order.
 * QOperator models: never onnxruntime's integer kernels (its u8s8 QLinearConv saturates int16 pair
   sums on AVX2 without VNNI). `ExactOracle` runs the graph with `onnx.reference.ReferenceEvaluator`
   and exact numpy kernels (`new_ops=`) for QLinearConv, QLinearMatMul and the com.microsoft ops,
   in the arithmetic of /work/notes/numerics-spec.md's onnx mode: exact integer accumulation,
   float32 round-to-nearest-even in the order written, S_c = f32(f32(sx * sw[c]) / sy).
 
-`ExactOracle(model, flavour="ort_x86")` instead reproduces what onnxruntime's MLAS kernels compute on
-x86-64 for the ops where they do not follow the spec (QLinearAdd's multiply-by-ratio with FMA,
-QLinearGlobalAveragePool's integer sum, QLinearAveragePool's zero point added before rounding):
-used only to show where and why ORT differs, never as a test's expectation.
+Flavours (`ExactOracle(model, flavour=...)`):
+* "x86_64" (DEFAULT_FLAVOUR): what onnxruntime computes on x86-64, i.e. what the onnx numerics
+  mode compiles: the spec's arithmetic except the average pools, which follow MLAS's kernels
+  (qnn.avg_pool2d's onnx_form; see tinymlir/onnx_numerics.py): QDQ AveragePool column sums first
+  (MlasPool2DVectorKernel, width stride <= 2 and kernels <= 32), QDQ GlobalAveragePool in 4 lanes
+  reduced (l0+l2)+(l1+l3) (MlasPoolGlobalKernel; NEON reduces (l0+l1)+(l2+l3), so onnxruntime on
+  ARM differs), QLinearGlobalAveragePool's integer sum, QLinearAveragePool's zero point added in
+  float before rounding. QLinearAdd stays the spec's documented DQ -> Add -> Q formula: MLAS's x86
+  kernel (multiply-by-ratio with FMA, qladd_avx2.cpp) differs from its portable path and from the
+  QDQ graph in rare ties, and tinymlir keeps the formula every onnxruntime build agrees on for QDQ.
+* "ort_x86": "x86_64" plus MLAS's FMA QLinearAdd: onnxruntime's QOperator kernels on an AVX2+FMA
+  machine, for experiments (showing where and why ORT differs), never a test's expectation.
+* "spec": /work/notes/numerics-spec.md literally (every pool a sequential sum).
 
 onnx.reference's own QLinearConv / QLinearMatMul multiply the int32 accumulator by the float32
 ratio in float64 (int32 array * float32 scalar promotes to float64) and round that: neither f32(acc)
@@ -33,6 +43,8 @@ from onnx.reference.op_run import OpRun
 
 F32 = np.float32
 ORACLE_DOMAIN = "tinymlir.oracle"
+DEFAULT_FLAVOUR = "x86_64"
+FLAVOURS = ("x86_64", "ort_x86", "spec")
 
 # Output zero-point operand of each quantised op (its dtype is the output's).
 OUTPUT_ZERO_POINT = {
@@ -202,7 +214,7 @@ class QGemm(OpRun):
 
 class QLinearAdd(OpRun):
     op_domain = "com.microsoft"
-    flavour = "spec"
+    flavour = DEFAULT_FLAVOUR
 
     def _run(self, a, sa, za, b, sb, zb, sy, zy=None, **_):
         dtype = (zy if zy is not None else a).dtype
@@ -233,7 +245,7 @@ def mlas_qlinear_add_x86(a, sa, za, b, sb, zb, sy, zy, dtype):
 
 class QLinearAveragePool(OpRun):
     op_domain = "com.microsoft"
-    flavour = "spec"
+    flavour = DEFAULT_FLAVOUR
 
     def _run(self, x, sx, zx, sy, zy=None, kernel_shape=None, strides=None, pads=None,
              count_include_pad=0, channels_last=0, auto_pad=None, ceil_mode=0, **_):
@@ -242,7 +254,7 @@ class QLinearAveragePool(OpRun):
         dtype = (zy if zy is not None else x).dtype
         total, count = average_pool_f32(dequantize_f32(x, sx, zx), kernel_shape, strides or [1, 1], pads or [0, 0, 0, 0])
         mean = (total / count.astype(F32)).astype(F32)
-        if self.flavour == "ort_x86":  # qlinear_pool.cc: nearbyintf(y / y_scale + y_zero_point)
+        if self.flavour != "spec":  # qlinear_pool.cc: nearbyintf(y / y_scale + y_zero_point)
             lo, hi = _bounds(dtype)
             v = ((mean / _f(sy)).astype(F32) + F32(_zp(zy))).astype(F32)
             return (np.clip(np.rint(v), lo, hi).astype(dtype),)
@@ -251,14 +263,14 @@ class QLinearAveragePool(OpRun):
 
 class QLinearGlobalAveragePool(OpRun):
     op_domain = "com.microsoft"
-    flavour = "spec"
+    flavour = DEFAULT_FLAVOUR
 
     def _run(self, x, sx, zx, sy, zy=None, channels_last=0, **_):
         if channels_last:
             raise NotImplementedError("channels_last")
         dtype = (zy if zy is not None else x).dtype
         n, c, h, w = x.shape
-        if self.flavour == "ort_x86":  # qlgavgpool.cpp: integer sum, scale sx / (sy * N)
+        if self.flavour != "spec":  # qlgavgpool.cpp: integer sum, scale sx / (sy * N)
             acc = x.astype(np.int64).reshape(n, c, -1).sum(-1) - _zp(zx) * h * w
             scale = F32(_f(sx) / F32(_f(sy) * F32(h * w)))
             return (quantize_f32((acc.astype(F32) * scale).reshape(n, c, 1, 1), _zp(zy), dtype),)
@@ -332,14 +344,14 @@ KERNELS = [QuantizeLinear, DequantizeLinear, MaxPool, QLinearConv, QLinearMatMul
 
 
 def _flavoured(flavour: str) -> list[type[OpRun]]:
-    if flavour == "spec":
+    if flavour not in FLAVOURS:
+        raise ValueError(f"unknown flavour {flavour}; expected one of {', '.join(FLAVOURS)}")
+    if flavour == DEFAULT_FLAVOUR:
         return KERNELS
-    if flavour != "ort_x86":
-        raise ValueError(f"unknown flavour {flavour}")
     out = []
     for kernel in KERNELS:
         if hasattr(kernel, "flavour"):
-            kernel = type(kernel.__name__, (kernel,), {"flavour": "ort_x86", "op_domain": kernel.op_domain})
+            kernel = type(kernel.__name__, (kernel,), {"flavour": flavour, "op_domain": kernel.op_domain})
         out.append(kernel)
     return out
 
@@ -352,7 +364,7 @@ def _flavoured(flavour: str) -> list[type[OpRun]]:
 class ExactOracle:
     """Exact numpy evaluation of a QOperator (or any integer) graph, every tensor kept."""
 
-    def __init__(self, model: onnx.ModelProto | str, flavour: str = "spec"):
+    def __init__(self, model: onnx.ModelProto | str, flavour: str = DEFAULT_FLAVOUR):
         model = model if isinstance(model, onnx.ModelProto) else onnx.load(model)
         self.model = qdq_to_qoperator(model) if is_qdq(model) else model
         self.evaluator = ReferenceEvaluator(self.model, new_ops=_flavoured(flavour))
@@ -429,11 +441,11 @@ def mlas_global_sum_f32(xf: np.ndarray) -> np.ndarray:
 
 
 class QdqAveragePool(OpRun):
-    """DQ -> AveragePool -> Q (count_include_pad=0): the spec's sequential sum, or (ort_x86)
-    the order of onnxruntime's float kernel."""
+    """DQ -> AveragePool -> Q (count_include_pad=0): the order of onnxruntime's float kernel on
+    x86-64 (MLAS), or (spec) the sequential sum."""
 
     op_domain = ORACLE_DOMAIN
-    flavour = "spec"
+    flavour = DEFAULT_FLAVOUR
 
     def _run(self, x, sx, zx, sy, zy, kernel_shape=None, strides=None, pads=None, count_include_pad=0,
              ceil_mode=0, auto_pad=None, **_):
@@ -441,7 +453,7 @@ class QdqAveragePool(OpRun):
             raise NotImplementedError("AveragePool options")
         strides, pads = strides or [1, 1], pads or [0, 0, 0, 0]
         xf = dequantize_f32(x, sx, zx)
-        if self.flavour == "ort_x86" and strides[1] <= 2 and max(kernel_shape) <= 32:
+        if self.flavour != "spec" and strides[1] <= 2 and max(kernel_shape) <= 32:
             total, count = mlas_average_pool_f32(xf, kernel_shape, strides, pads)
         else:
             total, count = average_pool_f32(xf, kernel_shape, strides, pads)
@@ -451,12 +463,12 @@ class QdqAveragePool(OpRun):
 
 class QdqGlobalAveragePool(OpRun):
     op_domain = ORACLE_DOMAIN
-    flavour = "spec"
+    flavour = DEFAULT_FLAVOUR
 
     def _run(self, x, sx, zx, sy, zy, **_):
         n, c, h, w = x.shape
         xf = dequantize_f32(x, sx, zx)
-        if self.flavour == "ort_x86":
+        if self.flavour != "spec":
             total = mlas_global_sum_f32(xf)
         else:
             total, _ = average_pool_f32(xf, [h, w], [1, 1], [0, 0, 0, 0])
@@ -680,7 +692,8 @@ def ort_session(model: onnx.ModelProto | str, optimize: bool = False):
 def run_ort(model: onnx.ModelProto, inputs: Sequence[np.ndarray], layers: bool = False,
             optimize: bool = False) -> dict[str, np.ndarray]:
     """onnxruntime on `model` (ORT_DISABLE_ALL unless `optimize`): graph outputs, plus every layer
-    tensor when `layers`. Exact on every CPU only for QDQ models at ORT_DISABLE_ALL."""
+    tensor when `layers`. CPU-independent only for QDQ models at ORT_DISABLE_ALL, except the float
+    pools' summation order (MLAS: x86-64 and ARM differ)."""
     names = [t for t, _ in layer_tensors(model)] if layers else []
     probe = with_outputs(model, names, output_types(model, names))
     session = ort_session(probe, optimize)

@@ -279,7 +279,7 @@ class ReferenceExecutor:
             def compute():
                 onnx_fp.check_dequantised_range(xt.scale)
                 return onnx_fp.average_pool(
-                    win, mask, xt.zero_point, xt.scale, out.scale, out.zero_point, lo, hi
+                    win, mask, xt.zero_point, xt.scale, out.scale, out.zero_point, lo, hi, op.form
                 )
 
             return onnx_checked(op, compute)

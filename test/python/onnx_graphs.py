@@ -847,6 +847,16 @@ def qdq_avgpool_padded() -> onnx.ModelProto:
     return b.model([y])
 
 
+def qdq_avgpool_stride3() -> onnx.ModelProto:
+    """QDQ AveragePool 3x3 stride 3 (onnxruntime's scalar MLAS kernel: width stride > 2),
+    output at other parameters."""
+    b = _Builder("qdq_avgpool_stride3", seed=13)
+    x = b.input("input", [1, 3, 9, 9], scale=0.0188, zp=9)
+    y = b.node("AveragePool", [b.dq(x)], "pool1_out", FLOAT, name="pool1", kernel_shape=[3, 3], strides=[3, 3])
+    y = b.q(y, "output", scale=0.0123, zp=-5)
+    return b.model([y])
+
+
 def qdq_global_avgpool() -> onnx.ModelProto:
     """QDQ GlobalAveragePool [1,8,5,5] -> [1,8,1,1], shared scale/zp."""
     b = _Builder("qdq_global_avgpool", seed=13)
@@ -1112,6 +1122,7 @@ VALID_GRAPHS: dict[str, Callable[[], onnx.ModelProto]] = {
     "qdq_add_broadcast": qdq_add_broadcast,
     "qdq_avgpool": qdq_avgpool,
     "qdq_avgpool_padded": qdq_avgpool_padded,
+    "qdq_avgpool_stride3": qdq_avgpool_stride3,
     "qdq_global_avgpool": qdq_global_avgpool,
     "qdq_maxpool": qdq_maxpool,
     "qdq_pad": qdq_pad,

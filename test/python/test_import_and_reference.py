@@ -71,6 +71,7 @@ EXPECTED_OPS: dict[str, dict[str, int] | None] = {
     "qdq_add_broadcast": {"qnn.add": 1},
     "qdq_avgpool": {"qnn.avg_pool2d": 1},
     "qdq_avgpool_padded": {"qnn.avg_pool2d": 1},
+    "qdq_avgpool_stride3": {"qnn.avg_pool2d": 1},
     "qdq_global_avgpool": {"qnn.avg_pool2d": 1},
     "qdq_maxpool": {"qnn.max_pool2d": 1},
     "qdq_pad": {"qnn.pad": 1, "qnn.conv2d": 1},

@@ -4,9 +4,9 @@
     onnxruntime at ORT_DISABLE_ALL (its float kernels: exact on every CPU as a float computation,
     so they can differ from the exact-integer arithmetic by 1 LSB near ties; checked layer by layer,
     each layer fed onnxruntime's own inputs, to 1 LSB on a tiny fraction of elements).
-(b) the compiled C (`--numerics=onnx`) equals the exact oracle bit for bit
-    (1 LSB for a model ending in softmax). Skipped until the numerics modes are merged; the
-    coordinator removes the mark, after which a missing onnx mode fails loudly.
+(b) the compiled C (`--numerics=onnx`) equals the exact oracle (default flavour "x86_64": onnxruntime's
+    x86-64 pools, the spec's QLinearAdd) bit for bit (1 LSB for a model ending in softmax); and on
+    an x86-64 host, on QDQ variants, it equals onnxruntime itself at ORT_DISABLE_ALL.
 
 No test runs onnxruntime's integer kernels (QOperator models): their results depend on the CPU.
 The models are built once per checkout into pytest's cache (about 2 s; keyed by ort_models.py and
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import platform
 from collections import Counter
 from pathlib import Path
 
@@ -247,8 +248,52 @@ def test_compiled_c_matches_oracle_bit_for_bit(name, variant, ort_model_paths, t
     assert d <= tolerance, f"{n} elements differ, by up to {d} LSB"
 
 
-def compiled_c_vs_oracle(path: Path, tmp_path: Path, numerics: str | None) -> tuple[int, int]:
-    """(elements differing, max LSB) between the C library and the exact oracle on 4 inputs."""
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+
+
+@pytest.mark.skipif(not X86_64, reason="onnxruntime's float pools sum in MLAS's x86-64 order (NEON "
+                    "reduces GlobalAveragePool's lanes differently); this compares with onnxruntime itself")
+@pytest.mark.parametrize(("name", "variant"), QDQ_CASES, ids=[f"{n}.{v}" for n, v in QDQ_CASES])
+def test_compiled_c_matches_onnxruntime_disable_all(name, variant, ort_model_paths, tmp_path):
+    """The C (--numerics=onnx) against onnxruntime itself at ORT_DISABLE_ALL (float kernels, run
+    as written) on an x86-64 host: equal (1 LSB for a model ending in softmax: onnxruntime's
+    float Softmax uses its own exp, the spec a double-precision table), except where onnxruntime's
+    float Conv is itself 1 LSB off the exact integer sum (checked layer by layer below)."""
+    path = ort_model_paths[(name, variant)]
+    n, d = compiled_c_vs_oracle(path, tmp_path, "onnx", "onnxruntime")
+    tolerance = 1 if name in M.SOFTMAX_MODELS else 0
+    if d <= tolerance:
+        return
+    # Observed (mobilenet_v2.qdq_s8_pc: 15 output elements, up to 3 LSB): onnxruntime's float Conv
+    # (a float32 GEMM of dequantised values, not the exact integer sum) is 1 LSB off in one element
+    # of 2 of its 52 convolutions, which propagates. Accepted only when that is all that differs:
+    # every layer fed onnxruntime's inputs equals it except float-GEMM layers by 1 LSB.
+    model = _load(ort_model_paths, name, variant)
+    producer = {o: node for node in model.graph.node for o in node.output}
+    layers = [t for t, _ in O.layer_tensors(model)]
+    oracle = O.ExactOracle(model)
+    for seed in (*SEEDS, 13, 14):
+        x = _inputs(model, seed)
+        ort = O.run_ort(model, x, layers=True)
+        fed = oracle.run_all(x, replace={t: ort[t] for t in layers})
+        for t in layers:
+            differing, worst = O.lsb(fed[t], ort[t])
+            f = producer[producer[t].input[0]] if t in producer and producer[t].input[0] in producer else None
+            while f is not None and f.op_type in ("Relu", "Clip"):
+                f = producer.get(f.input[0])
+            kind = f.op_type if f is not None else "?"
+            assert not differing or (kind in ("Conv", "MatMul", "Gemm") and worst == 1), (
+                f"{n} elements differ from onnxruntime by up to {d} LSB; layer {t} ({kind}) differs "
+                f"in {differing} elements by up to {worst} LSB"
+            )
+    n_oracle, d_oracle = compiled_c_vs_oracle(path, tmp_path, "onnx")
+    assert d_oracle <= tolerance, f"the C differs from the oracle: {n_oracle} elements, {d_oracle} LSB"
+
+
+def compiled_c_vs_oracle(path: Path, tmp_path: Path, numerics: str | None,
+                         reference: str = "oracle") -> tuple[int, int]:
+    """(elements differing, max LSB) between the C library and the exact oracle (or
+    onnxruntime at ORT_DISABLE_ALL: reference="onnxruntime") on 4 inputs."""
     model = onnx.load(str(path))
     compiled = compile_model(path, tmp_path, numerics=numerics)
     module, library = compiled.module, compiled.library
@@ -259,7 +304,8 @@ def compiled_c_vs_oracle(path: Path, tmp_path: Path, numerics: str | None) -> tu
         x = _inputs(model, seed)
         c_inputs, _ = quantised_inputs(module, x)
         rows.append(np.ascontiguousarray(c_inputs[0]))
-        expected.append(_quantised_output(model, oracle.run_all(x)).reshape(-1))
+        tensors = O.run_ort(model, x, layers=True) if reference == "onnxruntime" else oracle.run_all(x)
+        expected.append(_quantised_output(model, tensors).reshape(-1))
     got = np.stack([outs[0] for outs in run_host(exe, [[r] for r in rows], tmp_path, library)])
     return O.lsb(got, np.stack(expected))
 

@@ -308,12 +308,16 @@ def clamp_range(qtype: qnn.QTensorType, real: tuple[float, float]) -> list[int] 
 
 
 class OnnxImporter:
-    def __init__(self, model: onnx.ModelProto, name: str):
+    def __init__(self, model: onnx.ModelProto, name: str, numerics: qnn.Numerics = qnn.Numerics.TFLM):
         self.model = model
+        self.numerics = numerics
         self.graph = model.graph
         self.name = name
         self.env: dict[str, Value] = {}
-        self.ops: list[Operation] = []
+        # Ops go into the function's block as emitted, before a placeholder return (replaced at
+        # the end): inside the module, whose numerics mode their verifiers read (numerics_of).
+        self.terminator = func.ReturnOp()
+        self.block = Block([self.terminator])
         self.layout_cache: dict[tuple[int, tuple[int, ...]], SSAValue] = {}
         self.node: onnx.NodeProto | None = None
         # QuantizeLinear of a float constant: output name -> its integers and parameters.
@@ -337,11 +341,11 @@ class OnnxImporter:
         for result in op.results:
             if isinstance(result.type, qnn.QTensorType):
                 self.check_size(result.type.get_shape(), f"the {op.name} result")
+        self.block.insert_op_before(op, self.terminator)
         try:
             op.verify()
         except VerifyException as exc:
             raise self.error(f"produces invalid IR: {exc}") from None
-        self.ops.append(op)
         if op.results:
             if name is None and self.node is not None:
                 name = readable_name(self.node.name or (self.node.output[0] if self.node.output else ""))
@@ -591,7 +595,10 @@ class OnnxImporter:
             raise OnnxImportError("the graph has no inputs")
         if not self.graph.output:
             raise OnnxImportError("the graph has no outputs")
-        block = Block()
+        block = self.block
+        function = func.FuncOp(self.name, FunctionType.from_lists([], []), Region(block))
+        module = ModuleOp([function])  # the function's type is set once its results are known
+        qnn.set_numerics(module, self.numerics)
         for graph_input in inputs:
             try:
                 arg_type, perm = self.input_type(graph_input)
@@ -619,12 +626,9 @@ class OnnxImporter:
         results: list[SSAValue] = []
         for graph_output in self.graph.output:
             results.append(self.output_value(graph_output.name))
-        self.ops.append(func.ReturnOp(*results))
-        block.add_ops(self.ops)
-        function = func.FuncOp(
-            self.name, FunctionType.from_lists(arg_types, [r.type for r in results]), Region(block)
-        )
-        module = ModuleOp([function])
+        block.erase_op(self.terminator)
+        block.add_op(func.ReturnOp(*results))
+        function.function_type = FunctionType.from_lists(arg_types, [r.type for r in results])
         try:
             module.verify()
         except VerifyException as exc:  # every op was verified when emitted: a last safety net
@@ -1130,11 +1134,16 @@ class OnnxImporter:
         attrs = self.pool_attrs(node, x, False)
         if attrs.pop("count_include_pad") and any(attrs["pads"]):
             raise self.error("count_include_pad=1 with padding is not supported (TFLite averages valid elements only)")
+        # onnxruntime's float AveragePool (MLAS, x86-64): the vector kernel for width strides <= 2
+        # and kernels <= 32 sums columns first; otherwise the scalar kernel sums row-major.
+        vector = attrs["strides"][1] <= 2 and max(attrs["kernel"]) <= 32
+        attrs["onnx_form"] = qnn.PoolForm.MLAS_COLUMNS if vector else qnn.PoolForm.SEQUENTIAL
         self.set(node, Pending(node, "avg_pool", [x], attrs))
 
     def op_GlobalAveragePool(self, node):
         x = self.float_input(node.input[0], "input")
-        self.set(node, Pending(node, "avg_pool", [x], self.pool_attrs(node, x, True)))
+        attrs = self.pool_attrs(node, x, True) | {"onnx_form": qnn.PoolForm.MLAS_LANES4}
+        self.set(node, Pending(node, "avg_pool", [x], attrs))
 
     def op_Softmax(self, node):
         x = self.float_input(node.input[0], "input")
@@ -1467,7 +1476,8 @@ class OnnxImporter:
         if oh <= 0 or ow <= 0:
             raise self.error("the pooling window does not fit the input")
         t = out_type.with_shape([n, oh, ow, c])
-        op = op_class(data, t, kernel=k, strides=s, pads=pads, clamp=clamp)
+        form = {"onnx_form": attrs["onnx_form"]} if "onnx_form" in attrs else {}
+        op = op_class(data, t, kernel=k, strides=s, pads=pads, clamp=clamp, **form)
         return Quant(self.emit(op), NHWC)
 
     def materialize_avg_pool(self, p: Pending, scale, zp, dtype) -> Quant:
@@ -1487,7 +1497,11 @@ class OnnxImporter:
     def softmax(self, x: Quant, scale, zp, dtype, clamp) -> Quant:
         data = self.in_layout(x, identity(len(x.perm)))
         t = data.type
-        native = qnn.QTensorType(t.get_shape(), t.element_type, [1.0 / 256], [t.storage_min])
+        if self.numerics == qnn.Numerics.ONNX:  # one rounding, straight to the output's parameters
+            self.check_storage([x], dtype)
+            native = self.qtype(t.get_shape(), dtype, scale, zp)
+        else:  # TFLite's kernel quantises at 1/256, then a requantize
+            native = qnn.QTensorType(t.get_shape(), t.element_type, [1.0 / 256], [t.storage_min])
         out = Quant(self.emit(qnn.SoftmaxOp(data, native)), identity(len(x.perm)))
         return self.requantized(out, scale, zp, dtype, clamp)
 
@@ -1602,6 +1616,9 @@ class OnnxImporter:
         if pool_attrs.pop("count_include_pad", 0) and any(pool_attrs["pads"]):
             raise self.error("count_include_pad=1 with padding is not supported")
         scale, zp, dtype = self.qop_params(node, 3, "output")
+        # onnxruntime's kernels: QLinearGlobalAveragePool sums integers, QLinearAveragePool
+        # adds the output zero point in float before rounding.
+        pool_attrs["onnx_form"] = qnn.PoolForm.INTEGER_SUM if global_pool else qnn.PoolForm.ZERO_POINT_IN_FLOAT
         p = Pending(node, "avg_pool", [x], pool_attrs)
         self.set(node, self.materialize(p, scale, zp, dtype))
 
@@ -1717,8 +1734,7 @@ def import_onnx(
     try:
         model = load_model(source)
         mode, reason = choose_numerics(model, numerics)
-        module = OnnxImporter(model, model_identifier(name)).run()
-        qnn.set_numerics(module, mode)
+        module = OnnxImporter(model, model_identifier(name), mode).run()
         if report is not None:
             report(mode, reason)
         return module

@@ -941,6 +941,36 @@ func.func @softmax_shape(%x: !qnn.qtensor<1x10xi8, 0.5:0>) {
 
 // -----
 
+// The 4-lane and integer-sum forms are global pools' (a window covering the whole input).
+func.func @avg_pool2d_lanes_not_global(%x: !qnn.qtensor<1x4x4x2xi8, 0.5:-3>) {
+  // CHECK: Operation does not verify: qnn.avg_pool2d: onnx_form mlas_lanes4 needs a global pool (kernel = the input's 4x4, no pads), got kernel [3, 3] pads [0, 0, 0, 0]
+  %y = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [0, 0, 0, 0] onnx_form <mlas_lanes4> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x2x2x2xi8, 0.5:-3>
+  func.return
+}
+
+// -----
+
+func.func @avg_pool2d_integer_sum_padded(%x: !qnn.qtensor<1x4x4x2xi8, 0.5:-3>) {
+  // CHECK: Operation does not verify: qnn.avg_pool2d: onnx_form integer_sum needs a global pool (kernel = the input's 4x4, no pads), got kernel [4, 4] pads [1, 1, 1, 1]
+  %y = qnn.avg_pool2d %x kernel [4, 4] strides [1, 1] pads [1, 1, 1, 1] onnx_form <integer_sum> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x3x3x2xi8, 0.5:-3>
+  func.return
+}
+
+// -----
+
+// In onnx numerics a softmax quantises to any output parameters.
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  // CHECK-LABEL: @softmax_onnx_any_output
+  // CHECK-NEXT:    qnn.softmax %x beta 1.000000e+00 : !qnn.qtensor<1x10xi8, 0.5:0> -> !qnn.qtensor<1x10xi8, 0.003921569:-128>
+  // CHECK-NEXT:    func.return
+  func.func @softmax_onnx_any_output(%x: !qnn.qtensor<1x10xi8, 0.5:0>) {
+    %y = qnn.softmax %x beta 1.0 : !qnn.qtensor<1x10xi8, 0.5:0> -> !qnn.qtensor<1x10xi8, 0.003921569:-128>
+    func.return
+  }
+}
+
+// -----
+
 // The output scale is 1/256.
 func.func @softmax_output_scale(%x: !qnn.qtensor<1x10xi8, 0.5:0>) {
   // CHECK: Operation does not verify: qnn.softmax: output must be quantised at scale 1/256 (0.00390625) and zero point -128, got 0.003921569:-128

@@ -202,6 +202,22 @@ func.func @avg_pool2d(%x: !qnn.qtensor<1x8x8x4xi8, 0.5:-3>) {
   func.return
 }
 
+// onnxruntime's kernel forms (onnx numerics). Absent means `sequential`; written, it is kept.
+// CHECK-LABEL: func.func @avg_pool2d_onnx_forms(
+// CHECK-NEXT:    %a = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] onnx_form <sequential> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x4x4x2xi8, 0.25:1>
+// CHECK-NEXT:    %b = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] onnx_form <mlas_columns> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x4x4x2xi8, 0.25:1>
+// CHECK-NEXT:    %c = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] clamp [0, 100] onnx_form <zero_point_in_float> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x4x4x2xi8, 0.25:1>
+// CHECK-NEXT:    %d = qnn.avg_pool2d %x kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] onnx_form <mlas_lanes4> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x1x1x2xi8, 0.25:1>
+// CHECK-NEXT:    %e = qnn.avg_pool2d %x kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] onnx_form <integer_sum> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x1x1x2xi8, 0.25:1>
+func.func @avg_pool2d_onnx_forms(%x: !qnn.qtensor<1x4x4x2xi8, 0.5:-3>) {
+  %a = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] onnx_form <sequential> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x4x4x2xi8, 0.25:1>
+  %b = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] onnx_form <mlas_columns> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x4x4x2xi8, 0.25:1>
+  %c = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] clamp [0, 100] onnx_form <zero_point_in_float> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x4x4x2xi8, 0.25:1>
+  %d = qnn.avg_pool2d %x kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] onnx_form <mlas_lanes4> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x1x1x2xi8, 0.25:1>
+  %e = qnn.avg_pool2d %x kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] onnx_form <integer_sum> : !qnn.qtensor<1x4x4x2xi8, 0.5:-3> -> !qnn.qtensor<1x1x1x2xi8, 0.25:1>
+  func.return
+}
+
 // Max pooling with symmetric padding ((8 + 2 - 3) / 2 + 1 = 4) and with
 // bottom/right-only padding (SAME-style), on ui8.
 // CHECK-LABEL: func.func @max_pool2d(

@@ -20,3 +20,12 @@
 // QNN-COUNT-2:   qnn.constant {{.*}} : tensor<1x{{16|10}}xi8>
 // QNN-NOT:       tensor<16xi8>
 // QNN-NOT:       qnn.reshape
+
+// Softmax: in onnx numerics one qnn.softmax straight to the ONNX output's parameters (one
+// rounding); in tflm numerics TFLite's kernel at 1/256, then a requantize.
+// RUN: tinymlir-opt %S/Inputs/ort_matmul_add_softmax.onnx | filecheck %s --check-prefix=ONNX-SOFTMAX
+// ONNX-SOFTMAX:      %softmax1 = qnn.softmax %bias_add2 beta 1.000000e+00 : !qnn.qtensor<1x10xi8, 0.022364601:22> -> !qnn.qtensor<1x10xi8, 0.003921569:-128>
+// ONNX-SOFTMAX-NEXT: qnn.dequantize %softmax1
+// RUN: tinymlir-opt --numerics=tflm %S/Inputs/ort_matmul_add_softmax.onnx | filecheck %s --check-prefix=TFLM-SOFTMAX
+// TFLM-SOFTMAX:      %softmax1 = qnn.softmax %bias_add2 beta 1.000000e+00 : !qnn.qtensor<1x10xi8, 0.022364601:22> -> !qnn.qtensor<1x10xi8, 0.00390625:-128>
+// TFLM-SOFTMAX-NEXT: qnn.requantize %softmax1 : !qnn.qtensor<1x10xi8, 0.00390625:-128> -> !qnn.qtensor<1x10xi8, 0.003921569:-128>

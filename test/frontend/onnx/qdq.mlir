@@ -41,11 +41,18 @@
 // ADD-NOT:      qnn.transpose
 // ADD:          qnn.add %input_a, %input_b : !qnn.qtensor<1x8x6x6xi8, 0.0331:-7>, !qnn.qtensor<1x8x1x1xi8, 0.0125:20> -> !qnn.qtensor<1x8x6x6xi8, 0.04545:1>
 
+// The pools carry onnxruntime's (MLAS, x86-64) kernel form: AveragePool with a width stride
+// <= 2 and kernel sides <= 32 runs the vector kernel (column sums first), GlobalAveragePool the
+// global kernel (4 lanes).
 // RUN: tinymlir-opt %S/Inputs/qdq_avgpool_padded.onnx | filecheck %s --check-prefix=AVG
-// AVG:          qnn.avg_pool2d %{{.*}} kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1]
+// AVG:          qnn.avg_pool2d %{{.*}} kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] onnx_form <mlas_columns> :
 
 // RUN: tinymlir-opt %S/Inputs/qdq_global_avgpool.onnx | filecheck %s --check-prefix=GAP
-// GAP:          qnn.avg_pool2d %{{.*}} kernel [[[H:[0-9]+]], [[W:[0-9]+]]] strides [1, 1] pads [0, 0, 0, 0] : !qnn.qtensor<1x[[H]]x[[W]]x
+// GAP:          qnn.avg_pool2d %{{.*}} kernel [[[H:[0-9]+]], [[W:[0-9]+]]] strides [1, 1] pads [0, 0, 0, 0] onnx_form <mlas_lanes4> : !qnn.qtensor<1x[[H]]x[[W]]x
+
+// A width stride of 3: MLAS's scalar kernel, the sequential sum (the default, not printed).
+// RUN: tinymlir-opt %S/Inputs/qdq_avgpool_stride3.onnx | filecheck %s --check-prefix=AVG3
+// AVG3:         qnn.avg_pool2d %{{.*}} kernel [3, 3] strides [3, 3] pads [0, 0, 0, 0] : !qnn.qtensor
 
 // RUN: tinymlir-opt %S/Inputs/qdq_maxpool.onnx | filecheck %s --check-prefix=MAX
 // MAX:          qnn.max_pool2d %{{.*}} kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1]

@@ -20,11 +20,11 @@
 // ADD:          qnn.add
 
 // RUN: tinymlir-opt %S/Inputs/qop_qlinear_avgpool.onnx | filecheck %s --check-prefix=AVG
-// AVG:          qnn.avg_pool2d
+// AVG:          qnn.avg_pool2d {{.*}} onnx_form <zero_point_in_float> :
 
 // Different input and output parameters: one avg_pool2d that rescales (one rounding).
 // RUN: tinymlir-opt %S/Inputs/qop_qlinear_global_avgpool.onnx | filecheck %s --check-prefix=GAP
-// GAP:          qnn.avg_pool2d %{{.*}} : !qnn.qtensor<1x5x5x8xi8, {{.*}}> -> !qnn.qtensor<1x1x1x8xi8, 0.008194:-120>
+// GAP:          qnn.avg_pool2d %{{.*}} onnx_form <integer_sum> : !qnn.qtensor<1x5x5x8xi8, {{.*}}> -> !qnn.qtensor<1x1x1x8xi8, 0.008194:-120>
 // GAP-NOT:      qnn.requantize
 
 // RUN: tinymlir-opt %S/Inputs/qop_qlinear_concat.onnx | filecheck %s --check-prefix=CONCAT

@@ -187,3 +187,109 @@ builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
     func.return %y : !qnn.qtensor<1x2x2x1xi8, 0.5:3>
   }
 }
+
+// -----
+
+// Average pooling, onnx_form mlas_columns (MLAS's vector kernel): the column loop outside,
+// each column summed over its valid rows into its own f32 iter_arg, then added to the total.
+// CHECK-LABEL: func.func @avg_pool_columns
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:         %[[T:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[T0:.*]] = %[[ZERO]]) -> (f32) {
+// CHECK-NEXT:      %[[COL:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[C0:.*]] = %[[ZERO]]) -> (f32) {
+// CHECK:             %[[TERM:.*]] = arith.mulf
+// CHECK-NEXT:        %[[C1:.*]] = arith.addf %[[C0]], %[[TERM]] : f32
+// CHECK-NEXT:        scf.yield %[[C1]] : f32
+// CHECK:           %[[T1:.*]] = arith.addf %[[T0]], %[[COL]] : f32
+// CHECK-NEXT:      scf.yield %[[T1]] : f32
+// CHECK:         arith.divf %[[T]], %{{.*}} : f32
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  func.func @avg_pool_columns(%x: !qnn.qtensor<1x4x4x1xi8, 0.5:3>) -> !qnn.qtensor<1x4x4x1xi8, 0.25:1> {
+    %y = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] onnx_form <mlas_columns> : !qnn.qtensor<1x4x4x1xi8, 0.5:3> -> !qnn.qtensor<1x4x4x1xi8, 0.25:1>
+    func.return %y : !qnn.qtensor<1x4x4x1xi8, 0.25:1>
+  }
+}
+
+// -----
+
+// onnx_form mlas_lanes4 (MLAS's global kernel) over 9 taps: 4 f32 iter_args, tap 4q + l into
+// lane l (row h = t / 3, column t - 3h), then (l0 + l2) + (l1 + l3), then the tail tap (2, 2),
+// then / f32(9).
+// CHECK-LABEL: func.func @avg_pool_lanes
+// CHECK:         %[[L0:.*]], %[[L1:.*]], %[[L2:.*]], %[[L3:.*]] = scf.for {{.*}} -> (f32, f32, f32, f32) {
+// CHECK:           arith.divui
+// CHECK:           scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, f32, f32
+// CHECK-NEXT:    }
+// CHECK-NEXT:    %[[A:.*]] = arith.addf %[[L0]], %[[L2]] : f32
+// CHECK-NEXT:    %[[B:.*]] = arith.addf %[[L1]], %[[L3]] : f32
+// CHECK-NEXT:    %[[S:.*]] = arith.addf %[[A]], %[[B]] : f32
+// CHECK-NEXT:    memref.load %x[%{{.*}}, %[[TWO:.*]], %[[TWO]], %{{.*}}]
+// CHECK:         %[[TAIL:.*]] = arith.mulf
+// CHECK-NEXT:    %[[TOTAL:.*]] = arith.addf %[[S]], %[[TAIL]] : f32
+// CHECK-NEXT:    %[[N:.*]] = arith.constant 9 : i32
+// CHECK-NEXT:    %[[NF:.*]] = arith.sitofp %[[N]] : i32 to f32
+// CHECK-NEXT:    arith.divf %[[TOTAL]], %[[NF]] : f32
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  func.func @avg_pool_lanes(%x: !qnn.qtensor<1x3x3x1xi8, 0.5:3>) -> !qnn.qtensor<1x1x1x1xi8, 0.25:1> {
+    %y = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [0, 0, 0, 0] onnx_form <mlas_lanes4> : !qnn.qtensor<1x3x3x1xi8, 0.5:3> -> !qnn.qtensor<1x1x1x1xi8, 0.25:1>
+    func.return %y : !qnn.qtensor<1x1x1x1xi8, 0.25:1>
+  }
+}
+
+// -----
+
+// onnx_form integer_sum (QLinearGlobalAveragePool): an exact i32 sum, minus zx * N = 27, then
+// f32(acc) * f32(0.5 / f32(0.25 * 9)) = 0.222222224, clamped and rounded as conv's stage.
+// CHECK-LABEL: func.func @avg_pool_integer_sum
+// CHECK:         %[[ACC:.*]] = scf.for {{.*}} -> (i32) {
+// CHECK:         %[[ZN:.*]] = arith.constant 27 : i32
+// CHECK-NEXT:    %[[C:.*]] = arith.subi %[[ACC]], %[[ZN]] : i32
+// CHECK-NEXT:    %[[SCALE:.*]] = arith.constant 0.222222224 : f32
+// CHECK-NEXT:    %[[CF:.*]] = arith.sitofp %[[C]] : i32 to f32
+// CHECK-NEXT:    arith.mulf %[[CF]], %[[SCALE]] : f32
+// CHECK-NEXT:    arith.constant -1.290000e+02 : f32
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  func.func @avg_pool_integer_sum(%x: !qnn.qtensor<1x3x3x1xi8, 0.5:3>) -> !qnn.qtensor<1x1x1x1xi8, 0.25:1> {
+    %y = qnn.avg_pool2d %x kernel [3, 3] strides [1, 1] pads [0, 0, 0, 0] onnx_form <integer_sum> : !qnn.qtensor<1x3x3x1xi8, 0.5:3> -> !qnn.qtensor<1x1x1x1xi8, 0.25:1>
+    func.return %y : !qnn.qtensor<1x1x1x1xi8, 0.25:1>
+  }
+}
+
+// -----
+
+// onnx_form zero_point_in_float (QLinearAveragePool): the sequential sum, then
+// (t / f32(count)) / sy + f32(zy), clamped to the full range [-128, 127], rounded: no
+// integer zero point added afterwards.
+// CHECK-LABEL: func.func @avg_pool_zero_point_in_float
+// CHECK-DAG:     %[[SY:.*]] = arith.constant 2.500000e-01 : f32
+// CHECK-DAG:     %[[ZY:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG:     %[[LO:.*]] = arith.constant -1.280000e+02 : f32
+// CHECK-DAG:     %[[HI:.*]] = arith.constant 1.270000e+02 : f32
+// CHECK:         %[[MEAN:.*]] = arith.divf
+// CHECK-NEXT:    %[[Q:.*]] = arith.divf %[[MEAN]], %[[SY]] : f32
+// CHECK-NEXT:    %[[V:.*]] = arith.addf %[[Q]], %[[ZY]] : f32
+// CHECK-NEXT:    %[[V1:.*]] = arith.maximumf %[[V]], %[[LO]] : f32
+// CHECK-NEXT:    %[[V2:.*]] = arith.minimumf %[[V1]], %[[HI]] : f32
+// CHECK-NEXT:    %[[R:.*]] = math.roundeven %[[V2]] : f32
+// CHECK-NEXT:    %[[I:.*]] = arith.fptosi %[[R]] : f32 to i32
+// CHECK-NEXT:    arith.trunci %[[I]] : i32 to i8
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  func.func @avg_pool_zero_point_in_float(%x: !qnn.qtensor<1x4x4x1xi8, 0.5:3>) -> !qnn.qtensor<1x2x2x1xi8, 0.25:1> {
+    %y = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] onnx_form <zero_point_in_float> : !qnn.qtensor<1x4x4x1xi8, 0.5:3> -> !qnn.qtensor<1x2x2x1xi8, 0.25:1>
+    func.return %y : !qnn.qtensor<1x2x2x1xi8, 0.25:1>
+  }
+}
+
+// -----
+
+// Softmax in onnx numerics to other output parameters than TFLite's 1/256 (here 1/255):
+// the same table and sum, divided by sy = 0.00392156886, clamped to [0, 255] (zero point -128).
+// CHECK-LABEL: func.func @softmax_any_output
+// CHECK:         %[[Q:.*]] = arith.divf %{{.*}}, %{{.*}} : f32
+// CHECK-NEXT:    %[[Q2:.*]] = arith.divf %[[Q]], %[[SY:.*]] : f32
+// CHECK-NEXT:    arith.maximumf %[[Q2]], %{{.*}} : f32
+builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+  func.func @softmax_any_output(%x: !qnn.qtensor<1x4xi8, 0.5:0>) -> !qnn.qtensor<1x4xi8, 0.003921569:-128> {
+    %y = qnn.softmax %x beta 1.0 : !qnn.qtensor<1x4xi8, 0.5:0> -> !qnn.qtensor<1x4xi8, 0.003921569:-128>
+    func.return %y : !qnn.qtensor<1x4xi8, 0.003921569:-128>
+  }
+}
