@@ -32,7 +32,9 @@ sys.path.insert(0, str(ROOT / "test" / "python"))
 import ort_models as M  # noqa: E402
 
 from tinymlir import onnx_oracle as O  # noqa: E402
-from tinymlir.tools import tinymlir_run  # noqa: E402
+from tinymlir.build import build_host  # noqa: E402
+from tinymlir.compare import quantised_inputs  # noqa: E402
+from tinymlir.compiler import compile_model  # noqa: E402
 
 SEEDS = (11, 12, 13, 14)
 MLPERF = ["kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar"]
@@ -41,8 +43,9 @@ MLPERF = ["kws_dscnn", "ic_resnet8", "vww_mobilenet", "ad_toycar"]
 def run_c(path: Path, numerics: str, rows_of, workdir: Path):
     """(module, C outputs [rows, -1]) of `path` compiled in `numerics`; rows_of(module) gives
     the C input rows."""
-    module, c_file, _, library = tinymlir_run.compile_model(path, workdir, numerics=numerics)
-    exe = tinymlir_run.build(c_file, library, workdir, per_layer=False)
+    compiled = compile_model(path, workdir, numerics=numerics)
+    module, library = compiled.module, compiled.library
+    exe = build_host(compiled.c_file, library, workdir)
     rows = rows_of(module)
     in_file, out_file = workdir / "in.bin", workdir / "out.bin"
     in_file.write_bytes(b"".join(np.ascontiguousarray(r).tobytes() for r in rows))
@@ -79,7 +82,7 @@ def ort_model_rows(cache: Path, only: str | None) -> list[str]:
         for numerics in ("onnx", "tflm"):
             with tempfile.TemporaryDirectory() as tmp:
                 def rows_of(module, inputs=inputs):
-                    return [tinymlir_run.quantised_inputs(module, x)[0][0] for x in inputs]
+                    return [quantised_inputs(module, x)[0][0] for x in inputs]
 
                 got = run_c(path, numerics, rows_of, Path(tmp))
             against = "ORT_DISABLE_ALL" if qdq else "QOperator kernels"
