@@ -53,8 +53,10 @@ _ATTR_TYPES = {
 }
 
 
-
 class OnnxImporter(HardeningMixin, LayoutMixin, QdqMixin):
+    """One import: the environment (ONNX name -> `Value`), the function's block being
+    filled, and the helpers converters call (`get`, `attr`, `qparams`, `emit`, `error`, ...)."""
+
     def __init__(self, model: onnx.ModelProto, name: str, numerics: qnn.Numerics = qnn.Numerics.TFLM):
         self.model = model
         self.numerics = numerics
@@ -369,7 +371,6 @@ class OnnxImporter(HardeningMixin, LayoutMixin, QdqMixin):
 
     def set(self, node: onnx.NodeProto, value: Value, index: int = 0) -> None:
         self.env[node.output[index]] = value
-
 
 
 def model_identifier(stem: str) -> str:

@@ -45,7 +45,6 @@ def clamp_range(qtype: qnn.QTensorType, real: tuple[float, float]) -> list[int] 
     return [lo, hi]
 
 
-
 class QdqMixin:
     """The importer's (`OnnxImporter`) QDQ helpers: operands of float ops, pending
     computations, requantisation, weights and biases."""

@@ -10,10 +10,7 @@ import numpy as np
 
 from tinymlir.dialects import qnn
 from tinymlir.frontend.onnx.registry import converter, materializer
-from tinymlir.frontend.onnx.values import (
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

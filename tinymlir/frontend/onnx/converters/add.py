@@ -9,12 +9,7 @@ from typing import TYPE_CHECKING
 from tinymlir.dialects import qnn
 from tinymlir.frontend.onnx.qdq import clamp_range
 from tinymlir.frontend.onnx.registry import converter, materializer
-from tinymlir.frontend.onnx.values import (
-    Const,
-    DeqConst,
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import Const, DeqConst, Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

@@ -1,14 +1,11 @@
-"""Constant and Identity.
-"""
+"""Constant and Identity."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from tinymlir.frontend.onnx.registry import converter
-from tinymlir.frontend.onnx.values import (
-    Const,
-)
+from tinymlir.frontend.onnx.values import Const
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

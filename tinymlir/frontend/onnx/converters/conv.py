@@ -13,10 +13,7 @@ from tinymlir.frontend.onnx.converters.pooling import resolve_pads, window_ints
 from tinymlir.frontend.onnx.layout import NHWC, identity
 from tinymlir.frontend.onnx.qdq import clamp_range
 from tinymlir.frontend.onnx.registry import converter, materializer
-from tinymlir.frontend.onnx.values import (
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

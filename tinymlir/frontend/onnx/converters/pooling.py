@@ -11,10 +11,7 @@ from tinymlir.frontend.onnx.converters.shape import movement
 from tinymlir.frontend.onnx.layout import NHWC
 from tinymlir.frontend.onnx.qdq import clamp_range
 from tinymlir.frontend.onnx.registry import converter, materializer
-from tinymlir.frontend.onnx.values import (
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

@@ -17,12 +17,7 @@ from tinymlir.frontend.onnx.converters.pooling import pool_attrs
 from tinymlir.frontend.onnx.converters.shape import concat
 from tinymlir.frontend.onnx.converters.softmax import softmax
 from tinymlir.frontend.onnx.registry import converter
-from tinymlir.frontend.onnx.values import (
-    Const,
-    DeqConst,
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import Const, DeqConst, Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

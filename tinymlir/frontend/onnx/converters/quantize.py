@@ -16,15 +16,7 @@ from tinymlir.dialects import qnn
 from tinymlir.frontend.onnx.hardening import dtype_name
 from tinymlir.frontend.onnx.layout import identity
 from tinymlir.frontend.onnx.registry import converter
-from tinymlir.frontend.onnx.values import (
-    STORAGE,
-    Const,
-    Deq,
-    DeqConst,
-    FloatValue,
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import STORAGE, Const, Deq, DeqConst, FloatValue, Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

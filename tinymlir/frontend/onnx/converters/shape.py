@@ -15,13 +15,7 @@ from xdsl.dialects.builtin import i8
 from tinymlir.dialects import qnn
 from tinymlir.frontend.onnx.layout import inverse
 from tinymlir.frontend.onnx.registry import converter, materializer
-from tinymlir.frontend.onnx.values import (
-    Const,
-    Deq,
-    DeqConst,
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import Const, Deq, DeqConst, Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter

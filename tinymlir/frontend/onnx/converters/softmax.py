@@ -1,5 +1,4 @@
-"""Softmax over the last axis (QDQ form and the shared emission of QLinearSoftmax).
-"""
+"""Softmax over the last axis (QDQ form and the shared emission of QLinearSoftmax)."""
 
 from __future__ import annotations
 
@@ -8,10 +7,7 @@ from typing import TYPE_CHECKING
 from tinymlir.dialects import qnn
 from tinymlir.frontend.onnx.layout import identity
 from tinymlir.frontend.onnx.registry import converter, materializer
-from tinymlir.frontend.onnx.values import (
-    Pending,
-    Quant,
-)
+from tinymlir.frontend.onnx.values import Pending, Quant
 
 if TYPE_CHECKING:
     from tinymlir.frontend.onnx.importer import OnnxImporter
