@@ -86,6 +86,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per import")
     parser.add_argument("--max-seed-bytes", type=int, default=10**6,
                         help="mutate only files up to this size")
+    parser.add_argument("--fuzzer-seeds", action="store_true",
+                        help="mutate the fuzzer's seeds (valid graphs and the shared models) only, "
+                        "not every file")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, _alarm)
 
@@ -122,6 +125,12 @@ def main() -> int:
     files_counts = dict(counts)
     print(f"{len(files)} files x 3 numerics modes: {files_counts} ({time.monotonic() - start:.0f} s)")
 
+    if args.fuzzer_seeds:  # tools/tinymlir_fuzz.py's own seeds
+        spec = importlib.util.spec_from_file_location("tinymlir_fuzz_tool", ROOT / "tools" / "tinymlir_fuzz.py")
+        fuzz_tool = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = fuzz_tool
+        spec.loader.exec_module(fuzz_tool)
+        seeds = fuzz_tool.load_seeds()
     rng = random.Random(args.seed)
     strategies = list(STRATEGIES)
     weights = [WEIGHTS[s] for s in strategies]
