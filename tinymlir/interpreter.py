@@ -3,7 +3,8 @@
 xDSL interprets the upstream dialects; this module adds what it lacks for
 tinymlir's loop level: the `fxp` fixed-point primitives (executed by
 `tinymlir.fixedpoint`, the same code the qnn reference executor uses), integer
-width changes, signed min/max, unsigned division and `memref.reinterpret_cast`;
+width changes, signed min/max and unsigned division; views with strided layouts
+(`memref.subview`, `reinterpret_cast`, `copy`: tinymlir.strided_memref);
 and float32-exact versions of the f32 ops of the onnx numerics mode (xDSL computes
 them in double precision, one rounding short): each op rounds its result to float32,
 as the C does (tinymlir/onnx_numerics.py's arithmetic, one operation at a time).
@@ -33,6 +34,7 @@ from xdsl.interpreters.utils.ptr import TypedPtr
 from tinymlir import fixedpoint as fp
 from tinymlir.dialects import fxp
 from tinymlir.errors import ExecutionError
+from tinymlir.strided_memref import StridedMemRefFunctions
 
 
 def _signed(value: int, width: int) -> int:
@@ -178,11 +180,6 @@ class TinymlirLoopFunctions(InterpreterFunctions):
         pointer = TypedPtr(raw, xtype=op.result.type.element_type)
         return (ShapedArray(pointer, list(op.result.type.get_shape())),)
 
-    @impl(memref.ReinterpretCastOp)
-    def run_reinterpret_cast(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        source: ShapedArray[Any] = args[0]
-        return (ShapedArray(source.data_ptr, list(op.result.type.get_shape())),)
-
 
 def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | None = None) -> list[np.ndarray]:
     """Calls the buffer-level function with `inputs`; returns its output buffers (int8/uint8)."""
@@ -195,7 +192,7 @@ def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | No
     interpreter = Interpreter(module)
     for functions_impl in (
         xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
-        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(),
+        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(), StridedMemRefFunctions(),
     ):
         interpreter.register_implementations(functions_impl)
     interpreter.register_implementations(Float32Functions(), override=True)
