@@ -110,17 +110,16 @@ def expand_copy(op: memref.CopyOp) -> None:
     b = Builder(InsertPoint.before(op))
     zero = b.insert(arith.ConstantOp(IntegerAttr(0, index))).result
     one = b.insert(arith.ConstantOp(IntegerAttr(1, index))).result
+    uppers = [b.insert(arith.ConstantOp(IntegerAttr(extent, index))).result for extent in t.get_shape()]
     indices: list[SSAValue] = []
-    for extent in t.get_shape():
-        upper = b.insert(arith.ConstantOp(IntegerAttr(extent, index))).result
-        body = Block(arg_types=[index])
+    for upper in uppers:
+        body = Block([scf.YieldOp()], arg_types=[index])
         b.insert(scf.ForOp(zero, upper, one, [], body))
+        body.args[0].name_hint = f"i{len(indices)}"
         indices.append(body.args[0])
-        b = Builder(InsertPoint.at_end(body))
+        b = Builder(InsertPoint.before(body.last_op))  # type: ignore[arg-type]
     load = b.insert(memref.LoadOp.get(op.source, indices))
     b.insert(memref.StoreOp.get(load.res, op.destination, indices))
-    if indices:
-        b.insert(scf.YieldOp())
     op.detach()
     op.erase()
 
