@@ -75,7 +75,7 @@ from tinymlir.build import (
 from tinymlir.compare import quantised_inputs
 from tinymlir.compiler import compile_model
 from tinymlir.errors import TinymlirError
-from tinymlir.layers import is_layer
+from tinymlir.layers import numbered_layers
 from tinymlir.paths import MLPERF_MODELS, SHARED_MODELS_DIR
 
 DEFAULT_MODELS = MLPERF_MODELS
@@ -332,24 +332,20 @@ def qnn_layers(module) -> dict[int, Layer]:
     one takes."""
     from tinymlir.reference import find_function
 
-    function = find_function(module)
+    ops = list(find_function(module).body.block.ops)
     producer: dict[object, int] = {}
     layers: dict[int, Layer] = {}
-    index = 0
-    for op in function.body.block.ops:
-        if op.name == "func.return":
-            for value in op.operands:
-                if value in producer:
-                    layers[producer[value]].returned = True
-            continue
-        if not is_layer(op):
-            continue
+    for index, op in numbered_layers(ops):
         reads = {producer[v] for v in op.operands if v in producer}
         nbytes = int(np.prod(op.results[0].type.get_shape()))
         layers[index] = Layer(index, op.results[0].name_hint or "-", op.name, nbytes, reads)
         for res in op.results:
             producer[res] = index
-        index += 1
+    for op in ops:
+        if op.name == "func.return":
+            for value in op.operands:
+                if value in producer:
+                    layers[producer[value]].returned = True
     return layers
 
 
