@@ -375,12 +375,18 @@ class FunctionConversion:
         if top is store:  # the store itself is about to go: anchor on the ops replacing it
             assert first_new is not None and store.prev_op is not None
             top, last = first_new, store.prev_op  # its index computation ... its assignment
-        t = store.memref.type
+        buffer = store.memref
+        # a layer written through views (tiles) is dumped whole: walk up to a row-major buffer
+        while not is_identity(buffer.type) and isinstance(  # type: ignore[arg-type]
+            buffer.owner, memref.SubviewOp | memref.ReinterpretCastOp | memref.CastOp | memref.MemorySpaceCastOp
+        ):
+            buffer = buffer.owner.operands[0]
+        t = buffer.type
         assert isinstance(t, MemRefType)
         size = 1
         for d in t.get_shape():
             size *= d
-        entry = self.layers.setdefault(layer, [top, last, doc, store.memref, size])
+        entry = self.layers.setdefault(layer, [top, last, doc, buffer, size])
         entry[1] = last
 
     def annotate_layers(self) -> None:
