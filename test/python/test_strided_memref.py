@@ -177,3 +177,33 @@ def test_interpreter_runs_views_before_and_after_the_layout_passes():
     run_pipeline(cleaned, "convert-fxp-to-arith,canonicalize,cse", make_context())
     assert any(op.name == "memref.subview" for op in cleaned.walk())
     np.testing.assert_array_equal(run_loops(cleaned, [x])[0], before)
+
+
+def test_interpreter_reinterpret_cast_with_offset_and_dynamic_subview_refused():
+    """memref.reinterpret_cast to strided<[2, 1], offset: 4> reads x[4 + 2i + j] (the case
+    convert-memref-to-mcuc once indexed row-major); a subview with a dynamic offset is refused
+    by name, as the pass refuses it."""
+    from tinymlir.errors import ExecutionError
+
+    module = parse(f"""
+func.func @window(%x: memref<8xi8> {port("x", "input", (8,))}, %y: memref<4xi8> {port("y", "output", (4,))}) {{
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = memref.reinterpret_cast %x to offset: [4], sizes: [2, 2], strides: [2, 1] : memref<8xi8> to memref<2x2xi8, strided<[2, 1], offset: 4>>
+  %flat = memref.reinterpret_cast %y to offset: [0], sizes: [2, 2], strides: [2, 1] : memref<4xi8> to memref<2x2xi8>
+  "memref.copy"(%r, %flat) : (memref<2x2xi8, strided<[2, 1], offset: 4>>, memref<2x2xi8>) -> ()
+  func.return
+}}
+""")
+    x = np.arange(10, 18, dtype=np.int8)
+    np.testing.assert_array_equal(run_loops(module, [x])[0], x[4:8])
+
+    dynamic = parse(f"""
+func.func @dynamic(%x: memref<8xi8> {port("x", "input", (8,))}, %y: memref<2xi8> {port("y", "output", (2,))}) {{
+  %c1 = arith.constant 1 : index
+  %s = memref.subview %x[%c1] [2] [1] : memref<8xi8> to memref<2xi8, strided<[1], offset: ?>>
+  func.return
+}}
+""")
+    with pytest.raises(ExecutionError, match="memref.subview: dynamic offsets; only static"):
+        run_loops(dynamic, [x])
