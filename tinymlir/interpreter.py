@@ -3,8 +3,7 @@
 xDSL interprets the upstream dialects; this module adds what it lacks for
 tinymlir's loop level: the `fxp` fixed-point primitives (executed by
 `tinymlir.fixedpoint`, the same code the qnn reference executor uses), integer
-width changes, signed min/max and unsigned division; views with strided layouts
-(`memref.subview`, `reinterpret_cast`, `copy`: tinymlir.strided_memref);
+width changes, signed min/max, unsigned division and `memref.reinterpret_cast`;
 and float32-exact versions of the f32 ops of the onnx numerics mode (xDSL computes
 them in double precision, one rounding short): each op rounds its result to float32,
 as the C does (tinymlir/onnx_numerics.py's arithmetic, one operation at a time).
@@ -180,6 +179,11 @@ class TinymlirLoopFunctions(InterpreterFunctions):
         pointer = TypedPtr(raw, xtype=op.result.type.element_type)
         return (ShapedArray(pointer, list(op.result.type.get_shape())),)
 
+    @impl(memref.ReinterpretCastOp)
+    def run_reinterpret_cast(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        source: ShapedArray[Any] = args[0]
+        return (ShapedArray(source.data_ptr, list(op.result.type.get_shape())),)
+
 
 def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | None = None) -> list[np.ndarray]:
     """Calls the buffer-level function with `inputs`; returns its output buffers (int8/uint8)."""
@@ -192,10 +196,12 @@ def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | No
     interpreter = Interpreter(module)
     for functions_impl in (
         xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
-        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(), StridedMemRefFunctions(),
+        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(),
     ):
         interpreter.register_implementations(functions_impl)
     interpreter.register_implementations(Float32Functions(), override=True)
+    # strided layouts: subview, reinterpret_cast with an offset, copy (tinymlir.strided_memref)
+    interpreter.register_implementations(StridedMemRefFunctions(), override=True)
     args, outputs, storage = [], [], []
     attrs = target.arg_attrs.data if target.arg_attrs else [None] * len(target.args)
     inputs = list(inputs)
