@@ -6,21 +6,39 @@ What it does
       and `memref.get_global` reads them by name;
     * `memref.alloc`s become file-scope `static` arrays (no heap): the planned
       arena (`tinymlir.arena`) is named `<function>_arena`; `memref.view`s into it
-      are `arena + offset` pointers; `memref.reinterpret_cast` (a reshape) is the
-      same pointer;
+      are `arena + offset` pointers;
+    * views keep their source's base pointer and change only the layout, as MLIR's
+      lowering to LLVM does (tinymlir.strided_memref): `memref.subview` (static offsets,
+      sizes and strides, rank-reducing too), `memref.reinterpret_cast` (static offset,
+      sizes and strides), `memref.cast` and `memref.memory_space_cast`. A subview's
+      result type must carry the layout the subview computes;
     * memref function arguments are used as pointers (`const` for the model's
       inputs) through `builtin.unrealized_conversion_cast`, which
       convert-func-to-mcuc and reconcile-unrealized-casts remove;
     * `memref.load` / `memref.store` become `mcuc.subscript` + `mcuc.load` /
-      `mcuc.assign`: arrays are indexed per dimension, pointers with the row-major
-      linear index (constant terms folded);
+      `mcuc.assign`: arrays of the memref's own shape and identity layout are indexed
+      per dimension, everything else is a pointer indexed with the layout's linear
+      index `offset + i0*s0 + i1*s1 + ...` (row-major strides without a layout;
+      constant terms folded);
+    * `memref.copy` becomes a loop nest (scf.for, converted by convert-scf-to-mcuc)
+      of element loads and stores, so source and destination may have any static
+      layout;
+    * a memref's memory space (an integer or string attribute naming a memory level)
+      becomes a comment on its C array, `/* memory space: L1 */`. It is not turned into
+      a section: which section or address a level maps to is the target's linker
+      script's decision, and an unknown section would move the array in a host build;
     * stores marked `tinymlir.layer_index` (one per layer, by convert-qnn-to-loops)
       put a comment with the layer's description before the layer's loop nest and
       a `TINYMLIR_LAYER_HOOK(index, data, size)` call after it, a macro that
       expands to nothing unless a debug build defines it (tinymlir-run --per-layer).
 
-Assumes static, identity-layout memrefs with integer elements and constant
-view offsets; refuses anything else by name.
+Cost model: a view costs nothing (its offset folds into the indices); an access
+through a pointer costs one multiply per non-constant index with a stride other than 1
+and one add per term; a copy costs one load and one store per element.
+
+Assumes static memrefs (shapes, offsets, sizes and strides) with integer or f32
+elements and constant view offsets; refuses anything else by name: dynamic offsets,
+sizes or strides of a view, dynamic layouts, allocations with a layout.
 """
 
 from __future__ import annotations
@@ -29,7 +47,7 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     Float32Type,
     IndexType,
@@ -42,13 +60,19 @@ from xdsl.dialects.builtin import (
     UnrealizedConversionCastOp,
     i32,
 )
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.c_names import c_identifier
 from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
 from tinymlir.layers import HOOK_DEFAULT, HOOK_MACRO, LAYER_INDEX_ATTR
+from tinymlir.strided_memref import (
+    is_identity,
+    layout_mismatch,
+    static_layout,
+    subview_layout,
+)
 
 ARENA_ATTR = "tinymlir.arena"
 index = IndexType()
@@ -61,6 +85,43 @@ def pointer_to(t: MemRefType, read_only: bool = False) -> mcuc.EmitC_PointerType
 
 def array_of(t: MemRefType) -> mcuc.EmitC_ArrayType:
     return mcuc.EmitC_ArrayType(t.get_shape(), t.element_type)
+
+
+def memory_space_comment(t: Attribute) -> str | None:
+    """The C comment naming `t`'s memory space, None without one."""
+    if not isinstance(t, MemRefType) or isinstance(t.memory_space, NoneAttr):
+        return None
+    space = t.memory_space
+    name = space.data if isinstance(space, StringAttr) else (
+        space.value.data if isinstance(space, IntegerAttr) else str(space)
+    )
+    return f"memory space: {name}".replace("*/", "* /")
+
+
+def joined_comment(*parts: str | None) -> str | None:
+    text = "; ".join(p for p in parts if p)
+    return text or None
+
+
+def expand_copy(op: memref.CopyOp) -> None:
+    """Replaces `op` by a loop nest copying element by element (any static layouts)."""
+    t = op.source.type
+    assert isinstance(t, MemRefType)
+    b = Builder(InsertPoint.before(op))
+    zero = b.insert(arith.ConstantOp(IntegerAttr(0, index))).result
+    one = b.insert(arith.ConstantOp(IntegerAttr(1, index))).result
+    uppers = [b.insert(arith.ConstantOp(IntegerAttr(extent, index))).result for extent in t.get_shape()]
+    indices: list[SSAValue] = []
+    for upper in uppers:
+        body = Block([scf.YieldOp()], arg_types=[index])
+        b.insert(scf.ForOp(zero, upper, one, [], body))
+        body.args[0].name_hint = f"i{len(indices)}"
+        indices.append(body.args[0])
+        b = Builder(InsertPoint.before(body.last_op))  # type: ignore[arg-type]
+    load = b.insert(memref.LoadOp.get(op.source, indices))
+    b.insert(memref.StoreOp.get(load.res, op.destination, indices))
+    op.detach()
+    op.erase()
 
 
 def constant_value(value: SSAValue) -> int | None:
@@ -115,6 +176,11 @@ class FunctionConversion:
                 cast.results[0].name_hint = arg.name_hint
                 self.mapping[arg] = cast.results[0]
         self.layers: dict[int, list] = {}
+        for copy in [o for o in self.function.walk() if isinstance(o, memref.CopyOp)]:
+            for buffer in (copy.source, copy.destination):
+                if static_layout(buffer.type) is None:  # type: ignore[arg-type]
+                    raise self.error(copy, f"the layout of {buffer.type} is not static; only static layouts are supported")
+            expand_copy(copy)
         for op in list(self.function.walk()):
             self.convert(op)
         self.annotate_layers()
@@ -140,11 +206,14 @@ class FunctionConversion:
             t = op.memref.type
             if not isinstance(t, MemRefType) or any(d < 0 for d in t.get_shape()):
                 raise self.error(op, "only static buffers are supported")
+            if not isinstance(t.layout, NoneAttr):
+                raise self.error(op, f"only identity layouts are supported for allocations, got {t}")
             base = f"{self.function.sym_name.data}_arena" if ARENA_ATTR in op.attributes else (op.memref.name_hint or "buffer")
             name = self.fresh_symbol(base)
             alignment = op.alignment.value.data if op.alignment is not None else None
+            arena = "activation arena (offsets planned by plan-arena)" if ARENA_ATTR in op.attributes else None
             g = mcuc.GlobalOp(name, array_of(t), is_static=True, alignment=alignment,
-                              comment="activation arena (offsets planned by plan-arena)" if ARENA_ATTR in op.attributes else None)
+                              comment=joined_comment(arena, memory_space_comment(t)))
             self.module.body.block.insert_op_before(g, self.function)
             get = mcuc.GetGlobalOp(name, array_of(t))
             b.insert(get)
@@ -176,14 +245,20 @@ class FunctionConversion:
                 value.name_hint = op.result.name_hint
             self.mapping[op.result] = value
             self.erase.append(op)
-        elif isinstance(op, memref.ReinterpretCastOp | memref.CastOp):
+        elif isinstance(op, memref.SubviewOp | memref.ReinterpretCastOp | memref.CastOp):
             result_type = op.results[0].type
-            if not isinstance(result_type, MemRefType) or not isinstance(result_type.layout, NoneAttr):
-                raise self.error(op, f"only identity (row-major, offset 0) layouts are supported, got {result_type}")
-            if isinstance(op, memref.ReinterpretCastOp) and (
-                op.offsets or op.sizes or op.strides or list(op.static_offsets.get_values()) != [0]
-            ):
-                raise self.error(op, "only static reinterpretations at offset 0 are supported")
+            assert isinstance(result_type, MemRefType)
+            if isinstance(op, memref.SubviewOp):
+                try:
+                    mismatch = layout_mismatch(result_type, subview_layout(op))
+                except ValueError as e:
+                    raise self.error(op, str(e)) from None
+                if mismatch:
+                    raise self.error(op, mismatch)
+            elif isinstance(op, memref.ReinterpretCastOp) and (op.offsets or op.sizes or op.strides):
+                raise self.error(op, "dynamic offsets, sizes or strides; only static ones are supported")
+            if static_layout(result_type) is None:
+                raise self.error(op, f"the layout of {result_type} is not static; only static layouts are supported")
             source = self.converted(op, op.operands[0])
             if isinstance(source.type, mcuc.EmitC_ArrayType):
                 element = source.type.element_type
@@ -192,6 +267,9 @@ class FunctionConversion:
                 b.insert(cast)
                 source = cast.dest
             self.mapping[op.results[0]] = source
+            self.erase.append(op)
+        elif isinstance(op, memref.MemorySpaceCastOp):
+            self.mapping[op.dest] = self.converted(op, op.source)
             self.erase.append(op)
         elif isinstance(op, memref.LoadOp):
             lvalue = self.element(b, op, op.memref, op.indices)
@@ -230,25 +308,34 @@ class FunctionConversion:
         base = self.converted(op, ref)
         t = ref.type
         assert isinstance(t, MemRefType)
-        if isinstance(base.type, mcuc.EmitC_ArrayType):
+        layout = static_layout(t)
+        if layout is None:
+            raise self.error(op, f"the layout of {t} is not static; only static layouts are supported")
+        if isinstance(base.type, mcuc.EmitC_ArrayType) and (
+            is_identity(t) and tuple(base.type.get_shape()) == tuple(t.get_shape())
+        ):
             sub = mcuc.SubscriptOp(base, list(indices))
         else:
-            sub = mcuc.SubscriptOp(base, [self.linear_index(b, list(indices), t.get_shape())])
+            if isinstance(base.type, mcuc.EmitC_ArrayType):  # a global seen through another layout
+                element = base.type.element_type
+                read_only = self.is_constant_array(base)
+                cast = mcuc.CastOp(base, mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element))
+                b.insert(cast)
+                base = cast.dest
+            sub = mcuc.SubscriptOp(base, [self.linear_index(b, list(indices), layout)])
         b.insert(sub)
         return sub.results[0]
 
-    def linear_index(self, b: Builder, indices: list[SSAValue], shape) -> SSAValue:
-        """Row-major linear index, folding constant terms: ((i0*d1 + i1)*d2 + i2)..."""
+    def linear_index(self, b: Builder, indices: list[SSAValue], layout: tuple[int, tuple[int, ...]]) -> SSAValue:
+        """The layout's linear index `offset + i0*s0 + i1*s1 + ...`, folding constant terms."""
         terms: list[tuple[SSAValue | None, int]] = []  # (index value or None, multiplier)
-        constant = 0
-        stride = 1
-        for value, extent in reversed(list(zip(indices, shape, strict=True))):
+        constant, strides = layout
+        for value, stride in reversed(list(zip(indices, strides, strict=True))):
             c = constant_value(value)
             if c is not None:
                 constant += c * stride
             else:
                 terms.append((value, stride))
-            stride *= extent
         result: SSAValue | None = None
         for value, multiplier in reversed(terms):
             term = value
@@ -288,12 +375,18 @@ class FunctionConversion:
         if top is store:  # the store itself is about to go: anchor on the ops replacing it
             assert first_new is not None and store.prev_op is not None
             top, last = first_new, store.prev_op  # its index computation ... its assignment
-        t = store.memref.type
+        buffer = store.memref
+        # a layer written through views (tiles) is dumped whole: walk up to a row-major buffer
+        while not is_identity(buffer.type) and isinstance(  # type: ignore[arg-type]
+            buffer.owner, memref.SubviewOp | memref.ReinterpretCastOp | memref.CastOp | memref.MemorySpaceCastOp
+        ):
+            buffer = buffer.owner.operands[0]
+        t = buffer.type
         assert isinstance(t, MemRefType)
         size = 1
         for d in t.get_shape():
             size *= d
-        entry = self.layers.setdefault(layer, [top, last, doc, store.memref, size])
+        entry = self.layers.setdefault(layer, [top, last, doc, buffer, size])
         entry[1] = last
 
     def annotate_layers(self) -> None:
@@ -340,6 +433,7 @@ class ConvertMemrefToMcucPass(ModulePass):
                 g.sym_name.data, array_of(t), g.initial_value,
                 is_const=g.constant is not None, is_static=True, alignment=alignment,
                 section=(self.weights_section or None) if g.constant is not None else None,
+                comment=memory_space_comment(t),
             )
             op.body.block.insert_op_before(new, g)
             g.detach()

@@ -6,11 +6,12 @@ use them too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from tinymlir.layers import is_layer
+from tinymlir.layers import numbered_layers
 
 
 def quantised_inputs(module, inputs: list[np.ndarray]):
@@ -102,10 +103,11 @@ def layer_table(module, inputs, rows, ort=None) -> tuple[list[str], str | None, 
     first_bad = None
     ort_first: tuple[int, int, str] | None = None  # (layer, row, text)
     for row, x in enumerate(inputs):
-        trace = [(op, value) for op, value in trace_module(module, [x]) if is_layer(op)]
-        last_of_name = {op.results[0].name_hint: i for i, (op, _) in enumerate(trace)}
-        for position, (op, value) in enumerate(trace):
-            index = position  # the hook index (tinymlir.layers)
+        traced = trace_module(module, [x])
+        value_of = {id(op): value for op, value in traced}
+        trace = [(index, op, value_of[id(op)]) for index, op in numbered_layers(op for op, _ in traced)]
+        last_of_name = {op.results[0].name_hint: index for index, op, _ in trace}
+        for index, op, value in trace:  # index: the hook index (tinymlir.layers)
             if index not in rows[row]:
                 continue  # views (reshape) have no output of their own
             got = rows[row][index]
@@ -119,7 +121,7 @@ def layer_table(module, inputs, rows, ort=None) -> tuple[list[str], str | None, 
             entry[3] += int((diff > 0).sum())
             if diff.any() and first_bad is None:
                 first_bad = f"layer {index} '{name}' ({op.name}) on input {row}"
-            if ort is None or last_of_name.get(name) != position or name not in ort[1]:
+            if ort is None or last_of_name.get(name) != index or name not in ort[1]:
                 continue
             expected = ort[2][row].get(ort[1][name])
             shape = tuple(op.results[0].type.get_shape())
@@ -143,3 +145,58 @@ def layer_table(module, inputs, rows, ort=None) -> tuple[list[str], str | None, 
             line += f" {ort_worst:>8} {ort_count:>8}" if ort_worst is not None else f" {'-':>8} {'-':>8}"
         lines.append(line)
     return lines, first_bad, ort_first[2] if ort_first else None
+
+
+def random_inputs(module, count: int, seed: int = 0) -> list[np.ndarray]:
+    """`count` random inputs for the model function's (first) input: floats in [-4, 4) for a
+    float interface, else the whole range of its storage type."""
+    from tinymlir.reference import find_function
+
+    rng = np.random.default_rng(seed)
+    arg_type = find_function(module).args[0].type
+    shape = tuple(arg_type.get_shape())
+    if arg_type.__class__.__name__ == "TensorType":
+        return [rng.uniform(-4, 4, shape).astype(np.float32) for _ in range(count)]
+    lo, hi = arg_type.storage_min, arg_type.storage_max
+    dtype = np.int8 if lo < 0 else np.uint8
+    return [rng.integers(lo, hi + 1, shape).astype(dtype) for _ in range(count)]
+
+
+@dataclass
+class HostComparison:
+    """A host run of a one-input, one-output library against its oracles."""
+
+    #: per input: the C output (flat, int64), and the reference executor's
+    got: np.ndarray
+    reference: np.ndarray
+    #: oracle -> max |C - oracle| in LSB ("reference executor", "TFLM (npz)", "onnxruntime (...)")
+    worst: dict[str, int]
+
+
+def compare_on_host(
+    model: Path, compiled, exe: Path, raw: list[np.ndarray], workdir: Path,
+    expected_tflm: np.ndarray | None = None, layer_file: Path | None = None,
+) -> HostComparison:
+    """Runs the host build `exe` of `compiled` (tinymlir.compiler.compile_model) on the model
+    inputs `raw` and compares its output with the reference executor, the .npz's TFLM outputs
+    (`expected_tflm`) and onnxruntime. With `layer_file` (a per-layer build) the layer dump
+    is written there (read it with tinymlir.layers.read_layer_dump)."""
+    from tinymlir.build import run_host
+
+    library = compiled.library
+    c_in, reference = [], []
+    for x in raw:
+        qi, ref = quantised_inputs(compiled.module, [x])
+        c_in.append(np.asarray(qi[0]))
+        reference.append(np.asarray(ref[0]))
+    outputs = run_host(exe, [[x] for x in c_in], workdir, library, layer_file)
+    got = np.stack([outs[0].reshape(-1) for outs in outputs]).astype(np.int64)
+    ref = np.stack([r.reshape(-1) for r in reference]).astype(np.int64)
+    worst = {"reference executor": int(np.abs(got - ref).max())}
+    if expected_tflm is not None:
+        worst["TFLM (npz)"] = int(np.abs(got - expected_tflm.reshape(len(c_in), -1).astype(np.int64)).max())
+    ort = [onnxruntime_outputs(model, [x], library.outputs[0]) for x in raw]
+    if all(o is not None for o in ort):
+        label = ort[0][0]
+        worst[f"onnxruntime ({label})"] = int(np.abs(got - np.stack([o[1].reshape(-1) for o in ort])).max())
+    return HostComparison(got, ref, worst)

@@ -33,6 +33,7 @@ from xdsl.interpreters.utils.ptr import TypedPtr
 from tinymlir import fixedpoint as fp
 from tinymlir.dialects import fxp
 from tinymlir.errors import ExecutionError
+from tinymlir.strided_memref import StridedMemRefFunctions
 
 
 def _signed(value: int, width: int) -> int:
@@ -199,6 +200,8 @@ def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | No
     ):
         interpreter.register_implementations(functions_impl)
     interpreter.register_implementations(Float32Functions(), override=True)
+    # strided layouts: subview, reinterpret_cast with an offset, copy (tinymlir.strided_memref)
+    interpreter.register_implementations(StridedMemRefFunctions(), override=True)
     args, outputs, storage = [], [], []
     attrs = target.arg_attrs.data if target.arg_attrs else [None] * len(target.args)
     inputs = list(inputs)

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tinymlir.build import HOST_CFLAGS, build_host, run_host
-from tinymlir.compare import layer_table, onnxruntime_layers, onnxruntime_outputs, quantised_inputs
+from tinymlir.build import HOST_CFLAGS, build_host
+from tinymlir.compare import compare_on_host, layer_table, onnxruntime_layers, random_inputs
 from tinymlir.compiler import compile_model
 from tinymlir.errors import TinymlirError
 from tinymlir.layers import read_layer_dump
@@ -92,38 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             raw = [np.asarray(x) for x in data["inputs"]]
             expected_tflm = data["tflm_outputs"] if "tflm_outputs" in data else None
         else:
-            from tinymlir.reference import find_function
-
-            rng = np.random.default_rng(args.seed)
-            arg_type = find_function(module).args[0].type
-            shape = tuple(arg_type.get_shape())
-            count = args.random or 5
-            if arg_type.__class__.__name__ == "TensorType":
-                raw = [rng.uniform(-4, 4, shape).astype(np.float32) for _ in range(count)]
-            else:
-                lo, hi = arg_type.storage_min, arg_type.storage_max
-                dtype = np.int8 if lo < 0 else np.uint8
-                raw = [rng.integers(lo, hi + 1, shape).astype(dtype) for _ in range(count)]
+            raw = random_inputs(module, args.random or 5, args.seed)
         exe = build_host(c_file, library, workdir, args.per_layer)
-        c_in, reference = [], []
-        for x in raw:
-            qi, ref = quantised_inputs(module, [x])
-            c_in.append(np.asarray(qi[0]))
-            reference.append(np.asarray(ref[0]))
         layer_file = workdir / "layers.bin"
-        outputs = run_host(exe, [[x] for x in c_in], workdir, library, layer_file if args.per_layer else None)
-        got = np.stack([outs[0].reshape(-1) for outs in outputs]).astype(np.int64)
-        ref = np.stack([r.reshape(-1) for r in reference]).astype(np.int64)
-        worst = {"reference executor": int(np.abs(got - ref).max())}
-        if expected_tflm is not None:
-            worst["TFLM (npz)"] = int(np.abs(got - expected_tflm.reshape(len(c_in), -1).astype(np.int64)).max())
-        ort = [onnxruntime_outputs(args.model, [x], port_out) for x in raw]
-        if all(o is not None for o in ort):
-            label = ort[0][0]
-            worst[f"onnxruntime ({label})"] = int(np.abs(got - np.stack([o[1].reshape(-1) for o in ort])).max())
-        print(f"{library.name}: {len(c_in)} inputs, generated C compiled with cc {' '.join(HOST_CFLAGS)}")
+        result = compare_on_host(
+            args.model, compiled, exe, raw, workdir, expected_tflm, layer_file if args.per_layer else None
+        )
+        got, ref, worst = result.got, result.reference, result.worst
+        print(f"{library.name}: {len(raw)} inputs, generated C compiled with cc {' '.join(HOST_CFLAGS)}")
         if args.show:
-            expected = expected_tflm.reshape(len(c_in), -1) if expected_tflm is not None else ref
+            expected = expected_tflm.reshape(len(raw), -1) if expected_tflm is not None else ref
             label = "TFLM" if expected_tflm is not None else "reference"
             for i, (y, e) in enumerate(zip(got, expected, strict=True)):
                 print(f"  input {i}: C output {y.tolist()}")

@@ -13,7 +13,7 @@ import onnx
 import pytest
 from onnx import numpy_helper
 
-from tinymlir.tools import tinymlir_conformance as conformance
+from tinymlir import conformance
 
 SUBSET = "qlinear|quantizelinear|dequantizelinear"
 

@@ -1,4 +1,4 @@
-"""Fuzzing the ONNX importer (tools/tinymlir_fuzz.py): every input gives a module that
+"""Fuzzing the ONNX importer (tinymlir.fuzz, driven by tools/tinymlir_fuzz.py): every input gives a module that
 verifies or an ``OnnxImportError`` with a one-line message, quickly.
 
 * every file in ``fuzz_corpus/`` (minimised crashers found by the fuzzer, plus hand-made
@@ -15,7 +15,6 @@ A long campaign: ``python tools/tinymlir_fuzz.py --iterations 20000 --seed 1``.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
@@ -26,22 +25,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tinymlir import fuzz
 from tinymlir.errors import OnnxImportError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = Path(__file__).resolve().parent / "fuzz_corpus"
 FUZZ_SCRIPT = REPO_ROOT / "tools" / "tinymlir_fuzz.py"
 
-
-def _load_fuzzer():
-    spec = importlib.util.spec_from_file_location("tinymlir_fuzz", FUZZ_SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("tinymlir_fuzz", module)
-    spec.loader.exec_module(module)
-    return sys.modules["tinymlir_fuzz"]
-
-
-fuzz = _load_fuzzer()
 CORPUS = sorted(CORPUS_DIR.glob("*.onnx"))
 
 
@@ -188,7 +178,7 @@ def _with_importer(monkeypatch, fake):
 
 
 def test_oracle_flags_multiline_message(monkeypatch):
-    def fake(data, name=None):
+    def fake(data, name=None, numerics=None):
         raise OnnxImportError("node 'a\nb' (Conv): bad")
 
     _with_importer(monkeypatch, fake)
@@ -196,7 +186,7 @@ def test_oracle_flags_multiline_message(monkeypatch):
 
 
 def test_oracle_flags_other_exceptions(monkeypatch):
-    def fake(data, name=None):
+    def fake(data, name=None, numerics=None):
         raise IndexError("list index out of range")
 
     _with_importer(monkeypatch, fake)
@@ -205,7 +195,7 @@ def test_oracle_flags_other_exceptions(monkeypatch):
 
 
 def test_oracle_flags_warnings(monkeypatch):
-    def fake(data, name=None):
+    def fake(data, name=None, numerics=None):
         warnings.warn("overflow encountered", RuntimeWarning, stacklevel=1)
         raise OnnxImportError("unreachable")
 
@@ -214,7 +204,7 @@ def test_oracle_flags_warnings(monkeypatch):
 
 
 def test_oracle_flags_hangs(monkeypatch):
-    def fake(data, name=None):
+    def fake(data, name=None, numerics=None):
         while True:
             time.sleep(0.01)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tinymlir.tools import tinymlir_sanitize as ts
+from tinymlir import sanitize as ts
 
 
 def _need_valgrind():

@@ -51,9 +51,73 @@ func.func @word_view() {
 
 // -----
 
-// CHECK: convert-memref-to-mcuc: memref.copy: is not supported by convert-memref-to-mcuc
-func.func @copy(%a: memref<4xi8>, %b: memref<4xi8>) {
-  "memref.copy"(%a, %b) : (memref<4xi8>, memref<4xi8>) -> ()
+// CHECK: convert-memref-to-mcuc: memref.subview: dynamic offsets; only static offsets, sizes and strides are supported
+func.func @dynamic_subview_offset(%x: memref<4x6xi8>, %i: index) {
+  %t = memref.subview %x[%i, 0] [2, 3] [1, 1] : memref<4x6xi8> to memref<2x3xi8, strided<[6, 1], offset: ?>>
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.subview: dynamic sizes; only static offsets, sizes and strides are supported
+func.func @dynamic_subview_size(%x: memref<4x6xi8>, %n: index) {
+  %t = memref.subview %x[0, 0] [%n, 3] [1, 1] : memref<4x6xi8> to memref<?x3xi8, strided<[6, 1]>>
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.subview: dynamic strides; only static offsets, sizes and strides are supported
+func.func @dynamic_subview_stride(%x: memref<4x6xi8>, %s: index) {
+  %t = memref.subview %x[0, 0] [2, 3] [1, %s] : memref<4x6xi8> to memref<2x3xi8, strided<[6, ?]>>
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.subview: dimension 1 (offset 4, size 3, stride 1) is out of bounds of 6
+func.func @out_of_bounds(%x: memref<4x6xi8>) {
+  %t = memref.subview %x[0, 4] [2, 3] [1, 1] : memref<4x6xi8> to memref<2x3xi8, strided<[6, 1], offset: 4>>
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.subview: result layout strided<[6, 1], offset: 0> is not the subview's strided<[6, 1], offset: 8>
+func.func @wrong_result_layout(%x: memref<4x6xi8>) {
+  %t = memref.subview %x[1, 2] [2, 3] [1, 1] : memref<4x6xi8> to memref<2x3xi8, strided<[6, 1]>>
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.reinterpret_cast: dynamic offsets, sizes or strides; only static ones are supported
+func.func @dynamic_reinterpret(%x: memref<8xi8>, %o: index) {
+  %r = memref.reinterpret_cast %x to offset: [%o], sizes: [2, 2], strides: [2, 1] : memref<8xi8> to memref<2x2xi8, strided<[2, 1], offset: ?>>
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.load: the layout of memref<4xi8, strided<[?], offset: ?>> is not static; only static layouts are supported
+func.func @dynamic_layout(%x: memref<4xi8, strided<[?], offset: ?>>, %i: index) -> i8 {
+  %v = memref.load %x[%i] : memref<4xi8, strided<[?], offset: ?>>
+  func.return %v : i8
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.copy: the layout of memref<4xi8, strided<[?]>> is not static; only static layouts are supported
+func.func @dynamic_copy(%a: memref<4xi8, strided<[?]>>, %b: memref<4xi8>) {
+  "memref.copy"(%a, %b) : (memref<4xi8, strided<[?]>>, memref<4xi8>) -> ()
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.alloc: only identity layouts are supported for allocations, got memref<4xi8, strided<[2]>>
+func.func @strided_alloc() {
+  %a = memref.alloc() : memref<4xi8, strided<[2]>>
   func.return
 }
 

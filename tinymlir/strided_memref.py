@@ -1,0 +1,166 @@
+"""Strided memrefs: the layout arithmetic of subviews, and running them in xDSL's interpreter.
+
+A memref value stands for a *base* (the buffer's first element, what C holds as a pointer)
+plus its type's layout: element `(i0, i1, ...)` is at `offset + i0*s0 + i1*s1 + ...` from
+the base, with `strided<[s0, s1, ...], offset: offset>` (row-major strides and offset 0
+when the type has no layout). `memref.subview`, `memref.reinterpret_cast`, `memref.cast`
+and `memref.memory_space_cast` keep the base and change only the layout, as MLIR's own
+lowering to LLVM does; convert-memref-to-mcuc indexes C pointers with exactly this
+formula, and the interpreter functions below run the same views on xDSL's buffers (xDSL
+0.74's interpreter knows only row-major, offset-0 memrefs and has no subview or copy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.dialects import memref
+from xdsl.dialects.builtin import MemRefType, ShapedType
+from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
+from xdsl.interpreters.shaped_array import ShapedArray
+
+from tinymlir.errors import ExecutionError
+
+#: (offset, strides) of a memref layout, in elements.
+Layout = tuple[int, tuple[int, ...]]
+
+
+def static_layout(t: MemRefType) -> Layout | None:
+    """The layout of `t` if its offset and strides are all static, else None."""
+    strides, offset = t.get_strides(), t.get_offset()
+    if strides is None or offset is None or any(s is None for s in strides):
+        return None
+    return offset, tuple(int(s) for s in strides)  # type: ignore[arg-type]
+
+
+def row_major(shape) -> Layout:
+    """The identity layout of `shape`."""
+    return 0, tuple(int(s) for s in ShapedType.strides_for_shape(tuple(shape)))  # type: ignore[arg-type]
+
+
+def is_identity(t: MemRefType) -> bool:
+    """Whether `t` is laid out row-major from offset 0 (whatever its layout attribute says)."""
+    return static_layout(t) == row_major(t.get_shape())
+
+
+def describe(layout: Layout) -> str:
+    offset, strides = layout
+    return f"strided<[{', '.join(map(str, strides))}], offset: {offset}>"
+
+
+def subview_layout(op: memref.SubviewOp) -> Layout:
+    """The layout of `op`'s result computed from its source's layout and its static offsets,
+    sizes and strides (dropping the unit dimensions a rank-reducing subview removes).
+    Raises ValueError saying what is not static, out of bounds or inconsistent."""
+    if op.offsets or op.sizes or op.strides:
+        kinds = [k for k, v in (("offsets", op.offsets), ("sizes", op.sizes), ("strides", op.strides)) if v]
+        raise ValueError(f"dynamic {' and '.join(kinds)}; only static offsets, sizes and strides are supported")
+    source_type = op.source.type
+    assert isinstance(source_type, MemRefType)
+    source = static_layout(source_type)
+    if source is None:
+        raise ValueError(f"the source layout of {source_type} is not static")
+    base, source_strides = source
+    offsets = op.static_offsets.get_values()
+    sizes = op.static_sizes.get_values()
+    steps = op.static_strides.get_values()
+    for dim, (o, n, s, extent) in enumerate(zip(offsets, sizes, steps, source_type.get_shape(), strict=True)):
+        if o < 0 or n < 0 or s < 1 or (n and o + (n - 1) * s >= extent):
+            raise ValueError(f"dimension {dim} (offset {o}, size {n}, stride {s}) is out of bounds of {extent}")
+    offset = base + sum(o * s for o, s in zip(offsets, source_strides, strict=True))
+    strides = [step * s for step, s in zip(steps, source_strides, strict=True)]
+    result_type = op.result.type
+    assert isinstance(result_type, MemRefType)
+    result_shape = result_type.get_shape()
+    declared = result_type.get_strides() or [None] * len(result_shape)
+    kept: list[int] = []
+    for dim, size in enumerate(sizes):
+        k = len(kept)
+        remaining_result, remaining_source = len(result_shape) - k, len(sizes) - dim
+        fits = k < len(result_shape) and result_shape[k] == size
+        # a unit dimension is kept if the result needs it or its declared stride says so
+        if fits and (size != 1 or remaining_result == remaining_source or declared[k] == strides[dim]):
+            kept.append(dim)
+        elif size != 1:
+            raise ValueError(f"result shape {list(result_shape)} does not match the sizes {list(sizes)}")
+    if len(kept) != len(result_shape):
+        raise ValueError(f"result shape {list(result_shape)} does not match the sizes {list(sizes)}")
+    return offset, tuple(strides[d] for d in kept)
+
+
+def layout_mismatch(t: MemRefType, expected: Layout) -> str | None:
+    """None if `t`'s layout is `expected`, else why not."""
+    actual = static_layout(t)
+    if actual is None:
+        return f"result layout of {t} is not static"
+    # unit dimensions are never stepped over: their strides do not matter
+    same = actual[0] == expected[0] and all(
+        a == e or n == 1 for a, e, n in zip(actual[1], expected[1], t.get_shape(), strict=True)
+    )
+    return None if same else f"result layout {describe(actual)} is not the subview's {describe(expected)}"
+
+
+@dataclass
+class StridedArray(ShapedArray[Any]):
+    """A view of an interpreter buffer: `_data` is the base, elements are at `base_offset`
+    plus the indices times `strides`."""
+
+    strides: tuple[int, ...] = ()
+    base_offset: int = 0
+
+    def offset(self, index) -> int:
+        if len(index) != len(self.shape):
+            raise ValueError(f"Invalid indices {index} for shape {self.shape}")
+        return self.base_offset + sum(i * s for i, s in zip(index, self.strides, strict=True))
+
+    @property
+    def data(self) -> list[Any]:
+        return [self.load(index) for index in self.indices()]
+
+
+def view(source: ShapedArray[Any], t: MemRefType, layout: Layout) -> ShapedArray[Any]:
+    """`source`'s base seen with shape `t` and `layout` (a plain array if row-major)."""
+    shape = list(t.get_shape())
+    if layout == row_major(shape):
+        return ShapedArray(source.data_ptr, shape)
+    return StridedArray(source.data_ptr, shape, layout[1], layout[0])
+
+
+@register_impls
+class StridedMemRefFunctions(InterpreterFunctions):
+    """memref.subview, reinterpret_cast, cast, memory_space_cast and copy on any static layout."""
+
+    @impl(memref.SubviewOp)
+    def run_subview(self, interpreter: Interpreter, op: memref.SubviewOp, args: PythonValues) -> PythonValues:
+        try:
+            layout = subview_layout(op)
+        except ValueError as e:
+            raise ExecutionError(f"memref.subview: {e}") from None
+        return (view(args[0], op.result.type, layout),)
+
+    @impl(memref.ReinterpretCastOp)
+    def run_reinterpret_cast(
+        self, interpreter: Interpreter, op: memref.ReinterpretCastOp, args: PythonValues
+    ) -> PythonValues:
+        layout = static_layout(op.result.type)
+        if layout is None or op.offsets or op.sizes or op.strides:
+            raise ExecutionError("memref.reinterpret_cast: only static offsets, sizes and strides are supported")
+        return (view(args[0], op.result.type, layout),)
+
+    @impl(memref.CastOp)
+    def run_cast(self, interpreter: Interpreter, op: memref.CastOp, args: PythonValues) -> PythonValues:
+        return (args[0],)  # static types only: the same buffer and layout
+
+    @impl(memref.MemorySpaceCastOp)
+    def run_memory_space_cast(
+        self, interpreter: Interpreter, op: memref.MemorySpaceCastOp, args: PythonValues
+    ) -> PythonValues:
+        return (args[0],)
+
+    @impl(memref.CopyOp)
+    def run_copy(self, interpreter: Interpreter, op: memref.CopyOp, args: PythonValues) -> PythonValues:
+        source, destination = args
+        for index in source.indices():
+            destination.store(index, source.load(index))
+        return ()
