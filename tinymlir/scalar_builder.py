@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from xdsl.builder import Builder, InsertPoint
 from xdsl.dialects import arith, memref, scf
 from xdsl.dialects.builtin import IndexType, IntegerType, i8, i32, i64
+
+I32 = i32  # the class's `i32` method shadows the type inside its body
 from xdsl.ir import Block, Operation, SSAValue
 
 from tinymlir.dialects import fxp
@@ -37,7 +39,7 @@ class ScalarBuilder:
     def i32(self, value: int) -> SSAValue:
         return self.emit(arith.ConstantOp.from_int_and_width(int(value), i32))
 
-    def c(self, value: int, t: IntegerType = i32) -> SSAValue:
+    def c(self, value: int, t: IntegerType = I32) -> SSAValue:
         return self.emit(arith.ConstantOp.from_int_and_width(value, t))
 
     # -- integer arithmetic ---------------------------------------------------- #
