@@ -28,6 +28,8 @@ HOOK_DEFAULT = (
 )
 #: The attribute on the stores of a layer's result that carries its index.
 LAYER_INDEX_ATTR = "tinymlir.layer_index"
+#: ... and the one-line description of the layer (its C comment).
+LAYER_DOC_ATTR = "tinymlir.layer_doc"
 
 #: Flags that make the hook dump every layer (with DUMP_HOOK_DECLARATION force-included).
 DUMP_HOOK_FLAGS = (

@@ -4,7 +4,7 @@ IR is verified while it runs."""
 import os
 
 QNN = "canonicalize,cse"
-LOOPS = "qnn-schedule,convert-qnn-to-loops,canonicalize,cse,plan-arena"
+LOOPS = "qnn-schedule,convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena"
 
 
 def c_pipeline(hard_float: bool = False) -> str:

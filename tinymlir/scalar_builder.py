@@ -9,20 +9,19 @@ from collections.abc import Callable, Sequence
 from xdsl.builder import Builder, InsertPoint
 from xdsl.dialects import arith, memref, scf
 from xdsl.dialects.builtin import IndexType, IntegerType, i8, i32, i64
-
-I32 = i32  # the class's `i32` method shadows the type inside its body
 from xdsl.ir import Block, Operation, SSAValue
 
 from tinymlir.dialects import fxp
 
 index = IndexType()
+I32 = i32  # the class's `i32` method shadows the type inside its body
 
 
 class ScalarBuilder:
     """Appends scalar ops at an insertion point; every helper returns the new value."""
 
-    def __init__(self, insert_point: InsertPoint):
-        self.builder = Builder(insert_point)
+    def __init__(self, where: InsertPoint | Block):
+        self.builder = Builder(InsertPoint.at_end(where) if isinstance(where, Block) else where)
 
     @classmethod
     def at_end(cls, block: Block) -> ScalarBuilder:
@@ -31,6 +30,8 @@ class ScalarBuilder:
     def emit(self, op: Operation) -> SSAValue:
         self.builder.insert(op)
         return op.results[0]
+
+    op = emit  # the name the fixed-point and float-emulation helpers use
 
     # -- constants ----------------------------------------------------------- #
     def idx(self, value: int) -> SSAValue:
@@ -57,6 +58,8 @@ class ScalarBuilder:
 
     def max(self, a, b):
         return self.emit(arith.MaxSIOp(a, b))
+
+    maxsi = max
 
     def min(self, a, b):
         return self.emit(arith.MinSIOp(a, b))
