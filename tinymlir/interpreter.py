@@ -200,6 +200,7 @@ def _run_kernel(interpreter: Interpreter, op: qk.KernelOp, args: PythonValues) -
     from xdsl.pattern_rewriter import PatternRewriter
 
     from tinymlir.passes.kernel_to_loops import lowering_for
+    from tinymlir.pipelines import run_pipeline
     from tinymlir.target import target_of
 
     block = Block(arg_types=[v.type for v in op.operands])
@@ -211,7 +212,9 @@ def _run_kernel(interpreter: Interpreter, op: qk.KernelOp, args: PythonValues) -
     if pattern is None:
         raise ExecutionError(f"{op.name} has no loop lowering to run")
     pattern.match_and_rewrite(clone, PatternRewriter(clone))
-    loops = loop_interpreter(ModuleOp([kernel]))
+    module = ModuleOp([kernel])
+    run_pipeline(module, "canonicalize,cse", verify_each=False)  # fewer scalar ops to interpret
+    loops = loop_interpreter(module)
     loops.call_op(kernel, tuple(args))
     return ()
 

@@ -32,7 +32,7 @@ class KernelLowering(RewritePattern):
         self.lower(ScalarBuilder(InsertPoint.before(op)), op)
         if isinstance(op, qk.KernelOp):
             tag_layer(op, before)
-        rewriter.erase_op(op)
+        rewriter.erase(op)
 
 
 def tag_layer(op: qk.KernelOp, before: Operation | None) -> None:
