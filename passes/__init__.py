@@ -5,12 +5,6 @@ from collections.abc import Callable
 from xdsl.passes import ModulePass
 
 
-def _convert_qnn_to_loops() -> type[ModulePass]:
-    from tinymlir.passes.convert_qnn_to_loops import ConvertQnnToLoopsPass
-
-    return ConvertQnnToLoopsPass
-
-
 def _convert_qnn_to_kernel() -> type[ModulePass]:
     from tinymlir.passes.convert_qnn_to_kernel import ConvertQnnToKernelPass
 
@@ -93,7 +87,6 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
         "qnn-schedule": _qnn_schedule,
-        "convert-qnn-to-loops": _convert_qnn_to_loops,
         "convert-qnn-to-kernel": _convert_qnn_to_kernel,
         "kernel-in-place": _kernel_in_place,
         "convert-kernel-to-loops": _convert_kernel_to_loops,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import i8, i32
+from xdsl.dialects.builtin import i8
 from xdsl.ir import SSAValue
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.passes.convert_qnn_to_kernel import ALIGNMENT  # scratch buffers: as the others
 from tinymlir.passes.kernel_to_loops import onnx_stage
 from tinymlir.scalar_builder import ScalarBuilder
-
-ALIGNMENT = 4  # the scratch buffers' (plane, row ring): as convert-qnn-to-kernel's buffers
 
 Loader = Callable[[ScalarBuilder, SSAValue], SSAValue]
 
@@ -99,8 +98,3 @@ def scratch(k: ScalarBuilder, shape: Sequence[int], name: str) -> SSAValue:
     buf.name_hint = name
     return buf
 
-
-def store_i32(kk: ScalarBuilder, value: SSAValue, ref: SSAValue, ivs) -> None:
-    """An i32 result narrowed into an i8 buffer."""
-    assert value.type == i32
-    kk.store_i8(value, ref, ivs)
