@@ -1,15 +1,22 @@
 """Loop lowerings of the `qk` kernel ops, one RewritePattern per (op, target).
 
-A lowering is a `KernelLowering` subclass in a module of this package, registered with
+A lowering is a `KernelLowering` subclass in any module of this package, registered with
 `@lowering(qk.SomeOp)` (any target) or `@lowering(qk.SomeOp, target="cortex-m4")` (preferred
-for that target, tinymlir/target.py's name). Adding a lowering for one op and one target is
-one new module here plus its name in `_MODULES`; convert-kernel-to-loops looks the pattern
-up with `lowering_for(op, target)`.
+on that target, tinymlir/target.py's name). Every module of the package is imported here,
+so adding a lowering for one op and one target is adding one file, e.g.
+`conv_1x1_cortex_m4.py`:
+
+    @lowering(qk.Conv2DOp, target="cortex-m4")
+    class LowerPointwiseConvCortexM4(KernelLowering):
+        def lower(self, k, op): ...
+
+convert-kernel-to-loops looks the pattern up with `lowering_for(op, target)`.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from tinymlir.passes.kernel_to_loops.registry import (
     GENERIC,
@@ -19,10 +26,7 @@ from tinymlir.passes.kernel_to_loops.registry import (
     registered,
 )
 
-#: The modules that register lowerings (imported once, in this order).
-_MODULES = ("conv", "dense", "elementwise", "pool", "data", "softmax")
-
-for _module in _MODULES:
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = ["GENERIC", "KernelLowering", "lowering", "lowering_for", "registered"]
