@@ -1,8 +1,8 @@
 // Every qk op and the #qk.port attribute print and parse back unchanged (custom and
 // generic syntax).
-// RUN: tinymlir-opt %s | filecheck %s
-// RUN: tinymlir-opt %s | tinymlir-opt | filecheck %s
-// RUN: tinymlir-opt %s --print-op-generic | tinymlir-opt | filecheck %s
+// RUN: tinymlir-opt %s --split-input-file | filecheck %s
+// RUN: tinymlir-opt %s --split-input-file | tinymlir-opt --split-input-file | filecheck %s
+// RUN: tinymlir-opt %s --split-input-file --print-op-generic | tinymlir-opt --split-input-file | filecheck %s
 
 // CHECK-LABEL: func.func @kernels
 // CHECK-SAME:    qk.ports = [#qk.port<"input", "x", !qnn.qtensor<1x4x4x2xi8, 0.5:0>>, #qk.port<"output", "y", !qnn.qtensor<1x4x4x2xi8, 0.5:0>>]
@@ -40,3 +40,16 @@ func.func @kernels(%x: memref<1x4x4x2xi8>, %y: memref<1x4x4x2xi8>, %w: memref<2x
   qk.softmax ins(%row, %e : memref<1x2xi8>, memref<256xf32>) outs(%row : memref<1x2xi8>) {layer = 13 : i64, layer_name = "probs_onnx", input_types = [!qnn.qtensor<1x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2xi8, 0.00390625:-128>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<onnx>}
   func.return
 }
+
+// -----
+
+// Operands are any buffers of the right shape: a strided subview of a larger buffer, a
+// buffer in another memory space.
+// CHECK-LABEL: func.func @views
+// CHECK:         qk.requantize ins(%tile : memref<1x4xi8, strided<[16, 2]>>) outs(%fast : memref<1x4xi8, 1 : i32>)
+func.func @views(%x: memref<2x16xi8>, %fast: memref<1x4xi8, 1 : i32>) {
+  %tile = memref.subview %x[0, 0] [1, 4] [1, 2] : memref<2x16xi8> to memref<1x4xi8, strided<[16, 2]>>
+  qk.requantize ins(%tile : memref<1x4xi8, strided<[16, 2]>>) outs(%fast : memref<1x4xi8, 1 : i32>) {layer = 0 : i64, layer_name = "rq", input_types = [!qnn.qtensor<1x4xi8, 0.5:0>], output_type = !qnn.qtensor<1x4xi8, 0.25:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, multiplier = 1073741824 : i32, shift = 2 : i32}
+  func.return
+}
+
