@@ -268,11 +268,26 @@ def _check_buffer(op_name: str, role: str, value: SSAValue, shape: Sequence[int]
                               + ", ".join(str(e) for e in elements))
 
 
-class _OutputStage:
-    """Conv and dense: a per-channel output stage, tflm (multiplier, shift: a scalar property
-    or a table each, in that order) or onnx (scale: a scalar or an f32 table)."""
+class _WeightedKernel(KernelOp):
+    """Conv and dense: ins(data, weight, bias, tables...) and a per-channel output stage,
+    tflm (multiplier, shift: a scalar property or a table each, in that order) or onnx
+    (scale: a scalar or an f32 table)."""
 
-    def stage_tables(self: KernelOp, channels: int):
+    CONSTANT_INPUTS: ClassVar[int] = 2
+    numerics = prop_def(NumericsAttr)
+    multiplier = opt_prop_def(IntegerAttr)
+    shift = opt_prop_def(IntegerAttr)
+    scale = opt_prop_def(FloatAttr)
+
+    @property
+    def weight(self) -> SSAValue:
+        return self.ins[1]
+
+    @property
+    def bias(self) -> SSAValue:
+        return self.ins[2]
+
+    def stage_tables(self, channels: int):
         if self.onnx:
             if self.properties.get("multiplier") is not None or self.properties.get("shift") is not None:
                 raise VerifyException(f"{self.name}: onnx numerics take a scale, not a multiplier and shift")
@@ -291,29 +306,16 @@ class _OutputStage:
 
 # -- ops ------------------------------------------------------------------------------ #
 @irdl_op_definition
-class Conv2DOp(_OutputStage, KernelOp):
+class Conv2DOp(_WeightedKernel):
     """ins(x, weight - weight zero point (OHWI, i8 or i16), bias (zero point folded in
     unless padded), tables...). Padded convolutions subtract the input zero point in the
     loop and skip padding taps (TFLM)."""
 
     name = "qk.conv2d"
-    CONSTANT_INPUTS: ClassVar[int] = 2
     strides = prop_def(DenseArrayBase[I64])
     pads = prop_def(DenseArrayBase[I64])
     dilations = prop_def(DenseArrayBase[I64])
     groups = prop_def(IntegerAttr[I64])
-    numerics = prop_def(NumericsAttr)
-    multiplier = opt_prop_def(IntegerAttr)
-    shift = opt_prop_def(IntegerAttr)
-    scale = opt_prop_def(FloatAttr)
-
-    @property
-    def weight(self) -> SSAValue:
-        return self.ins[1]
-
-    @property
-    def bias(self) -> SSAValue:
-        return self.ins[2]
 
     @property
     def padded(self) -> bool:
@@ -372,23 +374,10 @@ class Conv2DOp(_OutputStage, KernelOp):
 
 
 @irdl_op_definition
-class DenseOp(_OutputStage, KernelOp):
+class DenseOp(_WeightedKernel):
     """ins(x [N, K], weight - weight zero point [units, K], bias (input zero point folded), tables...)."""
 
     name = "qk.dense"
-    CONSTANT_INPUTS: ClassVar[int] = 2
-    numerics = prop_def(NumericsAttr)
-    multiplier = opt_prop_def(IntegerAttr)
-    shift = opt_prop_def(IntegerAttr)
-    scale = opt_prop_def(FloatAttr)
-
-    @property
-    def weight(self) -> SSAValue:
-        return self.ins[1]
-
-    @property
-    def bias(self) -> SSAValue:
-        return self.ins[2]
 
     def verify_kernel(self) -> None:
         x, out = self.input_types.data[0].get_shape(), self.output_type.get_shape()
