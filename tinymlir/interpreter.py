@@ -219,49 +219,19 @@ def _run_kernel(interpreter: Interpreter, op: qk.KernelOp, args: PythonValues) -
     return ()
 
 
-@register_impls
-class KernelFunctions(InterpreterFunctions):
-    """The qk ops: each runs its loop lowering (facts about a kernel live in one place)."""
-
-    @impl(qk.Conv2DOp)
-    def run_conv2d(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+def _kernel_impl(op_class: type[qk.KernelOp]):
+    @impl(op_class)
+    def run(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return _run_kernel(interpreter, op, args)
 
-    @impl(qk.DenseOp)
-    def run_dense(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
+    return run
 
-    @impl(qk.AddOp)
-    def run_add(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
 
-    @impl(qk.RequantizeOp)
-    def run_requantize(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
-
-    @impl(qk.AvgPool2DOp)
-    def run_avg_pool2d(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
-
-    @impl(qk.MaxPool2DOp)
-    def run_max_pool2d(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
-
-    @impl(qk.PadOp)
-    def run_pad(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
-
-    @impl(qk.TransposeOp)
-    def run_transpose(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
-
-    @impl(qk.ConcatOp)
-    def run_concat(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
-
-    @impl(qk.SoftmaxOp)
-    def run_softmax(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
+#: The qk ops: each runs its loop lowering (what a kernel computes is written once).
+KernelFunctions = register_impls(type(
+    "KernelFunctions", (InterpreterFunctions,),
+    {f"run_{op_class.name[3:]}": _kernel_impl(op_class) for op_class in qk.KERNEL_OPS},
+))
 
 
 def loop_interpreter(module: ModuleOp) -> Interpreter:
