@@ -5,10 +5,22 @@ from collections.abc import Callable
 from xdsl.passes import ModulePass
 
 
-def _convert_qnn_to_loops() -> type[ModulePass]:
-    from tinymlir.passes.convert_qnn_to_loops import ConvertQnnToLoopsPass
+def _convert_qnn_to_kernel() -> type[ModulePass]:
+    from tinymlir.passes.convert_qnn_to_kernel import ConvertQnnToKernelPass
 
-    return ConvertQnnToLoopsPass
+    return ConvertQnnToKernelPass
+
+
+def _kernel_in_place() -> type[ModulePass]:
+    from tinymlir.passes.kernel_in_place import KernelInPlacePass
+
+    return KernelInPlacePass
+
+
+def _convert_kernel_to_loops() -> type[ModulePass]:
+    from tinymlir.passes.convert_kernel_to_loops import ConvertKernelToLoopsPass
+
+    return ConvertKernelToLoopsPass
 
 
 def _plan_arena() -> type[ModulePass]:
@@ -75,7 +87,9 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
         "qnn-schedule": _qnn_schedule,
-        "convert-qnn-to-loops": _convert_qnn_to_loops,
+        "convert-qnn-to-kernel": _convert_qnn_to_kernel,
+        "kernel-in-place": _kernel_in_place,
+        "convert-kernel-to-loops": _convert_kernel_to_loops,
         "plan-arena": _plan_arena,
         "convert-fxp-to-arith": _convert_fxp_to_arith,
         "arith-emulate-f32": _arith_emulate_f32,

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import arith, func
-from xdsl.dialects.builtin import IntegerType, ModuleOp, UnitAttr, i32, i64
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp, UnitAttr, i32, i64
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -32,65 +31,12 @@ from xdsl.pattern_rewriter import (
 )
 
 from tinymlir.dialects import fxp
+from tinymlir.scalar_builder import ScalarBuilder
+
+Arith = ScalarBuilder  # the name arith-emulate-f32's builder extends
 
 INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 INLINE_ATTR = "tinymlir.inline"
-
-
-class Arith:
-    """Appends arith ops to a block; the small vocabulary the helpers are written in."""
-
-    def __init__(self, block: Block):
-        self.builder = Builder(InsertPoint.at_end(block))
-
-    def op(self, operation: Operation) -> SSAValue:
-        self.builder.insert(operation)
-        return operation.results[0]
-
-    def c(self, value: int, t: IntegerType = i32) -> SSAValue:
-        return self.op(arith.ConstantOp.from_int_and_width(value, t))
-
-    def add(self, a, b):
-        return self.op(arith.AddiOp(a, b))
-
-    def sub(self, a, b):
-        return self.op(arith.SubiOp(a, b))
-
-    def mul(self, a, b):
-        return self.op(arith.MuliOp(a, b))
-
-    def div(self, a, b):
-        return self.op(arith.DivSIOp(a, b))  # truncates toward zero, as C
-
-    def band(self, a, b):
-        return self.op(arith.AndIOp(a, b))
-
-    def shl(self, a, b):
-        return self.op(arith.ShLIOp(a, b))
-
-    def shr(self, a, b):
-        return self.op(arith.ShRSIOp(a, b))  # arithmetic, as GCC/Clang/armcc do for int32
-
-    def cmp(self, a, b, predicate: str):
-        return self.op(arith.CmpiOp(a, b, predicate))
-
-    def select(self, cond, a, b):
-        return self.op(arith.SelectOp(cond, a, b))
-
-    def maxsi(self, a, b):
-        return self.op(arith.MaxSIOp(a, b))
-
-    def wide(self, a):
-        return self.op(arith.ExtSIOp(a, i64))
-
-    def wide_unsigned(self, a):
-        return self.op(arith.ExtUIOp(a, i64))
-
-    def narrow(self, a):
-        return self.op(arith.TruncIOp(a, i32))
-
-    def flag(self, cond):
-        return self.op(arith.ExtUIOp(cond, i32))
 
 
 @dataclass
@@ -108,7 +54,7 @@ class Helpers:
         if name in self.functions:
             return self.functions[name]
         block = Block(arg_types=[i32] * n_args)
-        a = Arith(block)
+        a = ScalarBuilder.at_end(block)
         result = body(self, a, *block.args)
         a.builder.insert(func.ReturnOp(result))
         function = func.FuncOp(name, ([i32] * n_args, [i32]), Region(block), "private")
@@ -117,13 +63,13 @@ class Helpers:
         self.functions[name] = function
         return function
 
-    def call(self, a: Arith, name: str, args, body) -> SSAValue:
+    def call(self, a: ScalarBuilder, name: str, args, body) -> SSAValue:
         function = self.get(name, len(args), body)
-        return a.op(func.CallOp(function.sym_name.data, list(args), [i32]))
+        return a.emit(func.CallOp(function.sym_name.data, list(args), [i32]))
 
     # -- gemmlowp / TFLite primitives -------------------------------------- #
-    def srdhm(self, a: Arith, x, y) -> SSAValue:
-        def body(h, b: Arith, x, y):
+    def srdhm(self, a: ScalarBuilder, x, y) -> SSAValue:
+        def body(h, b: ScalarBuilder, x, y):
             overflow = b.band(b.cmp(x, y, "eq"), b.cmp(x, b.c(INT32_MIN), "eq"))
             ab = b.mul(b.wide(x), b.wide(y))
             nudge = b.select(b.cmp(ab, b.c(0, i64), "sge"), b.c(1 << 30, i64), b.c(1 - (1 << 30), i64))
@@ -132,8 +78,8 @@ class Helpers:
 
         return self.call(a, "tinymlir_saturating_rounding_doubling_high_mul", [x, y], body)
 
-    def rdbpot(self, a: Arith, x, exponent) -> SSAValue:
-        def body(h, b: Arith, x, e):
+    def rdbpot(self, a: ScalarBuilder, x, exponent) -> SSAValue:
+        def body(h, b: ScalarBuilder, x, e):
             one = b.c(1)
             # (1 << 31) overflows int32 in C: build the mask in 64 bits, as TFLM's
             # `(1ll << exponent) - 1` does.
@@ -145,17 +91,17 @@ class Helpers:
 
         return self.call(a, "tinymlir_rounding_divide_by_pot", [x, exponent], body)
 
-    def mbqm(self, a: Arith, x, multiplier, shift) -> SSAValue:
-        def body(h: Helpers, b: Arith, x, m, s):
+    def mbqm(self, a: ScalarBuilder, x, multiplier, shift) -> SSAValue:
+        def body(h: Helpers, b: ScalarBuilder, x, m, s):
             zero = b.c(0)
-            left = b.maxsi(s, zero)
-            right = b.maxsi(b.sub(zero, s), zero)
+            left = b.max(s, zero)
+            right = b.max(b.sub(zero, s), zero)
             shifted = b.mul(x, b.shl(b.c(1), left))
             return h.rdbpot(b, h.srdhm(b, shifted, m), right)
 
         return self.call(a, "tinymlir_multiply_by_quantized_multiplier", [x, multiplier, shift], body)
 
-    def sat_mul_pot(self, a: Arith, x, exponent: int) -> SSAValue:
+    def sat_mul_pot(self, a: ScalarBuilder, x, exponent: int) -> SSAValue:
         """gemmlowp SaturatingRoundingMultiplyByPOT<exponent> (compile-time exponent), inline."""
         if exponent == 0:
             return x
@@ -166,10 +112,10 @@ class Helpers:
         result = a.select(a.cmp(x, a.c(threshold), "sgt"), a.c(INT32_MAX), shifted)
         return a.select(a.cmp(x, a.c(-threshold), "slt"), a.c(INT32_MIN), result)
 
-    def exp_quarter(self, a: Arith, value) -> SSAValue:
+    def exp_quarter(self, a: ScalarBuilder, value) -> SSAValue:
         """exp_on_interval_between_negative_one_quarter_and_0_excl (F0 -> F0)."""
 
-        def body(h: Helpers, b: Arith, v):
+        def body(h: Helpers, b: ScalarBuilder, v):
             constant_term = b.c(1895147668)
             x = b.add(v, b.c(1 << 28))
             x2 = h.srdhm(b, x, x)
@@ -182,8 +128,8 @@ class Helpers:
 
         return self.call(a, "tinymlir_exp_on_interval_between_negative_one_quarter_and_0_excl", [value], body)
 
-    def exp_on_negative_values(self, a: Arith, value, integer_bits: int) -> SSAValue:
-        def body(h: Helpers, b: Arith, v):
+    def exp_on_negative_values(self, a: ScalarBuilder, value, integer_bits: int) -> SSAValue:
+        def body(h: Helpers, b: ScalarBuilder, v):
             fractional = 31 - integer_bits
             one_quarter = 1 << (fractional - 2)
             a_mod = b.sub(b.band(v, b.c(one_quarter - 1)), b.c(one_quarter))
@@ -202,8 +148,8 @@ class Helpers:
 
         return self.call(a, f"tinymlir_exp_on_negative_values_{integer_bits}", [value], body)
 
-    def count_leading_zeros(self, a: Arith, value) -> SSAValue:
-        def body(h, b: Arith, v):
+    def count_leading_zeros(self, a: ScalarBuilder, value) -> SSAValue:
+        def body(h, b: ScalarBuilder, v):
             word = b.wide_unsigned(v)
             bits, count = word, b.c(0)
             for step in (16, 8, 4, 2, 1):
@@ -215,8 +161,8 @@ class Helpers:
 
         return self.call(a, "tinymlir_count_leading_zeros", [value], body)
 
-    def one_over_one_plus_x(self, a: Arith, value) -> SSAValue:
-        def body(h: Helpers, b: Arith, v):
+    def one_over_one_plus_x(self, a: ScalarBuilder, value) -> SSAValue:
+        def body(h: Helpers, b: ScalarBuilder, v):
             total = b.add(b.wide(v), b.c(INT32_MAX, i64))
             sign = b.select(b.cmp(total, b.c(0, i64), "sge"), b.c(1, i64), b.c(-1, i64))
             half_denominator = b.narrow(b.div(b.add(total, sign), b.c(2, i64)))
@@ -237,7 +183,7 @@ class LowerFxp(RewritePattern):
         if not op.name.startswith("fxp."):
             return
         block = Block()
-        a = Arith(block)
+        a = ScalarBuilder.at_end(block)
         h = self.helpers
         if isinstance(op, fxp.MultiplyByQuantizedMultiplierOp):
             results = [h.mbqm(a, op.x, op.multiplier, op.shift)]

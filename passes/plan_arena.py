@@ -1,8 +1,8 @@
 """plan-arena: place every activation buffer of a function in one static arena.
 
 What it does
-    The top-level `memref.alloc`s of each buffer-level function (the activation
-    buffers made by convert-qnn-to-loops) become `memref.view`s at constant
+    The `memref.alloc`s of each buffer-level function (the activation buffers made by
+    convert-qnn-to-kernel, and scratch buffers of the lowerings) become `memref.view`s at constant
     byte offsets into one `memref.alloc` of the arena's size, marked
     `tinymlir.arena`. The C backend prints that allocation as one static array.
     The function gets `tinymlir.arena_size` (the planned peak),
@@ -11,9 +11,11 @@ What it does
     offset, size and lifetime, and the layer at each step) for memory reports.
 
 Cost model
-    The schedule is the order of the function's top-level ops (one loop nest
-    per layer). A buffer is live from the first top-level op that touches it
-    (directly or through a view such as a reshape) to the last. Buffers live at
+    The schedule is the order of the function's top-level ops (one `qk` kernel op,
+    or its loop nest, per layer). A buffer is live from the first top-level op that
+    touches it (directly or through a view such as a reshape) to the last; one
+    allocated inside a region (a loop body, a tile) lives within the step of its
+    top-level op. Buffers live at
     the same step must not overlap. Placement is best fit: each buffer goes to
     the smallest aligned gap free of every already placed buffer whose lifetime
     intersects its own. Buffers are placed by decreasing size first (TFLM's
@@ -24,9 +26,10 @@ Cost model
 Options: `alignment` (bytes, a power of two), by default the target description's
 (`target_of`, tinymlir/target.py).
 
-Assumes buffers with static shapes, allocated at the top level of the
-function and not escaping it (function arguments are the model's input and
-output and are not planned). Refuses dynamic shapes and nested allocations.
+Works at the kernel level (before convert-kernel-to-loops) and at the loop level.
+Assumes buffers with static shapes that do not escape the function (function
+arguments are the model's input and output and are not planned), and that a buffer
+allocated in a region is dead when the region is left. Refuses dynamic shapes.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
+from tinymlir.dialects import kernel as qk
 from tinymlir.errors import PassError
+from tinymlir.layers import LAYER_DOC_ATTR
 from tinymlir.target import target_of
 
 ARENA_ATTR = "tinymlir.arena"
@@ -99,10 +104,13 @@ def top_level_index(op: Operation, body_ops: dict[Operation, int]) -> int:
 
 
 def lifetimes(function: func.FuncOp) -> list[Buffer]:
+    """The buffers of `function` in program order, each live over the top-level steps that
+    touch it; a buffer allocated inside a region (a loop body, a tile) is live at the step
+    of its top-level ancestor."""
     body = list(function.body.block.ops)
     index = {op: i for i, op in enumerate(body)}
     buffers = []
-    for op in body:
+    for op in function.walk():
         if not isinstance(op, memref.AllocOp) or ARENA_ATTR in op.attributes:
             continue
         t = op.memref.type
@@ -115,11 +123,8 @@ def lifetimes(function: func.FuncOp) -> list[Buffer]:
             if not isinstance(use.operation, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp)
         ]
         if not steps:
-            steps = [index[op]]
+            steps = [top_level_index(op, index)]
         buffers.append(Buffer(op, buffer_bytes(t), min(steps), max(steps)))
-    for op in function.walk():
-        if isinstance(op, memref.AllocOp) and op.parent_op() is not function:
-            raise PassError("plan-arena: allocations inside loops are not supported")
     return buffers
 
 
@@ -182,15 +187,19 @@ def lower_bound(buffers: list[Buffer]) -> int:
 
 
 def step_names(function: func.FuncOp) -> list[str]:
-    """The layer each top-level op belongs to ('' for glue), from convert-qnn-to-loops' tags."""
+    """The layer each top-level op belongs to ('' for glue): a kernel op's name, or the
+    layer tags of the loops convert-kernel-to-loops made of one."""
     names = []
     for op in function.body.block.ops:
         name = ""
-        for inner in op.walk():
-            doc = inner.attributes.get("tinymlir.layer_doc")
-            if isinstance(doc, StringAttr):
-                name = doc.data.split(":")[0]
-                break
+        if isinstance(op, qk.KernelOp):
+            name = op.layer_name.data
+        else:
+            for inner in op.walk():
+                doc = inner.attributes.get(LAYER_DOC_ATTR)
+                if isinstance(doc, StringAttr):
+                    name = doc.data.split(":")[0]
+                    break
         names.append(name)
     return names
 

@@ -1,4 +1,4 @@
-"""Static per-op costs of qnn IR: multiply-accumulates and parameter bytes."""
+"""Static per-op costs of qnn and qk IR: multiply-accumulates and parameter bytes."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import numpy as np
 from xdsl.dialects import arith
 from xdsl.ir import Operation
 
+from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import qnn
 
 
 def macs(op: Operation) -> int:
-    """Multiply-accumulates of one op (conv, depthwise, dense), 0 for the others."""
+    """Multiply-accumulates of one op (conv, depthwise, dense), 0 for the others: a qk
+    kernel's own count, or for a qnn op the count of the kernel it becomes (the formulas
+    live in dialects/kernel.py)."""
+    if isinstance(op, qk.KernelOp):
+        return op.macs()
     if isinstance(op, qnn.Conv2DOp):
-        n, oh, ow, c_out = op.output.type.get_shape()
-        _, kh, kw, c_in_per_group = op.weight.type.get_shape()
-        return n * oh * ow * c_out * kh * kw * c_in_per_group
+        return qk.conv2d_macs(op.output.type.get_shape(), op.weight.type.get_shape())
     if isinstance(op, qnn.DenseOp):
-        n, k = op.input.type.get_shape()
-        return n * op.output.type.get_shape()[1] * k
+        return qk.dense_macs(op.input.type.get_shape(), op.output.type.get_shape())
     return 0
 
 

@@ -1,7 +1,7 @@
 """Runs loop-level IR (func/scf/arith/memref + fxp) with xDSL's interpreter.
 
 xDSL interprets the upstream dialects; this module adds what it lacks for
-tinymlir's loop level: the `fxp` fixed-point primitives (executed by
+tinymlir's kernel level (each `qk` op runs as its loop lowering) and loop level: the `fxp` fixed-point primitives (executed by
 `tinymlir.fixedpoint`, the same code the qnn reference executor uses), integer
 width changes, signed min/max, unsigned division and `memref.reinterpret_cast`;
 and float32-exact versions of the f32 ops of the onnx numerics mode (xDSL computes
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects import arith, func, memref
 from xdsl.dialects import math as mathd
-from xdsl.dialects.builtin import Float32Type, IntegerType, MemRefType, ModuleOp
+from xdsl.dialects.builtin import Float32Type, FunctionType, IntegerType, MemRefType, ModuleOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
 from xdsl.interpreters import arith as xarith
 from xdsl.interpreters import builtin as xbuiltin
@@ -29,9 +29,11 @@ from xdsl.interpreters import memref as xmemref
 from xdsl.interpreters import scf as xscf
 from xdsl.interpreters.shaped_array import ShapedArray
 from xdsl.interpreters.utils.ptr import TypedPtr
+from xdsl.ir import Block, Region
 
 from tinymlir import fixedpoint as fp
 from tinymlir.dialects import fxp
+from tinymlir.dialects import kernel as qk
 from tinymlir.errors import ExecutionError
 from tinymlir.strided_memref import StridedMemRefFunctions
 
@@ -185,31 +187,96 @@ class TinymlirLoopFunctions(InterpreterFunctions):
         return (ShapedArray(source.data_ptr, list(op.result.type.get_shape())),)
 
 
+    @impl(memref.CopyOp)
+    def run_copy(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        source, destination = args
+        for i in range(math.prod(source.shape)):
+            destination.data_ptr[i] = source.data_ptr[i]
+        return ()
+
+
+def _run_kernel(interpreter: Interpreter, op: qk.KernelOp, args: PythonValues) -> PythonValues:
+    """Runs one qk op as its loop lowering (the one convert-kernel-to-loops would pick for
+    the module's target) on the interpreter's buffers: the outs buffer is written in place."""
+    from xdsl.pattern_rewriter import PatternRewriter
+
+    from tinymlir.passes.kernel_to_loops import lowering_for
+    from tinymlir.pipelines import run_pipeline
+    from tinymlir.target import target_of
+
+    block = Block(arg_types=[v.type for v in op.operands])
+    clone = op.clone()
+    clone.operands = block.args
+    block.add_ops([clone, func.ReturnOp()])
+    kernel = func.FuncOp("kernel", FunctionType.from_lists([a.type for a in block.args], []), Region(block))
+    pattern = lowering_for(clone, target_of(op).name)
+    if pattern is None:
+        raise ExecutionError(f"{op.name} has no loop lowering to run")
+    pattern.match_and_rewrite(clone, PatternRewriter(clone))
+    module = ModuleOp([kernel])
+    run_pipeline(module, "canonicalize,cse", verify_each=False)  # fewer scalar ops to interpret
+    loops = loop_interpreter(module)
+    loops.call_op(kernel, tuple(args))
+    return ()
+
+
+def _kernel_impl(op_class: type[qk.KernelOp]):
+    @impl(op_class)
+    def run(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
+        return _run_kernel(interpreter, op, args)
+
+    return run
+
+
+#: The qk ops: each runs its loop lowering (what a kernel computes is written once).
+KernelFunctions = register_impls(type(
+    "KernelFunctions", (InterpreterFunctions,),
+    {f"run_{op_class.name[3:]}": _kernel_impl(op_class) for op_class in qk.KERNEL_OPS},
+))
+
+
+def loop_interpreter(module: ModuleOp) -> Interpreter:
+    """An interpreter of loop-level and kernel-level IR over `module`."""
+    interpreter = Interpreter(module)
+    for functions_impl in (
+        xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
+        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(), KernelFunctions(),
+    ):
+        interpreter.register_implementations(functions_impl)
+    interpreter.register_implementations(Float32Functions(), override=True)
+    # strided layouts: subview, reinterpret_cast with an offset, copy (tinymlir.strided_memref)
+    interpreter.register_implementations(StridedMemRefFunctions(), override=True)
+    return interpreter
+
+
+def interface(function: func.FuncOp) -> list[tuple[str, bool]]:
+    """(role, unsigned storage) of each argument: from the kernel level's `qk.ports`, or
+    the loop level's argument attributes (none: inputs of int8)."""
+    if qk.PORTS_ATTR in function.attributes:
+        return [(p.role.data, p.type.is_unsigned) for p in qk.verify_ports(function)]
+    if not function.arg_attrs:
+        return [("input", False)] * len(function.args)
+    return [
+        (a.data["tinymlir.role"].data, a.data["tinymlir.storage"].data == "uint8")
+        for a in function.arg_attrs.data
+    ]
+
+
 def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | None = None) -> list[np.ndarray]:
-    """Calls the buffer-level function with `inputs`; returns its output buffers (int8/uint8)."""
+    """Calls the buffer-level function (loop or kernel level) with `inputs`; returns its
+    output buffers (int8/uint8)."""
     functions = [f for f in module.ops if isinstance(f, func.FuncOp) and f.body.blocks]
     if function is not None:
         functions = [f for f in functions if f.sym_name.data == function]
     if len(functions) != 1:
         raise ExecutionError("expected exactly one function to run")
     target = functions[0]
-    interpreter = Interpreter(module)
-    for functions_impl in (
-        xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
-        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(),
-    ):
-        interpreter.register_implementations(functions_impl)
-    interpreter.register_implementations(Float32Functions(), override=True)
-    # strided layouts: subview, reinterpret_cast with an offset, copy (tinymlir.strided_memref)
-    interpreter.register_implementations(StridedMemRefFunctions(), override=True)
+    interpreter = loop_interpreter(module)
     args, outputs, storage = [], [], []
-    attrs = target.arg_attrs.data if target.arg_attrs else [None] * len(target.args)
     inputs = list(inputs)
-    for arg, attr in zip(target.args, attrs, strict=True):
+    for arg, (role, unsigned) in zip(target.args, interface(target), strict=True):
         t = arg.type
         assert isinstance(t, MemRefType) and isinstance(t.element_type, IntegerType)
-        role = attr.data["tinymlir.role"].data if attr is not None else "input"
-        unsigned = attr is not None and attr.data["tinymlir.storage"].data == "uint8"
         shape = list(t.get_shape())
         if role == "input":
             data = np.asarray(inputs.pop(0)).astype(np.int64).reshape(-1)

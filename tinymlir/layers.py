@@ -2,9 +2,10 @@
 
 A *layer* is a compute op of the model function at the qnn level: a `qnn.*` op other than
 `qnn.constant`, `qnn.quantize` and `qnn.dequantize` (those are data and the float interface).
-Layers are numbered 0, 1, ... in the function's order (`numbered_layers`); convert-qnn-to-loops
-tags each layer's stores with that index (`LAYER_INDEX_ATTR`) and convert-memref-to-mcuc puts a
-`TINYMLIR_LAYER_HOOK(index, data, size)` call after them. The hook expands to nothing unless
+Layers are numbered 0, 1, ... in the function's order (`numbered_layers`); convert-qnn-to-kernel
+makes each one a `qk` kernel op carrying that index (`layer`; a reshape becomes a view and keeps
+its number unused), convert-kernel-to-loops tags the kernel's stores with it (`LAYER_INDEX_ATTR`)
+and convert-memref-to-mcuc puts a `TINYMLIR_LAYER_HOOK(index, data, size)` call after them. The hook expands to nothing unless
 the build defines it. A view (qnn.reshape) has a number but no code, hence no hook call.
 
 tinymlir-run's per-layer build defines the hook as `tinymlir_run_dump_layer` (`DUMP_HOOK_FLAGS`),
@@ -28,6 +29,8 @@ HOOK_DEFAULT = (
 )
 #: The attribute on the stores of a layer's result that carries its index.
 LAYER_INDEX_ATTR = "tinymlir.layer_index"
+#: ... and the one-line description of the layer (its C comment).
+LAYER_DOC_ATTR = "tinymlir.layer_doc"
 
 #: Flags that make the hook dump every layer (with DUMP_HOOK_DECLARATION force-included).
 DUMP_HOOK_FLAGS = (

@@ -4,7 +4,8 @@ IR is verified while it runs."""
 import os
 
 QNN = "canonicalize,cse"
-LOOPS = "qnn-schedule,convert-qnn-to-loops,canonicalize,cse,plan-arena"
+KERNEL = "qnn-schedule,convert-qnn-to-kernel,kernel-in-place"
+LOOPS = f"{KERNEL},convert-kernel-to-loops,canonicalize,cse,plan-arena"
 
 
 def c_pipeline(hard_float: bool = False) -> str:
@@ -30,6 +31,7 @@ C = c_pipeline()
 PIPELINES: dict[str, tuple[str, str]] = {
     # name: (pass pipeline, what it is for)
     "qnn": (QNN, "verified, canonicalised qnn IR (the importer's output)"),
+    "kernel": (f"{QNN},{KERNEL}", "one qk kernel op per layer on buffers, in-place schedules chosen"),
     "loops": (f"{QNN},{LOOPS}", "buffers, loop nests and the planned arena"),
     "mcu": (
         mcu_pipeline(),
@@ -44,6 +46,7 @@ PIPELINES: dict[str, tuple[str, str]] = {
 #: where the IR reaches a new level halves the compile time of the mcu pipeline.
 LEVELS: dict[str, tuple[str, ...]] = {
     "qnn": (QNN,),
+    "kernel": (QNN, KERNEL),
     "loops": (QNN, LOOPS),
     "mcu": (QNN, LOOPS, C),
 }

@@ -24,6 +24,12 @@ def _mcuc():
     return MCUC
 
 
+def _qk():
+    from tinymlir.dialects.kernel import QK
+
+    return QK
+
+
 def _c_target():
     from tinymlir.backend.c_printer import CTarget
 
@@ -31,7 +37,7 @@ def _c_target():
 
 
 TINYMLIR_UNIVERSE = Universe(
-    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc},
+    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc, "qk": _qk},
     all_passes=get_all_passes(),
     all_targets={"c": _c_target},
 )

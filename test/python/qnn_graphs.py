@@ -7,7 +7,7 @@ plus the categories it exercises (``tags``). Every op of the dialect is covered:
 * ``qnn.conv2d``: kernels 1-3, strides 1-3, dilations 1-2, asymmetric pads (up to the
   dilated kernel, so whole windows may fall in the padding; any pads that keep the output
   >= 1), or "same" geometry (stride 1, pads summing to kernel - 1, as many output as input
-  channels: the convolutions convert-qnn-to-loops may run in place); groups 1 / C
+  channels: the convolutions kernel-in-place may run in place); groups 1 / C
   (depthwise) / C with a channel multiplier / a proper divisor, per-tensor or per-channel
   weight scales, int8 weights (zero point 0, sometimes not) or uint8 weights with (per
   channel) zero points, int32 biases with |b| < 2**20, optional clamp;

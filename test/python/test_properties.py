@@ -111,7 +111,7 @@ _SCHEDULES = {
 
 
 def schedule_tags(c_source: str) -> frozenset[str]:
-    """The in-place schedules of convert-qnn-to-loops the generated C uses (for statistics)."""
+    """The in-place schedules of kernel-in-place the generated C uses (for statistics)."""
     return frozenset(tag for tag, pattern in _SCHEDULES.items() if pattern.search(c_source))
 
 

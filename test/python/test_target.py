@@ -48,11 +48,11 @@ def test_shipped_targets():
 
 def test_the_bench_and_the_lowering_use_the_cortex_m4_description():
     from tinymlir.bench.cortex_m import CFLAGS, TARGET_FLAGS
-    from tinymlir.passes.convert_qnn_to_loops import ALIGNMENT
+    from tinymlir.passes.convert_qnn_to_kernel import ALIGNMENT
 
     assert TARGET_FLAGS == load_target("cortex-m4").c.flags
     assert set(TARGET_FLAGS) <= set(CFLAGS)
-    # convert-qnn-to-loops still has its own constant (to be read from the target): same value
+    # convert-qnn-to-kernel still has its own constant (to be read from the target): same value
     assert ALIGNMENT == load_target(DEFAULT_TARGET).alignment
 
 

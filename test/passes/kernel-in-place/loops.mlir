@@ -1,5 +1,5 @@
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-loops' | filecheck %s
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-loops{in-place=false}' | filecheck %s --check-prefix=OFF
+// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops' | filecheck %s
+// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,convert-kernel-to-loops' | filecheck %s --check-prefix=OFF
 
 // A depthwise convolution whose input dies there runs channel by channel through a
 // scratch plane and writes over its input (TinyEngine's in-place depthwise); the 1x1

@@ -1,11 +1,11 @@
-// convert-qnn-to-loops in the onnx numerics mode (#qnn.numerics<onnx> on the module):
+// convert-kernel-to-loops in the onnx numerics mode (#qnn.numerics<onnx> on the module):
 // the output stages are onnxruntime's float32 arithmetic as standard f32 ops
 // (arith.sitofp/mulf/addf/divf/maximumf/minimumf, math.roundeven, arith.fptosi), one op
 // per rounding, in the order of tinymlir/onnx_numerics.py. The clamp is in float, on the
 // integer bounds minus the output zero point, before rounding; the zero point is added
 // back as an integer. No fxp op appears. The mode survives the pass.
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-loops,canonicalize,cse' | filecheck %s
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-loops,canonicalize,cse' | filecheck %s --check-prefix=NOFXP
+// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
+// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s --check-prefix=NOFXP
 // NOFXP-NOT: fxp.
 
 // Per-channel convolution: S_c = f32(f32(0.5 * 0.1) / 0.25) = 0.2 and

@@ -1,8 +1,10 @@
-"""convert-qnn-to-loops (and the loop-level passes after it: canonicalize, cse, plan-arena)
-must not change what the IR computes: the qnn reference executor and xDSL's interpreter on
-the lowered loops agree bit for bit on every small graph. With plan-arena the buffers alias
-one arena in the interpreter too, so a wrong placement changes the results. Both numerics
-modes: tflm (fxp integer stages) and onnx (f32 stages, run float32-exact)."""
+"""The passes from qnn to loops must not change what the IR computes: the qnn reference
+executor and xDSL's interpreter agree bit for bit on every small graph after each of
+convert-qnn-to-kernel (kernel level: each qk op runs as its loop lowering),
+kernel-in-place (outputs over dying inputs) and convert-kernel-to-loops with the
+loop-level passes after it (canonicalize, cse, plan-arena: the buffers alias one arena in
+the interpreter too, so a wrong placement changes the results). Both numerics modes: tflm
+(fxp integer stages) and onnx (f32 stages, run float32-exact)."""
 
 import numpy as np
 import pytest
@@ -14,7 +16,12 @@ from tinymlir.interpreter import run_loops
 from tinymlir.pipelines import run_pipeline
 from tinymlir.reference import run_module, trace_module
 
-PIPELINE = "convert-qnn-to-loops,canonicalize,cse,plan-arena"
+STEPS = (
+    "convert-qnn-to-kernel",
+    "kernel-in-place",
+    "convert-kernel-to-loops,canonicalize,cse,plan-arena",
+)
+PIPELINE = ",".join(STEPS)
 
 
 def lower(module):
@@ -24,12 +31,20 @@ def lower(module):
     return lowered
 
 
+def after_each_step(module):
+    """The module after each of STEPS (each a fresh clone)."""
+    current = module.clone()
+    for step in STEPS:
+        run_pipeline(current, step)
+        current.verify()
+        yield step, current.clone()
+
+
 @pytest.mark.parametrize("numerics", ["tflm", "onnx"])
 @pytest.mark.parametrize("name", sorted(VALID_GRAPHS))
-def test_loops_match_reference(name, numerics):
+def test_each_pass_matches_reference(name, numerics):
     model = VALID_GRAPHS[name]()
     module = import_onnx(model, name=name, numerics=numerics)
-    lowered = lower(module)
     for seed in (0,):  # one seed: the interpreter runs every scalar op in Python
         inputs = random_inputs(model, seed)
         if any(x.dtype.kind == "f" for x in inputs):
@@ -43,9 +58,10 @@ def test_loops_match_reference(name, numerics):
             ]
         else:
             expected = run_module(module, inputs)
-        got = run_loops(lowered, inputs)
-        for want, have in zip(expected, got, strict=True):
-            np.testing.assert_array_equal(have, want)
+        for step, lowered in after_each_step(module):
+            got = run_loops(lowered, inputs)
+            for want, have in zip(expected, got, strict=True):
+                np.testing.assert_array_equal(have, want, err_msg=f"after {step}")
 
 
 RING_CHAIN = """

@@ -1,4 +1,4 @@
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-loops,canonicalize,cse' | filecheck %s
+// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
 
 // Unpadded convolution: the input zero point is folded into the bias (1*5*... below),
 // per-channel requantisation reads constant tables, the result is written straight

@@ -1,0 +1,134 @@
+"""kernel-in-place: let a kernel write its output over an input that dies there.
+
+What it does
+    For each `qk` op, in the function's order, whose output buffer is an allocation of
+    its own (not an output argument) and whose input's buffer is an allocation that no
+    later op reads (this op is the only reader of the value it holds), the output buffer
+    is replaced by the input's (a `memref.reinterpret_cast` of it when the shapes differ)
+    and the op records the schedule that makes this safe in its `in_place` property:
+    * `elementwise` (qk.add, qk.requantize): each element is read before it is written;
+      an add reuses the first operand of the output's shape that dies there;
+    * `channel` (a depthwise qk.conv2d with as many output as input channels and no
+      larger output): TinyEngine's in-place depthwise, one channel at a time through a
+      scratch plane (NHWC positions of channel c only hold channel c);
+    * `rows` (a stride-1, dilation-1, same-shape qk.conv2d): output rows wait in a ring
+      of pad_top + 1 rows and are written over input row r once the last reader of input
+      row r, output row r + pad_top, is done.
+    convert-kernel-to-loops emits the schedule; plan-arena then has one buffer less.
+
+Cost model
+    Greedy, in program order: reusing a dying input never costs RAM (the scratch plane or
+    ring is at most one channel plane or pad_top + 1 rows, smaller than the output), so
+    every op that can go in place does.
+
+Assumes the buffer-level functions of convert-qnn-to-kernel (one block, `qk` ops reading
+and writing top-level buffers). A buffer that is a function argument, a view, or also read
+after the op is never overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.builder import Builder, InsertPoint
+from xdsl.context import Context
+from xdsl.dialects import func, memref
+from xdsl.dialects.builtin import MemRefType, ModuleOp, StringAttr, i8
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from tinymlir.dialects import kernel as qk
+
+
+def _ints(attr) -> list[int]:
+    return [int(v) for v in attr.get_values()]
+
+
+def dies_at(op: qk.KernelOp, buffer: SSAValue, position: dict[Operation, int]) -> bool:
+    """`buffer` is an allocation that `op` reads once, and nothing reads after `op` (nor
+    between the buffer's last writer and `op`): `op` may overwrite it."""
+    if not isinstance(buffer.owner, memref.AllocOp):
+        return False  # an argument (the caller's), a constant, or a view shared with others
+    if sum(1 for v in op.ins if v is buffer) != 1:
+        return False
+    here = position[op]
+    last_writer = -1
+    for use in buffer.uses:
+        user = use.operation
+        if not isinstance(user, qk.KernelOp) or user not in position:
+            return False  # a view or a copy: the value lives on under another name
+        if position[user] > here:
+            return False
+        if user.outs is buffer and position[user] < here:
+            last_writer = max(last_writer, position[user])
+    return all(
+        not (last_writer < position[use.operation] < here)
+        for use in buffer.uses
+        if use.operation.outs is not buffer  # type: ignore[union-attr]
+    )
+
+
+def schedule(op: qk.KernelOp, position: dict[Operation, int]) -> tuple[str, SSAValue] | None:
+    """The in-place schedule of `op` and the input it overwrites, or None."""
+    if not isinstance(op.outs.owner, memref.AllocOp):
+        return None  # written straight into an output argument
+    out = op.output_type
+    if isinstance(op, qk.AddOp):
+        if op.ins[0] is op.ins[1]:
+            return None
+        for value, t in zip(op.data_inputs, op.input_types.data, strict=True):
+            if t.get_shape() == out.get_shape() and dies_at(op, value, position):
+                return "elementwise", value
+        return None
+    if isinstance(op, qk.RequantizeOp):
+        return ("elementwise", op.ins[0]) if dies_at(op, op.ins[0], position) else None
+    if isinstance(op, qk.Conv2DOp):
+        x = op.input_types.data[0]
+        if not dies_at(op, op.ins[0], position) or out.get_num_elements() > x.get_num_elements():
+            return None
+        if op.depthwise and x.get_shape()[3] == out.get_shape()[3]:
+            return "channel", op.ins[0]
+        if _ints(op.strides) == [1, 1] and _ints(op.dilations) == [1, 1] and x.get_shape() == out.get_shape():
+            return "rows", op.ins[0]
+    return None
+
+
+def write_over(op: qk.KernelOp, source: SSAValue) -> None:
+    """Replaces the op's output allocation by `source` (viewed with the output's shape)."""
+    alloc = op.outs.owner
+    assert isinstance(alloc, memref.AllocOp)
+    shape = list(op.output_type.get_shape())
+    if list(source.type.get_shape()) == shape:
+        replacement = source
+    else:
+        strides = [1] * len(shape)
+        for i in range(len(shape) - 2, -1, -1):
+            strides[i] = strides[i + 1] * shape[i + 1]
+        view = memref.ReinterpretCastOp(source, [], [], [], [0], shape, strides, MemRefType(i8, shape))
+        Builder(InsertPoint.before(alloc)).insert(view)
+        view.result.name_hint = alloc.memref.name_hint
+        replacement = view.result
+    alloc.memref.replace_all_uses_with(replacement)
+    alloc.detach()
+    alloc.erase()
+
+
+@dataclass(frozen=True)
+class KernelInPlacePass(ModulePass):
+    """See the module docstring."""
+
+    name = "kernel-in-place"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
+            block = function.body.block
+            for kernel in [o for o in block.ops if isinstance(o, qk.KernelOp)]:
+                if kernel.in_place is not None:
+                    continue  # decided before (the pass is idempotent)
+                position = {o: i for i, o in enumerate(block.ops)}
+                decision = schedule(kernel, position)
+                if decision is None:
+                    continue
+                name, source = decision
+                write_over(kernel, source)
+                kernel.properties["in_place"] = StringAttr(name)
