@@ -190,7 +190,7 @@ class TinyOptMain(xDSLOptMain):
                 return super().output_resulting_program(prog)
         # the writer of tinymlir.compiler.compile_model (this driver runs the passes itself,
         # for -p, --verify-each and --timings)
-        from tinymlir.backend.c_library import describe_library, write_library
+        from tinymlir.backend.c_library import describe_library, render_library
         from tinymlir.target import target_of
 
         out_dir = path.parent if path.suffix == ".c" else path
@@ -198,13 +198,23 @@ class TinyOptMain(xDSLOptMain):
         library = describe_library(prog)
         target = target_of(prog)
         self.check_ram_budget(library, target)
-        with self.timer.phase("print", "printing and writing NAME.c and NAME.h"):
+        with self.timer.phase("print", "printing NAME.c and NAME.h"):
             # the pipeline verified the module as its last step (verify=False: not twice)
-            c_file, h_file, library = write_library(
+            rendered = render_library(
                 prog, out_dir, source, path.stem if path.suffix == ".c" else None, verify=False
             )
-        with self.timer.phase("size-build", "flash figure"):
-            flash = self.check_flash_budget(library, c_file, target)
+        library = rendered.library
+        with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
+            build = self.start_size_build(rendered, target)
+        try:
+            with self.timer.phase("print", "writing NAME.c and NAME.h (the compile runs)"):
+                c_file, h_file, _ = rendered.write()
+            with self.timer.phase("size-build", "flash figure (waiting for the compile)"):
+                flash = self.check_flash_budget(library, c_file, target, build)
+        except BaseException:
+            if build is not None:
+                build.cancel()
+            raise
         io_bytes = sum(p.size for p in library.ports)
         print(
             f"wrote {c_file} and {h_file}\n"
@@ -232,27 +242,35 @@ class TinyOptMain(xDSLOptMain):
                 f"(over by {need - budget:,})"
             )
 
-    def check_flash_budget(self, library, c_file: Path, target) -> str:
-        """The flash figure to print; refuses a model over --target-flash or the target's
-        budget (code measured with the target's compiler and flags at -Os when installed, else
-        weights and tables only, said so)."""
+    def start_size_build(self, rendered, target):
+        """The code's compile for the flash figure, started in the background (or found in
+        the cache: tinymlir.bench.code_size); None without the target's compiler."""
         import shutil
-        import tempfile
 
+        if shutil.which(target.c.compiler) is None:
+            return None
+        from tinymlir.bench.code_size import start_code_size_build
+
+        return start_code_size_build(
+            rendered.library, rendered.h_text, rendered.h_path.name,
+            target_flags=target.c.flags,
+        )
+
+    def check_flash_budget(self, library, c_file: Path, target, build) -> str:
+        """The flash figure to print; refuses a model over --target-flash or the target's
+        budget (code measured with the target's compiler and flags at -Os when installed,
+        `build`, else weights and tables only, said so)."""
         budget, whose = self.args.target_flash, "--target-flash is"
         if budget is None:
             budget, whose = target.budgets.flash, f"target {target.name}'s budgets.flash is"
         compiler = target.c.compiler
-        if shutil.which(compiler) is None:
+        if build is None:
             need, text = library.constant_bytes, (
                 f"weights and tables {library.constant_bytes:,} bytes (code not measured: "
                 f"{compiler} not installed)"
             )
         else:
-            from tinymlir.bench.cortex_m import library_flash_sizes
-
-            with tempfile.TemporaryDirectory() as tmp:
-                sizes = library_flash_sizes(library, c_file, Path(tmp), target_flags=target.c.flags)
+            sizes = build.sizes()
             need = sizes["flash"]
             text = (
                 f"{need:,} bytes on a {target.display_name} ({compiler} -Os: "

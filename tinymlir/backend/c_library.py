@@ -248,17 +248,39 @@ def code_unit_text(c_text: str, spans: dict[str, GlobalSpan], names) -> str:
     return "".join(pieces)
 
 
-def write_library(
+@dataclass
+class RenderedLibrary:
+    """A library's two files as text, not yet written (see render_library)."""
+
+    library: Library
+    c_path: Path
+    h_path: Path
+    c_text: str
+    h_text: str
+
+    def write(self) -> tuple[Path, Path, Library]:
+        try:
+            self.c_path.parent.mkdir(parents=True, exist_ok=True)
+            self.h_path.write_text(self.h_text)
+            self.c_path.write_text(self.c_text)
+        except OSError as exc:
+            raise TinymlirError(
+                f"cannot write the library into '{self.c_path.parent}': {exc.strerror}"
+            ) from None
+        return self.c_path, self.h_path, self.library
+
+
+def render_library(
     module: ModuleOp,
     out_dir: Path,
     source: str = "",
     file_stem: str | None = None,
     *,
     verify: bool = True,
-) -> tuple[Path, Path, Library]:
-    """Writes `<name>.c` and `<name>.h` into `out_dir` (or `<file_stem>.c/.h`); returns their
-    paths and the library's summary, with the code unit for the flash figure. `verify`:
-    verify the module first (the driver's pipeline already did)."""
+) -> RenderedLibrary:
+    """`<name>.c` and `<name>.h` for `out_dir` (or `<file_stem>.c/.h`) as text, with the
+    library's summary and its code unit; nothing is written yet, so that the driver can
+    start the flash-size build of the code unit before writing (see write_library)."""
     library = describe_library(module)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -274,15 +296,26 @@ def write_library(
     else:
         module.body.block.insert_op_before(include, first)
     spans: dict[str, GlobalSpan] = {}
-    c_text = print_c(module, verify=verify, global_spans=spans)
-    include.detach()
-    include.erase()
+    try:
+        c_text = print_c(module, verify=verify, global_spans=spans)
+    finally:
+        include.detach()
+        include.erase()
     externs = extern_constants(module)
     library.code_unit = code_unit_text(c_text, spans, externs)
     library.extern_bytes = {"rodata": sum(externs.values())}
-    try:
-        header.write_text(header_text(library, source))
-        source_file.write_text(c_text)
-    except OSError as exc:
-        raise TinymlirError(f"cannot write the library into '{out_dir}': {exc.strerror}") from None
-    return source_file, header, library
+    return RenderedLibrary(library, source_file, header, c_text, header_text(library, source))
+
+
+def write_library(
+    module: ModuleOp,
+    out_dir: Path,
+    source: str = "",
+    file_stem: str | None = None,
+    *,
+    verify: bool = True,
+) -> tuple[Path, Path, Library]:
+    """Writes `<name>.c` and `<name>.h` into `out_dir` (or `<file_stem>.c/.h`); returns their
+    paths and the library's summary, with the code unit for the flash figure. `verify`:
+    verify the module first (the driver's pipeline already did)."""
+    return render_library(module, out_dir, source, file_stem, verify=verify).write()
