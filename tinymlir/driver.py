@@ -195,18 +195,24 @@ class TinyOptMain(xDSLOptMain):
 
         out_dir = path.parent if path.suffix == ".c" else path
         source = Path(self.args.input_file).name if self.args.input_file else ""
-        library = describe_library(prog)
-        target = target_of(prog)
-        self.check_ram_budget(library, target)
-        with self.timer.phase("print", "printing NAME.c and NAME.h"):
-            # the pipeline verified the module as its last step (verify=False: not twice)
-            rendered = render_library(
-                prog, out_dir, source, path.stem if path.suffix == ".c" else None, verify=False
-            )
+        try:
+            library = describe_library(prog)
+            target = target_of(prog)
+            self.check_ram_budget(library, target)
+            with self.timer.phase("print", "printing NAME.c and NAME.h"):
+                # verified by the pipeline, its last verification deferred (between_passes)
+                rendered = render_library(
+                    prog, out_dir, source, path.stem if path.suffix == ".c" else None,
+                    verify=False,
+                )
+        except Exception:
+            self.verify_deferred(prog)  # an invalid module: its verifier's error comes first
+            raise
         library = rendered.library
         with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
             build = self.start_size_build(rendered, target)
         try:
+            self.verify_deferred(prog)  # while the code compiles
             with self.timer.phase("print", "writing NAME.c and NAME.h (the compile runs)"):
                 c_file, h_file, _ = rendered.write()
             with self.timer.phase("size-build", "flash figure (waiting for the compile)"):
@@ -241,6 +247,14 @@ class TinyOptMain(xDSLOptMain):
                 f"input/output {need - library.arena_size:,}) but {whose} {budget:,} "
                 f"(over by {need - budget:,})"
             )
+
+    def verify_deferred(self, prog) -> None:
+        """The pipeline's last verification, when between_passes left it to the library
+        writer (which verifies before writing anything, while the code compiles)."""
+        after, self.deferred_verification = self.deferred_verification, None
+        if after is not None:
+            with self.timer.phase("verify", f"after {after}"):
+                prog.verify()
 
     def start_size_build(self, rendered, target):
         """The code's compile for the flash figure, started in the background (or found in
@@ -331,6 +345,10 @@ class TinyOptMain(xDSLOptMain):
         points = verification_points(self.args.pipeline, len(self.pipeline.passes), verify_each)
         if self.args.disable_verify:
             points = frozenset()
+        # A C library's writer does the last verification itself, overlapping it with the
+        # flash-size compile of the printed code; nothing is written before it passes.
+        defer_last = self.library_path() is not None
+        self.deferred_verification = None
         done, last = 0, time.perf_counter()
 
         def callback(previous, module, next_pass) -> None:
@@ -343,8 +361,11 @@ class TinyOptMain(xDSLOptMain):
                 done += 1
                 if self.args.time_passes:
                     print(f"Pass {previous.name} took {seconds} seconds")
-            if done in points:
-                with self.timer.phase("verify", f"after {previous.name if previous else 'import'}"):
+            after = previous.name if previous else "import"
+            if done in points and next_pass is None and defer_last:
+                self.deferred_verification = after
+            elif done in points:
+                with self.timer.phase("verify", f"after {after}"):
                     module.verify()
             if previous and next_pass and self.args.print_between_passes:
                 from xdsl.printer import Printer

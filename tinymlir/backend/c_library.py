@@ -259,8 +259,12 @@ class RenderedLibrary:
     h_text: str
 
     def write(self) -> tuple[Path, Path, Library]:
+        out_dir = self.c_path.parent
         try:
-            self.c_path.parent.mkdir(parents=True, exist_ok=True)
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TinymlirError(f"cannot create '{out_dir}': {exc.strerror}") from None
+        try:
             self.h_path.write_text(self.h_text)
             self.c_path.write_text(self.c_text)
         except OSError as exc:
@@ -279,13 +283,10 @@ def render_library(
     verify: bool = True,
 ) -> RenderedLibrary:
     """`<name>.c` and `<name>.h` for `out_dir` (or `<file_stem>.c/.h`) as text, with the
-    library's summary and its code unit; nothing is written yet, so that the driver can
-    start the flash-size build of the code unit before writing (see write_library)."""
+    library's summary and its code unit; nothing is written (not even `out_dir` created)
+    until `.write()`, so that the driver can start the flash-size compile of the code unit
+    and verify the module before writing."""
     library = describe_library(module)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TinymlirError(f"cannot create '{out_dir}': {exc.strerror}") from None
     stem = file_stem or library.name
     header = out_dir / f"{stem}.h"
     source_file = out_dir / f"{stem}.c"
