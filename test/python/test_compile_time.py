@@ -274,5 +274,7 @@ def test_compile_time_table_renders(tmp_path):
     (m,) = report["models"]
     assert m["wall_runs"] and m["cpu_median"] > 0 and m["verifications"] == 4
     assert m["over_floor"] == pytest.approx(m["wall_median"] - report["floor"]["wall_median"])
+    assert m["cached"]["same_flash_line"] and m["cached"]["wall_runs"]
     text = render_markdown(report)
     assert "| kws_dscnn |" in text and "Where the time goes" in text
+    assert "flash figure differs" not in text
