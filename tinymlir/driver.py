@@ -42,9 +42,74 @@ from tinymlir.pipelines import (
 from tinymlir.timing import PhaseTimer
 
 
+class ParallelVerifier:
+    """Verifies modules in forked processes: `start` snapshots the module by forking (the
+    child verifies its copy and reports the verifier's exception through a pipe), `join`
+    waits for every started check and raises the first failure, as `module.verify()` would
+    have at that point. On two cores the parent's passes run meanwhile; a verification then
+    costs the fork (a few milliseconds) instead of a walk over the whole module."""
+
+    def __init__(self) -> None:
+        self.running: list[tuple[int, int, str]] = []
+
+    @staticmethod
+    def available() -> bool:
+        return hasattr(os, "fork") and os.environ.get("TINYMLIR_SERIAL_VERIFY", "") in ("", "0")
+
+    def start(self, module, label: str) -> None:
+        import gc
+        import pickle
+
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: verify, report, exit without running anything else
+            status = 0
+            try:
+                os.close(read_end)
+                gc.disable()  # the copy lives for one walk; collecting would only copy pages
+                try:
+                    module.verify()
+                except BaseException as exc:  # noqa: BLE001 (reported to the parent)
+                    status = 1
+                    try:
+                        payload = pickle.dumps(exc)
+                    except Exception:  # noqa: BLE001 (the message is what the user sees)
+                        from xdsl.utils.exceptions import VerifyException
+
+                        payload = pickle.dumps(VerifyException(str(exc)))
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pipe.write(payload)
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.running.append((pid, read_end, label))
+
+    def join(self) -> None:
+        import pickle
+
+        failure = None
+        running, self.running = self.running, []
+        for pid, read_end, label in running:
+            with os.fdopen(read_end, "rb") as pipe:
+                payload = pipe.read()  # before waiting: a large report fills the pipe
+            _, status = os.waitpid(pid, 0)
+            if failure is not None:
+                continue
+            if payload:
+                failure = pickle.loads(payload)
+            elif os.waitstatus_to_exitcode(status) != 0:
+                failure = RuntimeError(
+                    f"the verification after {label} ended without a result "
+                    f"(status {os.waitstatus_to_exitcode(status)})"
+                )
+        if failure is not None:
+            raise failure
+
+
 class TinyOptMain(xDSLOptMain):
     def __init__(self, *args, **kwargs):
         self.timer = PhaseTimer()
+        self.verifier = ParallelVerifier()
         with self.timer.phase("set-up", "arguments, registries, pipeline"):
             super().__init__(*args, **kwargs)
 
@@ -248,6 +313,14 @@ class TinyOptMain(xDSLOptMain):
                 f"(over by {need - budget:,})"
             )
 
+    def apply_passes(self, prog):
+        try:
+            super().apply_passes(prog)
+        except BaseException:
+            self.verifier.join()  # a verification that failed meanwhile is the error to report
+            raise
+        self.verifier.join()
+
     def verify_deferred(self, prog) -> None:
         """The pipeline's last verification, when between_passes left it to the library
         writer (which verifies before writing anything, while the code compiles)."""
@@ -349,6 +422,12 @@ class TinyOptMain(xDSLOptMain):
         # flash-size compile of the printed code; nothing is written before it passes.
         defer_last = self.library_path() is not None
         self.deferred_verification = None
+        # The other verifications check a snapshot in a forked process while the passes go
+        # on (tinymlir.driver.ParallelVerifier); serial under --verify-each, where each
+        # pass must be checked before the next one runs.
+        parallel = ParallelVerifier.available() and not (
+            verify_each or self.args.verify_diagnostics
+        )
         done, last = 0, time.perf_counter()
 
         def callback(previous, module, next_pass) -> None:
@@ -364,6 +443,9 @@ class TinyOptMain(xDSLOptMain):
             after = previous.name if previous else "import"
             if done in points and next_pass is None and defer_last:
                 self.deferred_verification = after
+            elif done in points and parallel and next_pass is not None:
+                with self.timer.phase("verify", f"after {after} (forked, in parallel)"):
+                    self.verifier.start(module, after)
             elif done in points:
                 with self.timer.phase("verify", f"after {after}"):
                     module.verify()

@@ -115,6 +115,29 @@ def test_a_bad_intermediate_module_is_caught_with_verify_each(parse_mlir, mlir_c
             module.verify()
 
 
+def test_parallel_verification_reports_what_serial_verification_does(tmp_path):
+    """Verifications before the last run in forked processes while the passes go on; an
+    invalid module still gives the verifier's one-line error (TINYMLIR_SERIAL_VERIFY=1:
+    in the process, the reference)."""
+    bad = tmp_path / "bad.mlir"
+    bad.write_text(
+        "func.func @f() -> i32 {\n"
+        '  %c = "arith.constant"() <{value = 1 : i64}> : () -> i32\n'
+        "  func.return %c : i32\n}\n"
+    )
+    results = []
+    for serial in ("0", "1"):
+        os.environ["TINYMLIR_SERIAL_VERIFY"] = serial
+        try:
+            proc = _run_driver(["--pipeline=qnn", bad], tmp_path, False)
+        finally:
+            del os.environ["TINYMLIR_SERIAL_VERIFY"]
+        results.append((proc.returncode, proc.stderr, proc.stdout))
+    assert results[0] == results[1]
+    assert results[0][0] == 1 and results[0][1].startswith("tinymlir-opt: error: ")
+    assert results[0][1].count("\n") == 1
+
+
 def test_library_writer_verifies_last_and_writes_nothing_invalid(graphs, tmp_path, monkeypatch):
     """With -o DIR/ the pipeline's last verification runs while the code compiles for the
     flash figure; a module that fails it still gives the verifier's error and no files."""
