@@ -222,6 +222,13 @@ def test_code_sizes_are_cached_by_content(models_dir, tmp_path, monkeypatch):
 
     cold = build()
     assert not cold.from_cache and cold.sizes() == expected
+    from tinymlir.bench.code_size import elf_section_sizes
+    from tinymlir.bench.cortex_m import object_sizes
+
+    objects = list(tmp_path.glob("*.o"))  # library_flash_sizes' build
+    assert objects
+    for obj in objects:  # the section headers read as arm-none-eabi-size does
+        assert elf_section_sizes(obj) == object_sizes(obj)
     warm = build()
     assert warm.from_cache and warm.sizes() == expected
     monkeypatch.setenv(NO_CACHE_ENV, "1")

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -98,8 +99,6 @@ class CodeSizeBuild:
         self._cleanup()
 
     def _finish(self) -> dict[str, int]:
-        from tinymlir.bench.cortex_m import object_sizes
-
         assert self.proc is not None and self.workdir is not None
         try:
             status = self.proc.wait()
@@ -109,7 +108,7 @@ class CodeSizeBuild:
                 lines = [line.strip() for line in text.splitlines() if line.strip()]
                 first = next((line for line in lines if "error" in line), lines[0] if lines else "no output")
                 raise BenchError(f"{self.what} failed (exit {status}): {first}")
-            return object_sizes(self.workdir / "code.o")
+            return elf_section_sizes(self.workdir / "code.o")
         finally:
             self._cleanup()
 
@@ -129,6 +128,29 @@ class CodeSizeBuild:
             os.replace(tmp, entry)  # atomic: concurrent compiles may share the cache
         except OSError:
             pass
+
+
+def elf_section_sizes(obj: Path) -> dict[str, int]:
+    """What tinymlir.bench.cortex_m.object_sizes gives for one ELF32 object (sections summed
+    by kind, by name as `arm-none-eabi-size -A` lists them), read from the section headers
+    here instead of by running the tool."""
+    from tinymlir.bench.cortex_m import SECTION_KINDS, _section_kind
+
+    data = obj.read_bytes()
+    if data[:4] != b"\x7fELF" or data[4] != 1:
+        raise BenchError(f"{obj.name} is not an ELF32 object")
+    order = "<" if data[5] == 1 else ">"
+    shoff, = struct.unpack_from(order + "I", data, 0x20)
+    shentsize, shnum, shstrndx = struct.unpack_from(order + "HHH", data, 0x2E)
+    headers = [struct.unpack_from(order + "IIIIIIIIII", data, shoff + i * shentsize) for i in range(shnum)]
+    names_at = headers[shstrndx][4]
+    totals = dict.fromkeys(SECTION_KINDS, 0)
+    for name_offset, _, _, _, _, size, *_ in headers:
+        end = data.index(b"\0", names_at + name_offset)
+        kind = _section_kind(data[names_at + name_offset : end].decode())
+        if kind:
+            totals[kind] += size
+    return totals
 
 
 def start_code_size_build(
