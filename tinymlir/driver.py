@@ -10,6 +10,14 @@ Verification: a named pipeline (`--pipeline=NAME`) verifies the IR after import 
 it reaches a new level (tinymlir.pipelines.LEVELS), which is also the IR that is printed;
 passes given with -p are verified after each; `--verify-each` (or TINYMLIR_VERIFY_EACH=1,
 set by the tests) verifies after every pass. `--timings=FILE` records where the time went.
+Verifications that have passes after them check a forked copy of the module while the passes
+go on (ParallelVerifier; in the process under --verify-each, --verify-diagnostics or
+TINYMLIR_SERIAL_VERIFY=1); with `-o DIR/` the last one runs while the code compiles for the
+flash figure, and nothing is written before it passes.
+
+Flash figure: the code unit is compiled in the background as soon as it is printed, and its
+sizes are cached by content (tinymlir.bench.code_size: `~/.cache/tinymlir`,
+TINYMLIR_CACHE_DIR, TINYMLIR_NO_CACHE=1 to always compile).
 
 Target: `--target-desc=NAME|FILE.toml` (tinymlir.target) is recorded on the module as its
 `dlti.target_system_spec`, where every pass reads it; without it the IR's own (if any) or the
