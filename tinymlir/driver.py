@@ -68,8 +68,18 @@ class ParallelVerifier:
         import gc
         import pickle
 
-        read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            module.verify()  # no process to spare: verify here
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            module.verify()
+            return
         if pid == 0:  # the child: verify, report, exit without running anything else
             status = 0
             try:
