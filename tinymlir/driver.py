@@ -68,6 +68,9 @@ class ParallelVerifier:
         import gc
         import pickle
 
+        # The previous check (a level ago, done by now) first: invalid IR stops the passes
+        # one level after it appeared at the latest, and one copy of the module at a time.
+        self.join()
         try:
             read_end, write_end = os.pipe()
         except OSError:
