@@ -10,6 +10,14 @@ Verification: a named pipeline (`--pipeline=NAME`) verifies the IR after import 
 it reaches a new level (tinymlir.pipelines.LEVELS), which is also the IR that is printed;
 passes given with -p are verified after each; `--verify-each` (or TINYMLIR_VERIFY_EACH=1,
 set by the tests) verifies after every pass. `--timings=FILE` records where the time went.
+Verifications that have passes after them check a forked copy of the module while the passes
+go on (ParallelVerifier; in the process under --verify-each, --verify-diagnostics or
+TINYMLIR_SERIAL_VERIFY=1); with `-o DIR/` the last one runs while the code compiles for the
+flash figure, and nothing is written before it passes.
+
+Flash figure: the code unit is compiled in the background as soon as it is printed, and its
+sizes are cached by content (tinymlir.bench.code_size: `~/.cache/tinymlir`,
+TINYMLIR_CACHE_DIR, TINYMLIR_NO_CACHE=1 to always compile).
 
 Target: `--target-desc=NAME|FILE.toml` (tinymlir.target) is recorded on the module as its
 `dlti.target_system_spec`, where every pass reads it; without it the IR's own (if any) or the
@@ -42,9 +50,87 @@ from tinymlir.pipelines import (
 from tinymlir.timing import PhaseTimer
 
 
+class ParallelVerifier:
+    """Verifies modules in forked processes: `start` snapshots the module by forking (the
+    child verifies its copy and reports the verifier's exception through a pipe), `join`
+    waits for every started check and raises the first failure, as `module.verify()` would
+    have at that point. On two cores the parent's passes run meanwhile; a verification then
+    costs the fork (a few milliseconds) instead of a walk over the whole module."""
+
+    def __init__(self) -> None:
+        self.running: list[tuple[int, int, str]] = []
+
+    @staticmethod
+    def available() -> bool:
+        return hasattr(os, "fork") and os.environ.get("TINYMLIR_SERIAL_VERIFY", "") in ("", "0")
+
+    def start(self, module, label: str) -> None:
+        import gc
+        import pickle
+
+        # The previous check (a level ago, done by now) first: invalid IR stops the passes
+        # one level after it appeared at the latest, and one copy of the module at a time.
+        self.join()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            module.verify()  # no process to spare: verify here
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            module.verify()
+            return
+        if pid == 0:  # the child: verify, report, exit without running anything else
+            status = 0
+            try:
+                os.close(read_end)
+                gc.disable()  # the copy lives for one walk; collecting would only copy pages
+                try:
+                    module.verify()
+                except BaseException as exc:  # noqa: BLE001 (reported to the parent)
+                    status = 1
+                    try:
+                        payload = pickle.dumps(exc)
+                    except Exception:  # noqa: BLE001 (the message is what the user sees)
+                        from xdsl.utils.exceptions import VerifyException
+
+                        payload = pickle.dumps(VerifyException(str(exc)))
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pipe.write(payload)
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.running.append((pid, read_end, label))
+
+    def join(self) -> None:
+        import pickle
+
+        failure = None
+        running, self.running = self.running, []
+        for pid, read_end, label in running:
+            with os.fdopen(read_end, "rb") as pipe:
+                payload = pipe.read()  # before waiting: a large report fills the pipe
+            _, status = os.waitpid(pid, 0)
+            if failure is not None:
+                continue
+            if payload:
+                failure = pickle.loads(payload)
+            elif os.waitstatus_to_exitcode(status) != 0:
+                failure = RuntimeError(
+                    f"the verification after {label} ended without a result "
+                    f"(status {os.waitstatus_to_exitcode(status)})"
+                )
+        if failure is not None:
+            raise failure
+
+
 class TinyOptMain(xDSLOptMain):
     def __init__(self, *args, **kwargs):
         self.timer = PhaseTimer()
+        self.verifier = ParallelVerifier()
         with self.timer.phase("set-up", "arguments, registries, pipeline"):
             super().__init__(*args, **kwargs)
 
@@ -190,21 +276,37 @@ class TinyOptMain(xDSLOptMain):
                 return super().output_resulting_program(prog)
         # the writer of tinymlir.compiler.compile_model (this driver runs the passes itself,
         # for -p, --verify-each and --timings)
-        from tinymlir.backend.c_library import describe_library, write_library
+        from tinymlir.backend.c_library import describe_library, render_library
         from tinymlir.target import target_of
 
         out_dir = path.parent if path.suffix == ".c" else path
         source = Path(self.args.input_file).name if self.args.input_file else ""
-        library = describe_library(prog)
-        target = target_of(prog)
-        self.check_ram_budget(library, target)
-        with self.timer.phase("print", "printing and writing NAME.c and NAME.h"):
-            # the pipeline verified the module as its last step (verify=False: not twice)
-            c_file, h_file, library = write_library(
-                prog, out_dir, source, path.stem if path.suffix == ".c" else None, verify=False
-            )
-        with self.timer.phase("size-build", "flash figure"):
-            flash = self.check_flash_budget(library, c_file, target)
+        try:
+            library = describe_library(prog)
+            target = target_of(prog)
+            self.check_ram_budget(library, target)
+            with self.timer.phase("print", "printing NAME.c and NAME.h"):
+                # verified by the pipeline, its last verification deferred (between_passes)
+                rendered = render_library(
+                    prog, out_dir, source, path.stem if path.suffix == ".c" else None,
+                    verify=False,
+                )
+        except Exception:
+            self.verify_deferred(prog)  # an invalid module: its verifier's error comes first
+            raise
+        library = rendered.library
+        with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
+            build = self.start_size_build(rendered, target)
+        try:
+            self.verify_deferred(prog)  # while the code compiles
+            with self.timer.phase("print", "writing NAME.c and NAME.h (the compile runs)"):
+                c_file, h_file, _ = rendered.write()
+            with self.timer.phase("size-build", "flash figure (waiting for the compile)"):
+                flash = self.check_flash_budget(library, c_file, target, build)
+        except BaseException:
+            if build is not None:
+                build.cancel()
+            raise
         io_bytes = sum(p.size for p in library.ports)
         print(
             f"wrote {c_file} and {h_file}\n"
@@ -232,27 +334,51 @@ class TinyOptMain(xDSLOptMain):
                 f"(over by {need - budget:,})"
             )
 
-    def check_flash_budget(self, library, c_file: Path, target) -> str:
-        """The flash figure to print; refuses a model over --target-flash or the target's
-        budget (code measured with the target's compiler and flags at -Os when installed, else
-        weights and tables only, said so)."""
-        import shutil
-        import tempfile
+    def apply_passes(self, prog):
+        try:
+            super().apply_passes(prog)
+        except BaseException:
+            self.verifier.join()  # a verification that failed meanwhile is the error to report
+            raise
+        self.verifier.join()
 
+    def verify_deferred(self, prog) -> None:
+        """The pipeline's last verification, when between_passes left it to the library
+        writer (which verifies before writing anything, while the code compiles)."""
+        after, self.deferred_verification = self.deferred_verification, None
+        if after is not None:
+            with self.timer.phase("verify", f"after {after}"):
+                prog.verify()
+
+    def start_size_build(self, rendered, target):
+        """The code's compile for the flash figure, started in the background (or found in
+        the cache: tinymlir.bench.code_size); None without the target's compiler."""
+        import shutil
+
+        if shutil.which(target.c.compiler) is None:
+            return None
+        from tinymlir.bench.code_size import start_code_size_build
+
+        return start_code_size_build(
+            rendered.library, rendered.h_text, rendered.h_path.name,
+            target_flags=target.c.flags,
+        )
+
+    def check_flash_budget(self, library, c_file: Path, target, build) -> str:
+        """The flash figure to print; refuses a model over --target-flash or the target's
+        budget (code measured with the target's compiler and flags at -Os when installed,
+        `build`, else weights and tables only, said so)."""
         budget, whose = self.args.target_flash, "--target-flash is"
         if budget is None:
             budget, whose = target.budgets.flash, f"target {target.name}'s budgets.flash is"
         compiler = target.c.compiler
-        if shutil.which(compiler) is None:
+        if build is None:
             need, text = library.constant_bytes, (
                 f"weights and tables {library.constant_bytes:,} bytes (code not measured: "
                 f"{compiler} not installed)"
             )
         else:
-            from tinymlir.bench.cortex_m import library_flash_sizes
-
-            with tempfile.TemporaryDirectory() as tmp:
-                sizes = library_flash_sizes(library, c_file, Path(tmp), target_flags=target.c.flags)
+            sizes = build.sizes()
             need = sizes["flash"]
             text = (
                 f"{need:,} bytes on a {target.display_name} ({compiler} -Os: "
@@ -313,6 +439,16 @@ class TinyOptMain(xDSLOptMain):
         points = verification_points(self.args.pipeline, len(self.pipeline.passes), verify_each)
         if self.args.disable_verify:
             points = frozenset()
+        # A C library's writer does the last verification itself, overlapping it with the
+        # flash-size compile of the printed code; nothing is written before it passes.
+        defer_last = self.library_path() is not None
+        self.deferred_verification = None
+        # The other verifications check a snapshot in a forked process while the passes go
+        # on (tinymlir.driver.ParallelVerifier); serial under --verify-each, where each
+        # pass must be checked before the next one runs.
+        parallel = ParallelVerifier.available() and not (
+            verify_each or self.args.verify_diagnostics
+        )
         done, last = 0, time.perf_counter()
 
         def callback(previous, module, next_pass) -> None:
@@ -325,8 +461,14 @@ class TinyOptMain(xDSLOptMain):
                 done += 1
                 if self.args.time_passes:
                     print(f"Pass {previous.name} took {seconds} seconds")
-            if done in points:
-                with self.timer.phase("verify", f"after {previous.name if previous else 'import'}"):
+            after = previous.name if previous else "import"
+            if done in points and next_pass is None and defer_last:
+                self.deferred_verification = after
+            elif done in points and parallel and next_pass is not None:
+                with self.timer.phase("verify", f"after {after} (forked, in parallel)"):
+                    self.verifier.start(module, after)
+            elif done in points:
+                with self.timer.phase("verify", f"after {after}"):
                     module.verify()
             if previous and next_pass and self.args.print_between_passes:
                 from xdsl.printer import Printer

@@ -115,6 +115,57 @@ def test_a_bad_intermediate_module_is_caught_with_verify_each(parse_mlir, mlir_c
             module.verify()
 
 
+def test_parallel_verification_reports_what_serial_verification_does(tmp_path):
+    """Verifications before the last run in forked processes while the passes go on; an
+    invalid module still gives the verifier's one-line error (TINYMLIR_SERIAL_VERIFY=1:
+    in the process, the reference)."""
+    bad = tmp_path / "bad.mlir"
+    bad.write_text(
+        "func.func @f() -> i32 {\n"
+        '  %c = "arith.constant"() <{value = 1 : i64}> : () -> i32\n'
+        "  func.return %c : i32\n}\n"
+    )
+    results = []
+    for serial in ("0", "1"):
+        os.environ["TINYMLIR_SERIAL_VERIFY"] = serial
+        try:
+            proc = _run_driver(["--pipeline=qnn", bad], tmp_path, False)
+        finally:
+            del os.environ["TINYMLIR_SERIAL_VERIFY"]
+        results.append((proc.returncode, proc.stderr, proc.stdout))
+    assert results[0] == results[1]
+    assert results[0][0] == 1 and results[0][1].startswith("tinymlir-opt: error: ")
+    assert results[0][1].count("\n") == 1
+
+
+def test_library_writer_verifies_last_and_writes_nothing_invalid(graphs, tmp_path, monkeypatch):
+    """With -o DIR/ the pipeline's last verification runs while the code compiles for the
+    flash figure; a module that fails it still gives the verifier's error and no files."""
+    from xdsl.dialects import arith
+    from xdsl.dialects.builtin import IntegerAttr, i32, i64
+    from xdsl.utils.exceptions import VerifyException
+
+    from tinymlir.driver import TinyOptMain
+
+    monkeypatch.delenv("TINYMLIR_VERIFY_EACH", raising=False)
+    model = tmp_path / "small.onnx"
+    model.write_bytes(graphs.VALID_GRAPHS["qdq_small_cnn"]().SerializeToString())
+    out = tmp_path / "out"
+    main = TinyOptMain(args=["--pipeline=mcu", str(model), "-o", f"{out}/"])
+    run_passes = main.apply_passes
+
+    def passes_then_break(module):
+        run_passes(module)
+        assert main.deferred_verification == "mcuc-form-expressions"
+        bad = arith.ConstantOp.create(properties={"value": IntegerAttr(1, i64)}, result_types=[i32])
+        module.body.block.add_op(bad)
+
+    main.apply_passes = passes_then_break
+    with pytest.raises(VerifyException):
+        main.run()
+    assert not out.exists()
+
+
 # --------------------------------------------------------------------------------------
 # Flash figure from the code unit
 # --------------------------------------------------------------------------------------
@@ -149,6 +200,40 @@ def test_flash_figure_equals_compiling_the_whole_file(models_dir, tmp_path, name
     assert len(library.code_unit) < len(c_file.read_text()) / 2
     fast = library_flash_sizes(library, c_file, tmp_path)
     assert fast == library_object_sizes(c_file, tmp_path)
+
+
+def test_code_sizes_are_cached_by_content(models_dir, tmp_path, monkeypatch):
+    """The background compile gives library_flash_sizes' figure; a second compile of the same
+    code unit comes from the cache, and TINYMLIR_NO_CACHE=1 compiles again."""
+    _require_cross_gcc()
+    from tinymlir.bench.code_size import NO_CACHE_ENV, start_code_size_build
+    from tinymlir.bench.cortex_m import TARGET_FLAGS, library_flash_sizes
+
+    monkeypatch.setenv("TINYMLIR_CACHE_DIR", str(tmp_path / "cache"))
+    module = _lowered((models_dir / "ad_toycar.onnx").read_bytes(), "ad_toycar")
+    rendered = c_library.render_library(module, tmp_path / "lib")
+    c_file, _, library = rendered.write()
+    expected = library_flash_sizes(library, c_file, tmp_path)
+
+    def build():
+        return start_code_size_build(
+            library, rendered.h_text, rendered.h_path.name, target_flags=TARGET_FLAGS
+        )
+
+    cold = build()
+    assert not cold.from_cache and cold.sizes() == expected
+    from tinymlir.bench.code_size import elf_section_sizes
+    from tinymlir.bench.cortex_m import object_sizes
+
+    objects = list(tmp_path.glob("*.o"))  # library_flash_sizes' build
+    assert objects
+    for obj in objects:  # the section headers read as arm-none-eabi-size does
+        assert elf_section_sizes(obj) == object_sizes(obj)
+    warm = build()
+    assert warm.from_cache and warm.sizes() == expected
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
+    again = build()
+    assert not again.from_cache and again.sizes() == expected
 
 
 def test_code_unit_declares_the_chosen_arrays_extern(graphs):
@@ -219,5 +304,7 @@ def test_compile_time_table_renders(tmp_path):
     (m,) = report["models"]
     assert m["wall_runs"] and m["cpu_median"] > 0 and m["verifications"] == 4
     assert m["over_floor"] == pytest.approx(m["wall_median"] - report["floor"]["wall_median"])
+    assert m["cached"]["same_flash_line"] and m["cached"]["wall_runs"]
     text = render_markdown(report)
     assert "| kws_dscnn |" in text and "Where the time goes" in text
+    assert "flash figure differs" not in text

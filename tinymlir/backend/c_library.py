@@ -248,6 +248,66 @@ def code_unit_text(c_text: str, spans: dict[str, GlobalSpan], names) -> str:
     return "".join(pieces)
 
 
+@dataclass
+class RenderedLibrary:
+    """A library's two files as text, not yet written (see render_library)."""
+
+    library: Library
+    c_path: Path
+    h_path: Path
+    c_text: str
+    h_text: str
+
+    def write(self) -> tuple[Path, Path, Library]:
+        out_dir = self.c_path.parent
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TinymlirError(f"cannot create '{out_dir}': {exc.strerror}") from None
+        try:
+            self.h_path.write_text(self.h_text)
+            self.c_path.write_text(self.c_text)
+        except OSError as exc:
+            raise TinymlirError(
+                f"cannot write the library into '{self.c_path.parent}': {exc.strerror}"
+            ) from None
+        return self.c_path, self.h_path, self.library
+
+
+def render_library(
+    module: ModuleOp,
+    out_dir: Path,
+    source: str = "",
+    file_stem: str | None = None,
+    *,
+    verify: bool = True,
+) -> RenderedLibrary:
+    """`<name>.c` and `<name>.h` for `out_dir` (or `<file_stem>.c/.h`) as text, with the
+    library's summary and its code unit; nothing is written (not even `out_dir` created)
+    until `.write()`, so that the driver can start the flash-size compile of the code unit
+    and verify the module before writing."""
+    library = describe_library(module)
+    stem = file_stem or library.name
+    header = out_dir / f"{stem}.h"
+    source_file = out_dir / f"{stem}.c"
+    first = module.body.block.first_op
+    include = mcuc.IncludeOp(header.name)
+    if first is None:
+        module.body.block.add_op(include)
+    else:
+        module.body.block.insert_op_before(include, first)
+    spans: dict[str, GlobalSpan] = {}
+    try:
+        c_text = print_c(module, verify=verify, global_spans=spans)
+    finally:
+        include.detach()
+        include.erase()
+    externs = extern_constants(module)
+    library.code_unit = code_unit_text(c_text, spans, externs)
+    library.extern_bytes = {"rodata": sum(externs.values())}
+    return RenderedLibrary(library, source_file, header, c_text, header_text(library, source))
+
+
 def write_library(
     module: ModuleOp,
     out_dir: Path,
@@ -259,30 +319,4 @@ def write_library(
     """Writes `<name>.c` and `<name>.h` into `out_dir` (or `<file_stem>.c/.h`); returns their
     paths and the library's summary, with the code unit for the flash figure. `verify`:
     verify the module first (the driver's pipeline already did)."""
-    library = describe_library(module)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TinymlirError(f"cannot create '{out_dir}': {exc.strerror}") from None
-    stem = file_stem or library.name
-    header = out_dir / f"{stem}.h"
-    source_file = out_dir / f"{stem}.c"
-    first = module.body.block.first_op
-    include = mcuc.IncludeOp(header.name)
-    if first is None:
-        module.body.block.add_op(include)
-    else:
-        module.body.block.insert_op_before(include, first)
-    spans: dict[str, GlobalSpan] = {}
-    c_text = print_c(module, verify=verify, global_spans=spans)
-    include.detach()
-    include.erase()
-    externs = extern_constants(module)
-    library.code_unit = code_unit_text(c_text, spans, externs)
-    library.extern_bytes = {"rodata": sum(externs.values())}
-    try:
-        header.write_text(header_text(library, source))
-        source_file.write_text(c_text)
-    except OSError as exc:
-        raise TinymlirError(f"cannot write the library into '{out_dir}': {exc.strerror}") from None
-    return source_file, header, library
+    return render_library(module, out_dir, source, file_stem, verify=verify).write()

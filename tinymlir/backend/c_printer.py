@@ -372,17 +372,16 @@ class CPrinter(BasePrinter):
     # -- module -------------------------------------------------------------- #
 
     def print_module(self, module: ModuleOp) -> None:
-        check_only_mcuc(module)
-        self._reserved = set(mcuc.C_RESERVED_NAMES) | _module_identifiers(module)
+        identifiers, headers, forward = _module_facts(module)
+        self._reserved = set(mcuc.C_RESERVED_NAMES) | identifiers
         if self.banner:
             self._line(BANNER)
             self._line()
         explicit = {op.include.data for op in module.ops if isinstance(op, mcuc.IncludeOp)}
-        needed = sorted(_needed_headers(module) - explicit)
+        needed = sorted(headers - explicit)
         for header in needed:
             self._line(f"#include <{header}>")
         previous: str | None = "include" if needed else None
-        forward = _forward_declarations(module)
         macros = any(
             isinstance(op, mcuc.GlobalOp) and (op.alignment is not None or op.section is not None)
             for op in module.ops
@@ -829,6 +828,58 @@ def _forward_declarations(module: ModuleOp) -> list[mcuc.FuncOp]:
                     if callee not in needed:
                         needed.append(callee)
     return sorted(needed, key=position.__getitem__)
+
+
+def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncOp]]:
+    """check_only_mcuc, _module_identifiers, _needed_headers and _forward_declarations in
+    one walk over the module (what print_module needs before printing)."""
+    names: set[str] = set()
+    needs: set[str] = set()
+    position: dict[Operation, int] = {}
+    functions: dict[str, mcuc.FuncOp] = {}
+    calls: list[tuple[mcuc.FuncOp, str]] = []
+    for index, top in enumerate(module.ops):
+        position[top] = index
+        caller = top if isinstance(top, mcuc.FuncOp) else None
+        if caller is not None:
+            functions[caller.sym_name.data] = caller
+        for op in top.walk():
+            if not op.name.startswith("mcuc."):
+                raise TinymlirError(
+                    f"c target: cannot print '{op.name}': the module must contain only mcuc "
+                    "ops (lower it to mcuc first)"
+                )
+            for result in op.results:
+                _visit_types(result.type, needs)
+            for region in op.regions:
+                for block in region.blocks:
+                    for arg in block.args:
+                        _visit_types(arg.type, needs)
+            if isinstance(op, mcuc.GlobalOp):
+                names.add(op.sym_name.data)
+                _visit_types(op.type, needs)
+            elif isinstance(op, mcuc.FuncOp):
+                names.add(op.sym_name.data)
+                for t in (*op.function_type.inputs.data, *op.function_type.outputs.data):
+                    _visit_types(t, needs)
+            elif isinstance(op, mcuc.CallOpaqueOp):
+                names.add(op.callee.data)
+            elif isinstance(op, mcuc.LiteralOp):
+                names.update(_WORD.findall(op.value.data))
+            elif isinstance(op, mcuc.VerbatimOp) and op is top:
+                names.update(_WORD.findall(op.value.data))
+            elif isinstance(op, mcuc.CallOp) and caller is not None:
+                calls.append((caller, op.callee.root_reference.data))
+    needed: set[mcuc.FuncOp] = set()
+    for caller, name in calls:
+        callee = functions.get(name)
+        if (
+            callee is not None
+            and functions[caller.sym_name.data] is caller  # as _forward_declarations walks
+            and position[callee] > position[caller]
+        ):
+            needed.add(callee)
+    return names, needs, sorted(needed, key=position.__getitem__)
 
 
 # --------------------------------------------------------------------------- #
