@@ -9,7 +9,7 @@ Compares, on QEMU mps2-an386 with the instruction-counting plugin (tinymlir.benc
   onnx-hard-float   the same IR with arith-emulate-f32{hard-float=true}, built with
                     -mfloat-abi=hard -mfpu=fpv4-sp-d16 (Cortex-M4F)
   tflm              TFLM's multiply_by_quantized_multiplier + zero point + clamp, as
-                    convert-qnn-to-loops emits it in tflm mode
+                    convert-kernel-to-loops emits it in tflm mode
 Each is a loop over N accumulators (volatile loads and stores) minus the same loop with the
 stage replaced by a copy, divided by N. Two accumulator spreads: +-2^16 (typical; with
 S = 0.0123 most of them saturate) and +-2^13 (all inside the unsaturated band, |y| < 101).
@@ -111,7 +111,7 @@ def _function(name, arg_types, build) -> func.FuncOp:
 
 
 def _onnx_stage(acc, scale):
-    """The onnx-mode stage as convert-qnn-to-loops emits it (lo/hi minus zy, then + zy)."""
+    """The onnx-mode stage as convert-kernel-to-loops emits it (lo/hi minus zy, then + zy)."""
     ops = [lo := arith.ConstantOp(FloatAttr(float(LO - ZERO_POINT), f32)),
            hi := arith.ConstantOp(FloatAttr(float(HI - ZERO_POINT), f32))]  # fmt: skip
     if scale is None:

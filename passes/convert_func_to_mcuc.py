@@ -2,7 +2,7 @@
 
 What it does
     * the model's entry function (its arguments carry `tinymlir.role`, set by
-      convert-qnn-to-loops) becomes `int <name>_run(const int8_t *input, ...,
+      convert-kernel-to-loops) becomes `int <name>_run(const int8_t *input, ...,
       int8_t *output)` returning 0: the library's contract. Its memref arguments
       become pointers (`const` for inputs); the argument attributes move to a
       `tinymlir.interface` attribute for the header generator;
@@ -57,7 +57,7 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
     if entry and function.function_type.outputs.data:
         raise PassError(
             f"convert-func-to-mcuc: entry function @{function.sym_name.data} returns values; "
-            "its results must be output buffers (convert-qnn-to-loops makes them so)"
+            "its results must be output buffers (convert-kernel-to-loops makes them so)"
         )
     inputs = list(function.function_type.inputs)
     outputs = list(function.function_type.outputs)

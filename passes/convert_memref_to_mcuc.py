@@ -27,7 +27,7 @@ What it does
       becomes a comment on its C array, `/* memory space: L1 */`. It is not turned into
       a section: which section or address a level maps to is the target's linker
       script's decision, and an unknown section would move the array in a host build;
-    * stores marked `tinymlir.layer_index` (one per layer, by convert-qnn-to-loops)
+    * stores marked `tinymlir.layer_index` (one per layer, by convert-kernel-to-loops)
       put a comment with the layer's description before the layer's loop nest and
       a `TINYMLIR_LAYER_HOOK(index, data, size)` call after it, a macro that
       expands to nothing unless a debug build defines it (tinymlir-run --per-layer).

@@ -67,6 +67,7 @@ from tinymlir.c_names import c_identifier
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import qnn
 from tinymlir.errors import PassError
+from tinymlir.layers import numbered_layers
 from tinymlir.reference import average_pool_rescale_tables, dense_to_numpy
 
 ALIGNMENT = 4  # word alignment for int8 buffers: lets kernels use 32-bit loads later
@@ -220,12 +221,13 @@ class FunctionConversion:
                 self.output_buffer[source] = out_arg
 
         self.builder = Builder(InsertPoint.at_end(new_block))
-        layer = 0
+        # Hook indices come from the one layer rule; interior quantize/dequantize (not layers)
+        # are refused by their converters, so every converted op that succeeds has an index.
+        layer_index = {id(op): index for index, op in numbered_layers(block.ops)}
         for op in list(block.ops):
             if op is ret or op in boundary_ops or isinstance(op, qnn.ConstantOp | arith.ConstantOp):
                 continue
-            self.convert(op, layer)
-            layer += 1
+            self.convert(op, layer_index.get(id(op), -1))
         for source, out_arg in zip(outputs, out_args, strict=True):
             if self.buffers[source] is not out_arg:
                 self.builder.insert(memref.CopyOp(self.buffers[source], out_arg))

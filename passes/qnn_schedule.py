@@ -12,7 +12,7 @@ Cost model
     while an op runs, its inputs and its output are live. Function arguments are
     the caller's buffers and are not counted; results are. The peak of an order
     is the largest sum of live tensor bytes over its steps. (In-place schedules
-    chosen later by convert-qnn-to-loops can only lower it.)
+    chosen later by convert-qnn-to-kernel can only lower it.)
 
 Search
     Exact: a memoised search over the sets of already-scheduled ops finds the

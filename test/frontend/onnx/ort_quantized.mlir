@@ -1,7 +1,7 @@
 // Importer: what onnxruntime.quantization.quantize_static emits for MatMul + Add (QDQ): the
 // MatMul's output is quantised, then Add(DequantizeLinear(int8 per-tensor bias)). The bias is
 // a constant operand of qnn.add; its broadcast to [1, M] is folded into the constant (no
-// qnn.reshape of a constant, which convert-qnn-to-loops cannot give a buffer).
+// qnn.reshape of a constant, which convert-qnn-to-kernel cannot give a buffer).
 // Input: test/python/ort_models.py's matmul_softmax, variant qdq_s8_pc.
 
 // RUN: tinymlir-opt %S/Inputs/ort_matmul_add_softmax.onnx | filecheck %s

@@ -36,7 +36,7 @@
 // CHECK-NEXT: };
 
 // The activation arena (two 8,000-byte feature maps before the in-place schedules of
-// convert-qnn-to-loops; now one, plus a 320-byte ring of output rows), then the entry point
+// kernel-in-place; now one, plus a 320-byte ring of output rows), then the entry point
 // (the ONNX input is 'input.1': its C parameter is 'input' or 'input_1' depending on how
 // the importer shortens names; the header declares 'input' either way).
 // CHECK-EMPTY:
