@@ -69,8 +69,8 @@ from tinymlir.dialects import qnn
 from tinymlir.errors import PassError
 from tinymlir.layers import numbered_layers
 from tinymlir.reference import average_pool_rescale_tables, dense_to_numpy
+from tinymlir.target import target_of
 
-ALIGNMENT = 4  # word alignment for int8 buffers: lets kernels use 32-bit loads later
 NAME = "convert-qnn-to-kernel"
 
 
@@ -97,6 +97,8 @@ class FunctionConversion:
     function: func.FuncOp
     symbols: set[str]
     numerics: qnn.Numerics = qnn.Numerics.TFLM
+    #: bytes, of every buffer and weight array (the target description's `alignment`)
+    alignment: int = 4
 
     @property
     def onnx(self) -> bool:
@@ -118,7 +120,7 @@ class FunctionConversion:
             TensorType(element_type, shape), BytesAttr(np.ascontiguousarray(array).tobytes())
         )
         mtype = MemRefType(element_type, shape)
-        g = memref.GlobalOp.get(StringAttr(name), mtype, value, constant=UnitAttr(), alignment=ALIGNMENT)
+        g = memref.GlobalOp.get(StringAttr(name), mtype, value, constant=UnitAttr(), alignment=self.alignment)
         self.module.body.block.insert_op_before(g, self.function)
         return name, mtype
 
@@ -271,7 +273,7 @@ class FunctionConversion:
         if value in self.output_buffer:
             buf = self.output_buffer[value]
         else:
-            alloc = memref.AllocOp.get(i8, ALIGNMENT, value.type.get_shape())
+            alloc = memref.AllocOp.get(i8, self.alignment, value.type.get_shape())
             self.builder.insert(alloc)
             buf = alloc.memref
             buf.name_hint = value.name_hint
@@ -434,7 +436,7 @@ class ConvertQnnToKernelPass(ModulePass):
             ):
                 continue
             try:
-                FunctionConversion(op, function, symbols, qnn.numerics_of(op)).run()
+                FunctionConversion(op, function, symbols, qnn.numerics_of(op), target_of(op).alignment).run()
             except PassError:
                 raise
             except DiagnosticException as exc:  # e.g. IR the builders cannot make valid

@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterator, Sequence
 
 from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import i8
-from xdsl.ir import SSAValue
+from xdsl.ir import Operation, SSAValue
 
 from tinymlir.dialects import kernel as qk
-from tinymlir.passes.convert_qnn_to_kernel import ALIGNMENT  # scratch buffers: as the others
 from tinymlir.passes.kernel_to_loops import onnx_stage
 from tinymlir.scalar_builder import ScalarBuilder
+from tinymlir.target import target_of
 
 Loader = Callable[[ScalarBuilder, SSAValue], SSAValue]
 
@@ -93,8 +93,9 @@ def broadcast_indices(k: ScalarBuilder, ivs: list[SSAValue], shape: Sequence[int
     return [k.idx(0) if d == 1 else ivs[lead + i] for i, d in enumerate(shape)]
 
 
-def scratch(k: ScalarBuilder, shape: Sequence[int], name: str) -> SSAValue:
-    buf = k.emit(memref.AllocOp.get(i8, ALIGNMENT, list(shape)))
+def scratch(k: ScalarBuilder, shape: Sequence[int], name: str, op: Operation) -> SSAValue:
+    """A scratch buffer for `op`'s schedule, aligned as the target aligns every buffer."""
+    buf = k.emit(memref.AllocOp.get(i8, target_of(op).alignment, list(shape)))
     buf.name_hint = name
     return buf
 

@@ -111,7 +111,7 @@ def depthwise_in_place(k: ScalarBuilder, op: qk.Conv2DOp, point, y: SSAValue) ->
     """Channel by channel: the plane of channel c goes to a scratch plane, then over the
     input's channel c (NHWC positions of channel c only hold channel c)."""
     n_, oh_, ow_, c = op.output_type.get_shape()
-    plane = scratch(k, [oh_, ow_], scratch_name(op, "_plane"))
+    plane = scratch(k, [oh_, ow_], scratch_name(op, "_plane"), op)
 
     def channel(kk: ScalarBuilder, ivs):
         n, ch = ivs
@@ -127,7 +127,7 @@ def rows_in_place(k: ScalarBuilder, op: qk.Conv2DOp, point, y: SSAValue, pad_top
     the last reader of input row r, is done."""
     n_, oh_, ow_, c = op.output_type.get_shape()
     depth = pad_top + 1
-    ring = scratch(k, [depth, ow_, c], scratch_name(op, "_rows"))
+    ring = scratch(k, [depth, ow_, c], scratch_name(op, "_rows"), op)
 
     def flush(kk: ScalarBuilder, n, row):
         slot = kk.emit(arith.RemUIOp(row, kk.idx(depth))) if depth > 1 else kk.idx(0)

@@ -27,6 +27,11 @@ class KernelLowering(RewritePattern):
     def lower(self, k: ScalarBuilder, op: Operation) -> None:
         """Builds the loops of `op` with `k` (its insertion point is before `op`)."""
 
+    def applies(self, op: Operation) -> bool:
+        """Whether this lowering handles `op`. A target's specialisation (e.g. only 1x1
+        convolutions) says no to the rest, which then get the generic lowering."""
+        return True
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         before = op.prev_op
         self.lower(ScalarBuilder(InsertPoint.before(op)), op)
@@ -62,10 +67,11 @@ def lowering(op_class: type[Operation], target: str = GENERIC):
 
 
 def lowering_for(op: Operation, target: str) -> RewritePattern | None:
-    """The target's own lowering of `op`, else the generic one, else None."""
+    """The target's own lowering of `op` if it applies to it, else the generic one, else None."""
     for key in ((type(op), target), (type(op), GENERIC)):
-        if key in _LOWERINGS:
-            return _LOWERINGS[key]
+        pattern = _LOWERINGS.get(key)
+        if pattern is not None and (not isinstance(pattern, KernelLowering) or pattern.applies(op)):
+            return pattern
     return None
 
 

@@ -94,3 +94,28 @@ def test_kernel_level_runs_in_the_interpreter(name):
     inputs = random_inputs(model, 1)
     for a, b in zip(run_loops(kernel, inputs), run_loops(loops, inputs), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_specialisation_declines_what_it_does_not_handle():
+    """A target lowering for a subset of an op (here: only 1x1 convolutions, on a made-up
+    target) says so with `applies`; every other op of that class keeps the generic lowering."""
+    pointwise_text = (
+        CONV.replace("4x3x3x1xi8", "4x1x1x4xi8")
+        .replace("strides [2, 2] pads [1, 1, 0, 0]", "strides [1, 1] pads [0, 0, 0, 0]")
+        .replace("groups 4", "groups 1")
+        .replace("1x4x4x4xi8", "1x8x8x4xi8")
+    )
+    conv3x3 = only_kernel(kernel_module(CONV)[0])
+    conv1x1 = only_kernel(kernel_module(pointwise_text)[0])
+
+    @lowering(qk.Conv2DOp, target="test-pointwise")
+    class LowerPointwiseConv(KernelLowering):
+        def applies(self, op):
+            return tuple(op.ins[1].type.get_shape()[1:3]) == (1, 1)
+
+        def lower(self, k, op):
+            LowerConv2D().lower(k, op)
+
+    assert isinstance(lowering_for(conv1x1, "test-pointwise"), LowerPointwiseConv)
+    assert isinstance(lowering_for(conv3x3, "test-pointwise"), LowerConv2D)
+    assert isinstance(lowering_for(conv1x1, "cortex-m4"), LowerConv2D)

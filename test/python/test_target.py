@@ -48,12 +48,9 @@ def test_shipped_targets():
 
 def test_the_bench_and_the_lowering_use_the_cortex_m4_description():
     from tinymlir.bench.cortex_m import CFLAGS, TARGET_FLAGS
-    from tinymlir.passes.convert_qnn_to_kernel import ALIGNMENT
 
     assert TARGET_FLAGS == load_target("cortex-m4").c.flags
     assert set(TARGET_FLAGS) <= set(CFLAGS)
-    # convert-qnn-to-kernel still has its own constant (to be read from the target): same value
-    assert ALIGNMENT == load_target(DEFAULT_TARGET).alignment
 
 
 def test_every_optional_part_loads():
@@ -205,3 +202,24 @@ def test_driver_records_the_target_on_an_onnx_import(tinymlir_opt, onnx_inputs_d
     assert '#dlti.target_system_spec<"target" = #dlti.target_device_spec<"name" = "cortex-m4f"' in proc.stdout
     proc = tinymlir_opt(onnx_inputs_dir / "qdq_add.onnx", "--pipeline=qnn")
     assert "dlti" not in proc.stdout
+
+
+def test_buffers_and_weights_are_aligned_as_the_target_says():
+    """convert-qnn-to-kernel and the scratch buffers of the in-place schedules read the
+    alignment from the module's target description (cortex-m4: 4), not from a constant."""
+    import dataclasses
+
+    from onnx_graphs import VALID_GRAPHS
+    from xdsl.dialects import memref
+
+    from tinymlir.compiler import import_model
+    from tinymlir.pipelines import run_pipeline
+    from tinymlir.target import set_target
+
+    for alignment in (4, 16):
+        module = import_model(VALID_GRAPHS["qdq_conv_per_channel"]())
+        set_target(module, dataclasses.replace(load_target(DEFAULT_TARGET), alignment=alignment))
+        run_pipeline(module, "qnn-schedule,convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops")
+        aligned = [o.alignment.value.data for o in module.walk() if isinstance(o, memref.GlobalOp)]
+        aligned += [o.alignment.value.data for o in module.walk() if isinstance(o, memref.AllocOp)]
+        assert aligned and set(aligned) == {alignment}
