@@ -35,7 +35,7 @@ from tinymlir import fixedpoint as fp
 from tinymlir.dialects import fxp
 from tinymlir.dialects import kernel as qk
 from tinymlir.errors import ExecutionError
-from tinymlir.strided_memref import StridedMemRefFunctions
+from tinymlir.strided_memref_interpreter import StridedMemRefFunctions
 
 
 def _signed(value: int, width: int) -> int:
@@ -244,7 +244,7 @@ def loop_interpreter(module: ModuleOp) -> Interpreter:
     ):
         interpreter.register_implementations(functions_impl)
     interpreter.register_implementations(Float32Functions(), override=True)
-    # strided layouts: subview, reinterpret_cast with an offset, copy (tinymlir.strided_memref)
+    # strided layouts: subview, reinterpret_cast with an offset, copy (tinymlir.strided_memref_interpreter)
     interpreter.register_implementations(StridedMemRefFunctions(), override=True)
     return interpreter
 

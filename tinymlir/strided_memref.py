@@ -1,4 +1,4 @@
-"""Strided memrefs: the layout arithmetic of subviews, and running them in xDSL's interpreter.
+"""Strided memrefs: the layout arithmetic of subviews, views and casts.
 
 A memref value stands for a *base* (the buffer's first element, what C holds as a pointer)
 plus its type's layout: element `(i0, i1, ...)` is at `offset + i0*s0 + i1*s1 + ...` from
@@ -6,21 +6,14 @@ the base, with `strided<[s0, s1, ...], offset: offset>` (row-major strides and o
 when the type has no layout). `memref.subview`, `memref.reinterpret_cast`, `memref.cast`
 and `memref.memory_space_cast` keep the base and change only the layout, as MLIR's own
 lowering to LLVM does; convert-memref-to-mcuc indexes C pointers with exactly this
-formula, and the interpreter functions below run the same views on xDSL's buffers (xDSL
-0.74's interpreter knows only row-major, offset-0 memrefs and has no subview or copy).
+formula, and tinymlir.strided_memref_interpreter runs the same views on xDSL's buffers
+(kept apart: importing xDSL's interpreters costs the C pipeline about 0.5 s of start-up).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from xdsl.dialects import memref
 from xdsl.dialects.builtin import MemRefType, ShapedType
-from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
-from xdsl.interpreters.shaped_array import ShapedArray
-
-from tinymlir.errors import ExecutionError
 
 #: (offset, strides) of a memref layout, in elements.
 Layout = tuple[int, tuple[int, ...]]
@@ -99,68 +92,3 @@ def layout_mismatch(t: MemRefType, expected: Layout) -> str | None:
         a == e or n == 1 for a, e, n in zip(actual[1], expected[1], t.get_shape(), strict=True)
     )
     return None if same else f"result layout {describe(actual)} is not the subview's {describe(expected)}"
-
-
-@dataclass
-class StridedArray(ShapedArray[Any]):
-    """A view of an interpreter buffer: `_data` is the base, elements are at `base_offset`
-    plus the indices times `strides`."""
-
-    strides: tuple[int, ...] = ()
-    base_offset: int = 0
-
-    def offset(self, index) -> int:
-        if len(index) != len(self.shape):
-            raise ValueError(f"Invalid indices {index} for shape {self.shape}")
-        return self.base_offset + sum(i * s for i, s in zip(index, self.strides, strict=True))
-
-    @property
-    def data(self) -> list[Any]:
-        return [self.load(index) for index in self.indices()]
-
-
-def view(source: ShapedArray[Any], t: MemRefType, layout: Layout) -> ShapedArray[Any]:
-    """`source`'s base seen with shape `t` and `layout` (a plain array if row-major)."""
-    shape = list(t.get_shape())
-    if layout == row_major(shape):
-        return ShapedArray(source.data_ptr, shape)
-    return StridedArray(source.data_ptr, shape, layout[1], layout[0])
-
-
-@register_impls
-class StridedMemRefFunctions(InterpreterFunctions):
-    """memref.subview, reinterpret_cast, cast, memory_space_cast and copy on any static layout."""
-
-    @impl(memref.SubviewOp)
-    def run_subview(self, interpreter: Interpreter, op: memref.SubviewOp, args: PythonValues) -> PythonValues:
-        try:
-            layout = subview_layout(op)
-        except ValueError as e:
-            raise ExecutionError(f"memref.subview: {e}") from None
-        return (view(args[0], op.result.type, layout),)
-
-    @impl(memref.ReinterpretCastOp)
-    def run_reinterpret_cast(
-        self, interpreter: Interpreter, op: memref.ReinterpretCastOp, args: PythonValues
-    ) -> PythonValues:
-        layout = static_layout(op.result.type)
-        if layout is None or op.offsets or op.sizes or op.strides:
-            raise ExecutionError("memref.reinterpret_cast: only static offsets, sizes and strides are supported")
-        return (view(args[0], op.result.type, layout),)
-
-    @impl(memref.CastOp)
-    def run_cast(self, interpreter: Interpreter, op: memref.CastOp, args: PythonValues) -> PythonValues:
-        return (args[0],)  # static types only: the same buffer and layout
-
-    @impl(memref.MemorySpaceCastOp)
-    def run_memory_space_cast(
-        self, interpreter: Interpreter, op: memref.MemorySpaceCastOp, args: PythonValues
-    ) -> PythonValues:
-        return (args[0],)
-
-    @impl(memref.CopyOp)
-    def run_copy(self, interpreter: Interpreter, op: memref.CopyOp, args: PythonValues) -> PythonValues:
-        source, destination = args
-        for index in source.indices():
-            destination.store(index, source.load(index))
-        return ()

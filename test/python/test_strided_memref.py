@@ -1,6 +1,6 @@
 """Tiled kernels over strided subviews, end to end: a hand-written memref/scf kernel (the shape
 tiling and patching will produce) runs in the loop interpreter (tinymlir.interpreter, with
-tinymlir.strided_memref's subview/copy), is compiled to C by the mcu pipeline's C passes
+tinymlir.strided_memref_interpreter's subview/copy), is compiled to C by the mcu pipeline's C passes
 (convert-memref-to-mcuc among them), built with the host harness and STRICT_CFLAGS
 (tinymlir.build), run, and compared with the interpreter and numpy.
 
