@@ -100,7 +100,8 @@ from xdsl.pattern_rewriter import (
 )
 
 from tinymlir.errors import PassError
-from tinymlir.passes.convert_fxp_to_arith import INLINE_ATTR, INT32_MAX, INT32_MIN, Arith
+from tinymlir.passes.convert_fxp_to_arith import INLINE_ATTR, INT32_MAX, INT32_MIN
+from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
 
 PASS = "arith-emulate-f32"
@@ -136,7 +137,7 @@ def _mentions_f32(t: Attribute) -> bool:
     return any(_mentions_f32(p) for p in getattr(t, "parameters", ()) if isinstance(p, Attribute))
 
 
-class Ops(Arith):
+class Ops(ScalarBuilder):
     """convert-fxp-to-arith's vocabulary plus or/xor/min and i1 logic."""
 
     def bor(self, a, b):

@@ -33,8 +33,6 @@ from xdsl.pattern_rewriter import (
 from tinymlir.dialects import fxp
 from tinymlir.scalar_builder import ScalarBuilder
 
-Arith = ScalarBuilder  # the name arith-emulate-f32's builder extends
-
 INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 INLINE_ATTR = "tinymlir.inline"
 

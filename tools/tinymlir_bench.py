@@ -208,10 +208,10 @@ def compile_mcu(model: Path, out_dir: Path) -> tuple[float, Path, Path, object]:
 
 def model_macs(model: Path) -> int:
     """MACs of conv, depthwise and dense layers of the imported model (tinymlir.cost)."""
+    from tinymlir.compiler import import_model
     from tinymlir.cost import macs
-    from tinymlir.frontend.onnx import import_onnx
 
-    return sum(macs(op) for op in import_onnx(model).walk())
+    return sum(macs(op) for op in import_model(model).walk())
 
 
 # --------------------------------------------------------------------------------------
@@ -262,10 +262,10 @@ def io_data(model: Path, library) -> dict:
 
 def reference_output(model: Path, x: np.ndarray) -> np.ndarray | None:
     """tinymlir's reference executor on an integer-interface model (None for float ones)."""
-    from tinymlir.frontend.onnx import import_onnx
+    from tinymlir.compiler import import_model
     from tinymlir.reference import run_module
 
-    module = import_onnx(model)
+    module = import_model(model)
     try:
         (y,) = run_module(module, [x])
     except Exception:  # float interface or several outputs: nothing to check against

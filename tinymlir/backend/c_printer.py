@@ -783,56 +783,11 @@ def check_only_mcuc(module: ModuleOp) -> None:
             )
 
 
-def _module_identifiers(module: ModuleOp) -> set[str]:
-    """Names local variables must not take: symbols, called and literal names."""
-    names: set[str] = set()
-    for op in module.walk():
-        if isinstance(op, mcuc.GlobalOp | mcuc.FuncOp):
-            names.add(op.sym_name.data)
-        elif isinstance(op, mcuc.CallOpaqueOp):
-            names.add(op.callee.data)
-        elif isinstance(op, mcuc.LiteralOp):
-            names.update(_WORD.findall(op.value.data))
-        elif isinstance(op, mcuc.VerbatimOp) and op.parent_op() is module:
-            names.update(_WORD.findall(op.value.data))
-    return names
-
-
-def _needed_headers(module: ModuleOp) -> set[str]:
-    needs: set[str] = set()
-    for op in module.walk():
-        for result in op.results:
-            _visit_types(result.type, needs)
-        for region in op.regions:
-            for block in region.blocks:
-                for arg in block.args:
-                    _visit_types(arg.type, needs)
-        if isinstance(op, mcuc.GlobalOp):
-            _visit_types(op.type, needs)
-        elif isinstance(op, mcuc.FuncOp):
-            for t in (*op.function_type.inputs.data, *op.function_type.outputs.data):
-                _visit_types(t, needs)
-    return needs
-
-
-def _forward_declarations(module: ModuleOp) -> list[mcuc.FuncOp]:
-    """Functions called above their definition or declaration, in module order."""
-    position = {op: i for i, op in enumerate(module.ops)}
-    functions = {op.sym_name.data: op for op in module.ops if isinstance(op, mcuc.FuncOp)}
-    needed: list[mcuc.FuncOp] = []
-    for caller in functions.values():
-        for op in caller.walk():
-            if isinstance(op, mcuc.CallOp):
-                callee = functions.get(op.callee.root_reference.data)
-                if callee is not None and position[callee] > position[caller]:
-                    if callee not in needed:
-                        needed.append(callee)
-    return sorted(needed, key=position.__getitem__)
-
-
 def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncOp]]:
-    """check_only_mcuc, _module_identifiers, _needed_headers and _forward_declarations in
-    one walk over the module (what print_module needs before printing)."""
+    """What print_module needs before printing, in one walk over the module: it checks that
+    only mcuc ops are left (as check_only_mcuc), and returns the names local variables must
+    not take (symbols, called and literal names), the headers the types need, and the
+    functions called above their definition (forward declarations, in module order)."""
     names: set[str] = set()
     needs: set[str] = set()
     position: dict[Operation, int] = {}
@@ -875,7 +830,7 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
         callee = functions.get(name)
         if (
             callee is not None
-            and functions[caller.sym_name.data] is caller  # as _forward_declarations walks
+            and functions[caller.sym_name.data] is caller  # callers in module order
             and position[callee] > position[caller]
         ):
             needed.add(callee)
