@@ -1,7 +1,7 @@
 """Runs loop-level IR (func/scf/arith/memref + fxp) with xDSL's interpreter.
 
 xDSL interprets the upstream dialects; this module adds what it lacks for
-tinymlir's kernel level (each `qk` op runs as its loop lowering) and loop level: the `fxp` fixed-point primitives (executed by
+tinymlir's kernel level (each `qk` op by its numpy semantics, tinymlir.kernel_reference) and loop level: the `fxp` fixed-point primitives (executed by
 `tinymlir.fixedpoint`, the same code the qnn reference executor uses), integer
 width changes, signed min/max, unsigned division and `memref.reinterpret_cast`;
 and float32-exact versions of the f32 ops of the onnx numerics mode (xDSL computes
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects import arith, func, memref
 from xdsl.dialects import math as mathd
-from xdsl.dialects.builtin import Float32Type, FunctionType, IntegerType, MemRefType, ModuleOp
+from xdsl.dialects.builtin import Float32Type, IntegerType, MemRefType, ModuleOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
 from xdsl.interpreters import arith as xarith
 from xdsl.interpreters import builtin as xbuiltin
@@ -29,7 +29,6 @@ from xdsl.interpreters import memref as xmemref
 from xdsl.interpreters import scf as xscf
 from xdsl.interpreters.shaped_array import ShapedArray
 from xdsl.interpreters.utils.ptr import TypedPtr
-from xdsl.ir import Block, Region
 
 from tinymlir import fixedpoint as fp
 from tinymlir.dialects import fxp
@@ -195,40 +194,43 @@ class TinymlirLoopFunctions(InterpreterFunctions):
         return ()
 
 
-def _run_kernel(interpreter: Interpreter, op: qk.KernelOp, args: PythonValues) -> PythonValues:
-    """Runs one qk op as its loop lowering (the one convert-kernel-to-loops would pick for
-    the module's target) on the interpreter's buffers: the outs buffer is written in place."""
-    from xdsl.pattern_rewriter import PatternRewriter
+def _read(array: ShapedArray, unsigned: bool) -> np.ndarray:
+    """A buffer's elements (any layout) as a numpy array; i8 storage of uint8 data as 0..255."""
+    values = np.asarray(array.data).reshape(array.shape)
+    if values.dtype.kind == "f":
+        return values.astype(np.float32)
+    values = values.astype(np.int64)
+    return values & 0xFF if unsigned else values
 
-    from tinymlir.passes.kernel_to_loops import lowering_for
-    from tinymlir.pipelines import run_pipeline
-    from tinymlir.target import target_of
 
-    block = Block(arg_types=[v.type for v in op.operands])
-    clone = op.clone()
-    clone.operands = block.args
-    block.add_ops([clone, func.ReturnOp()])
-    kernel = func.FuncOp("kernel", FunctionType.from_lists([a.type for a in block.args], []), Region(block))
-    pattern = lowering_for(clone, target_of(op).name)
-    if pattern is None:
-        raise ExecutionError(f"{op.name} has no loop lowering to run")
-    pattern.match_and_rewrite(clone, PatternRewriter(clone))
-    module = ModuleOp([kernel])
-    run_pipeline(module, "canonicalize,cse", verify_each=False)  # fewer scalar ops to interpret
-    loops = loop_interpreter(module)
-    loops.call_op(kernel, tuple(args))
+def _run_kernel(op: qk.KernelOp, args: PythonValues) -> PythonValues:
+    """Runs one qk op by its reference semantics (tinymlir.kernel_reference, not its loop
+    lowering, so that convert-kernel-to-loops is checked against an independent version),
+    writing the outs buffer."""
+    from tinymlir.kernel_reference import compute
+
+    *ins, outs = args
+    unsigned = [t.is_unsigned for t in op.input_types.data]
+    arrays = [_read(a, i < len(unsigned) and unsigned[i]) for i, a in enumerate(ins)]
+    result = compute(op, arrays)
+    expected = tuple(op.output_type.get_shape())
+    if result.shape != expected:
+        raise ExecutionError(f"{op.name}: computed shape {list(result.shape)}, expected {list(expected)}")
+    stored = (np.asarray(result, np.int64) + 128) % 256 - 128  # the i8 bit pattern
+    for index, value in zip(outs.indices(), stored.reshape(-1).tolist(), strict=True):
+        outs.store(index, value)
     return ()
 
 
 def _kernel_impl(op_class: type[qk.KernelOp]):
     @impl(op_class)
     def run(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
-        return _run_kernel(interpreter, op, args)
+        return _run_kernel(op, args)
 
     return run
 
 
-#: The qk ops: each runs its loop lowering (what a kernel computes is written once).
+#: The qk ops, each by its reference semantics (tinymlir.kernel_reference).
 KernelFunctions = register_impls(type(
     "KernelFunctions", (InterpreterFunctions,),
     {f"run_{op_class.name[3:]}": _kernel_impl(op_class) for op_class in qk.KERNEL_OPS},

@@ -166,9 +166,13 @@ def softmax_exp_table(sx: float, beta: float = 1.0) -> np.ndarray:
 
 def softmax(x, sx: float, beta: float, sy: float, zy: int, lo: int, hi: int) -> np.ndarray:
     """Softmax over the last axis (the unfused DQ -> Softmax -> Q graph, within 1 LSB)."""
+    return softmax_from_table(x, softmax_exp_table(sx, beta), sy, zy, lo, hi)
+
+
+def softmax_from_table(x, table: np.ndarray, sy: float, zy: int, lo: int, hi: int) -> np.ndarray:
+    """Softmax over the last axis with E = `table` (softmax_exp_table's)."""
     x = np.asarray(x, np.int64)
-    table = softmax_exp_table(sx, beta)
-    e = table[np.max(x, axis=-1, keepdims=True) - x]
+    e = np.asarray(table, F32)[np.max(x, axis=-1, keepdims=True) - x]
     total = np.zeros(x.shape[:-1], F32)
     for i in range(x.shape[-1]):  # sequential sum along the row
         total = (total + e[..., i]).astype(F32)

@@ -61,7 +61,7 @@ def _ints(attr) -> list[int]:
     return [int(v) for v in attr.get_values()]
 
 
-def _windows(x: np.ndarray, kernel, strides, dilations, pads, fill: int) -> np.ndarray:
+def sliding_windows(x: np.ndarray, kernel, strides, dilations, pads, fill: int) -> np.ndarray:
     """[N, OH, OW, KH, KW, C] view of the padded NHWC input."""
     padded = np.pad(
         x, ((0, 0), (pads[0], pads[2]), (pads[1], pads[3]), (0, 0)), constant_values=fill
@@ -74,7 +74,7 @@ def _windows(x: np.ndarray, kernel, strides, dilations, pads, fill: int) -> np.n
     return view.transpose(0, 1, 2, 4, 5, 3)
 
 
-def _valid_mask(in_hw, kernel, strides, pads, out_hw) -> np.ndarray:
+def valid_taps(in_hw, kernel, strides, pads, out_hw) -> np.ndarray:
     """[OH, OW, KH, KW] mask of window taps that fall inside the unpadded input."""
     mask = np.zeros((in_hw[0] + pads[0] + pads[2], in_hw[1] + pads[1] + pads[3]), bool)
     mask[pads[0] : pads[0] + in_hw[0], pads[1] : pads[1] + in_hw[1]] = True
@@ -197,7 +197,7 @@ class ReferenceExecutor:
         groups = op.groups.value.data
         c_out, kh, kw, c_in_g = wt.get_shape()
         # Padding taps hold the zero point, so (x - zp) contributes 0, as TFLM skips them.
-        cols = _windows(x - xt.zero_point, (kh, kw), strides, dilations, pads, 0).astype(np.float64)
+        cols = sliding_windows(x - xt.zero_point, (kh, kw), strides, dilations, pads, 0).astype(np.float64)
         w_zp = np.asarray(wt.zero_point_values, np.int64).reshape(-1, 1, 1, 1)
         w = (w - w_zp).astype(np.float64)  # [O, KH, KW, I]
         n, oh, ow = cols.shape[:3]
@@ -268,8 +268,8 @@ class ReferenceExecutor:
         out = op.output.type
         n, oh, ow, c = out.get_shape()
         fill = np.iinfo(np.int64).min if reduce == "max" else 0
-        win = _windows(x, kernel, strides, (1, 1), pads, 0)[:, :oh, :ow]
-        mask = _valid_mask(x.shape[1:3], kernel, strides, pads, (oh, ow))[None, :, :, :, :, None]
+        win = sliding_windows(x, kernel, strides, (1, 1), pads, 0)[:, :oh, :ow]
+        mask = valid_taps(x.shape[1:3], kernel, strides, pads, (oh, ow))[None, :, :, :, :, None]
         lo, hi = _clamp_bounds(op, out)
         if reduce == "max":
             result = np.where(mask, win, fill).max(axis=(3, 4))

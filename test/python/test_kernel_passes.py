@@ -1,6 +1,6 @@
 """The passes from qnn to loops must not change what the IR computes: the qnn reference
 executor and xDSL's interpreter agree bit for bit on every small graph after each of
-convert-qnn-to-kernel (kernel level: each qk op runs as its loop lowering),
+convert-qnn-to-kernel (kernel level: each qk op runs by its numpy semantics, tinymlir.kernel_reference),
 kernel-in-place (outputs over dying inputs) and convert-kernel-to-loops with the
 loop-level passes after it (canonicalize, cse, plan-arena: the buffers alias one arena in
 the interpreter too, so a wrong placement changes the results). Both numerics modes: tflm
