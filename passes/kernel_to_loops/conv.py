@@ -24,6 +24,9 @@ class LowerConv2D(KernelLowering):
     padded convolution skipped, as TFLM does, with the input zero point subtracted in the
     loop), then the output stage."""
 
+    output_stage = staticmethod(output_stage)
+    """stage(k, op): the output stage builder (a target may specialise it)."""
+
     def lower(self, k: ScalarBuilder, op: qk.Conv2DOp) -> None:
         xt = op.input_types.data[0]
         x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
@@ -36,7 +39,7 @@ class LowerConv2D(KernelLowering):
         groups = op.groups.value.data
         cout_g = c_out // groups
         padded = op.padded
-        stage = output_stage(k, op)
+        stage = self.output_stage(k, op)
         x_unsigned = xt.is_unsigned
         zx = k.i32(xt.zero_point) if padded else None
         depthwise = op.depthwise
