@@ -1,4 +1,4 @@
-"""Cortex-M4 conv / dense: the generic loop nests with a short, exact tflm requantiser.
+"""Cortex-M4 dense (and cortex_m4_conv.py's convolutions): a short, exact tflm requantiser.
 
 The generic output stage calls TFLM's MultiplyByQuantizedMultiplier with run-time
 multiplier and shift (~28 instructions per output). Here the shifts are compile-time
@@ -43,7 +43,6 @@ from xdsl.ir import SSAValue
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.common import output_stage, per_channel
-from tinymlir.passes.kernel_to_loops.conv import LowerConv2D
 from tinymlir.passes.kernel_to_loops.dense import LowerDense
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
@@ -208,13 +207,6 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
 
 def fast_output_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage:
     return short_stage(k, op) or output_stage(k, op)
-
-
-@lowering(qk.Conv2DOp, target="cortex-m4")
-class LowerConv2DCortexM4(LowerConv2D):
-    """The generic convolution with the short requantiser."""
-
-    output_stage = staticmethod(fast_output_stage)
 
 
 @lowering(qk.DenseOp, target="cortex-m4")
