@@ -52,6 +52,9 @@ INT32_MAX = (1 << 31) - 1
 ACTIVATION_BOUND = 256
 """A bound on |x - zx| (and on |x|) for int8 / uint8 activations."""
 
+DENSE_TILE = 4
+"""Output units per register tile of a dense layer."""
+
 Stage = Callable[[ScalarBuilder, SSAValue, SSAValue], SSAValue]
 
 
@@ -211,6 +214,34 @@ def fast_output_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage:
 
 @lowering(qk.DenseOp, target="cortex-m4")
 class LowerDenseCortexM4(LowerDense):
-    """The generic dense layer with the short requantiser."""
+    """Dense with DENSE_TILE output units per register tile (each input loaded once per
+    tile, the tile's weight rows at constant offsets) and the short requantiser; the
+    generic nest (with the short requantiser) when the units do not divide."""
 
     output_stage = staticmethod(fast_output_stage)
+
+    def lower(self, k: ScalarBuilder, op: qk.DenseOp) -> None:
+        xt = op.input_types.data[0]
+        x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
+        n_, depth = xt.get_shape()
+        units = op.output_type.get_shape()[1]
+        if units % DENSE_TILE:
+            super().lower(k, op)
+            return
+        stage = self.output_stage(k, op)
+
+        def block(kk: ScalarBuilder, ivs) -> None:
+            n, ob = ivs
+            o0 = kk.mul(ob, kk.idx(DENSE_TILE))
+            rows = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, DENSE_TILE))]
+            accs = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in rows]
+
+            def mac(k1: ScalarBuilder, i, *acc):
+                xv = k1.load_i32(x, [n, i], xt.is_unsigned)
+                return [k1.add(a, k1.mul(xv, k1.load_i32(w_buf, [o, i], False))) for a, o in zip(acc, rows, strict=True)]
+
+            results = kk.loop(0, depth, mac, accs)
+            for acc, o in zip(results, rows, strict=True):
+                kk.store_i8(stage(kk, acc, o), y, [n, o])
+
+        k.nest([n_, units // DENSE_TILE], block)
