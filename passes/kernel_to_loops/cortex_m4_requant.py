@@ -76,7 +76,8 @@ def constant_values(value: SSAValue) -> np.ndarray | None:
     if g is None or g.constant is None or not isinstance(g.initial_value, DenseIntOrFPElementsAttr):
         return None
     shape = value.type.get_shape()
-    return np.asarray(g.initial_value.get_values(), dtype=np.int64).reshape(shape)
+    values = np.asarray(g.initial_value.get_values(), dtype=np.int64)
+    return np.broadcast_to(values, shape) if values.size == 1 else values.reshape(shape)  # splats
 
 
 @dataclass(frozen=True)
