@@ -24,6 +24,9 @@ class LowerConv2D(KernelLowering):
     padded convolution skipped, as TFLM does, with the input zero point subtracted in the
     loop), then the output stage."""
 
+    output_stage = staticmethod(output_stage)
+    """stage(k, op): the output stage builder (a target may specialise it)."""
+
     def lower(self, k: ScalarBuilder, op: qk.Conv2DOp) -> None:
         xt = op.input_types.data[0]
         x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
@@ -36,7 +39,7 @@ class LowerConv2D(KernelLowering):
         groups = op.groups.value.data
         cout_g = c_out // groups
         padded = op.padded
-        stage = output_stage(k, op)
+        stage = self.output_stage(k, op)
         x_unsigned = xt.is_unsigned
         zx = k.i32(xt.zero_point) if padded else None
         depthwise = op.depthwise
@@ -121,11 +124,15 @@ def depthwise_in_place(k: ScalarBuilder, op: qk.Conv2DOp, point, y: SSAValue) ->
     k.nest([n_, c], channel)
 
 
-def rows_in_place(k: ScalarBuilder, op: qk.Conv2DOp, point, y: SSAValue, pad_top: int) -> None:
+def rows_in_place(k: ScalarBuilder, op: qk.Conv2DOp, point, y: SSAValue, pad_top: int, fill_row=None) -> None:
     """Stride-1, same-shape convolution over its own input: output row r is kept in a
     ring of pad_top + 1 rows and written over input row r once output row r + pad_top,
-    the last reader of input row r, is done."""
+    the last reader of input row r, is done. fill_row(k, n, oh, ring, slot) computes one
+    output row into ring[slot] (default: element by element with `point`)."""
     n_, oh_, ow_, c = op.output_type.get_shape()
+    if fill_row is None:
+        def fill_row(k2: ScalarBuilder, n, oh, ring, slot):
+            k2.nest([ow_, c], lambda k3, wc: k3.store_i8(point(k3, [n, oh, *wc]), ring, [slot, *wc]))
     depth = pad_top + 1
     ring = scratch(k, [depth, ow_, c], scratch_name(op, "_rows"), op)
 
@@ -138,7 +145,7 @@ def rows_in_place(k: ScalarBuilder, op: qk.Conv2DOp, point, y: SSAValue, pad_top
 
         def row(k1: ScalarBuilder, oh):
             slot = k1.emit(arith.RemUIOp(oh, k1.idx(depth))) if depth > 1 else k1.idx(0)
-            k1.nest([ow_, c], lambda k2, wc: k2.store_i8(point(k2, [n, oh, *wc]), ring, [slot, *wc]))
+            fill_row(k1, n, oh, ring, slot)
             if pad_top == 0:
                 flush(k1, n, oh)
             else:

@@ -14,12 +14,15 @@ from tinymlir.scalar_builder import ScalarBuilder
 class LowerDense(KernelLowering):
     """acc = bias[o] + sum_i x[n, i] * w[o, i] (the input zero point is in the bias)."""
 
+    output_stage = staticmethod(output_stage)
+    """stage(k, op): the output stage builder (a target may specialise it)."""
+
     def lower(self, k: ScalarBuilder, op: qk.DenseOp) -> None:
         xt = op.input_types.data[0]
         x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
         n_, depth = xt.get_shape()
         units = op.output_type.get_shape()[1]
-        stage = output_stage(k, op)
+        stage = self.output_stage(k, op)
 
         def point(kk: ScalarBuilder, ivs):
             n, o = ivs

@@ -1,17 +1,18 @@
+// The generic lowerings (on cortex-m4f; cortex-m4's own are in cortex-m4.mlir).
 // convert-kernel-to-loops in the onnx numerics mode (#qnn.numerics<onnx> on the module):
 // the output stages are onnxruntime's float32 arithmetic as standard f32 ops
 // (arith.sitofp/mulf/addf/divf/maximumf/minimumf, math.roundeven, arith.fptosi), one op
 // per rounding, in the order of tinymlir/onnx_numerics.py. The clamp is in float, on the
 // integer bounds minus the output zero point, before rounding; the zero point is added
 // back as an integer. No fxp op appears. The mode survives the pass.
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s --check-prefix=NOFXP
+// RUN: tinymlir-opt %s --target-desc=cortex-m4f --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
+// RUN: tinymlir-opt %s --target-desc=cortex-m4f --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s --check-prefix=NOFXP
 // NOFXP-NOT: fxp.
 
 // Per-channel convolution: S_c = f32(f32(0.5 * 0.1) / 0.25) = 0.2 and
 // f32(f32(0.5 * 0.3) / 0.25) = 0.6 in an f32 table; the fused clamp [0, 127] minus the
 // zero point 3 is [-3, 124]; y = rint(clampf(f32(acc) * S_c)) + 3.
-// CHECK:       builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>} {
+// CHECK:       builtin.module attributes {qnn.numerics = #qnn.numerics<onnx>{{.*}}} {
 // CHECK:       "memref.global"() <{sym_name = "y_scale", type = memref<2xf32>, initial_value = dense<[2.000000e-01, 6.000000e-01]> : tensor<2xf32>
 // CHECK-LABEL: func.func @conv_per_channel
 // CHECK-DAG:     %[[LO:.*]] = arith.constant -3.000000e+00 : f32

@@ -1,4 +1,5 @@
-// RUN: tinymlir-opt %s --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
+// The generic lowerings (on cortex-m4f; cortex-m4's own are in cortex-m4.mlir).
+// RUN: tinymlir-opt %s --target-desc=cortex-m4f --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
 
 // Unpadded convolution: the input zero point is folded into the bias (1*5*... below),
 // per-channel requantisation reads constant tables, the result is written straight

@@ -39,8 +39,9 @@
 // kernel-in-place; now one, plus a 320-byte ring of output rows), then the entry point
 // (the ONNX input is 'input.1': its C parameter is 'input' or 'input_1' depending on how
 // the importer shortens names; the header declares 'input' either way).
-// CHECK-EMPTY:
-// CHECK-NEXT: /* activation arena (offsets planned by plan-arena) */
+// The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer.
+// CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      /* activation arena (offsets planned by plan-arena) */
 // CHECK-NEXT: static int8_t kws_dscnn_arena[8320] TINYMLIR_ALIGN(4);
 // CHECK-EMPTY:
 // CHECK-NEXT: int kws_dscnn_run(const int8_t *[[IN:input(_1)?]], int8_t *Identity_out) {
@@ -50,7 +51,8 @@
 // (index, pointer, element count) after them.
 // CHECK-NEXT:     /* conv2d: conv2d 1x49x10x1 -> 1x25x5x64, kernel 10x4, stride 2x2, groups 1, 320,000 MACs */
 // CHECK-NEXT:     for (int32_t [[V1:v[0-9]+]] = 0; [[V1]] < 25; ++[[V1]]) {
-// CHECK:                  v{{[0-9]+}} += ((int32_t)[[IN]][{{.*}}] - 83) * (int32_t)conv2d_weight[{{.*}}];
+// CHECK:                  v{{[0-9]+}} = (int32_t)[[IN]][{{.*}}] - 83;
+// CHECK:                  v{{[0-9]+}} += v{{[0-9]+}} * (int32_t)conv2d_weight[{{.*}}];
 // CHECK:          TINYMLIR_LAYER_HOOK(0, arena, 8000);
 // CHECK:          /* depthwise_conv2d: conv2d 1x25x5x64 -> 1x25x5x64, kernel 3x3, stride 1x1, groups 64, 72,000 MACs */
 // CHECK:          TINYMLIR_LAYER_HOOK(1, [[P:[a-z_0-9]+]], 8000);
@@ -72,7 +74,8 @@
 // CHECK-NEXT:     /* average_pooling2d: avg_pool2d 1x25x5x64 -> 1x1x1x64, window 25x5, stride 25x5 */
 // CHECK:          TINYMLIR_LAYER_HOOK(9, average_pooling2d, 64);
 // CHECK-NEXT:     /* dense: dense 1x64 -> 1x12, 768 MACs */
-// CHECK:              v{{[0-9]+}} += (int32_t)average_pooling2d[{{.*}}] * (int32_t)dense_weight[{{.*}}];
+// CHECK:              v{{[0-9]+}} = (int32_t)average_pooling2d[{{.*}}];
+// CHECK:              v{{[0-9]+}} += v{{[0-9]+}} * (int32_t)dense_weight[{{.*}}];
 // CHECK:          TINYMLIR_LAYER_HOOK(11, arena, 12);
 // CHECK:          /* Identity: softmax 1x12 -> 1x12 */
 // CHECK:                  Identity_out[{{.*}}] = (int8_t)({{.*}});

@@ -1,0 +1,113 @@
+"""Cortex-M4 qk.conv2d: output channels in register tiles, and the short requantiser.
+
+A dense (groups 1) convolution computes TILE adjacent output channels of one output pixel
+together: each input value is loaded (and its zero point subtracted) once for TILE MACs,
+and the TILE weights are at constant offsets (K = kh*kw*Cin apart) so GCC addresses them
+with immediates. Cost per TILE MACs: 1 input load + TILE weight loads + TILE MLA + loop
+overhead, against TILE x (2 loads + MLA + overhead) for the generic nest. The output stage
+is cortex_m4_requant's short requantiser where it is exact.
+
+Handles: groups 1, dilation 1, Cout a multiple of 2, no in-place schedule or the row-ring
+one. The rest (depthwise, grouped, dilated, the channel schedule) is the generic lowering
+with the short requantiser.
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects import memref
+from xdsl.ir import SSAValue
+
+from tinymlir.dialects import kernel as qk
+from tinymlir.passes.kernel_to_loops.common import ints, window_bounds
+from tinymlir.passes.kernel_to_loops.conv import LowerConv2D, rows_in_place
+from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
+from tinymlir.passes.kernel_to_loops.registry import lowering
+from tinymlir.scalar_builder import ScalarBuilder
+
+TILES = (4, 2)
+"""Channel tile widths tried, widest first (4 accumulators + 4 weights + pointers fit the
+M4's 14 registers)."""
+
+
+def channel_tile(op: qk.Conv2DOp) -> int | None:
+    """The channel tile width for `op`, or None where the generic nest is used."""
+    if op.depthwise or op.groups.value.data != 1 or ints(op.dilations) != [1, 1]:
+        return None
+    if op.in_place is not None and op.in_place.data != "rows":
+        return None
+    c_out = op.output_type.get_shape()[3]
+    return next((t for t in TILES if c_out % t == 0), None)
+
+
+@lowering(qk.Conv2DOp, target="cortex-m4")
+class LowerConv2DCortexM4(LowerConv2D):
+    """Channel-tiled direct convolution (see the module docstring)."""
+
+    output_stage = staticmethod(fast_output_stage)
+
+    def lower(self, k: ScalarBuilder, op: qk.Conv2DOp) -> None:
+        tile = channel_tile(op)
+        if tile is None:
+            super().lower(k, op)
+            return
+        xt = op.input_types.data[0]
+        x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
+        _, h_, w_, _ = xt.get_shape()
+        n_, oh_, ow_, c_out = op.output_type.get_shape()
+        _, kh_, kw_, cin = w_buf.type.get_shape()
+        sh, sw = ints(op.strides)
+        pt, pl, _, _ = ints(op.pads)
+        padded = op.padded
+        stage = self.output_stage(k, op)
+        zx = k.i32(xt.zero_point) if padded else None
+
+        def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
+            """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
+
+            def block(k0: ScalarBuilder, ob) -> None:
+                oc0 = k0.mul(ob, k0.idx(tile))
+                channels = [oc0, *(k0.add(oc0, k0.idx(j)) for j in range(1, tile))]
+                accs = [k0.emit(memref.LoadOp.get(b_buf, [c])) for c in channels]
+                ih0 = k0.affine(oh, sh, -pt)
+                iw0 = k0.affine(ow, sw, -pl)
+
+                def over_h(k1: ScalarBuilder, kh, *acc):
+                    ih = k1.add(ih0, kh)
+
+                    def over_w(k2: ScalarBuilder, kw, *acc2):
+                        iw = k2.add(iw0, kw)
+
+                        def channel(k3: ScalarBuilder, ic, *a):
+                            xv = k3.load_i32(x, [n, ih, iw, ic], xt.is_unsigned)
+                            if zx is not None:
+                                xv = k3.sub(xv, zx)
+                            return [k3.add(a[j], k3.mul(xv, k3.load_i32(w_buf, [c, kh, kw, ic], False)))
+                                    for j, c in enumerate(channels)]
+
+                        return k2.loop(0, cin, channel, list(acc2))
+
+                    if padded:
+                        ws, we = window_bounds(k1, iw0, kw_, w_)
+                        return k1.loop(ws, we, over_w, list(acc))
+                    return k1.loop(0, kw_, over_w, list(acc))
+
+                if padded:
+                    hs, he = window_bounds(k0, ih0, kh_, h_)
+                    results = k0.loop(hs, he, over_h, accs)
+                else:
+                    results = k0.loop(0, kh_, over_h, accs)
+                for acc, c in zip(results, channels, strict=True):
+                    store(k0, stage(k0, acc, c), c)
+
+            kk.loop(0, c_out // tile, block)
+
+        if op.in_place is None:
+            k.nest([n_, oh_, ow_], lambda kk, ivs: pixel(
+                kk, *ivs, lambda k0, v, c: k0.store_i8(v, y, [*ivs, c])))
+            return
+
+        def fill_row(k1: ScalarBuilder, n, oh, ring: SSAValue, slot) -> None:
+            k1.loop(0, ow_, lambda k2, ow: pixel(
+                k2, n, oh, ow, lambda k0, v, c: k0.store_i8(v, ring, [slot, ow, c])))
+
+        rows_in_place(k, op, None, y, pt, fill_row)

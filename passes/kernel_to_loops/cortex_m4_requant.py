@@ -1,0 +1,248 @@
+"""Cortex-M4 dense (and cortex_m4_conv.py's convolutions): a short, exact tflm requantiser.
+
+The generic output stage calls TFLM's MultiplyByQuantizedMultiplier with run-time
+multiplier and shift (~28 instructions per output). Here the shifts are compile-time
+constants, and the stage becomes, for a right shift e >= 1 (the usual case),
+
+    t = (acc * M + 2^30) >> 31           (64-bit; = SRDHM since TFLM multipliers are >= 0)
+    y = (t + (t >> 31) + addend) >> e    (addend = 2^(e-1) + zp * 2^e: rounding half away
+                                          from zero, then the output zero point)
+    y = clamp(y, lo, hi)
+
+and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. Per-tensor
+constants are immediates; per-channel ones are the op's multiplier and shift tables
+and a table of addends made here.
+
+Exactness (tinymlir.fixedpoint is the specification, test_cortex_m4_requant.py checks it):
+floor((p + 2^30) / 2^31) equals TFLM's nudged truncating division for every p, and its
+saturating case (x = M = INT32_MIN) cannot occur with M >= 0. Folding zp into the shifted
+sum, and the left shift, must not overflow int32: both are proved per channel from the
+constant weights and bias (|acc| <= 256 * sum|w| + |bias|, as |x - zx| <= 255). When the
+proof fails, the weights are not constants, a multiplier is negative, the numerics are
+onnx, or per-channel shifts are not all right shifts, the generic stage is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.dialects import func, memref
+from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    MemRefType,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+    i32,
+    i64,
+)
+from xdsl.ir import SSAValue
+
+from tinymlir.dialects import kernel as qk
+from tinymlir.passes.kernel_to_loops.common import output_stage, per_channel
+from tinymlir.passes.kernel_to_loops.dense import LowerDense
+from tinymlir.passes.kernel_to_loops.registry import lowering
+from tinymlir.scalar_builder import ScalarBuilder
+from tinymlir.target import target_of
+
+INT32_MAX = (1 << 31) - 1
+ACTIVATION_BOUND = 256
+"""A bound on |x - zx| (and on |x|) for int8 / uint8 activations."""
+
+DENSE_TILE = 4
+"""Output units per register tile of a dense layer."""
+
+Stage = Callable[[ScalarBuilder, SSAValue, SSAValue], SSAValue]
+
+
+def _global_of(value: SSAValue) -> memref.GlobalOp | None:
+    owner = value.owner
+    if not isinstance(owner, memref.GetGlobalOp):
+        return None
+    symbol = owner.name_.root_reference.data
+    module = owner.get_toplevel_object()
+    for g in module.walk():
+        if isinstance(g, memref.GlobalOp) and g.sym_name.data == symbol:
+            return g
+    return None
+
+
+def constant_values(value: SSAValue) -> np.ndarray | None:
+    """The values of a constant global read through `value`, in its shape, or None."""
+    g = _global_of(value)
+    if g is None or g.constant is None or not isinstance(g.initial_value, DenseIntOrFPElementsAttr):
+        return None
+    shape = value.type.get_shape()
+    values = np.asarray(g.initial_value.get_values(), dtype=np.int64)
+    return np.broadcast_to(values, shape) if values.size == 1 else values.reshape(shape)  # splats
+
+
+@dataclass(frozen=True)
+class Requantiser:
+    """Per-channel (multiplier, shift) of a tflm output stage, and the accumulator bounds."""
+
+    multiplier: np.ndarray
+    shift: np.ndarray
+    acc_bound: np.ndarray
+
+    @staticmethod
+    def of(op: qk.Conv2DOp | qk.DenseOp) -> Requantiser | None:
+        if op.onnx:
+            return None
+        weight, bias = constant_values(op.weight), constant_values(op.bias)
+        if weight is None or bias is None:
+            return None
+        channels = bias.shape[0]
+        tables = iter(op.tables)
+        params = []
+        for prop in ("multiplier", "shift"):
+            attr = op.properties.get(prop)
+            if attr is not None:
+                params.append(np.full(channels, attr.value.data, np.int64))
+                continue
+            values = constant_values(next(tables))
+            if values is None:
+                return None
+            params.append(values)
+        acc_bound = ACTIVATION_BOUND * np.abs(weight).reshape(channels, -1).sum(axis=1) + np.abs(bias)
+        return Requantiser(params[0], params[1], acc_bound)
+
+    @property
+    def per_tensor(self) -> bool:
+        return bool((self.multiplier == self.multiplier[0]).all() and (self.shift == self.shift[0]).all())
+
+    def exact_channels(self, zero_point: int) -> np.ndarray:
+        """Per channel: whether the short form is exact for every reachable accumulator."""
+        ok = (self.multiplier >= 0) & (self.shift <= 31) & (self.shift >= -31)
+        left = np.clip(self.shift, 0, 31)
+        right = np.clip(-self.shift, 0, 31)
+        shifted = self.acc_bound << left
+        ok &= shifted <= INT32_MAX
+        t_bound = ((np.minimum(shifted, INT32_MAX) * self.multiplier + (1 << 30)) >> 31) + 1
+        # |t + (t >> 31) + 2^(e-1) + zp * 2^e| < 2^31 for right shifts, |t + zp| for others
+        ok &= t_bound + 1 + (np.int64(1) << right) * (abs(zero_point) + 1) <= INT32_MAX
+        return ok
+
+    def exact(self, zero_point: int) -> bool:
+        """Whether the short form computes TFLM's result for the whole op."""
+        if not self.exact_channels(zero_point).all():
+            return False
+        return self.per_tensor or bool((self.shift <= -1).all())
+
+
+def _table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray) -> SSAValue:
+    """A new constant i32 global with `values`, and its get_global before `op`'s loops."""
+    function = op.parent_op()
+    while function is not None and not isinstance(function, func.FuncOp):
+        function = function.parent_op()
+    assert function is not None and function.parent_block() is not None
+    module = function.parent_block()
+    taken = {g.sym_name.data for g in module.ops if isinstance(g, memref.GlobalOp)}
+    name, suffix = base, 1
+    while name in taken:
+        name, suffix = f"{base}_{suffix}", suffix + 1
+    shape = list(values.shape)
+    data = DenseIntOrFPElementsAttr(TensorType(i32, shape), BytesAttr(values.astype("<i4").tobytes()))
+    mtype = MemRefType(i32, shape)
+    g = memref.GlobalOp.get(StringAttr(name), mtype, data, constant=UnitAttr(),
+                            alignment=target_of(op).alignment)
+    module.insert_op_before(g, function)
+    ref = k.emit(memref.GetGlobalOp(name, mtype))
+    ref.name_hint = name
+    return ref
+
+
+def _layer_base(op: qk.KernelOp) -> str:
+    name = op.layer_name.data
+    return ("layer" if name.startswith("qnn.") else name).replace(".", "_").replace("/", "_")
+
+
+def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
+    """The short requantiser of `op` (see the module docstring), or None where it is not exact."""
+    params = Requantiser.of(op)
+    zp = op.output_type.zero_point
+    if params is None or not params.exact(zp):
+        return None
+    lo, hi = op.bounds
+
+    def srdhm(kk: ScalarBuilder, x: SSAValue, m: SSAValue) -> SSAValue:
+        product = kk.mul(kk.wide(x), m if m.type == i64 else kk.wide(m))
+        return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
+
+    def clamp(kk: ScalarBuilder, y: SSAValue) -> SSAValue:
+        return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
+
+    def rounded(kk: ScalarBuilder, t: SSAValue, addend: SSAValue, e: SSAValue) -> SSAValue:
+        return kk.shr(kk.add(kk.add(t, kk.shr(t, kk.i32(31))), addend), e)
+
+    if params.per_tensor:
+        m, s = int(params.multiplier[0]), int(params.shift[0])
+        m_value = k.c(m, i64)
+        if s >= 0:
+            def stage(kk, acc, c):
+                x = kk.shl(acc, kk.i32(s)) if s else acc
+                t = srdhm(kk, x, m_value)
+                return clamp(kk, kk.add(t, kk.i32(zp)) if zp else t)
+            return stage
+        e = -s
+        addend = k.i32((1 << (e - 1)) + zp * (1 << e))
+        e_value = k.i32(e)
+        return lambda kk, acc, c: clamp(kk, rounded(kk, srdhm(kk, acc, m_value), addend, e_value))
+
+    # The op's own multiplier and shift tables (read from here, so they stay used) and
+    # one new table of addends.
+    tables = iter(op.tables)
+    multiplier_at = per_channel(k, op, "multiplier", tables)
+    shift_at = per_channel(k, op, "shift", tables)
+    e = -params.shift
+    addends = _table(k, op, _layer_base(op) + "_requant_addend",
+                     (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e))
+
+    def per_channel_stage(kk: ScalarBuilder, acc, c):
+        addend = kk.emit(memref.LoadOp.get(addends, [c]))
+        exponent = kk.sub(kk.i32(0), shift_at(kk, c))
+        return clamp(kk, rounded(kk, srdhm(kk, acc, multiplier_at(kk, c)), addend, exponent))
+
+    return per_channel_stage
+
+
+def fast_output_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage:
+    return short_stage(k, op) or output_stage(k, op)
+
+
+@lowering(qk.DenseOp, target="cortex-m4")
+class LowerDenseCortexM4(LowerDense):
+    """Dense with DENSE_TILE output units per register tile (each input loaded once per
+    tile, the tile's weight rows at constant offsets) and the short requantiser; the
+    generic nest (with the short requantiser) when the units do not divide."""
+
+    output_stage = staticmethod(fast_output_stage)
+
+    def lower(self, k: ScalarBuilder, op: qk.DenseOp) -> None:
+        xt = op.input_types.data[0]
+        x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
+        n_, depth = xt.get_shape()
+        units = op.output_type.get_shape()[1]
+        if units % DENSE_TILE:
+            super().lower(k, op)
+            return
+        stage = self.output_stage(k, op)
+
+        def block(kk: ScalarBuilder, ivs) -> None:
+            n, ob = ivs
+            o0 = kk.mul(ob, kk.idx(DENSE_TILE))
+            rows = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, DENSE_TILE))]
+            accs = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in rows]
+
+            def mac(k1: ScalarBuilder, i, *acc):
+                xv = k1.load_i32(x, [n, i], xt.is_unsigned)
+                return [k1.add(a, k1.mul(xv, k1.load_i32(w_buf, [o, i], False))) for a, o in zip(acc, rows, strict=True)]
+
+            results = kk.loop(0, depth, mac, accs)
+            for acc, o in zip(results, rows, strict=True):
+                kk.store_i8(stage(kk, acc, o), y, [n, o])
+
+        k.nest([n_, units // DENSE_TILE], block)

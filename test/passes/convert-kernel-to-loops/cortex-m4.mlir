@@ -1,0 +1,51 @@
+// RUN: tinymlir-opt %s --target-desc=cortex-m4 --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
+
+// cortex-m4 conv2d: 2 output channels per tile (Cout = 2), two accumulators carried by
+// the tap loop; the short requantiser: a 64-bit multiply, the rounding shift with the
+// addend table (zero point folded in), no fxp call.
+// CHECK:       "memref.global"() <{sym_name = "y_requant_addend", type = memref<2xi32>
+// CHECK-LABEL: func.func @conv_1x1
+// CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}) -> (i32, i32)
+// CHECK:           arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK:           arith.shrsi %{{.*}}, %{{.*}} : i64
+// CHECK:           memref.load %y_requant_addend
+// CHECK:           arith.shrsi %{{.*}}, %{{.*}} : i32
+// CHECK-NOT:     fxp.multiply_by_quantized_multiplier
+// CHECK:         func.return
+func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x2xi8, 0.25:3> {
+  %w = qnn.constant dense<[[[[1, 2]]], [[[3, 4]]]]> : tensor<2x1x1x2xi8> -> !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.2:0}>
+  %b = arith.constant dense<[-8, 58]> : tensor<2xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x3x3x2xi8, 0.5:-1>, !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.2:0}>, tensor<2xi32> -> !qnn.qtensor<1x3x3x2xi8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x3x3x2xi8, 0.25:3>
+}
+
+// -----
+
+// Per-channel shifts -2 and 0: the short form needs right shifts on every channel, so the
+// generic stage (fxp) is kept, still in channel tiles.
+// CHECK-LABEL: func.func @conv_1x1
+// CHECK-NOT:     requant_addend
+// CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}) -> (i32, i32)
+// CHECK:         fxp.multiply_by_quantized_multiplier
+func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x2xi8, 0.25:3> {
+  %w = qnn.constant dense<[[[[1, 2]]], [[[3, 4]]]]> : tensor<2x1x1x2xi8> -> !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.3:0}>
+  %b = arith.constant dense<[-8, 58]> : tensor<2xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x3x3x2xi8, 0.5:-1>, !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.3:0}>, tensor<2xi32> -> !qnn.qtensor<1x3x3x2xi8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x3x3x2xi8, 0.25:3>
+}
+
+// -----
+
+// An odd Cout is not tiled (one accumulator per output), but still gets the short
+// requantiser; per-tensor constants are immediates (no tables).
+// CHECK-LABEL: func.func @conv_odd_cout
+// CHECK-NOT:     iter_args({{.*}}, {{.*}}) -> (i32, i32)
+// CHECK-NOT:     fxp.multiply_by_quantized_multiplier
+// CHECK:         arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK:         func.return
+func.func @conv_odd_cout(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x1xi8, 0.25:3> {
+  %w = qnn.constant dense<[[[[1, 2]]]]> : tensor<1x1x1x2xi8> -> !qnn.qtensor<1x1x1x2xi8, 0.1:0>
+  %b = arith.constant dense<[-8]> : tensor<1xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x3x3x2xi8, 0.5:-1>, !qnn.qtensor<1x1x1x2xi8, 0.1:0>, tensor<1xi32> -> !qnn.qtensor<1x3x3x1xi8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x3x3x1xi8, 0.25:3>
+}
