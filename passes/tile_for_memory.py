@@ -24,9 +24,13 @@ shift; activations 1 byte, partial sums 4 bytes)
         O = P·N                                             int8 outputs
         R = 8·P·N·(T_k - 1)                                 int32 partial sums written and read
                                                             back between reduction tiles
-        Q_output  = O + W·T_p + X·T_n                       (C4's Q_k: outputs resident)
-        Q_weights = W + X·T_n + O + R                       (C4's Q_m: a weight block resident)
-        Q_input   = X + W·T_p + O + R                       (C4's Q_n: an input block resident)
+      three loop nests (outermost first); when no loop of one trip collapses them:
+        Q_output  = O + W·T_p + X·T_n                       (C4's Q_k; p, n, k: outputs resident)
+        Q_weights = W + X·T_n + O + R                       (C4's Q_m; n, k, p: weights resident)
+        Q_input   = X + W·T_p + O + R                       (C4's Q_n; p, k, n: inputs resident)
+      exactly (nest_traffic): an operand is reloaded once per trip of each loop it does not
+      depend on that lies outside the innermost loop it does depend on, loops of one trip
+      left out; R counts only if a p or n loop of more than one trip lies inside k.
         footprint = tc·(b_w·kh·kw·kc + t) + kc·max_rows(th)·max_cols(tw)
                     + th·tw·tc·(4 if T_k > 1 else 1)  <=  S
       (C4 of /work/shared/docs/kernels-cortex-m4.md with K·N replaced by the input footprint
@@ -149,13 +153,34 @@ class Gemm:
                     inputs = c_in * reads
                     for kc in reductions:
                         k_tiles = math.ceil(c_in / kc)
-                        partials = 8 * outputs * (k_tiles - 1)
                         footprint = (tc * (self.weight_bytes * self.taps * kc + self.table_bytes) + kc * read_max
                                      + pixels * tc * (4 if k_tiles > 1 else 1))
-                        tile = (rows.size, cols.size, tc, kc)
-                        yield Choice("weights", tile, weights + inputs * channel_tiles + outputs + partials, footprint)
-                        yield Choice("input", tile, inputs + weights * pixel_tiles + outputs + partials, footprint)
-                        yield Choice("output", tile, outputs + weights * pixel_tiles + inputs * channel_tiles, footprint)
+                        trips = {"p": pixel_tiles, "n": channel_tiles, "k": k_tiles}
+                        for stationary, order in LOOP_ORDERS.items():
+                            moved = nest_traffic(order, trips, weights, inputs, outputs)
+                            yield Choice(stationary, (rows.size, cols.size, tc, kc), moved, footprint)
+
+
+LOOP_ORDERS = {"weights": "nkp", "input": "pkn", "output": "pnk"}
+"""The loop nest, outermost first, that keeps each operand's block resident longest
+(p: pixel tiles, n: output-channel tiles, k: reduction tiles)."""
+
+
+def nest_traffic(order: str, trips: dict[str, int], weights: int, inputs: int, outputs: int) -> int:
+    """Bytes a loop nest moves: a block is loaded again for every trip of the loops outside
+    the innermost loop it depends on (a block that the inner loops do not change stays);
+    loops of one trip do not count. An output block left before its last reduction tile
+    goes out and comes back as int32 partial sums."""
+    loops = [axis for axis in order if trips[axis] > 1]
+
+    def reloads(depends: str) -> int:
+        inner = max((i for i, axis in enumerate(loops) if axis in depends), default=-1)
+        return math.prod(trips[axis] for axis in loops[:inner + 1] if axis not in depends)
+
+    k_tiles = trips["k"]
+    evicted = k_tiles > 1 and any(axis in "pn" for axis in loops[loops.index("k") + 1:])
+    partials = 8 * outputs * (k_tiles - 1) if evicted else 0
+    return weights * reloads("nk") + inputs * reloads("pk") + outputs + partials
 
 
 _PREFERENCE = {"weights": 0, "input": 1, "output": 2}

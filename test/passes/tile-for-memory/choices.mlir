@@ -12,8 +12,9 @@
 // CHECK-LABEL: func.func @conv
 // CHECK: qk.conv2d {{.*}}tile.plan = #tile.plan<"input", array<i64: 8, 16, 6, 16>, 22272 : i64, 3960 : i64, 4096 : i64>
 // With 16 KiB (cortex-m4-tcm16k's fast level) the layer (17024 bytes) does not fit whole,
-// but two 16-channel halves with the input resident move each byte once: 17024.
-// TCM: qk.conv2d {{.*}}tile.plan = #tile.plan<"input", array<i64: 16, 16, 16, 16>, 17024 : i64, 10560 : i64, 16384 : i64>
+// but two 16-channel halves over the whole (resident) input move each byte once: 17024
+// (with one pixel tile every order is the same; ties go to weights resident).
+// TCM: qk.conv2d {{.*}}tile.plan = #tile.plan<"weights", array<i64: 16, 16, 16, 16>, 17024 : i64, 10560 : i64, 16384 : i64>
 // A target without a fast level and no capacity= : nothing is tiled.
 // NOFAST-NOT: tile.plan
 func.func @conv(%x: !qnn.qtensor<1x16x16x16xi8, 0.5:0>) -> !qnn.qtensor<1x16x16x32xi8, 0.5:0> {
