@@ -4,6 +4,7 @@ nests, and its search against a brute force over every tile size."""
 import math
 from itertools import product
 
+import numpy as np
 import pytest
 
 from tinymlir.errors import PassError
@@ -105,3 +106,24 @@ def test_a_layer_that_fits_stays_untiled():
 def test_too_small_names_the_layer_and_the_minimum():
     with pytest.raises(PassError, match=r"layer 'conv7' needs a fast level of at least 26 bytes, the capacity is 10"):
         tfm.best_choice(conv(8, 8, 16, 32), 10, "conv7")
+
+
+def test_plans_leave_the_results_unchanged():
+    """The pass only records plans: the module after it computes what it did before (in
+    the interpreter, through the loop lowering), with every conv and add of the chain
+    tiled at a 48-byte fast level."""
+    from test_kernel_passes import RING_CHAIN
+    from xdsl.parser import Parser
+
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import make_context, run_pipeline
+    from tinymlir.reference import run_module
+
+    module = Parser(make_context(), RING_CHAIN).parse_module()
+    planned = module.clone()
+    run_pipeline(planned, "convert-qnn-to-kernel,tile-for-memory{capacity=48},kernel-in-place")
+    plans = [op.attributes["tile.plan"] for op in planned.walk() if "tile.plan" in op.attributes]
+    assert len(plans) == 4 and all(p.stationary.data != "untiled" for p in plans)
+    run_pipeline(planned, "convert-kernel-to-loops,canonicalize,cse,plan-arena")
+    x = np.random.default_rng(0).integers(-128, 128, (1, 3, 3, 2), dtype=np.int8)
+    np.testing.assert_array_equal(run_loops(planned, [x])[0], run_module(module, [x])[0])
