@@ -83,12 +83,19 @@ def _mcuc_form_expressions() -> type[ModulePass]:
     return McucFormExpressionsPass
 
 
+def _tile_for_memory() -> type[ModulePass]:
+    from tinymlir.passes.tile_for_memory import TileForMemoryPass
+
+    return TileForMemoryPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
         "qnn-schedule": _qnn_schedule,
         "convert-qnn-to-kernel": _convert_qnn_to_kernel,
         "kernel-in-place": _kernel_in_place,
+        "tile-for-memory": _tile_for_memory,
         "convert-kernel-to-loops": _convert_kernel_to_loops,
         "plan-arena": _plan_arena,
         "convert-fxp-to-arith": _convert_fxp_to_arith,

@@ -227,7 +227,7 @@ class TinyOptMain(xDSLOptMain):
         arg_parser.add_argument(
             "--target-desc", metavar="NAME|FILE.toml",
             help="the target description (tinymlir/target.py: memories, compute units, "
-            "alignment, budgets, C flags), a shipped name (cortex-m4, cortex-m4f) or a TOML "
+            "alignment, budgets, C flags), a shipped name (cortex-m4, cortex-m4f, cortex-m4-tcm16k: with a 16 KiB fast level for tile-for-memory) or a TOML "
             "file; recorded on the module as dlti.target_system_spec. Default: the module's "
             "own, else cortex-m4 (then nothing is recorded)",
         )

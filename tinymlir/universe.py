@@ -30,6 +30,12 @@ def _qk():
     return QK
 
 
+def _tile():
+    from tinymlir.dialects.tile import TILE
+
+    return TILE
+
+
 def _c_target():
     from tinymlir.backend.c_printer import CTarget
 
@@ -37,7 +43,7 @@ def _c_target():
 
 
 TINYMLIR_UNIVERSE = Universe(
-    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc, "qk": _qk},
+    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc, "qk": _qk, "tile": _tile},
     all_passes=get_all_passes(),
     all_targets={"c": _c_target},
 )
