@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXAMPLE := examples/kws_dscnn
 
-.PHONY: demo test lint lit pytest inputs clean
+.PHONY: demo test test-all lint lit pytest inputs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ demo: $(STAMP)
 	$(BIN)/tinymlir-opt --pipeline=mcu $(EXAMPLE).onnx -o out/
 	$(BIN)/tinymlir-run $(EXAMPLE).onnx --inputs $(EXAMPLE).io.npz --show --sizes
 
+# `make test` deselects the cases marked `slow` (redundant parametrisations of covered passes
+# and models) and says how many; `make test-all` runs them too.
 test: $(STAMP) lint lit pytest
+
+test-all: $(STAMP) lint lit
+	TINYMLIR_SLOW=1 $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -285,3 +285,35 @@ COMPUTE_OPS = {
 }
 
 
+
+
+# --------------------------------------------------------------------------------------
+# The `slow` marker: a stated, deterministic subset in the default run
+# --------------------------------------------------------------------------------------
+
+SLOW_ENV = "TINYMLIR_SLOW"
+_SLOW_DESELECTED = pytest.StashKey[int]()
+
+
+def _slow_cases_wanted(config) -> bool:
+    """All cases run with TINYMLIR_SLOW=1 (``make test-all``) or an explicit ``-m`` filter."""
+    return os.environ.get(SLOW_ENV, "") not in ("", "0") or bool(config.getoption("markexpr"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if _slow_cases_wanted(config):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    if slow:
+        items[:] = [item for item in items if item.get_closest_marker("slow") is None]
+        config.hook.pytest_deselected(items=slow)
+    config.stash[_SLOW_DESELECTED] = len(slow)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    count = config.stash.get(_SLOW_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(
+            f"tinymlir: {count} slow cases deselected (marker `slow`); run them with "
+            f"`make test-all` or {SLOW_ENV}=1"
+        )
