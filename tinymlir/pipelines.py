@@ -4,7 +4,7 @@ IR is verified while it runs."""
 import os
 
 QNN = "canonicalize,cse"
-KERNEL = "qnn-schedule,convert-qnn-to-kernel,kernel-in-place"
+KERNEL = "qnn-schedule,convert-qnn-to-kernel,patch-schedule,kernel-in-place"
 LOOPS = f"{KERNEL},convert-kernel-to-loops,canonicalize,cse,plan-arena"
 
 

@@ -1,0 +1,286 @@
+"""patch-schedule: run a memory-hungry early stage of convolutions band by band.
+
+What it does
+    Picks a stage (a chain of consecutive `qk.conv2d` ops, each reading only its
+    predecessor's output) and a number of row bands of the stage's output. Each band's
+    rows are walked back through the stage with the kernel-level `input_window`
+    interface (halo: t_in = (t_out - 1) * s + (k - 1) * d + 1 rows), and every layer of
+    the stage is re-issued per band on band buffers of just those rows (a
+    `memref.alloc` per layer and band), reading the stage's input through a subview of
+    its rows and writing the last layer's band into a subview of the stitched output,
+    which stays a normal buffer. Full-width bands keep their left/right padding; only
+    the rows of a band that fall outside the map are padding (pads recomputed per band
+    from the window), so every output element sums the same taps as layer-by-layer:
+    bit-exact. The intermediate maps of the stage are never materialised whole.
+    This is MCUNetV2's patch form on a 1-wide grid of full-width patches (halos are
+    recomputed); the bands are unrolled at the kernel level (one op per layer and band).
+
+Cost model
+    Exhaustive over stage start, stage end (at most `max_stage` layers) and band count
+    (2 .. min(output rows, `max_bands`)): each candidate is applied to a copy of the module, followed by
+    kernel-in-place and plan-arena, and the planner's real arena size is read back. The
+    candidate with the smallest arena wins (ties: fewer bands, then fewer MACs), among
+    those whose recomputed MACs stay within `max_extra_macs` (a fraction of the model's
+    MACs, default 0.2). If nothing beats the layer-by-layer plan, the module is left as
+    it is and the function records why in `tinymlir.patch_schedule`.
+
+Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
+(one block; each stage intermediate an allocation read only by the next stage op).
+Declines (records a reason, changes nothing) for: no spatial layers, stages holding ops
+other than qk.conv2d, batch > 1, and convolutions padded only along rows (their band
+copies would lose the padded form the folded bias relies on).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.builder import Builder, InsertPoint
+from xdsl.context import Context
+from xdsl.dialects import func, memref
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    IntAttr,
+    MemRefType,
+    ModuleOp,
+    StringAttr,
+    i8,
+    i64,
+)
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from tinymlir.dialects import kernel as qk
+from tinymlir.dialects.qnn import QTensorType
+from tinymlir.errors import PassError
+from tinymlir.target import target_of
+
+SCHEDULE_ATTR = "tinymlir.patch_schedule"
+"""On the function: a one-line description of the chosen schedule, or why there is none."""
+
+
+def _ints(attr) -> list[int]:
+    return [int(v) for v in attr.get_values()]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    """Index of the first stage op among the function's kernel ops."""
+    stop: int
+    """One past the last."""
+    bands: int
+
+
+def _rows_split(rows: int, bands: int) -> list[tuple[int, int]]:
+    """`bands` contiguous row ranges covering [0, rows), the first ones one row longer
+    when `bands` does not divide `rows`."""
+    base, extra = divmod(rows, bands)
+    out, r = [], 0
+    for b in range(bands):
+        n = base + (1 if b < extra else 0)
+        out.append((r, r + n))
+        r += n
+    return out
+
+
+def band_rows(stage: list[qk.Conv2DOp], rows: tuple[int, int]) -> list[tuple[int, int]]:
+    """Output rows of every stage layer needed for output rows `rows` of the last one
+    (index i: layer i's output rows), then the rows of the stage's input (last entry)."""
+    needed = [rows]
+    for op in reversed(stage):
+        _, _, width, channels = op.output_type.get_shape()
+        window = op.input_window([(0, 1), needed[0], (0, width), (0, channels)])[0]
+        needed.insert(0, tuple(window[1]))
+    return needed[1:] + [needed[0]]
+
+
+def _with_rows(t: QTensorType, rows: int) -> QTensorType:
+    shape = list(t.get_shape())
+    shape[1] = rows
+    return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
+
+
+def _band_pads(op: qk.Conv2DOp, out_rows: tuple[int, int], in_rows: tuple[int, int]) -> list[int]:
+    """The op's pads for one band: its left/right pads, and as top/bottom padding only
+    the rows of the band's window that lie outside the map."""
+    pt, pl, _, pr = _ints(op.pads)
+    sh = _ints(op.strides)[0]
+    dh = _ints(op.dilations)[0]
+    kh = op.weight.type.get_shape()[1]
+    first = out_rows[0] * sh - pt
+    last = (out_rows[1] - 1) * sh - pt + (kh - 1) * dh
+    return [in_rows[0] - first, pl, last + 1 - in_rows[1], pr]
+
+
+def stage_refusal(ops: list[qk.KernelOp]) -> str | None:
+    """Why these consecutive kernel ops cannot form a stage (None: they can)."""
+    for i, op in enumerate(ops):
+        if not isinstance(op, qk.Conv2DOp):
+            return f"{op.layer_name.data} ({op.name}) cannot be run in bands"
+        if op.output_type.get_shape()[0] != 1:
+            return f"{op.layer_name.data}: batch > 1"
+        pt, pl, pb, pr = _ints(op.pads)
+        if (pt or pb) and not (pl or pr):
+            return f"{op.layer_name.data}: padded along rows only"
+        if i and op.ins[0] is not ops[i - 1].outs:
+            return f"{op.layer_name.data} does not read {ops[i - 1].layer_name.data}"
+        if i:
+            source = op.ins[0]
+            if not isinstance(source.owner, memref.AllocOp) or any(
+                u.operation not in (op, ops[i - 1]) for u in source.uses
+            ):
+                return f"{ops[i - 1].layer_name.data}'s output is also used outside the stage"
+    return None
+
+
+def extra_macs(stage: list[qk.Conv2DOp], bands: int) -> int:
+    """MACs the bands recompute (their halos) over running the stage layer by layer."""
+    out_rows = stage[-1].output_type.get_shape()[1]
+    total = 0
+    for rows in _rows_split(out_rows, bands):
+        needed = band_rows(stage, rows)
+        for op, r in zip(stage, needed, strict=False):
+            total += op.macs() * (r[1] - r[0]) // op.output_type.get_shape()[1]
+    return total - sum(op.macs() for op in stage)
+
+
+def apply_bands(stage: list[qk.Conv2DOp], bands: int) -> None:
+    """Replace the stage by its ops re-issued per band (see the module docstring)."""
+    first, last = stage[0], stage[-1]
+    source, target = first.ins[0], last.outs
+    out_rows = last.output_type.get_shape()[1]
+    # Weights, tables and the stitched output are used from the first band on: their
+    # definitions (get_globals, the output's alloc) move up to the stage's start.
+    stage_ops = set(stage)
+    for op in stage:
+        for value in op.operands:
+            owner = value.owner
+            if isinstance(owner, memref.GetGlobalOp | memref.AllocOp) and owner not in stage_ops:
+                if owner.parent is first.parent and first.parent.get_operation_index(owner) > first.parent.get_operation_index(first):
+                    owner.detach()
+                    Builder(InsertPoint.before(first)).insert(owner)
+    builder = Builder(InsertPoint.before(first))
+    for b, rows in enumerate(_rows_split(out_rows, bands)):
+        needed = band_rows(stage, rows)
+        in_rows = needed[-1]
+        x_type = source.type
+        assert isinstance(x_type, MemRefType)
+        shape = list(x_type.get_shape())
+        current: SSAValue = builder.insert(memref.SubviewOp.from_static_parameters(
+            source, x_type, [0, in_rows[0], 0, 0], [1, in_rows[1] - in_rows[0], shape[2], shape[3]], [1, 1, 1, 1]
+        )).result
+        current_rows = in_rows
+        for i, op in enumerate(stage):
+            r = needed[i]
+            count = r[1] - r[0]
+            _, _, width, channels = op.output_type.get_shape()
+            if op is last:
+                t = target.type
+                assert isinstance(t, MemRefType)
+                out = builder.insert(memref.SubviewOp.from_static_parameters(
+                    target, t, [0, r[0], 0, 0], [1, count, width, channels], [1, 1, 1, 1]
+                )).result
+            else:
+                alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, count, width, channels]))
+                alloc.memref.name_hint = f"{op.layer_name.data}_band{b}"
+                out = alloc.memref
+            clone = op.clone()
+            clone.operands = [current, *op.ins[1:], out]
+            clone.properties["input_types"] = ArrayAttr([_with_rows(op.input_types.data[0], current_rows[1] - current_rows[0])])
+            clone.properties["output_type"] = _with_rows(op.output_type, count)
+            clone.properties["pads"] = DenseArrayBase.from_list(i64, _band_pads(op, r, current_rows))
+            builder.insert(clone)
+            current, current_rows = out, r
+    intermediates = [op.outs for op in stage[:-1]]
+    for op in reversed(stage):
+        op.detach()
+        op.erase()
+    for value in intermediates:
+        owner = value.owner
+        if isinstance(owner, Operation) and not value.uses:
+            owner.detach()
+            owner.erase()
+
+
+def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
+    return [o for o in function.body.block.ops if isinstance(o, qk.KernelOp)]
+
+
+def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int, beat: int | None) -> int:
+    """The arena plan-arena gives `function` after kernel-in-place, with `candidate`
+    applied (on a copy); when its lower bound already reaches `beat`, that bound."""
+    from tinymlir.passes.kernel_in_place import KernelInPlacePass
+    from tinymlir.passes.plan_arena import lifetimes, lower_bound, place_greedy
+
+    copy = function.clone()
+    holder = ModuleOp([copy])
+    if candidate is not None:
+        ops = _kernel_ops(copy)
+        apply_bands(ops[candidate.start : candidate.stop], candidate.bands)  # type: ignore[arg-type]
+    KernelInPlacePass().apply(ctx, holder)
+    buffers = lifetimes(copy)
+    if not buffers:
+        return 0
+    bound = lower_bound(buffers)
+    if beat is not None and bound >= beat:
+        return bound
+    return place_greedy(buffers, alignment)
+
+
+@dataclass(frozen=True)
+class PatchSchedulePass(ModulePass):
+    """See the module docstring."""
+
+    name = "patch-schedule"
+
+    max_extra_macs: float = 0.2
+    """Recomputed MACs allowed, as a fraction of the model's MACs."""
+    max_stage: int = 6
+    """Most layers in one stage."""
+    max_bands: int = 8
+    """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1:
+            raise PassError("patch-schedule: max_extra_macs must be >= 0, max_stage and max_bands >= 1")
+        for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
+            self._schedule(ctx, op, function)
+
+    def _schedule(self, ctx: Context, module: ModuleOp, function: func.FuncOp) -> None:
+        ops = _kernel_ops(function)
+        if not any(isinstance(o, qk.Conv2DOp) and o.output_type.get_shape()[1] > 1 for o in ops):
+            function.attributes[SCHEDULE_ATTR] = StringAttr("layer-by-layer: no spatial layers")
+            return
+        alignment = target_of(module).alignment
+        model_macs = sum(o.macs() for o in ops)
+        baseline = _arena(ctx, function, None, alignment, None)
+        best: tuple[tuple[int, int, int], Candidate] | None = None
+        for start in range(len(ops)):
+            for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
+                stage = ops[start:stop]
+                if stage_refusal(stage) is not None:
+                    break
+                rows = stage[-1].output_type.get_shape()[1]
+                for bands in range(2, min(rows, self.max_bands) + 1):
+                    extra = extra_macs(stage, bands)  # type: ignore[arg-type]
+                    if extra > self.max_extra_macs * model_macs:
+                        break  # more bands only recompute more
+                    candidate = Candidate(start, stop, bands)
+                    beat = baseline if best is None else best[0][0] + 1
+                    key = (_arena(ctx, function, candidate, alignment, beat), bands, extra)
+                    if best is None or key < best[0]:
+                        best = (key, candidate)
+        if best is None or best[0][0] >= baseline:
+            reason = "no stage of convolutions" if best is None else f"no band schedule beats {baseline} B"
+            function.attributes[SCHEDULE_ATTR] = StringAttr(f"layer-by-layer: {reason}")
+            return
+        (arena, bands, extra), c = best
+        stage = ops[c.start : c.stop]
+        names = f"{stage[0].layer_name.data}..{stage[-1].layer_name.data}"
+        function.attributes[SCHEDULE_ATTR] = StringAttr(
+            f"bands: {names} ({c.stop - c.start} layers) in {bands} row bands, arena {arena} B "
+            f"(layer-by-layer {baseline} B), +{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
+        )
+        apply_bands(stage, bands)  # type: ignore[arg-type]
