@@ -85,15 +85,24 @@ def _rows_split(rows: int, bands: int) -> list[tuple[int, int]]:
     return out
 
 
-def band_rows(stage: list[qk.Conv2DOp], rows: tuple[int, int]) -> list[tuple[int, int]]:
-    """Output rows of every stage layer needed for output rows `rows` of the last one
-    (index i: layer i's output rows), then the rows of the stage's input (last entry)."""
-    needed = [rows]
+def _box(op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
+    _, _, width, channels = op.output_type.get_shape()
+    return [(0, 1), rows, (0, width), (0, channels)]
+
+
+def band_rows(stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue, tuple[int, int]]:
+    """The rows of every value the stage reads or writes needed for output rows `rows`
+    of its last op: walked back through each op's `input_window`, the hull over a
+    value's readers (a residual's input is read by two branches)."""
+    needed: dict[SSAValue, tuple[int, int]] = {stage[-1].outs: rows}
     for op in reversed(stage):
-        _, _, width, channels = op.output_type.get_shape()
-        window = op.input_window([(0, 1), needed[0], (0, width), (0, channels)])[0]
-        needed.insert(0, tuple(window[1]))
-    return needed[1:] + [needed[0]]
+        out_rows = needed[op.outs]
+        for value, window in zip(op.data_inputs, op.input_window(_box(op, out_rows)), strict=True):
+            lo, hi = window[1]
+            if value in needed:
+                lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
+            needed[value] = (lo, hi)
+    return needed
 
 
 def _with_rows(t: QTensorType, rows: int) -> QTensorType:
@@ -115,84 +124,104 @@ def _band_pads(op: qk.Conv2DOp, out_rows: tuple[int, int], in_rows: tuple[int, i
 
 
 def stage_refusal(ops: list[qk.KernelOp]) -> str | None:
-    """Why these consecutive kernel ops cannot form a stage (None: they can)."""
+    """Why these consecutive kernel ops cannot form a stage (None: they can): only
+    convolutions and additions of NHWC maps, and every result but the last read only
+    by later ops of the stage."""
+    members = set(ops)
     for i, op in enumerate(ops):
-        if not isinstance(op, qk.Conv2DOp):
+        if not isinstance(op, qk.Conv2DOp | qk.AddOp):
             return f"{op.layer_name.data} ({op.name}) cannot be run in bands"
-        if op.output_type.get_shape()[0] != 1:
-            return f"{op.layer_name.data}: batch > 1"
-        pt, pl, pb, pr = _ints(op.pads)
-        if (pt or pb) and not (pl or pr):
-            return f"{op.layer_name.data}: padded along rows only"
-        if i and op.ins[0] is not ops[i - 1].outs:
-            return f"{op.layer_name.data} does not read {ops[i - 1].layer_name.data}"
-        if i:
-            source = op.ins[0]
-            if not isinstance(source.owner, memref.AllocOp) or any(
-                u.operation not in (op, ops[i - 1]) for u in source.uses
-            ):
-                return f"{ops[i - 1].layer_name.data}'s output is also used outside the stage"
+        shapes = [op.output_type.get_shape(), *(t.get_shape() for t in op.input_types.data)]
+        if any(len(shape) != 4 or shape[0] != 1 for shape in shapes):
+            return f"{op.layer_name.data}: not a single NHWC map"
+        if isinstance(op, qk.Conv2DOp):
+            pt, pl, pb, pr = _ints(op.pads)
+            if (pt or pb) and not (pl or pr):
+                return f"{op.layer_name.data}: padded along rows only"
+        if op is ops[-1]:
+            continue
+        result = op.outs
+        readers = [u.operation for u in result.uses if u.operation is not op]
+        if not isinstance(result.owner, memref.AllocOp) or not readers or any(
+            r not in members or ops.index(r) <= i for r in readers  # type: ignore[arg-type]
+        ):
+            return f"{op.layer_name.data}'s output is also used outside the stage"
     return None
 
 
-def extra_macs(stage: list[qk.Conv2DOp], bands: int) -> int:
+def extra_macs(stage: list[qk.KernelOp], bands: int) -> int:
     """MACs the bands recompute (their halos) over running the stage layer by layer."""
     out_rows = stage[-1].output_type.get_shape()[1]
     total = 0
     for rows in _rows_split(out_rows, bands):
         needed = band_rows(stage, rows)
-        for op, r in zip(stage, needed, strict=False):
-            total += op.macs() * (r[1] - r[0]) // op.output_type.get_shape()[1]
+        for op in stage:
+            lo, hi = needed[op.outs]
+            total += op.macs() * (hi - lo) // op.output_type.get_shape()[1]
     return total - sum(op.macs() for op in stage)
 
 
-def apply_bands(stage: list[qk.Conv2DOp], bands: int) -> None:
+def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int]) -> SSAValue:
+    """`buffer` itself when `rows` are all its rows, else a subview of those rows."""
+    t = buffer.type
+    assert isinstance(t, MemRefType)
+    shape = list(t.get_shape())
+    if rows == (0, shape[1]):
+        return buffer
+    return builder.insert(memref.SubviewOp.from_static_parameters(
+        buffer, t, [0, rows[0], 0, 0], [1, rows[1] - rows[0], shape[2], shape[3]], [1, 1, 1, 1]
+    )).result
+
+
+def apply_bands(stage: list[qk.KernelOp], bands: int) -> None:
     """Replace the stage by its ops re-issued per band (see the module docstring)."""
     first, last = stage[0], stage[-1]
-    source, target = first.ins[0], last.outs
+    target = last.outs
     out_rows = last.output_type.get_shape()[1]
     # Weights, tables and the stitched output are used from the first band on: their
     # definitions (get_globals, the output's alloc) move up to the stage's start.
-    stage_ops = set(stage)
+    members = set(stage)
+    block = first.parent
+    assert block is not None
     for op in stage:
         for value in op.operands:
             owner = value.owner
-            if isinstance(owner, memref.GetGlobalOp | memref.AllocOp) and owner not in stage_ops:
-                if owner.parent is first.parent and first.parent.get_operation_index(owner) > first.parent.get_operation_index(first):
-                    owner.detach()
-                    Builder(InsertPoint.before(first)).insert(owner)
+            if (
+                isinstance(owner, memref.GetGlobalOp | memref.AllocOp) and owner not in members
+                and owner.parent is block and block.get_operation_index(owner) > block.get_operation_index(first)
+            ):
+                owner.detach()
+                Builder(InsertPoint.before(first)).insert(owner)
     builder = Builder(InsertPoint.before(first))
     for b, rows in enumerate(_rows_split(out_rows, bands)):
         needed = band_rows(stage, rows)
-        in_rows = needed[-1]
-        x_type = source.type
-        assert isinstance(x_type, MemRefType)
-        shape = list(x_type.get_shape())
-        current: SSAValue = builder.insert(memref.SubviewOp.from_static_parameters(
-            source, x_type, [0, in_rows[0], 0, 0], [1, in_rows[1] - in_rows[0], shape[2], shape[3]], [1, 1, 1, 1]
-        )).result
-        current_rows = in_rows
-        for i, op in enumerate(stage):
-            r = needed[i]
+        # where each value's rows are: (buffer, the map row its first row holds)
+        placed: dict[SSAValue, tuple[SSAValue, int]] = {}
+        for op in stage:
+            r = needed[op.outs]
             count = r[1] - r[0]
             _, _, width, channels = op.output_type.get_shape()
+            windows = [w[1] for w in op.input_window(_box(op, r))]
+            data = []
+            for value, w in zip(op.data_inputs, windows, strict=True):
+                buffer, first_row = placed.get(value, (value, 0))
+                data.append(_rows_view(builder, buffer, (w[0] - first_row, w[1] - first_row)))
             if op is last:
-                t = target.type
-                assert isinstance(t, MemRefType)
-                out = builder.insert(memref.SubviewOp.from_static_parameters(
-                    target, t, [0, r[0], 0, 0], [1, count, width, channels], [1, 1, 1, 1]
-                )).result
+                out = _rows_view(builder, target, r)
             else:
                 alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, count, width, channels]))
                 alloc.memref.name_hint = f"{op.layer_name.data}_band{b}"
                 out = alloc.memref
             clone = op.clone()
-            clone.operands = [current, *op.ins[1:], out]
-            clone.properties["input_types"] = ArrayAttr([_with_rows(op.input_types.data[0], current_rows[1] - current_rows[0])])
+            clone.operands = [*data, *op.ins[len(data):], out]
+            clone.properties["input_types"] = ArrayAttr([
+                _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, windows, strict=True)
+            ])
             clone.properties["output_type"] = _with_rows(op.output_type, count)
-            clone.properties["pads"] = DenseArrayBase.from_list(i64, _band_pads(op, r, current_rows))
+            if isinstance(op, qk.Conv2DOp):
+                clone.properties["pads"] = DenseArrayBase.from_list(i64, _band_pads(op, r, windows[0]))
             builder.insert(clone)
-            current, current_rows = out, r
+            placed[op.outs] = (out, r[0])
     intermediates = [op.outs for op in stage[:-1]]
     for op in reversed(stage):
         op.detach()
@@ -218,7 +247,7 @@ def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, ali
     holder = ModuleOp([copy])
     if candidate is not None:
         ops = _kernel_ops(copy)
-        apply_bands(ops[candidate.start : candidate.stop], candidate.bands)  # type: ignore[arg-type]
+        apply_bands(ops[candidate.start : candidate.stop], candidate.bands)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     if not buffers:
@@ -261,10 +290,10 @@ class PatchSchedulePass(ModulePass):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 stage = ops[start:stop]
                 if stage_refusal(stage) is not None:
-                    break
+                    continue
                 rows = stage[-1].output_type.get_shape()[1]
                 for bands in range(2, min(rows, self.max_bands) + 1):
-                    extra = extra_macs(stage, bands)  # type: ignore[arg-type]
+                    extra = extra_macs(stage, bands)
                     if extra > self.max_extra_macs * model_macs:
                         break  # more bands only recompute more
                     candidate = Candidate(start, stop, bands)
@@ -283,4 +312,4 @@ class PatchSchedulePass(ModulePass):
             f"bands: {names} ({c.stop - c.start} layers) in {bands} row bands, arena {arena} B "
             f"(layer-by-layer {baseline} B), +{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
         )
-        apply_bands(stage, bands)  # type: ignore[arg-type]
+        apply_bands(stage, bands)
