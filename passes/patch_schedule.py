@@ -173,8 +173,9 @@ def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int]) -> SSA
     )).result
 
 
-def apply_bands(stage: list[qk.KernelOp], bands: int) -> None:
-    """Replace the stage by its ops re-issued per band (see the module docstring)."""
+def apply_bands(stage: list[qk.KernelOp], bands: int) -> list[Operation]:
+    """Replace the stage by its ops re-issued per band (see the module docstring);
+    returns the band ops."""
     first, last = stage[0], stage[-1]
     target = last.outs
     out_rows = last.output_type.get_shape()[1]
@@ -193,6 +194,7 @@ def apply_bands(stage: list[qk.KernelOp], bands: int) -> None:
                 owner.detach()
                 Builder(InsertPoint.before(first)).insert(owner)
     builder = Builder(InsertPoint.before(first))
+    clones: list[Operation] = []
     for b, rows in enumerate(_rows_split(out_rows, bands)):
         needed = band_rows(stage, rows)
         # where each value's rows are: (buffer, the map row its first row holds)
@@ -221,6 +223,7 @@ def apply_bands(stage: list[qk.KernelOp], bands: int) -> None:
             if isinstance(op, qk.Conv2DOp):
                 clone.properties["pads"] = DenseArrayBase.from_list(i64, _band_pads(op, r, windows[0]))
             builder.insert(clone)
+            clones.append(clone)
             placed[op.outs] = (out, r[0])
     intermediates = [op.outs for op in stage[:-1]]
     for op in reversed(stage):
@@ -231,6 +234,7 @@ def apply_bands(stage: list[qk.KernelOp], bands: int) -> None:
         if isinstance(owner, Operation) and not value.uses:
             owner.detach()
             owner.erase()
+    return clones
 
 
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
@@ -284,32 +288,53 @@ class PatchSchedulePass(ModulePass):
             return
         alignment = target_of(module).alignment
         model_macs = sum(o.macs() for o in ops)
-        baseline = _arena(ctx, function, None, alignment, None)
+        baseline = current = _arena(ctx, function, None, alignment, None)
+        budget = self.max_extra_macs * model_macs
+        banded: set[Operation] = set()
+        stages: list[str] = []
+        reason = "no stage of convolutions"
+        while True:  # one stage per round, while a stage lowers the arena within the budget
+            ops = _kernel_ops(function)
+            best = self._best_stage(ctx, function, ops, banded, budget, alignment, current)
+            if best is None or best[0][0] >= current:
+                if best is not None:
+                    reason = f"no band schedule beats {current} B"
+                break
+            (arena, bands, extra), c = best
+            stage = ops[c.start : c.stop]
+            stages.append(f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {bands} row bands")
+            banded |= set(apply_bands(stage, bands))
+            budget -= extra
+            current = arena
+        if not stages:
+            function.attributes[SCHEDULE_ATTR] = StringAttr(f"layer-by-layer: {reason}")
+            return
+        extra = round(self.max_extra_macs * model_macs - budget)
+        function.attributes[SCHEDULE_ATTR] = StringAttr(
+            f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
+            f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
+        )
+
+    def _best_stage(
+        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], banded: set[Operation],
+        budget: float, alignment: int, current: int,
+    ) -> tuple[tuple[int, int, int], Candidate] | None:
+        """The stage and band count giving the smallest arena (ties: fewer bands, fewer
+        MACs) within `budget` extra MACs, among stages of ops not yet in bands."""
         best: tuple[tuple[int, int, int], Candidate] | None = None
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 stage = ops[start:stop]
-                if stage_refusal(stage) is not None:
+                if banded.intersection(stage) or stage_refusal(stage) is not None:
                     continue
                 rows = stage[-1].output_type.get_shape()[1]
                 for bands in range(2, min(rows, self.max_bands) + 1):
                     extra = extra_macs(stage, bands)
-                    if extra > self.max_extra_macs * model_macs:
+                    if extra > budget:
                         break  # more bands only recompute more
                     candidate = Candidate(start, stop, bands)
-                    beat = baseline if best is None else best[0][0] + 1
+                    beat = current if best is None else best[0][0] + 1
                     key = (_arena(ctx, function, candidate, alignment, beat), bands, extra)
                     if best is None or key < best[0]:
                         best = (key, candidate)
-        if best is None or best[0][0] >= baseline:
-            reason = "no stage of convolutions" if best is None else f"no band schedule beats {baseline} B"
-            function.attributes[SCHEDULE_ATTR] = StringAttr(f"layer-by-layer: {reason}")
-            return
-        (arena, bands, extra), c = best
-        stage = ops[c.start : c.stop]
-        names = f"{stage[0].layer_name.data}..{stage[-1].layer_name.data}"
-        function.attributes[SCHEDULE_ATTR] = StringAttr(
-            f"bands: {names} ({c.stop - c.start} layers) in {bands} row bands, arena {arena} B "
-            f"(layer-by-layer {baseline} B), +{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
-        )
-        apply_bands(stage, bands)
+        return best
