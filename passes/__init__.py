@@ -65,6 +65,12 @@ def _convert_func_to_mcuc() -> type[ModulePass]:
     return ConvertFuncToMcucPass
 
 
+def _patch_schedule() -> type[ModulePass]:
+    from tinymlir.passes.patch_schedule import PatchSchedulePass
+
+    return PatchSchedulePass
+
+
 def _qnn_schedule() -> type[ModulePass]:
     from tinymlir.passes.qnn_schedule import QnnSchedulePass
 
@@ -94,6 +100,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     return {
         "qnn-schedule": _qnn_schedule,
         "convert-qnn-to-kernel": _convert_qnn_to_kernel,
+        "patch-schedule": _patch_schedule,
         "kernel-in-place": _kernel_in_place,
         "tile-for-memory": _tile_for_memory,
         "convert-kernel-to-loops": _convert_kernel_to_loops,

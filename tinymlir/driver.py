@@ -46,6 +46,7 @@ from tinymlir.pipelines import (
     pipeline_spec,
     verification_points,
     verify_each_requested,
+    with_patch_bound,
 )
 from tinymlir.timing import PhaseTimer
 
@@ -232,6 +233,11 @@ class TinyOptMain(xDSLOptMain):
             "own, else cortex-m4 (then nothing is recorded)",
         )
         arg_parser.add_argument(
+            "--patch-max-extra-macs", metavar="FRACTION", default=None,
+            help="with --pipeline=kernel, loops or mcu: the MACs patch-schedule may recompute, as "
+            "a fraction of the model's (default 0.2); 'off' runs every layer whole",
+        )
+        arg_parser.add_argument(
             "--fpu", action="store_true",
             help="with --pipeline=mcu: onnx-mode float arithmetic as C float (Cortex-M4F, "
             "-mfloat-abi=hard) instead of the exact integer emulation; the same as "
@@ -412,6 +418,7 @@ class TinyOptMain(xDSLOptMain):
                 )
             hard_float = self.requested_target is not None and self.requested_target.cpu.fpu
             named = pipeline_spec(self.args.pipeline, hard_float=hard_float)
+            named = with_patch_bound(named, self.args.patch_max_extra_macs)
             self.args.passes = ",".join(p for p in (named, self.args.passes) if p)
         super().setup_pipeline()
         self.pipeline = PassPipeline(self.pipeline.passes, self.between_passes())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xdsl.dialects.builtin import DictionaryAttr, ModuleOp
+from xdsl.dialects.builtin import DictionaryAttr, ModuleOp, StringAttr
 
 from tinymlir.errors import TinymlirError
 
@@ -30,6 +30,8 @@ class ArenaPlan:
     lower_bound: int
     buffers: list[PlannedBuffer]
     steps: list[str]
+    schedule: str = ""
+    """patch-schedule's one line: the banded stage, or why the plan is layer by layer."""
 
     def layer_steps(self) -> list[int]:
         """Steps that run a layer (the others are constants and glue)."""
@@ -53,7 +55,8 @@ def arena_plan(module: ModuleOp) -> ArenaPlan:
             steps = [s.data for s in plan.data["steps"].data]
             size = op.attributes["tinymlir.arena_size"].value.data
             bound = op.attributes["tinymlir.arena_lower_bound"].value.data
-            return ArenaPlan(size, bound, buffers, steps)
+            schedule = op.attributes.get("tinymlir.patch_schedule")
+            return ArenaPlan(size, bound, buffers, steps, schedule.data if isinstance(schedule, StringAttr) else "")
     raise TinymlirError("no arena plan in the module (run plan-arena, e.g. --pipeline=mcu)")
 
 
@@ -64,6 +67,7 @@ def markdown(plan: ArenaPlan, name: str, io_bytes: int = 0) -> str:
         f"- arena: **{plan.size:,} bytes** (planned), lower bound {plan.lower_bound:,} bytes "
         f"(+{plan.size - plan.lower_bound:,}, {100.0 * (plan.size / plan.lower_bound - 1) if plan.lower_bound else 0:.1f} %)",
         f"- input and output buffers (the caller's): {io_bytes:,} bytes",
+        *([f"- schedule: {plan.schedule}"] if plan.schedule else []),
         "",
         "## Per layer",
         "",

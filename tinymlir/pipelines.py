@@ -3,8 +3,10 @@ IR is verified while it runs."""
 
 import os
 
+from tinymlir.errors import TinymlirError
+
 QNN = "canonicalize,cse"
-KERNEL = "qnn-schedule,convert-qnn-to-kernel,kernel-in-place"
+KERNEL = "qnn-schedule,convert-qnn-to-kernel,patch-schedule,kernel-in-place"
 LOOPS = f"{KERNEL},convert-kernel-to-loops,canonicalize,cse,plan-arena"
 
 
@@ -127,6 +129,22 @@ def run_pipeline(
         pass_.apply(ctx, module)
         if done in points:
             module.verify()
+
+
+def with_patch_bound(spec: str, bound: str | None) -> str:
+    """`spec` with patch-schedule's extra-MAC bound set (the driver's
+    --patch-max-extra-macs): None keeps the default, 'off' drops the pass."""
+    if bound is None:
+        return spec
+    if bound == "off":
+        return ",".join(p for p in spec.split(",") if p != "patch-schedule")
+    try:
+        fraction = float(bound)
+    except ValueError:
+        fraction = -1.0
+    if fraction < 0:
+        raise TinymlirError(f"--patch-max-extra-macs: expected a fraction >= 0 or 'off', got '{bound}'")
+    return ",".join(f"patch-schedule{{max-extra-macs={fraction}}}" if p == "patch-schedule" else p for p in spec.split(","))
 
 
 def pipeline_spec(name: str, hard_float: bool = False) -> str:

@@ -1,6 +1,7 @@
 """The passes from qnn to loops must not change what the IR computes: the qnn reference
 executor and xDSL's interpreter agree bit for bit on every small graph after each of
 convert-qnn-to-kernel (kernel level: each qk op runs by its numpy semantics, tinymlir.kernel_reference),
+patch-schedule (early convolutions in row bands, where that lowers the arena),
 kernel-in-place (outputs over dying inputs) and convert-kernel-to-loops with the
 loop-level passes after it (canonicalize, cse, plan-arena: the buffers alias one arena in
 the interpreter too, so a wrong placement changes the results). Both numerics modes: tflm
@@ -18,6 +19,7 @@ from tinymlir.reference import run_module, trace_module
 
 STEPS = (
     "convert-qnn-to-kernel",
+    "patch-schedule",
     "kernel-in-place",
     "convert-kernel-to-loops,canonicalize,cse,plan-arena",
 )
