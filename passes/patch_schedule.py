@@ -27,8 +27,9 @@ Cost model
 Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
 (one block; each stage intermediate an allocation read only by the next stage op).
 Declines (records a reason, changes nothing) for: no spatial layers, stages holding ops
-other than qk.conv2d, batch > 1, and convolutions padded only along rows (their band
-copies would lose the padded form the folded bias relies on).
+other than qk.conv2d, batch > 1, convolutions padded only along rows (their band
+copies would lose the padded form the folded bias relies on), and band counts where a
+band's window at some layer holds only padding rows (it would need an empty buffer).
 """
 
 from __future__ import annotations
@@ -146,6 +147,20 @@ def stage_refusal(ops: list[qk.KernelOp]) -> str | None:
             r not in members or ops.index(r) <= i for r in readers  # type: ignore[arg-type]
         ):
             return f"{op.layer_name.data}'s output is also used outside the stage"
+    return None
+
+
+def bands_refusal(stage: list[qk.KernelOp], bands: int) -> str | None:
+    """Why the stage cannot run in `bands` row bands (None: it can): a band whose window
+    at some layer holds no row of the map (its taps all fall in the padding) would need
+    an empty buffer."""
+    out_rows = stage[-1].output_type.get_shape()[1]
+    for rows in _rows_split(out_rows, bands):
+        needed = band_rows(stage, rows)
+        for op in stage:
+            for window in op.input_window(_box(op, needed[op.outs])):
+                if window[1][1] <= window[1][0]:
+                    return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
     return None
 
 
@@ -332,6 +347,8 @@ class PatchSchedulePass(ModulePass):
                     extra = extra_macs(stage, bands)
                     if extra > budget:
                         break  # more bands only recompute more
+                    if bands_refusal(stage, bands) is not None:
+                        continue
                     candidate = Candidate(start, stop, bands)
                     beat = current if best is None else best[0][0] + 1
                     key = (_arena(ctx, function, candidate, alignment, beat), bands, extra)

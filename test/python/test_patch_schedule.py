@@ -11,7 +11,7 @@ from xdsl.parser import Parser
 
 from tinymlir.dialects import qnn
 from tinymlir.interpreter import run_loops
-from tinymlir.passes.patch_schedule import apply_bands, extra_macs, stage_refusal
+from tinymlir.passes.patch_schedule import apply_bands, bands_refusal, extra_macs, stage_refusal
 from tinymlir.pipelines import make_context, run_pipeline
 from tinymlir.reference import run_module
 
@@ -73,6 +73,33 @@ def test_stage_refusals():
     # %a is also read by the add: a stage ending before the add leaks it
     assert stage_refusal([a, c]) == "a's output is also used outside the stage"
     assert stage_refusal([c, e, y]) is None
+
+
+PADDING_ONLY_BAND = f"""
+func.func @g(%x: {T}<1x1x1x8xi8, 0.74:59>) -> {T}<1x2x3x8xi8, 1.0:0> {{
+  %b = arith.constant dense<[18, -47, -17, 12, -12, -40, -14, -3]> : tensor<8xi32>
+  %w1 = qnn.constant dense<7> : tensor<8x3x2x1xi8> -> {T}<8x3x2x1xi8, 0.005:0>
+  %a = qnn.conv2d %x, %w1, %b strides [2, 1] pads [3, 3, 5, 1] dilations [2, 2] groups 8 : {T}<1x1x1x8xi8, 0.74:59>, {T}<8x3x2x1xi8, 0.005:0>, tensor<8xi32> -> {T}<1x3x3x8xi8, 0.11:127>
+  %w2 = qnn.constant dense<-5> : tensor<8x1x3x1xi8> -> {T}<8x1x3x1xi8, 0.8:0>
+  %y = qnn.conv2d %a, %w2, %b strides [2, 3] pads [0, 3, 0, 3] dilations [2, 1] groups 8 : {T}<1x3x3x8xi8, 0.11:127>, {T}<8x1x3x1xi8, 0.8:0>, tensor<8xi32> -> {T}<1x2x3x8xi8, 1.0:0>
+  func.return %y : {T}<1x2x3x8xi8, 1.0:0>
+}}
+"""
+
+
+def test_a_band_reading_only_padding_is_refused():
+    """%y's second output row reads %a's row 2, whose taps (rows 1, 3, 5 of a 1-row map)
+    are all padding: 2 bands would need an empty band buffer, so the pass keeps the
+    layers whole, and the model still runs bit-exact (found by test_properties)."""
+    module = Parser(make_context(), PADDING_ONLY_BAND).parse_module()
+    qnn.set_numerics(module, "tflm")
+    x = np.random.default_rng(0).integers(-128, 128, (1, 1, 1, 8), dtype=np.int8)
+    expected = run_module(module, [x])[0]
+    kernel = module.clone()
+    run_pipeline(kernel, "convert-qnn-to-kernel")
+    assert bands_refusal(_kernel_ops(kernel), 2) == "a: a band of 2 reads only padding rows"
+    run_pipeline(kernel, "patch-schedule{max_extra_macs=1.0},kernel-in-place,convert-kernel-to-loops,plan-arena")
+    np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected)
 
 
 def mobilenet_v2_like() -> str:
