@@ -19,12 +19,16 @@ demo: $(STAMP)
 	$(BIN)/tinymlir-opt --pipeline=mcu $(EXAMPLE).onnx -o out/
 	$(BIN)/tinymlir-run $(EXAMPLE).onnx --inputs $(EXAMPLE).io.npz --show --sizes
 
+# One pytest worker per core (pytest-xdist); idle workers steal queued cases, since a few
+# model cases take minutes. `make test PYTEST_PARALLEL=` runs in one process.
+PYTEST_PARALLEL ?= -n auto --dist worksteal
+
 # `make test` deselects the cases marked `slow` (redundant parametrisations of covered passes
 # and models) and says how many; `make test-all` runs them too.
 test: $(STAMP) lint lit pytest
 
 test-all: $(STAMP) lint lit
-	TINYMLIR_SLOW=1 $(BIN)/pytest
+	TINYMLIR_SLOW=1 $(BIN)/pytest $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -33,7 +37,7 @@ lit: $(STAMP)
 	$(BIN)/lit -q test
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # Regenerates the small ONNX graphs the importer tests read.
 inputs: $(STAMP)

@@ -300,6 +300,7 @@ def _slow_cases_wanted(config) -> bool:
     return os.environ.get(SLOW_ENV, "") not in ("", "0") or bool(config.getoption("markexpr"))
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m filtering: count only cases that would have run
 def pytest_collection_modifyitems(config, items):
     if _slow_cases_wanted(config):
         return
@@ -308,6 +309,17 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item.get_closest_marker("slow") is None]
         config.hook.pytest_deselected(items=slow)
     config.stash[_SLOW_DESELECTED] = len(slow)
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller
+        config.workeroutput["slow_deselected"] = len(slow)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller collects nothing itself: every worker collects the whole
+    suite, so any worker's count is the run's."""
+    count = getattr(node, "workeroutput", {}).get("slow_deselected")
+    if count is not None:
+        node.config.stash[_SLOW_DESELECTED] = count
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
