@@ -35,62 +35,80 @@ OPSET = 13
 WEIGHTS, BIASES = 994_528, 6_596  # of the float model: weight tensors, bias vectors
 
 
-def float_model(seed: int = 0) -> onnx.ModelProto:
-    rng = np.random.default_rng(seed)
-    nodes, inits = [], []
+class FloatGraph:
+    """A float ONNX graph under construction: seeded He-scaled convolutions with ReLU6, the
+    ops MobileNets are made of (also used by make_mobilenet_v2_96.py)."""
 
-    def param(name: str, array: np.ndarray) -> str:
-        inits.append(numpy_helper.from_array(array.astype(np.float32), name))
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.nodes: list[onnx.NodeProto] = []
+        self.inits = [
+            numpy_helper.from_array(np.array(0.0, np.float32), "relu6_min"),
+            numpy_helper.from_array(np.array(6.0, np.float32), "relu6_max"),
+        ]
+
+    def param(self, name: str, array: np.ndarray) -> str:
+        self.inits.append(numpy_helper.from_array(array.astype(np.float32), name))
         return name
 
-    def conv(x: str, cin: int, cout: int, k: int, stride: int, groups: int, tag: str) -> str:
+    def conv(self, x: str, cin: int, cout: int, k: int, stride: int, groups: int, tag: str, relu6: bool = True) -> str:
         fan_in = cin // groups * k * k
-        w = rng.normal(0, np.sqrt(2.0 / fan_in), (cout, cin // groups, k, k))
-        b = rng.normal(0, 0.05, cout)
+        w = self.rng.normal(0, np.sqrt(2.0 / fan_in), (cout, cin // groups, k, k))
+        b = self.rng.normal(0, 0.05, cout)
         y = f"{tag}_conv"
-        nodes.append(
+        self.nodes.append(
             helper.make_node(
-                "Conv", [x, param(f"{tag}_w", w), param(f"{tag}_b", b)], [y],
+                "Conv", [x, self.param(f"{tag}_w", w), self.param(f"{tag}_b", b)], [y],
                 kernel_shape=[k, k], strides=[stride, stride], pads=[k // 2] * 4, group=groups,
             )
         )  # fmt: skip
+        if not relu6:
+            return y
         out = f"{tag}_relu6"
-        nodes.append(helper.make_node("Clip", [y, "relu6_min", "relu6_max"], [out]))
+        self.nodes.append(helper.make_node("Clip", [y, "relu6_min", "relu6_max"], [out]))
         return out
 
-    inits += [
-        numpy_helper.from_array(np.array(0.0, np.float32), "relu6_min"),
-        numpy_helper.from_array(np.array(6.0, np.float32), "relu6_max"),
-    ]
-    x = conv("input", 3, STEM_CHANNELS, 3, 2, 1, "stem")
+    def classifier(self, x: str, cin: int, classes: int) -> None:
+        """Global average pooling, a dense layer and softmax, into `probabilities`."""
+        self.nodes.append(helper.make_node("GlobalAveragePool", [x], ["pooled"]))
+        self.nodes.append(helper.make_node("Flatten", ["pooled"], ["flat"], axis=1))
+        w = self.rng.normal(0, np.sqrt(1.0 / cin), (cin, classes))
+        self.nodes.append(
+            helper.make_node(
+                "Gemm", ["flat", self.param("fc_w", w), self.param("fc_b", self.rng.normal(0, 0.05, classes))],
+                ["logits"],
+            )
+        )  # fmt: skip
+        self.nodes.append(helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1))
+
+    def model(self, name: str, input_shape: tuple[int, ...], classes: int) -> onnx.ModelProto:
+        graph = helper.make_graph(
+            self.nodes, name,
+            [helper.make_tensor_value_info("input", TensorProto.FLOAT, input_shape)],
+            [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, (1, classes))],
+            self.inits,
+        )  # fmt: skip
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+        model.ir_version = 8
+        onnx.checker.check_model(model)
+        return model
+
+
+def float_model(seed: int = 0) -> onnx.ModelProto:
+    g = FloatGraph(seed)
+    x = g.conv("input", 3, STEM_CHANNELS, 3, 2, 1, "stem")
     cin = STEM_CHANNELS
     for i, (cout, stride) in enumerate(BLOCKS):
-        x = conv(x, cin, cin, 3, stride, cin, f"b{i}_dw")
-        x = conv(x, cin, cout, 1, 1, 1, f"b{i}_pw")
+        x = g.conv(x, cin, cin, 3, stride, cin, f"b{i}_dw")
+        x = g.conv(x, cin, cout, 1, 1, 1, f"b{i}_pw")
         cin = cout
-    nodes.append(helper.make_node("GlobalAveragePool", [x], ["pooled"]))
-    nodes.append(helper.make_node("Flatten", ["pooled"], ["flat"], axis=1))
-    w = rng.normal(0, np.sqrt(1.0 / cin), (cin, CLASSES))
-    nodes.append(
-        helper.make_node(
-            "Gemm", ["flat", param("fc_w", w), param("fc_b", rng.normal(0, 0.05, CLASSES))],
-            ["logits"],
-        )
-    )  # fmt: skip
-    nodes.append(helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1))
-    graph = helper.make_graph(
-        nodes, "mobilenet_1m",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, INPUT_SHAPE)],
-        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, (1, CLASSES))],
-        inits,
-    )  # fmt: skip
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
+    g.classifier(x, cin, CLASSES)
+    return g.model("mobilenet_1m", INPUT_SHAPE, CLASSES)
 
 
-def quantized_model(seed: int = 0) -> onnx.ModelProto:
+def quantize_qdq(float_model: onnx.ModelProto, input_shape: tuple[int, ...], seed: int = 0) -> onnx.ModelProto:
+    """`float_model` through onnxruntime.quantization.quantize_static: QDQ, int8 per-tensor
+    activations calibrated (min/max) on 8 seeded random images, int8 per-channel weights."""
     from onnxruntime.quantization import (
         CalibrationDataReader,
         QuantFormat,
@@ -102,7 +120,7 @@ def quantized_model(seed: int = 0) -> onnx.ModelProto:
         def __init__(self) -> None:
             rng = np.random.default_rng(seed + 1)
             self.rows = iter(
-                [{"input": rng.random(INPUT_SHAPE, dtype=np.float32)} for _ in range(8)]
+                [{"input": rng.random(input_shape, dtype=np.float32)} for _ in range(8)]
             )
 
         def get_next(self):
@@ -110,13 +128,17 @@ def quantized_model(seed: int = 0) -> onnx.ModelProto:
 
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "float.onnx", Path(tmp) / "int8.onnx"
-        onnx.save(float_model(seed), src)
+        onnx.save(float_model, src)
         quantize_static(
             str(src), str(dst), RandomImages(),
             quant_format=QuantFormat.QDQ, per_channel=True,
             activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
         )  # fmt: skip
         return onnx.load(str(dst))
+
+
+def quantized_model(seed: int = 0) -> onnx.ModelProto:
+    return quantize_qdq(float_model(seed), INPUT_SHAPE, seed)
 
 
 def write(path: Path, seed: int = 0) -> Path:
