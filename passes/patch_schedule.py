@@ -17,12 +17,33 @@ What it does
 
 Cost model
     Exhaustive over stage start, stage end (at most `max_stage` layers) and band count
-    (2 .. min(output rows, `max_bands`)): each candidate is applied to a copy of the module, followed by
-    kernel-in-place and plan-arena, and the planner's real arena size is read back. The
-    candidate with the smallest arena wins (ties: fewer bands, then fewer MACs), among
-    those whose recomputed MACs stay within `max_extra_macs` (a fraction of the model's
-    MACs, default 0.2). If nothing beats the layer-by-layer plan, the module is left as
-    it is and the function records why in `tinymlir.patch_schedule`.
+    (2 .. min(output rows, `max_bands`)), among those whose recomputed MACs stay within
+    `max_extra_macs` (a fraction of the model's MACs, default 0.2). A candidate's cost is
+    the planner's real arena: the candidate is applied to a copy of the function,
+    followed by kernel-in-place and plan-arena's placement, and the size is read back.
+    The candidate with the smallest arena wins (ties: fewer bands, then fewer MACs, then
+    the first in the search order), and the stage is applied if it beats the current
+    plan; then the next stage is searched, until none does. If nothing beats the
+    layer-by-layer plan, the module is left as it is and the function records why in
+    `tinymlir.patch_schedule`.
+
+    Pruning by a proven bound keeps this fast (VWW: 2 of ~1,200 candidates are planned):
+    every candidate first gets a lower bound of its arena (`_CandidateBound`), and
+    candidates are planned in increasing order of (bound, bands, extra MACs, search
+    order) until the next one's bound can no longer beat the best arena found (or the
+    current plan). The bound is the largest of two byte counts, each at most the live
+    bytes of some step of the banded plan, which no placement can beat:
+    * before the stage, the plan is unchanged: kernel-in-place decides the same for the
+      ops before the stage and their live buffers are the same, so the peak of the
+      current plan (in-place applied) over the kernel ops before the stage counts;
+    * at each band step, the buffers the stage's values hold (its inputs until their
+      last band reads them, the stitched output from its first band on, the band
+      buffers from their writer to their last reader in the band, and the buffers that
+      live across the stage). Values live at the same step hold distinct buffers at
+      least their size (kernel-in-place only lets an op write over an input that dies
+      there, into a buffer no smaller), except that the step's output may share an
+      input's buffer: it is not counted where some input is read whole.
+    Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
 (one block; each stage intermediate an allocation read only by the next stage op).
@@ -91,19 +112,45 @@ def _box(op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
     return [(0, 1), rows, (0, width), (0, channels)]
 
 
+class BandGeometry:
+    """Memoised band windows (the search asks for the same ones many times): the rows of
+    each data input a layer reads for a row range of its output (`input_window`), and
+    per stage and band count the rows of every value in each band."""
+
+    def __init__(self) -> None:
+        self._windows: dict[tuple[qk.KernelOp, tuple[int, int]], list[tuple[int, int]]] = {}
+        self._bands: dict[tuple[tuple[qk.KernelOp, ...], int], list[dict[SSAValue, tuple[int, int]]]] = {}
+
+    def windows(self, op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
+        """The rows of each data input `op` reads for output rows `rows`."""
+        key = (op, rows)
+        if key not in self._windows:
+            self._windows[key] = [tuple(w[1]) for w in op.input_window(_box(op, rows))]
+        return self._windows[key]
+
+    def band_rows(self, stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue, tuple[int, int]]:
+        needed: dict[SSAValue, tuple[int, int]] = {stage[-1].outs: rows}
+        for op in reversed(stage):
+            for value, (lo, hi) in zip(op.data_inputs, self.windows(op, needed[op.outs]), strict=True):
+                if value in needed:
+                    lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
+                needed[value] = (lo, hi)
+        return needed
+
+    def bands(self, stage: list[qk.KernelOp], bands: int) -> list[dict[SSAValue, tuple[int, int]]]:
+        """`band_rows` of each of the `bands` row bands of the stage's output."""
+        key = (tuple(stage), bands)
+        if key not in self._bands:
+            out_rows = stage[-1].output_type.get_shape()[1]
+            self._bands[key] = [self.band_rows(stage, rows) for rows in _rows_split(out_rows, bands)]
+        return self._bands[key]
+
+
 def band_rows(stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue, tuple[int, int]]:
     """The rows of every value the stage reads or writes needed for output rows `rows`
     of its last op: walked back through each op's `input_window`, the hull over a
     value's readers (a residual's input is read by two branches)."""
-    needed: dict[SSAValue, tuple[int, int]] = {stage[-1].outs: rows}
-    for op in reversed(stage):
-        out_rows = needed[op.outs]
-        for value, window in zip(op.data_inputs, op.input_window(_box(op, out_rows)), strict=True):
-            lo, hi = window[1]
-            if value in needed:
-                lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
-            needed[value] = (lo, hi)
-    return needed
+    return BandGeometry().band_rows(stage, rows)
 
 
 def _with_rows(t: QTensorType, rows: int) -> QTensorType:
@@ -150,26 +197,23 @@ def stage_refusal(ops: list[qk.KernelOp]) -> str | None:
     return None
 
 
-def bands_refusal(stage: list[qk.KernelOp], bands: int) -> str | None:
+def bands_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> str | None:
     """Why the stage cannot run in `bands` row bands (None: it can): a band whose window
     at some layer holds no row of the map (its taps all fall in the padding) would need
     an empty buffer."""
-    out_rows = stage[-1].output_type.get_shape()[1]
-    for rows in _rows_split(out_rows, bands):
-        needed = band_rows(stage, rows)
+    geometry = geometry or BandGeometry()
+    for needed in geometry.bands(stage, bands):
         for op in stage:
-            for window in op.input_window(_box(op, needed[op.outs])):
-                if window[1][1] <= window[1][0]:
-                    return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
+            if any(hi <= lo for lo, hi in geometry.windows(op, needed[op.outs])):
+                return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
     return None
 
 
-def extra_macs(stage: list[qk.KernelOp], bands: int) -> int:
+def extra_macs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> int:
     """MACs the bands recompute (their halos) over running the stage layer by layer."""
-    out_rows = stage[-1].output_type.get_shape()[1]
+    geometry = geometry or BandGeometry()
     total = 0
-    for rows in _rows_split(out_rows, bands):
-        needed = band_rows(stage, rows)
+    for needed in geometry.bands(stage, bands):
         for op in stage:
             lo, hi = needed[op.outs]
             total += op.macs() * (hi - lo) // op.output_type.get_shape()[1]
@@ -256,11 +300,11 @@ def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
     return [o for o in function.body.block.ops if isinstance(o, qk.KernelOp)]
 
 
-def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int, beat: int | None) -> int:
+def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int) -> int:
     """The arena plan-arena gives `function` after kernel-in-place, with `candidate`
-    applied (on a copy); when its lower bound already reaches `beat`, that bound."""
+    applied (on a copy)."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
-    from tinymlir.passes.plan_arena import lifetimes, lower_bound, place_greedy
+    from tinymlir.passes.plan_arena import lifetimes, place_greedy
 
     copy = function.clone()
     holder = ModuleOp([copy])
@@ -269,12 +313,130 @@ def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, ali
         apply_bands(ops[candidate.start : candidate.stop], candidate.bands)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
-    if not buffers:
-        return 0
-    bound = lower_bound(buffers)
-    if beat is not None and bound >= beat:
-        return bound
-    return place_greedy(buffers, alignment)
+    return place_greedy(buffers, alignment) if buffers else 0
+
+
+def _root_alloc(value: SSAValue) -> memref.AllocOp | None:
+    """The allocation `value` is (a view of), None for an argument or a constant."""
+    while True:
+        owner = value.owner
+        if isinstance(owner, memref.AllocOp):
+            return owner
+        if not isinstance(owner, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp):
+            return None
+        value = owner.operands[0]
+
+
+class _CandidateBound:
+    """Lower bounds of candidates' arenas over one search round (see the module
+    docstring's cost model): built once per round from the function as it is."""
+
+    def __init__(self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], alignment: int) -> None:
+        from tinymlir.passes.kernel_in_place import KernelInPlacePass
+        from tinymlir.passes.plan_arena import buffer_bytes, lifetimes, place_greedy
+
+        copy = function.clone()
+        KernelInPlacePass().apply(ctx, ModuleOp([copy]))
+        buffers = lifetimes(copy)
+        self._buffers, self._alignment = buffers, alignment
+        self._place_greedy = place_greedy
+        steps = [i for i, o in enumerate(copy.body.block.ops) if isinstance(o, qk.KernelOp)]
+        # before[k]: the most bytes live at a kernel op before op k in the current plan
+        self.before = [0]
+        for step in steps:
+            live = sum(b.size for b in buffers if b.first <= step <= b.last)
+            self.before.append(max(self.before[-1], live))
+        # the kernel ops touching each allocation (through its views): first and last
+        self.touched: dict[memref.AllocOp, tuple[int, int]] = {}
+        for k, op in enumerate(ops):
+            for value in op.operands:
+                root = _root_alloc(value)
+                if root is not None:
+                    first, last = self.touched.get(root, (k, k))
+                    self.touched[root] = (min(first, k), max(last, k))
+        # after[k]: the most bytes the allocations live at a kernel op from op k on hold (a
+        # stage before op k leaves these allocations and their lifetimes after it as they are)
+        self.after = [0] * (len(ops) + 1)
+        for k in range(len(ops) - 1, -1, -1):
+            op = ops[k]
+            own = op.outs.owner if isinstance(op.outs.owner, memref.AllocOp) else None
+            may_share = own is not None and any(
+                _root_alloc(v) is not None and t.get_num_elements() >= op.output_type.get_num_elements()
+                for v, t in zip(op.data_inputs, op.input_types.data, strict=True)
+            )
+            live = sum(
+                buffer_bytes(root.memref.type) for root, (first, last) in self.touched.items()
+                if first <= k <= last and not (may_share and root is own)
+            )
+            self.after[k] = max(self.after[k + 1], live)
+
+    def current_arena(self) -> int:
+        """The arena of the function as it is (plan-arena after kernel-in-place)."""
+        return self._place_greedy(self._buffers, self._alignment) if self._buffers else 0
+
+    def bound(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int) -> int:
+        """A lower bound of the arena with `stage` (kernel ops `start`...) in `bands` bands."""
+        from tinymlir.passes.plan_arena import buffer_bytes
+
+        stop = start + len(stage)
+        layer_of = {op.outs: j for j, op in enumerate(stage[:-1])}
+        last_reader: dict[int, int] = {}
+        outer: dict[memref.AllocOp, int | None] = {}  # allocations from before the stage: last layer reading them
+        stitched = _root_alloc(stage[-1].outs)
+        if stitched is not None and self.touched[stitched][0] < stop - 1:
+            return 0  # the output shares an earlier buffer: not a case the bound covers
+        for j, op in enumerate(stage):
+            for value in op.ins:
+                if value in layer_of:
+                    last_reader[layer_of[value]] = j
+                    continue
+                root = _root_alloc(value)
+                if root is None:
+                    continue
+                if root is stitched or self.touched[root][0] >= start:
+                    return 0
+                outer[root] = j
+        for root, (first, last) in self.touched.items():
+            if first < start and last >= stop:
+                outer[root] = None  # live across the whole stage
+        outer_bytes = [(buffer_bytes(root.memref.type), j) for root, j in outer.items()]
+        stitched_bytes = 0 if stitched is None else buffer_bytes(stitched.memref.type)
+        peak = max(self.before[start], self.after[stop])
+        last = len(stage) - 1
+        per_band = geometry.bands(stage, bands)
+        for b, needed in enumerate(per_band):
+            band_bytes = []
+            for op in stage[:-1]:
+                lo, hi = needed[op.outs]
+                _, _, width, channels = op.output_type.get_shape()
+                band_bytes.append((hi - lo) * width * channels)
+            for j, op in enumerate(stage):
+                live = sum(size for size, until in outer_bytes if until is None or b < len(per_band) - 1 or j <= until)
+                if b > 0 or j == last:
+                    live += stitched_bytes
+                for i in range(min(j, last - 1) + 1):
+                    if last_reader[i] >= j and not (i == j and self._reads_whole(op, needed, layer_of, geometry)):
+                        live += band_bytes[i]
+                peak = max(peak, live)
+        return peak
+
+    @staticmethod
+    def _reads_whole(op: qk.KernelOp, needed, layer_of, geometry: BandGeometry) -> bool:
+        """Whether the band copy of `op` reads some input buffer whole (no subview) and
+        no smaller than its output: only then may kernel-in-place let it write over it."""
+        _, _, width, channels = op.output_type.get_shape()
+        lo, hi = needed[op.outs]
+        out_elements = (hi - lo) * width * channels
+        for value, rows, t in zip(
+            op.data_inputs, geometry.windows(op, needed[op.outs]), op.input_types.data, strict=True
+        ):
+            _, _, in_width, in_channels = t.get_shape()
+            whole = rows == needed[value] if value in layer_of else (
+                rows == (0, t.get_shape()[1]) and isinstance(value.owner, memref.AllocOp)
+            )
+            if whole and (rows[1] - rows[0]) * in_width * in_channels >= out_elements:
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -303,24 +465,27 @@ class PatchSchedulePass(ModulePass):
             return
         alignment = target_of(module).alignment
         model_macs = sum(o.macs() for o in ops)
-        baseline = current = _arena(ctx, function, None, alignment, None)
+        geometry = BandGeometry()
+        bounds = _CandidateBound(ctx, function, ops, alignment)
+        baseline = current = bounds.current_arena()
         budget = self.max_extra_macs * model_macs
         banded: set[Operation] = set()
         stages: list[str] = []
         reason = "no stage of convolutions"
         while True:  # one stage per round, while a stage lowers the arena within the budget
-            ops = _kernel_ops(function)
-            best = self._best_stage(ctx, function, ops, banded, budget, alignment, current)
-            if best is None or best[0][0] >= current:
-                if best is not None:
+            found, best = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+            if best is None:
+                if found:
                     reason = f"no band schedule beats {current} B"
                 break
-            (arena, bands, extra), c = best
+            (arena, bands, extra, _), c = best
             stage = ops[c.start : c.stop]
             stages.append(f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {bands} row bands")
             banded |= set(apply_bands(stage, bands))
             budget -= extra
             current = arena
+            ops = _kernel_ops(function)
+            bounds = _CandidateBound(ctx, function, ops, alignment)
         if not stages:
             function.attributes[SCHEDULE_ATTR] = StringAttr(f"layer-by-layer: {reason}")
             return
@@ -331,12 +496,13 @@ class PatchSchedulePass(ModulePass):
         )
 
     def _best_stage(
-        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], banded: set[Operation],
-        budget: float, alignment: int, current: int,
-    ) -> tuple[tuple[int, int, int], Candidate] | None:
-        """The stage and band count giving the smallest arena (ties: fewer bands, fewer
-        MACs) within `budget` extra MACs, among stages of ops not yet in bands."""
-        best: tuple[tuple[int, int, int], Candidate] | None = None
+        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int,
+    ) -> tuple[bool, tuple[tuple[int, int, int, int], Candidate] | None]:
+        """Whether any stage and band count fits `budget` extra MACs (among stages of ops
+        not yet in bands), and the one giving the smallest arena below `current` (ties:
+        fewer bands, fewer MACs, first found), None if none beats it."""
+        candidates: list[tuple[tuple[int, int, int, int], Candidate]] = []
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 stage = ops[start:stop]
@@ -344,14 +510,20 @@ class PatchSchedulePass(ModulePass):
                     continue
                 rows = stage[-1].output_type.get_shape()[1]
                 for bands in range(2, min(rows, self.max_bands) + 1):
-                    extra = extra_macs(stage, bands)
+                    extra = extra_macs(stage, bands, geometry)
                     if extra > budget:
                         break  # more bands only recompute more
-                    if bands_refusal(stage, bands) is not None:
+                    if bands_refusal(stage, bands, geometry) is not None:
                         continue
-                    candidate = Candidate(start, stop, bands)
-                    beat = current if best is None else best[0][0] + 1
-                    key = (_arena(ctx, function, candidate, alignment, beat), bands, extra)
-                    if best is None or key < best[0]:
-                        best = (key, candidate)
-        return best
+                    bound = bounds.bound(stage, start, geometry, bands)
+                    candidates.append(((bound, bands, extra, len(candidates)), Candidate(start, stop, bands)))
+        # planned by increasing bound: once a bound reaches the best arena (with the same
+        # tie-breaks), no later candidate can win
+        best: tuple[tuple[int, int, int, int], Candidate] | None = None
+        for key, candidate in sorted(candidates, key=lambda c: c[0]):
+            if key[0] >= current or (best is not None and key >= best[0]):
+                break
+            arena_key = (_arena(ctx, function, candidate, alignment), *key[1:])
+            if arena_key[0] < current and (best is None or arena_key < best[0]):
+                best = (arena_key, candidate)
+        return bool(candidates), best

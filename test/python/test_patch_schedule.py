@@ -14,6 +14,7 @@ from tinymlir.interpreter import run_loops
 from tinymlir.passes.patch_schedule import apply_bands, bands_refusal, extra_macs, stage_refusal
 from tinymlir.pipelines import make_context, run_pipeline
 from tinymlir.reference import run_module
+from tinymlir.target import target_of
 
 T = "!qnn.qtensor"
 CONV = (
@@ -162,3 +163,42 @@ def test_mobilenet_v2_like_arena_halves():
     after, schedule = arena(on)
     assert schedule.startswith("bands: "), schedule
     assert 2 * after <= before
+
+
+def test_pruned_search_keeps_the_exhaustive_choice(monkeypatch):
+    """The search plans only candidates whose lower bound can still win: every bound is at
+    most the candidate's real arena, and the choice equals the unpruned search's."""
+    from tinymlir.passes import patch_schedule
+
+    kernel = Parser(make_context(), mobilenet_v2_like()).parse_module()
+    run_pipeline(kernel, "qnn-schedule,convert-qnn-to-kernel")
+    exact, planned = patch_schedule._CandidateBound.bound, patch_schedule._arena
+    alignment = target_of(kernel).alignment
+    round_arenas: dict = {}  # this round's candidates' real arenas (a round's bounds come first)
+    checked = []
+
+    def checked_bound(self, stage, start, geometry, bands):
+        if round_arenas.get("round") is not self:
+            round_arenas.clear()
+            round_arenas["round"] = self
+        bound = exact(self, stage, start, geometry, bands)
+        candidate = patch_schedule.Candidate(start, start + len(stage), bands)
+        real = planned(make_context(), stage[0].parent_op(), candidate, alignment)
+        assert bound <= real, (stage[0].layer_name.data, len(stage), bands)
+        round_arenas[candidate] = real
+        checked.append(candidate)
+        return 0  # no pruning: every candidate is planned
+
+    unpruned = kernel.clone()
+    run_pipeline(kernel, "patch-schedule")
+    monkeypatch.setattr(patch_schedule._CandidateBound, "bound", checked_bound)
+    monkeypatch.setattr(patch_schedule, "_arena", lambda ctx, function, candidate, alignment: round_arenas[candidate])
+    run_pipeline(unpruned, "patch-schedule")
+    assert len(checked) > 100
+
+    def schedule(m):
+        function = next(f for f in m.ops if isinstance(f, func.FuncOp) and f.body.blocks)
+        return function.attributes["tinymlir.patch_schedule"].data
+
+    assert schedule(kernel) == schedule(unpruned)
+    assert str(kernel) == str(unpruned)
