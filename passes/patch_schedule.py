@@ -59,10 +59,11 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import func, memref
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    IndexType,
     IntAttr,
     MemRefType,
     ModuleOp,
@@ -70,7 +71,7 @@ from xdsl.dialects.builtin import (
     i8,
     i64,
 )
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
@@ -80,6 +81,9 @@ from tinymlir.target import target_of
 
 SCHEDULE_ATTR = "tinymlir.patch_schedule"
 """On the function: a one-line description of the chosen schedule, or why there is none."""
+
+BANDS_ATTR = "tinymlir.patch_bands"
+"""On a band loop: which of the stage's bands it runs."""
 
 
 def _ints(attr) -> list[int]:
@@ -220,24 +224,93 @@ def extra_macs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | No
     return total - sum(op.macs() for op in stage)
 
 
-def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int]) -> SSAValue:
-    """`buffer` itself when `rows` are all its rows, else a subview of those rows."""
+def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: SSAValue | None = None) -> SSAValue:
+    """`buffer` itself when `rows` are all its rows, else a subview of those rows;
+    `row`: the first row is this index value instead (a band loop's), `rows` giving
+    only the row count."""
     t = buffer.type
     assert isinstance(t, MemRefType)
     shape = list(t.get_shape())
-    if rows == (0, shape[1]):
+    count = rows[1] - rows[0]
+    if row is None and rows == (0, shape[1]):
         return buffer
-    return builder.insert(memref.SubviewOp.from_static_parameters(
-        buffer, t, [0, rows[0], 0, 0], [1, rows[1] - rows[0], shape[2], shape[3]], [1, 1, 1, 1]
-    )).result
+    offsets: list[SSAValue | int] = [0, rows[0] if row is None else row, 0, 0]
+    sizes: list[SSAValue | int] = [1, count, shape[2], shape[3]]
+    result = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
+    return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
 
 
-def apply_bands(stage: list[qk.KernelOp], bands: int) -> list[Operation]:
-    """Replace the stage by its ops re-issued per band (see the module docstring);
-    returns the band ops."""
+@dataclass(frozen=True)
+class _LayerInBand:
+    """One layer's part of a band: its output rows and each data input's rows."""
+
+    rows: tuple[int, int]
+    windows: tuple[tuple[int, int], ...]
+    pads: tuple[int, ...] | None
+
+
+def _band_layers(stage: list[qk.KernelOp], needed: dict[SSAValue, tuple[int, int]], geometry: BandGeometry) -> list[_LayerInBand]:
+    layers = []
+    for op in stage:
+        rows = needed[op.outs]
+        windows = tuple(geometry.windows(op, rows))
+        pads = tuple(_band_pads(op, rows, windows[0])) if isinstance(op, qk.Conv2DOp) else None
+        layers.append(_LayerInBand(rows, windows, pads))
+    return layers
+
+
+def _moving_rows(stage: list[qk.KernelOp], layers: list[_LayerInBand]) -> tuple[int, ...]:
+    """The map rows a band starts at in the stage's inputs and output (what moves from
+    band to band; band buffers hold their own rows from 0)."""
+    inner = {op.outs for op in stage[:-1]}
+    starts = [w[0] for op, layer in zip(stage, layers, strict=True) for v, w in zip(op.data_inputs, layer.windows, strict=True) if v not in inner]
+    return (*starts, layers[-1].rows[0])
+
+
+def _band_shape(stage: list[qk.KernelOp], layers: list[_LayerInBand]) -> tuple:
+    """What two bands must share to run as iterations of one loop: every count, pad and
+    offset into a band buffer."""
+    first_row = {op.outs: layer.rows[0] for op, layer in zip(stage, layers, strict=True)}
+    return tuple(
+        (layer.rows[1] - layer.rows[0], layer.pads, tuple(
+            (w[1] - w[0], w[0] - first_row[v] if v in first_row else None)
+            for v, w in zip(op.data_inputs, layer.windows, strict=True)
+        ))
+        for op, layer in zip(stage, layers, strict=True)
+    )
+
+
+def band_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> list[tuple[int, int]]:
+    """The stage's bands as runs [first, end): consecutive bands of the same shape whose
+    moving rows advance by the same step form one run (a loop); the rest, bands whose
+    pads or row counts differ (the borders, the longer first bands of an uneven split),
+    are runs of one."""
+    geometry = geometry or BandGeometry()
+    per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
+    runs: list[tuple[int, int]] = []
+    b = 0
+    while b < bands:
+        end = b + 1
+        if end < bands and _band_shape(stage, per_band[end]) == _band_shape(stage, per_band[b]):
+            step = [y - x for x, y in zip(_moving_rows(stage, per_band[b]), _moving_rows(stage, per_band[end]), strict=True)]
+            end += 1
+            while end < bands and _band_shape(stage, per_band[end]) == _band_shape(stage, per_band[b]) and [
+                y - x for x, y in zip(_moving_rows(stage, per_band[end - 1]), _moving_rows(stage, per_band[end]), strict=True)
+            ] == step:
+                end += 1
+        runs.append((b, end))
+        b = end
+    return runs
+
+
+def apply_bands(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True) -> list[Operation]:
+    """Replace the stage by its ops re-issued per band (see the module docstring): a run
+    of bands of the same shape (`band_runs`) as one `scf.for` over the band index with
+    the band buffers allocated once before it, the other bands unrolled (all of them
+    with `loops=False`); returns the band ops."""
+    geometry = geometry or BandGeometry()
     first, last = stage[0], stage[-1]
     target = last.outs
-    out_rows = last.output_type.get_shape()[1]
     # Weights, tables and the stitched output are used from the first band on: their
     # definitions (get_globals, the output's alloc) move up to the stage's start.
     members = set(stage)
@@ -253,37 +326,41 @@ def apply_bands(stage: list[qk.KernelOp], bands: int) -> list[Operation]:
                 owner.detach()
                 Builder(InsertPoint.before(first)).insert(owner)
     builder = Builder(InsertPoint.before(first))
+    per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
+    runs = band_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
     clones: list[Operation] = []
-    for b, rows in enumerate(_rows_split(out_rows, bands)):
-        needed = band_rows(stage, rows)
-        # where each value's rows are: (buffer, the map row its first row holds)
-        placed: dict[SSAValue, tuple[SSAValue, int]] = {}
-        for op in stage:
-            r = needed[op.outs]
-            count = r[1] - r[0]
+    for run_start, run_end in runs:
+        layers = per_band[run_start]
+        buffers = []
+        for op, layer in zip(stage[:-1], layers[:-1], strict=True):
             _, _, width, channels = op.output_type.get_shape()
-            windows = [w[1] for w in op.input_window(_box(op, r))]
-            data = []
-            for value, w in zip(op.data_inputs, windows, strict=True):
-                buffer, first_row = placed.get(value, (value, 0))
-                data.append(_rows_view(builder, buffer, (w[0] - first_row, w[1] - first_row)))
-            if op is last:
-                out = _rows_view(builder, target, r)
-            else:
-                alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, count, width, channels]))
-                alloc.memref.name_hint = f"{op.layer_name.data}_band{b}"
-                out = alloc.memref
-            clone = op.clone()
-            clone.operands = [*data, *op.ins[len(data):], out]
-            clone.properties["input_types"] = ArrayAttr([
-                _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, windows, strict=True)
-            ])
-            clone.properties["output_type"] = _with_rows(op.output_type, count)
-            if isinstance(op, qk.Conv2DOp):
-                clone.properties["pads"] = DenseArrayBase.from_list(i64, _band_pads(op, r, windows[0]))
-            builder.insert(clone)
-            clones.append(clone)
-            placed[op.outs] = (out, r[0])
+            alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, layer.rows[1] - layer.rows[0], width, channels]))
+            alloc.memref.name_hint = f"{op.layer_name.data}_band{run_start}"
+            buffers.append(alloc.memref)
+        if run_end - run_start == 1:
+            clones += _emit_band(builder, stage, layers, buffers, target, None)
+            continue
+        # the loop's band index i moves every input and output row by i * step
+        moving = _moving_rows(stage, layers)
+        step = [y - x for x, y in zip(moving, _moving_rows(stage, per_band[run_start + 1]), strict=True)]
+        lower, upper, one = (
+            builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
+        )
+        body = Block(arg_types=[IndexType()])
+        loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
+        loop.attributes[BANDS_ATTR] = StringAttr(f"bands {run_start}..{run_end - 1} of {bands}")
+        inner = Builder(InsertPoint.at_end(body))
+        band = body.args[0]
+        band.name_hint = "band"
+        rows: list[SSAValue | None] = []
+        for start_row, delta in zip(moving, step, strict=True):
+            if delta == 0:
+                rows.append(None)
+                continue
+            scaled = inner.insert(arith.MuliOp(band, inner.insert(arith.ConstantOp.from_int_and_width(delta, IndexType())).result)).result
+            rows.append(inner.insert(arith.AddiOp(scaled, inner.insert(arith.ConstantOp.from_int_and_width(start_row, IndexType())).result)).result)
+        clones += _emit_band(inner, stage, layers, buffers, target, rows)
+        inner.insert(scf.YieldOp())
     intermediates = [op.outs for op in stage[:-1]]
     for op in reversed(stage):
         op.detach()
@@ -296,13 +373,49 @@ def apply_bands(stage: list[qk.KernelOp], bands: int) -> list[Operation]:
     return clones
 
 
+def _emit_band(
+    builder: Builder, stage: list[qk.KernelOp], layers: list[_LayerInBand], buffers: list[SSAValue],
+    target: SSAValue, rows: list[SSAValue | None] | None,
+) -> list[Operation]:
+    """The stage's ops for one band (`layers`) on `buffers`; `rows`: in a band loop, the
+    index values of the moving rows (`_moving_rows`; None where a row does not move)."""
+    inner = {op.outs for op in stage[:-1]}
+    moving = iter(rows) if rows is not None else None
+    # where each value's rows are: (buffer, the map row its first row holds)
+    placed: dict[SSAValue, tuple[SSAValue, int]] = {}
+    clones: list[Operation] = []
+    for op, layer in zip(stage, layers, strict=True):
+        data = []
+        for value, w in zip(op.data_inputs, layer.windows, strict=True):
+            buffer, first_row = placed.get(value, (value, 0))
+            row = next(moving) if moving is not None and value not in inner else None
+            data.append(_rows_view(builder, buffer, (w[0] - first_row, w[1] - first_row), row))
+        if op is stage[-1]:
+            row = next(moving) if moving is not None else None
+            out = _rows_view(builder, target, layer.rows, row)
+        else:
+            out = buffers[len(placed)]
+        clone = op.clone()
+        clone.operands = [*data, *op.ins[len(data):], out]
+        clone.properties["input_types"] = ArrayAttr([
+            _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, layer.windows, strict=True)
+        ])
+        clone.properties["output_type"] = _with_rows(op.output_type, layer.rows[1] - layer.rows[0])
+        if layer.pads is not None:
+            clone.properties["pads"] = DenseArrayBase.from_list(i64, list(layer.pads))
+        builder.insert(clone)
+        clones.append(clone)
+        placed[op.outs] = (out, layer.rows[0])
+    return clones
+
+
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
     return [o for o in function.body.block.ops if isinstance(o, qk.KernelOp)]
 
 
-def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int) -> int:
+def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int, loops: bool = True) -> int:
     """The arena plan-arena gives `function` after kernel-in-place, with `candidate`
-    applied (on a copy)."""
+    applied (on a copy; band loops or not as `loops`)."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
     from tinymlir.passes.plan_arena import lifetimes, place_greedy
 
@@ -310,10 +423,31 @@ def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, ali
     holder = ModuleOp([copy])
     if candidate is not None:
         ops = _kernel_ops(copy)
-        apply_bands(ops[candidate.start : candidate.stop], candidate.bands)
+        apply_bands(ops[candidate.start : candidate.stop], candidate.bands, loops=loops)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
+
+
+def _is_step(op: Operation) -> bool:
+    """A kernel op, or a band loop (an op holding kernel ops)."""
+    return isinstance(op, qk.KernelOp) or (bool(op.regions) and any(isinstance(o, qk.KernelOp) for o in op.walk()))
+
+
+def _steps(function: func.FuncOp) -> list[Operation]:
+    return [o for o in function.body.block.ops if _is_step(o)]
+
+
+def _may_share(op: qk.KernelOp) -> memref.AllocOp | None:
+    """`op`'s output allocation if kernel-in-place may let it write over an input (an
+    allocation no smaller), else None."""
+    own = op.outs.owner
+    if isinstance(own, memref.AllocOp) and any(
+        _root_alloc(v) is not None and t.get_num_elements() >= op.output_type.get_num_elements()
+        for v, t in zip(op.data_inputs, op.input_types.data, strict=True)
+    ):
+        return own
+    return None
 
 
 def _root_alloc(value: SSAValue) -> memref.AllocOp | None:
@@ -333,42 +467,51 @@ class _CandidateBound:
 
     def __init__(self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], alignment: int) -> None:
         from tinymlir.passes.kernel_in_place import KernelInPlacePass
-        from tinymlir.passes.plan_arena import buffer_bytes, lifetimes, place_greedy
+        from tinymlir.passes.plan_arena import buffer_bytes, lifetimes, place_greedy, timeline
 
         copy = function.clone()
         KernelInPlacePass().apply(ctx, ModuleOp([copy]))
         buffers = lifetimes(copy)
         self._buffers, self._alignment = buffers, alignment
         self._place_greedy = place_greedy
-        steps = [i for i, o in enumerate(copy.body.block.ops) if isinstance(o, qk.KernelOp)]
-        # before[k]: the most bytes live at a kernel op before op k in the current plan
-        self.before = [0]
-        for step in steps:
-            live = sum(b.size for b in buffers if b.first <= step <= b.last)
-            self.before.append(max(self.before[-1], live))
-        # the kernel ops touching each allocation (through its views): first and last
+        # the steps: top-level kernel ops and band loops; position[k]: kernel op k's step
+        steps = _steps(function)
+        self.position = [i for i, o in enumerate(steps) if isinstance(o, qk.KernelOp)]
+        # before[k]: the most bytes live at a step before kernel op k in the current plan
+        # (a band loop's steps are its body's: plan-arena's timeline)
+        span = timeline(copy)[1]
+        live_before = [
+            max(sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(span[o][0], span[o][1] + 1))
+            for o in copy.body.block.ops if _is_step(o)
+        ]
+        self.before = [max(live_before[:p], default=0) for p in self.position]
+        # the steps touching each allocation (through its views): first and last
         self.touched: dict[memref.AllocOp, tuple[int, int]] = {}
-        for k, op in enumerate(ops):
-            for value in op.operands:
-                root = _root_alloc(value)
-                if root is not None:
-                    first, last = self.touched.get(root, (k, k))
-                    self.touched[root] = (min(first, k), max(last, k))
-        # after[k]: the most bytes the allocations live at a kernel op from op k on hold (a
-        # stage before op k leaves these allocations and their lifetimes after it as they are)
-        self.after = [0] * (len(ops) + 1)
-        for k in range(len(ops) - 1, -1, -1):
-            op = ops[k]
-            own = op.outs.owner if isinstance(op.outs.owner, memref.AllocOp) else None
-            may_share = own is not None and any(
-                _root_alloc(v) is not None and t.get_num_elements() >= op.output_type.get_num_elements()
-                for v, t in zip(op.data_inputs, op.input_types.data, strict=True)
-            )
+        for p, step in enumerate(steps):
+            for op in step.walk():
+                for value in op.operands if isinstance(op, qk.KernelOp) else ():
+                    root = _root_alloc(value)
+                    if root is not None:
+                        first, last = self.touched.get(root, (p, p))
+                        self.touched[root] = (min(first, p), max(last, p))
+        # after[p]: the most bytes the allocations live at a step from step p on hold (a
+        # stage before it leaves these allocations and their lifetimes after it as they
+        # are); less the output that kernel-in-place may let a kernel op write over an
+        # input; at a band loop only those also live outside it (the others live in parts
+        # of each iteration)
+        self.after = [0] * (len(steps) + 1)
+        for p in range(len(steps) - 1, -1, -1):
+            kernel = steps[p] if isinstance(steps[p], qk.KernelOp) else None
+            shared = _may_share(kernel) if kernel is not None else None
             live = sum(
                 buffer_bytes(root.memref.type) for root, (first, last) in self.touched.items()
-                if first <= k <= last and not (may_share and root is own)
+                if first <= p <= last and root is not shared and (kernel is not None or first < p or last > p)
             )
-            self.after[k] = max(self.after[k + 1], live)
+            self.after[p] = max(self.after[p + 1], live)
+
+    def contiguous(self, start: int, stop: int) -> bool:
+        """Whether kernel ops start..stop - 1 are consecutive steps (no band loop between)."""
+        return self.position[stop - 1] - self.position[start] == stop - 1 - start
 
     def current_arena(self) -> int:
         """The arena of the function as it is (plan-arena after kernel-in-place)."""
@@ -382,8 +525,9 @@ class _CandidateBound:
         layer_of = {op.outs: j for j, op in enumerate(stage[:-1])}
         last_reader: dict[int, int] = {}
         outer: dict[memref.AllocOp, int | None] = {}  # allocations from before the stage: last layer reading them
+        first_step, last_step = self.position[start], self.position[stop - 1]
         stitched = _root_alloc(stage[-1].outs)
-        if stitched is not None and self.touched[stitched][0] < stop - 1:
+        if stitched is not None and self.touched[stitched][0] < last_step:
             return 0  # the output shares an earlier buffer: not a case the bound covers
         for j, op in enumerate(stage):
             for value in op.ins:
@@ -393,15 +537,15 @@ class _CandidateBound:
                 root = _root_alloc(value)
                 if root is None:
                     continue
-                if root is stitched or self.touched[root][0] >= start:
+                if root is stitched or self.touched[root][0] >= first_step:
                     return 0
                 outer[root] = j
         for root, (first, last) in self.touched.items():
-            if first < start and last >= stop:
+            if first < first_step and last > last_step:
                 outer[root] = None  # live across the whole stage
         outer_bytes = [(buffer_bytes(root.memref.type), j) for root, j in outer.items()]
         stitched_bytes = 0 if stitched is None else buffer_bytes(stitched.memref.type)
-        peak = max(self.before[start], self.after[stop])
+        peak = max(self.before[start], self.after[last_step + 1])
         last = len(stage) - 1
         per_band = geometry.bands(stage, bands)
         for b, needed in enumerate(per_band):
@@ -451,6 +595,8 @@ class PatchSchedulePass(ModulePass):
     """Most layers in one stage."""
     max_bands: int = 8
     """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
+    loops: bool = True
+    """Run bands of the same shape as one band loop (else every band is unrolled)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1:
@@ -481,7 +627,7 @@ class PatchSchedulePass(ModulePass):
             (arena, bands, extra, _), c = best
             stage = ops[c.start : c.stop]
             stages.append(f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {bands} row bands")
-            banded |= set(apply_bands(stage, bands))
+            banded |= set(apply_bands(stage, bands, geometry, loops=self.loops))
             budget -= extra
             current = arena
             ops = _kernel_ops(function)
@@ -506,7 +652,7 @@ class PatchSchedulePass(ModulePass):
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 stage = ops[start:stop]
-                if banded.intersection(stage) or stage_refusal(stage) is not None:
+                if banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
                     continue
                 rows = stage[-1].output_type.get_shape()[1]
                 for bands in range(2, min(rows, self.max_bands) + 1):
@@ -523,7 +669,7 @@ class PatchSchedulePass(ModulePass):
         for key, candidate in sorted(candidates, key=lambda c: c[0]):
             if key[0] >= current or (best is not None and key >= best[0]):
                 break
-            arena_key = (_arena(ctx, function, candidate, alignment), *key[1:])
+            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
             if arena_key[0] < current and (best is None or arena_key < best[0]):
                 best = (arena_key, candidate)
         return bool(candidates), best
