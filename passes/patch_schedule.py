@@ -6,47 +6,65 @@ What it does
     rows are walked back through the stage with the kernel-level `input_window`
     interface (halo: t_in = (t_out - 1) * s + (k - 1) * d + 1 rows), and every layer of
     the stage is re-issued per band on band buffers of just those rows (a
-    `memref.alloc` per layer and band), reading the stage's input through a subview of
-    its rows and writing the last layer's band into a subview of the stitched output,
-    which stays a normal buffer. Full-width bands keep their left/right padding; only
-    the rows of a band that fall outside the map are padding (pads recomputed per band
-    from the window), so every output element sums the same taps as layer-by-layer:
+    `memref.alloc` per layer), reading the stage's input through a subview of its rows
+    and writing the last layer's band into a subview of the stitched output, which
+    stays a normal buffer. Full-width bands keep their left/right padding; only the
+    rows of a band that fall outside the map are padding (pads recomputed per band from
+    the window), so every output element sums the same taps as layer-by-layer:
     bit-exact. The intermediate maps of the stage are never materialised whole.
     This is MCUNetV2's patch form on a 1-wide grid of full-width patches (halos are
-    recomputed); the bands are unrolled at the kernel level (one op per layer and band).
+    recomputed).
+
+    Consecutive bands of the same shape (every row count, pad and offset into a band
+    buffer equal; the input and output rows advancing by a constant step: `band_runs`)
+    run as one band loop, an `scf.for` over the band index marked
+    `tinymlir.patch_bands`, whose body holds the stage's kernel ops on subviews at row
+    offsets `band * step + first row` computed from the index, with the band buffers
+    allocated once before the loop. Bands whose pads or row counts differ (the borders,
+    the longer first bands of an uneven split) stay unrolled before and after it
+    (`loops=false`: all bands unrolled). A band loop promises that its iterations share
+    only buffers also used outside it: plan-arena then steps through its body, and
+    kernel-in-place and convert-kernel-to-loops handle the kernel ops in it. (The loop
+    is emitted as scf directly; there is no patch dialect op.)
 
 Cost model
     Exhaustive over stage start, stage end (at most `max_stage` layers) and band count
     (2 .. min(output rows, `max_bands`)), among those whose recomputed MACs stay within
     `max_extra_macs` (a fraction of the model's MACs, default 0.2). A candidate's cost is
-    the planner's real arena: the candidate is applied to a copy of the function,
-    followed by kernel-in-place and plan-arena's placement, and the size is read back.
+    the planner's real arena: the candidate is applied to a copy of the function (in
+    the form it will take, band loops included), followed by kernel-in-place and
+    plan-arena's placement, and the size is read back.
     The candidate with the smallest arena wins (ties: fewer bands, then fewer MACs, then
     the first in the search order), and the stage is applied if it beats the current
     plan; then the next stage is searched, until none does. If nothing beats the
     layer-by-layer plan, the module is left as it is and the function records why in
     `tinymlir.patch_schedule`.
 
-    Pruning by a proven bound keeps this fast (VWW: 2 of ~1,200 candidates are planned):
+    Pruning by a proven bound keeps this fast (VWW: 7 of 1,190 candidates are planned):
     every candidate first gets a lower bound of its arena (`_CandidateBound`), and
     candidates are planned in increasing order of (bound, bands, extra MACs, search
     order) until the next one's bound can no longer beat the best arena found (or the
-    current plan). The bound is the largest of two byte counts, each at most the live
+    current plan). The bound is the largest of three byte counts, each at most the live
     bytes of some step of the banded plan, which no placement can beat:
     * before the stage, the plan is unchanged: kernel-in-place decides the same for the
       ops before the stage and their live buffers are the same, so the peak of the
-      current plan (in-place applied) over the kernel ops before the stage counts;
+      current plan (in-place applied) over the steps before the stage counts;
+    * after the stage, likewise: the allocations live at each later step (their
+      lifetimes from the kernel ops touching them, those at a band loop only if also
+      used outside it), less each kernel op's output where it may share an input's;
     * at each band step, the buffers the stage's values hold (its inputs until their
       last band reads them, the stitched output from its first band on, the band
       buffers from their writer to their last reader in the band, and the buffers that
       live across the stage). Values live at the same step hold distinct buffers at
       least their size (kernel-in-place only lets an op write over an input that dies
       there, into a buffer no smaller), except that the step's output may share an
-      input's buffer: it is not counted where some input is read whole.
+      input's buffer: it is not counted where some input is read whole. In a band loop
+      each body step holds at least what that step of one unrolled band holds.
     Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
-(one block; each stage intermediate an allocation read only by the next stage op).
+(one block but for its own band loops; each stage intermediate an allocation read only
+by later stage ops).
 Declines (records a reason, changes nothing) for: no spatial layers, stages holding ops
 other than qk.conv2d, batch > 1, convolutions padded only along rows (their band
 copies would lose the padded form the folded bias relies on), and band counts where a
