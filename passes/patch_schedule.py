@@ -134,6 +134,16 @@ def _box(op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
     return [(0, 1), rows, (0, width), (0, channels)]
 
 
+@dataclass(frozen=True)
+class _Layer:
+    macs: int
+    output_shape: tuple[int, ...]
+    data_inputs: tuple[SSAValue, ...]
+    input_shapes: tuple[tuple[int, ...], ...]
+    ins: tuple[SSAValue, ...]
+    outs: SSAValue
+
+
 class BandGeometry:
     """Memoised band windows (the search asks for the same ones many times): the rows of
     each data input a layer reads for a row range of its output (`input_window`), and
@@ -142,6 +152,17 @@ class BandGeometry:
     def __init__(self) -> None:
         self._windows: dict[tuple[qk.KernelOp, tuple[int, int]], list[tuple[int, int]]] = {}
         self._bands: dict[tuple[tuple[qk.KernelOp, ...], int], list[dict[SSAValue, tuple[int, int]]]] = {}
+        self._extra: dict[tuple[tuple[qk.KernelOp, ...], int], int] = {}
+        self._layers: dict[qk.KernelOp, _Layer] = {}
+
+    def layer(self, op: qk.KernelOp) -> _Layer:
+        """What the search reads of `op` (its properties are slow to read)."""
+        if op not in self._layers:
+            self._layers[op] = _Layer(
+                op.macs(), tuple(op.output_type.get_shape()), tuple(op.data_inputs),
+                tuple(tuple(t.get_shape()) for t in op.input_types.data), tuple(op.ins), op.outs,
+            )
+        return self._layers[op]
 
     def windows(self, op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
         """The rows of each data input `op` reads for output rows `rows`."""
@@ -151,9 +172,10 @@ class BandGeometry:
         return self._windows[key]
 
     def band_rows(self, stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue, tuple[int, int]]:
-        needed: dict[SSAValue, tuple[int, int]] = {stage[-1].outs: rows}
+        needed: dict[SSAValue, tuple[int, int]] = {self.layer(stage[-1]).outs: rows}
         for op in reversed(stage):
-            for value, (lo, hi) in zip(op.data_inputs, self.windows(op, needed[op.outs]), strict=True):
+            layer = self.layer(op)
+            for value, (lo, hi) in zip(layer.data_inputs, self.windows(op, needed[layer.outs]), strict=True):
                 if value in needed:
                     lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
                 needed[value] = (lo, hi)
@@ -226,7 +248,7 @@ def bands_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry |
     geometry = geometry or BandGeometry()
     for needed in geometry.bands(stage, bands):
         for op in stage:
-            if any(hi <= lo for lo, hi in geometry.windows(op, needed[op.outs])):
+            if any(hi <= lo for lo, hi in geometry.windows(op, needed[geometry.layer(op).outs])):
                 return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
     return None
 
@@ -234,12 +256,16 @@ def bands_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry |
 def extra_macs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> int:
     """MACs the bands recompute (their halos) over running the stage layer by layer."""
     geometry = geometry or BandGeometry()
-    total = 0
-    for needed in geometry.bands(stage, bands):
-        for op in stage:
-            lo, hi = needed[op.outs]
-            total += op.macs() * (hi - lo) // op.output_type.get_shape()[1]
-    return total - sum(op.macs() for op in stage)
+    key = (tuple(stage), bands)
+    if key not in geometry._extra:
+        total = 0
+        for needed in geometry.bands(stage, bands):
+            for op in stage:
+                layer = geometry.layer(op)
+                lo, hi = needed[layer.outs]
+                total += layer.macs * (hi - lo) // layer.output_shape[1]
+        geometry._extra[key] = total - sum(geometry.layer(op).macs for op in stage)
+    return geometry._extra[key]
 
 
 def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: SSAValue | None = None) -> SSAValue:
@@ -540,15 +566,16 @@ class _CandidateBound:
         from tinymlir.passes.plan_arena import buffer_bytes
 
         stop = start + len(stage)
-        layer_of = {op.outs: j for j, op in enumerate(stage[:-1])}
+        layers = [geometry.layer(op) for op in stage]
+        layer_of = {layer.outs: j for j, layer in enumerate(layers[:-1])}
         last_reader: dict[int, int] = {}
         outer: dict[memref.AllocOp, int | None] = {}  # allocations from before the stage: last layer reading them
         first_step, last_step = self.position[start], self.position[stop - 1]
-        stitched = _root_alloc(stage[-1].outs)
+        stitched = _root_alloc(layers[-1].outs)
         if stitched is not None and self.touched[stitched][0] < last_step:
             return 0  # the output shares an earlier buffer: not a case the bound covers
-        for j, op in enumerate(stage):
-            for value in op.ins:
+        for j, layer in enumerate(layers):
+            for value in layer.ins:
                 if value in layer_of:
                     last_reader[layer_of[value]] = j
                     continue
@@ -568,9 +595,9 @@ class _CandidateBound:
         per_band = geometry.bands(stage, bands)
         for b, needed in enumerate(per_band):
             band_bytes = []
-            for op in stage[:-1]:
-                lo, hi = needed[op.outs]
-                _, _, width, channels = op.output_type.get_shape()
+            for layer in layers[:-1]:
+                lo, hi = needed[layer.outs]
+                _, _, width, channels = layer.output_shape
                 band_bytes.append((hi - lo) * width * channels)
             for j, op in enumerate(stage):
                 live = sum(size for size, until in outer_bytes if until is None or b < len(per_band) - 1 or j <= until)
@@ -586,15 +613,14 @@ class _CandidateBound:
     def _reads_whole(op: qk.KernelOp, needed, layer_of, geometry: BandGeometry) -> bool:
         """Whether the band copy of `op` reads some input buffer whole (no subview) and
         no smaller than its output: only then may kernel-in-place let it write over it."""
-        _, _, width, channels = op.output_type.get_shape()
-        lo, hi = needed[op.outs]
+        layer = geometry.layer(op)
+        _, _, width, channels = layer.output_shape
+        lo, hi = needed[layer.outs]
         out_elements = (hi - lo) * width * channels
-        for value, rows, t in zip(
-            op.data_inputs, geometry.windows(op, needed[op.outs]), op.input_types.data, strict=True
-        ):
-            _, _, in_width, in_channels = t.get_shape()
+        for value, rows, shape in zip(layer.data_inputs, geometry.windows(op, (lo, hi)), layer.input_shapes, strict=True):
+            _, height, in_width, in_channels = shape
             whole = rows == needed[value] if value in layer_of else (
-                rows == (0, t.get_shape()[1]) and isinstance(value.owner, memref.AllocOp)
+                rows == (0, height) and isinstance(value.owner, memref.AllocOp)
             )
             if whole and (rows[1] - rows[0]) * in_width * in_channels >= out_elements:
                 return True
