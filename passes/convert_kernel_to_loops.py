@@ -18,8 +18,9 @@ accumulation, window bounds and data movement are the same in both.
 Cost model
     None: one lowering per op. A target chooses by registering its own.
 
-Assumes verified kernel-level IR (convert-qnn-to-kernel, kernel-in-place). A qk op without
-a lowering for the target is refused with an error naming it.
+Assumes verified kernel-level IR (convert-qnn-to-kernel, kernel-in-place): qk ops at the top
+level of a function or in patch-schedule's band loops (`tinymlir.patch_bands`). A qk op
+without a lowering for the target, or nested elsewhere, is refused with an error naming it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from xdsl.utils.exceptions import VerifyException
 from tinymlir.dialects import kernel as qk
 from tinymlir.errors import PassError
 from tinymlir.passes.kernel_to_loops import lowering_for
+from tinymlir.passes.patch_schedule import BANDS_ATTR
 from tinymlir.target import target_of
 
 NAME = "convert-kernel-to-loops"
@@ -81,13 +83,15 @@ class ConvertKernelToLoopsPass(ModulePass):
                     raise PassError(f"{NAME}: @{function.sym_name.data}: {exc}") from None
                 function.arg_attrs = ArrayAttr([port_attrs(p) for p in ports])
                 del function.attributes[qk.PORTS_ATTR]
-            for inner in list(function.body.block.ops):
-                if not isinstance(inner, qk.KernelOp | memref.CopyOp):
-                    continue
+            # top-level ops, and those of patch-schedule's band loops
+            for inner in [
+                o for o in function.walk() if isinstance(o, qk.KernelOp | memref.CopyOp)
+                and (o.parent_op() is function or BANDS_ATTR in o.parent_op().attributes)  # type: ignore[union-attr]
+            ]:
                 pattern = lowering_for(inner, target)
                 if pattern is None:
                     raise PassError(f"{NAME}: {inner.name} has no lowering for target '{target}'")
                 pattern.match_and_rewrite(inner, PatternRewriter(inner))
         for inner in op.walk():
             if isinstance(inner, qk.KernelOp):
-                raise PassError(f"{NAME}: {inner.name} '{inner.layer_name.data}' must be at the top level of a function")
+                raise PassError(f"{NAME}: {inner.name} '{inner.layer_name.data}' must be at the top level of a function or in a band loop")

@@ -12,6 +12,9 @@ What it does
       sizes and strides, rank-reducing too), `memref.reinterpret_cast` (static offset,
       sizes and strides), `memref.cast` and `memref.memory_space_cast`. A subview's
       result type must carry the layout the subview computes;
+    * a subview at dynamic offsets (static sizes, unit strides, same rank: the band
+      loops of patch-schedule) is a pointer of its own, the source's plus the offset
+      computed at run time, indexed from 0 with the source's strides;
     * memref function arguments are used as pointers (`const` for the model's
       inputs) through `builtin.unrealized_conversion_cast`, which
       convert-func-to-mcuc and reconcile-unrealized-casts remove;
@@ -37,8 +40,9 @@ through a pointer costs one multiply per non-constant index with a stride other 
 and one add per term; a copy costs one load and one store per element.
 
 Assumes static memrefs (shapes, offsets, sizes and strides) with integer or f32
-elements and constant view offsets; refuses anything else by name: dynamic offsets,
-sizes or strides of a view, dynamic layouts, allocations with a layout.
+elements and constant view offsets (but for the subviews above); refuses anything else by
+name: dynamic sizes or strides of a view, other dynamic offsets, dynamic layouts,
+allocations with a layout, views of a subview at a dynamic offset.
 """
 
 from __future__ import annotations
@@ -176,6 +180,7 @@ class FunctionConversion:
                 cast.results[0].name_hint = arg.name_hint
                 self.mapping[arg] = cast.results[0]
         self.layers: dict[int, list] = {}
+        self.offset_applied: dict[SSAValue, tuple[int, ...]] = {}  # subviews at dynamic offsets: their strides
         for copy in [o for o in self.function.walk() if isinstance(o, memref.CopyOp)]:
             for buffer in (copy.source, copy.destination):
                 if static_layout(buffer.type) is None:  # type: ignore[arg-type]
@@ -245,9 +250,13 @@ class FunctionConversion:
                 value.name_hint = op.result.name_hint
             self.mapping[op.result] = value
             self.erase.append(op)
+        elif isinstance(op, memref.SubviewOp) and op.offsets and not (op.sizes or op.strides):
+            self.offset_subview(b, op)
         elif isinstance(op, memref.SubviewOp | memref.ReinterpretCastOp | memref.CastOp):
             result_type = op.results[0].type
             assert isinstance(result_type, MemRefType)
+            if op.operands[0] in self.offset_applied:
+                raise self.error(op, "a view of a subview at a dynamic offset is not supported")
             if isinstance(op, memref.SubviewOp):
                 try:
                     mismatch = layout_mismatch(result_type, subview_layout(op))
@@ -304,11 +313,48 @@ class FunctionConversion:
                 return g.const_specifier is not None
         return False
 
+    def offset_subview(self, b: Builder, op: memref.SubviewOp) -> None:
+        """A subview at dynamic offsets (patch-schedule's band loops): its own pointer, the
+        source's advanced by the offset (`base + o0*s0 + ...`), indexed from 0 with the
+        source's strides; a static subview's offset instead folds into the indices."""
+        source_type = op.source.type
+        assert isinstance(source_type, MemRefType)
+        layout = static_layout(source_type)
+        if layout is None or op.source in self.offset_applied:
+            raise self.error(op, f"the source layout of {source_type} is not static; only static layouts are supported")
+        base, strides = layout
+        sizes, steps = op.static_sizes.get_values(), op.static_strides.get_values()
+        if len(sizes) != len(op.result.type.get_shape()) or any(step != 1 for step in steps):
+            raise self.error(op, "a subview at a dynamic offset must keep the rank and unit strides")
+        dynamic, dynamic_strides = list(op.offsets), []
+        for o, n, stride, extent in zip(op.static_offsets.get_values(), sizes, strides, source_type.get_shape(), strict=True):
+            if o == memref.DYNAMIC_INDEX:
+                dynamic_strides.append(stride)
+            elif o < 0 or o + n > extent:
+                raise self.error(op, f"offset {o} and size {n} are out of bounds of {extent}")
+            else:
+                base += o * stride
+        source = self.converted(op, op.source)
+        if isinstance(source.type, mcuc.EmitC_ArrayType):
+            element = source.type.element_type
+            read_only = self.is_constant_array(source)
+            cast = mcuc.CastOp(source, mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element))
+            b.insert(cast)
+            source = cast.dest
+        advanced = mcuc.AddOp(source, self.linear_index(b, dynamic, (base, tuple(dynamic_strides))), source.type)
+        b.insert(advanced)
+        if op.result.name_hint:
+            advanced.results[0].name_hint = op.result.name_hint
+        self.mapping[op.result] = advanced.results[0]
+        self.offset_applied[op.result] = strides
+        self.erase.append(op)
+
     def element(self, b: Builder, op: Operation, ref: SSAValue, indices) -> SSAValue:
         base = self.converted(op, ref)
         t = ref.type
         assert isinstance(t, MemRefType)
-        layout = static_layout(t)
+        # a subview at a dynamic offset: its pointer holds the offset
+        layout = (0, self.offset_applied[ref]) if ref in self.offset_applied else static_layout(t)
         if layout is None:
             raise self.error(op, f"the layout of {t} is not static; only static layouts are supported")
         if isinstance(base.type, mcuc.EmitC_ArrayType) and (

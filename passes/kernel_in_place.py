@@ -21,8 +21,9 @@ Cost model
     ring is at most one channel plane or pad_top + 1 rows, smaller than the output), so
     every op that can go in place does.
 
-Assumes the buffer-level functions of convert-qnn-to-kernel (one block, `qk` ops reading
-and writing top-level buffers). A buffer that is a function argument, a view, or also read
+Assumes the buffer-level functions of convert-qnn-to-kernel (`qk` ops reading and writing
+buffers; in a loop body (patch-schedule's band loops) each body is scheduled on its own, a
+buffer also used outside the body never being overwritten). A buffer that is a function argument, a view, or also read
 after the op is never overwritten.
 """
 
@@ -121,14 +122,23 @@ class KernelInPlacePass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
-            block = function.body.block
-            for kernel in [o for o in block.ops if isinstance(o, qk.KernelOp)]:
-                if kernel.in_place is not None:
-                    continue  # decided before (the pass is idempotent)
-                position = {o: i for i, o in enumerate(block.ops)}
-                decision = schedule(kernel, position)
-                if decision is None:
-                    continue
-                name, source = decision
-                write_over(kernel, source)
-                kernel.properties["in_place"] = StringAttr(name)
+            # the function's block and the blocks of loops holding kernel ops (patch-schedule's
+            # band loops), each with its own program order
+            blocks = list(dict.fromkeys(o.parent_block() for o in function.walk() if isinstance(o, qk.KernelOp)))
+            for block in blocks:
+                self.apply_to_block(block)
+
+    @staticmethod
+    def apply_to_block(block) -> None:
+        # the relative order of the block's kernel ops is all dies_at compares, and rewrites
+        # only add or remove views and allocations: one numbering serves the whole block
+        position = {o: i for i, o in enumerate(block.ops)}
+        for kernel in [o for o in block.ops if isinstance(o, qk.KernelOp)]:
+            if kernel.in_place is not None:
+                continue  # decided before (the pass is idempotent)
+            decision = schedule(kernel, position)
+            if decision is None:
+                continue
+            name, source = decision
+            write_over(kernel, source)
+            kernel.properties["in_place"] = StringAttr(name)

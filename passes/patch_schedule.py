@@ -6,26 +6,65 @@ What it does
     rows are walked back through the stage with the kernel-level `input_window`
     interface (halo: t_in = (t_out - 1) * s + (k - 1) * d + 1 rows), and every layer of
     the stage is re-issued per band on band buffers of just those rows (a
-    `memref.alloc` per layer and band), reading the stage's input through a subview of
-    its rows and writing the last layer's band into a subview of the stitched output,
-    which stays a normal buffer. Full-width bands keep their left/right padding; only
-    the rows of a band that fall outside the map are padding (pads recomputed per band
-    from the window), so every output element sums the same taps as layer-by-layer:
+    `memref.alloc` per layer), reading the stage's input through a subview of its rows
+    and writing the last layer's band into a subview of the stitched output, which
+    stays a normal buffer. Full-width bands keep their left/right padding; only the
+    rows of a band that fall outside the map are padding (pads recomputed per band from
+    the window), so every output element sums the same taps as layer-by-layer:
     bit-exact. The intermediate maps of the stage are never materialised whole.
     This is MCUNetV2's patch form on a 1-wide grid of full-width patches (halos are
-    recomputed); the bands are unrolled at the kernel level (one op per layer and band).
+    recomputed).
+
+    Consecutive bands of the same shape (every row count, pad and offset into a band
+    buffer equal; the input and output rows advancing by a constant step: `band_runs`)
+    run as one band loop, an `scf.for` over the band index marked
+    `tinymlir.patch_bands`, whose body holds the stage's kernel ops on subviews at row
+    offsets `band * step + first row` computed from the index, with the band buffers
+    allocated once before the loop. Bands whose pads or row counts differ (the borders,
+    the longer first bands of an uneven split) stay unrolled before and after it
+    (`loops=false`: all bands unrolled). A band loop promises that its iterations share
+    only buffers also used outside it: plan-arena then steps through its body, and
+    kernel-in-place and convert-kernel-to-loops handle the kernel ops in it. (The loop
+    is emitted as scf directly; there is no patch dialect op.)
 
 Cost model
     Exhaustive over stage start, stage end (at most `max_stage` layers) and band count
-    (2 .. min(output rows, `max_bands`)): each candidate is applied to a copy of the module, followed by
-    kernel-in-place and plan-arena, and the planner's real arena size is read back. The
-    candidate with the smallest arena wins (ties: fewer bands, then fewer MACs), among
-    those whose recomputed MACs stay within `max_extra_macs` (a fraction of the model's
-    MACs, default 0.2). If nothing beats the layer-by-layer plan, the module is left as
-    it is and the function records why in `tinymlir.patch_schedule`.
+    (2 .. min(output rows, `max_bands`)), among those whose recomputed MACs stay within
+    `max_extra_macs` (a fraction of the model's MACs, default 0.2). A candidate's cost is
+    the planner's real arena: the candidate is applied to a copy of the function (in
+    the form it will take, band loops included), followed by kernel-in-place and
+    plan-arena's placement, and the size is read back.
+    The candidate with the smallest arena wins (ties: fewer bands, then fewer MACs, then
+    the first in the search order), and the stage is applied if it beats the current
+    plan; then the next stage is searched, until none does. If nothing beats the
+    layer-by-layer plan, the module is left as it is and the function records why in
+    `tinymlir.patch_schedule`.
+
+    Pruning by a proven bound keeps this fast (VWW: 7 of 1,190 candidates are planned):
+    every candidate first gets a lower bound of its arena (`_CandidateBound`), and
+    candidates are planned in increasing order of (bound, bands, extra MACs, search
+    order) until the next one's bound can no longer beat the best arena found (or the
+    current plan). The bound is the largest of three byte counts, each at most the live
+    bytes of some step of the banded plan, which no placement can beat:
+    * before the stage, the plan is unchanged: kernel-in-place decides the same for the
+      ops before the stage and their live buffers are the same, so the peak of the
+      current plan (in-place applied) over the steps before the stage counts;
+    * after the stage, likewise: the allocations live at each later step (their
+      lifetimes from the kernel ops touching them, those at a band loop only if also
+      used outside it), less each kernel op's output where it may share an input's;
+    * at each band step, the buffers the stage's values hold (its inputs until their
+      last band reads them, the stitched output from its first band on, the band
+      buffers from their writer to their last reader in the band, and the buffers that
+      live across the stage). Values live at the same step hold distinct buffers at
+      least their size (kernel-in-place only lets an op write over an input that dies
+      there, into a buffer no smaller), except that the step's output may share an
+      input's buffer: it is not counted where some input is read whole. In a band loop
+      each body step holds at least what that step of one unrolled band holds.
+    Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
-(one block; each stage intermediate an allocation read only by the next stage op).
+(one block but for its own band loops; each stage intermediate an allocation read only
+by later stage ops).
 Declines (records a reason, changes nothing) for: no spatial layers, stages holding ops
 other than qk.conv2d, batch > 1, convolutions padded only along rows (their band
 copies would lose the padded form the folded bias relies on), and band counts where a
@@ -38,10 +77,11 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import func, memref
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    IndexType,
     IntAttr,
     MemRefType,
     ModuleOp,
@@ -49,7 +89,7 @@ from xdsl.dialects.builtin import (
     i8,
     i64,
 )
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
@@ -59,6 +99,9 @@ from tinymlir.target import target_of
 
 SCHEDULE_ATTR = "tinymlir.patch_schedule"
 """On the function: a one-line description of the chosen schedule, or why there is none."""
+
+BANDS_ATTR = "tinymlir.patch_bands"
+"""On a band loop: which of the stage's bands it runs."""
 
 
 def _ints(attr) -> list[int]:
@@ -91,19 +134,67 @@ def _box(op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
     return [(0, 1), rows, (0, width), (0, channels)]
 
 
+@dataclass(frozen=True)
+class _Layer:
+    macs: int
+    output_shape: tuple[int, ...]
+    data_inputs: tuple[SSAValue, ...]
+    input_shapes: tuple[tuple[int, ...], ...]
+    ins: tuple[SSAValue, ...]
+    outs: SSAValue
+
+
+class BandGeometry:
+    """Memoised band windows (the search asks for the same ones many times): the rows of
+    each data input a layer reads for a row range of its output (`input_window`), and
+    per stage and band count the rows of every value in each band."""
+
+    def __init__(self) -> None:
+        self._windows: dict[tuple[qk.KernelOp, tuple[int, int]], list[tuple[int, int]]] = {}
+        self._bands: dict[tuple[tuple[qk.KernelOp, ...], int], list[dict[SSAValue, tuple[int, int]]]] = {}
+        self._extra: dict[tuple[tuple[qk.KernelOp, ...], int], int] = {}
+        self._layers: dict[qk.KernelOp, _Layer] = {}
+
+    def layer(self, op: qk.KernelOp) -> _Layer:
+        """What the search reads of `op` (its properties are slow to read)."""
+        if op not in self._layers:
+            self._layers[op] = _Layer(
+                op.macs(), tuple(op.output_type.get_shape()), tuple(op.data_inputs),
+                tuple(tuple(t.get_shape()) for t in op.input_types.data), tuple(op.ins), op.outs,
+            )
+        return self._layers[op]
+
+    def windows(self, op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
+        """The rows of each data input `op` reads for output rows `rows`."""
+        key = (op, rows)
+        if key not in self._windows:
+            self._windows[key] = [tuple(w[1]) for w in op.input_window(_box(op, rows))]
+        return self._windows[key]
+
+    def band_rows(self, stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue, tuple[int, int]]:
+        needed: dict[SSAValue, tuple[int, int]] = {self.layer(stage[-1]).outs: rows}
+        for op in reversed(stage):
+            layer = self.layer(op)
+            for value, (lo, hi) in zip(layer.data_inputs, self.windows(op, needed[layer.outs]), strict=True):
+                if value in needed:
+                    lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
+                needed[value] = (lo, hi)
+        return needed
+
+    def bands(self, stage: list[qk.KernelOp], bands: int) -> list[dict[SSAValue, tuple[int, int]]]:
+        """`band_rows` of each of the `bands` row bands of the stage's output."""
+        key = (tuple(stage), bands)
+        if key not in self._bands:
+            out_rows = stage[-1].output_type.get_shape()[1]
+            self._bands[key] = [self.band_rows(stage, rows) for rows in _rows_split(out_rows, bands)]
+        return self._bands[key]
+
+
 def band_rows(stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue, tuple[int, int]]:
     """The rows of every value the stage reads or writes needed for output rows `rows`
     of its last op: walked back through each op's `input_window`, the hull over a
     value's readers (a residual's input is read by two branches)."""
-    needed: dict[SSAValue, tuple[int, int]] = {stage[-1].outs: rows}
-    for op in reversed(stage):
-        out_rows = needed[op.outs]
-        for value, window in zip(op.data_inputs, op.input_window(_box(op, out_rows)), strict=True):
-            lo, hi = window[1]
-            if value in needed:
-                lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
-            needed[value] = (lo, hi)
-    return needed
+    return BandGeometry().band_rows(stage, rows)
 
 
 def _with_rows(t: QTensorType, rows: int) -> QTensorType:
@@ -150,50 +241,120 @@ def stage_refusal(ops: list[qk.KernelOp]) -> str | None:
     return None
 
 
-def bands_refusal(stage: list[qk.KernelOp], bands: int) -> str | None:
+def bands_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> str | None:
     """Why the stage cannot run in `bands` row bands (None: it can): a band whose window
     at some layer holds no row of the map (its taps all fall in the padding) would need
     an empty buffer."""
-    out_rows = stage[-1].output_type.get_shape()[1]
-    for rows in _rows_split(out_rows, bands):
-        needed = band_rows(stage, rows)
+    geometry = geometry or BandGeometry()
+    for needed in geometry.bands(stage, bands):
         for op in stage:
-            for window in op.input_window(_box(op, needed[op.outs])):
-                if window[1][1] <= window[1][0]:
-                    return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
+            if any(hi <= lo for lo, hi in geometry.windows(op, needed[geometry.layer(op).outs])):
+                return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
     return None
 
 
-def extra_macs(stage: list[qk.KernelOp], bands: int) -> int:
+def extra_macs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> int:
     """MACs the bands recompute (their halos) over running the stage layer by layer."""
-    out_rows = stage[-1].output_type.get_shape()[1]
-    total = 0
-    for rows in _rows_split(out_rows, bands):
-        needed = band_rows(stage, rows)
-        for op in stage:
-            lo, hi = needed[op.outs]
-            total += op.macs() * (hi - lo) // op.output_type.get_shape()[1]
-    return total - sum(op.macs() for op in stage)
+    geometry = geometry or BandGeometry()
+    key = (tuple(stage), bands)
+    if key not in geometry._extra:
+        total = 0
+        for needed in geometry.bands(stage, bands):
+            for op in stage:
+                layer = geometry.layer(op)
+                lo, hi = needed[layer.outs]
+                total += layer.macs * (hi - lo) // layer.output_shape[1]
+        geometry._extra[key] = total - sum(geometry.layer(op).macs for op in stage)
+    return geometry._extra[key]
 
 
-def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int]) -> SSAValue:
-    """`buffer` itself when `rows` are all its rows, else a subview of those rows."""
+def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: SSAValue | None = None) -> SSAValue:
+    """`buffer` itself when `rows` are all its rows, else a subview of those rows;
+    `row`: the first row is this index value instead (a band loop's), `rows` giving
+    only the row count."""
     t = buffer.type
     assert isinstance(t, MemRefType)
     shape = list(t.get_shape())
-    if rows == (0, shape[1]):
+    count = rows[1] - rows[0]
+    if row is None and rows == (0, shape[1]):
         return buffer
-    return builder.insert(memref.SubviewOp.from_static_parameters(
-        buffer, t, [0, rows[0], 0, 0], [1, rows[1] - rows[0], shape[2], shape[3]], [1, 1, 1, 1]
-    )).result
+    offsets: list[SSAValue | int] = [0, rows[0] if row is None else row, 0, 0]
+    sizes: list[SSAValue | int] = [1, count, shape[2], shape[3]]
+    result = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
+    return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
 
 
-def apply_bands(stage: list[qk.KernelOp], bands: int) -> list[Operation]:
-    """Replace the stage by its ops re-issued per band (see the module docstring);
-    returns the band ops."""
+@dataclass(frozen=True)
+class _LayerInBand:
+    """One layer's part of a band: its output rows and each data input's rows."""
+
+    rows: tuple[int, int]
+    windows: tuple[tuple[int, int], ...]
+    pads: tuple[int, ...] | None
+
+
+def _band_layers(stage: list[qk.KernelOp], needed: dict[SSAValue, tuple[int, int]], geometry: BandGeometry) -> list[_LayerInBand]:
+    layers = []
+    for op in stage:
+        rows = needed[op.outs]
+        windows = tuple(geometry.windows(op, rows))
+        pads = tuple(_band_pads(op, rows, windows[0])) if isinstance(op, qk.Conv2DOp) else None
+        layers.append(_LayerInBand(rows, windows, pads))
+    return layers
+
+
+def _moving_rows(stage: list[qk.KernelOp], layers: list[_LayerInBand]) -> tuple[int, ...]:
+    """The map rows a band starts at in the stage's inputs and output (what moves from
+    band to band; band buffers hold their own rows from 0)."""
+    inner = {op.outs for op in stage[:-1]}
+    starts = [w[0] for op, layer in zip(stage, layers, strict=True) for v, w in zip(op.data_inputs, layer.windows, strict=True) if v not in inner]
+    return (*starts, layers[-1].rows[0])
+
+
+def _band_shape(stage: list[qk.KernelOp], layers: list[_LayerInBand]) -> tuple:
+    """What two bands must share to run as iterations of one loop: every count, pad and
+    offset into a band buffer."""
+    first_row = {op.outs: layer.rows[0] for op, layer in zip(stage, layers, strict=True)}
+    return tuple(
+        (layer.rows[1] - layer.rows[0], layer.pads, tuple(
+            (w[1] - w[0], w[0] - first_row[v] if v in first_row else None)
+            for v, w in zip(op.data_inputs, layer.windows, strict=True)
+        ))
+        for op, layer in zip(stage, layers, strict=True)
+    )
+
+
+def band_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> list[tuple[int, int]]:
+    """The stage's bands as runs [first, end): consecutive bands of the same shape whose
+    moving rows advance by the same step form one run (a loop); the rest, bands whose
+    pads or row counts differ (the borders, the longer first bands of an uneven split),
+    are runs of one."""
+    geometry = geometry or BandGeometry()
+    per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
+    runs: list[tuple[int, int]] = []
+    b = 0
+    while b < bands:
+        end = b + 1
+        if end < bands and _band_shape(stage, per_band[end]) == _band_shape(stage, per_band[b]):
+            step = [y - x for x, y in zip(_moving_rows(stage, per_band[b]), _moving_rows(stage, per_band[end]), strict=True)]
+            end += 1
+            while end < bands and _band_shape(stage, per_band[end]) == _band_shape(stage, per_band[b]) and [
+                y - x for x, y in zip(_moving_rows(stage, per_band[end - 1]), _moving_rows(stage, per_band[end]), strict=True)
+            ] == step:
+                end += 1
+        runs.append((b, end))
+        b = end
+    return runs
+
+
+def apply_bands(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True) -> list[Operation]:
+    """Replace the stage by its ops re-issued per band (see the module docstring): a run
+    of bands of the same shape (`band_runs`) as one `scf.for` over the band index with
+    the band buffers allocated once before it, the other bands unrolled (all of them
+    with `loops=False`); returns the band ops."""
+    geometry = geometry or BandGeometry()
     first, last = stage[0], stage[-1]
     target = last.outs
-    out_rows = last.output_type.get_shape()[1]
     # Weights, tables and the stitched output are used from the first band on: their
     # definitions (get_globals, the output's alloc) move up to the stage's start.
     members = set(stage)
@@ -209,37 +370,41 @@ def apply_bands(stage: list[qk.KernelOp], bands: int) -> list[Operation]:
                 owner.detach()
                 Builder(InsertPoint.before(first)).insert(owner)
     builder = Builder(InsertPoint.before(first))
+    per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
+    runs = band_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
     clones: list[Operation] = []
-    for b, rows in enumerate(_rows_split(out_rows, bands)):
-        needed = band_rows(stage, rows)
-        # where each value's rows are: (buffer, the map row its first row holds)
-        placed: dict[SSAValue, tuple[SSAValue, int]] = {}
-        for op in stage:
-            r = needed[op.outs]
-            count = r[1] - r[0]
+    for run_start, run_end in runs:
+        layers = per_band[run_start]
+        buffers = []
+        for op, layer in zip(stage[:-1], layers[:-1], strict=True):
             _, _, width, channels = op.output_type.get_shape()
-            windows = [w[1] for w in op.input_window(_box(op, r))]
-            data = []
-            for value, w in zip(op.data_inputs, windows, strict=True):
-                buffer, first_row = placed.get(value, (value, 0))
-                data.append(_rows_view(builder, buffer, (w[0] - first_row, w[1] - first_row)))
-            if op is last:
-                out = _rows_view(builder, target, r)
-            else:
-                alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, count, width, channels]))
-                alloc.memref.name_hint = f"{op.layer_name.data}_band{b}"
-                out = alloc.memref
-            clone = op.clone()
-            clone.operands = [*data, *op.ins[len(data):], out]
-            clone.properties["input_types"] = ArrayAttr([
-                _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, windows, strict=True)
-            ])
-            clone.properties["output_type"] = _with_rows(op.output_type, count)
-            if isinstance(op, qk.Conv2DOp):
-                clone.properties["pads"] = DenseArrayBase.from_list(i64, _band_pads(op, r, windows[0]))
-            builder.insert(clone)
-            clones.append(clone)
-            placed[op.outs] = (out, r[0])
+            alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, layer.rows[1] - layer.rows[0], width, channels]))
+            alloc.memref.name_hint = f"{op.layer_name.data}_band{run_start}"
+            buffers.append(alloc.memref)
+        if run_end - run_start == 1:
+            clones += _emit_band(builder, stage, layers, buffers, target, None)
+            continue
+        # the loop's band index i moves every input and output row by i * step
+        moving = _moving_rows(stage, layers)
+        step = [y - x for x, y in zip(moving, _moving_rows(stage, per_band[run_start + 1]), strict=True)]
+        lower, upper, one = (
+            builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
+        )
+        body = Block(arg_types=[IndexType()])
+        loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
+        loop.attributes[BANDS_ATTR] = StringAttr(f"bands {run_start}..{run_end - 1} of {bands}")
+        inner = Builder(InsertPoint.at_end(body))
+        band = body.args[0]
+        band.name_hint = "band"
+        rows: list[SSAValue | None] = []
+        for start_row, delta in zip(moving, step, strict=True):
+            if delta == 0:
+                rows.append(None)
+                continue
+            scaled = inner.insert(arith.MuliOp(band, inner.insert(arith.ConstantOp.from_int_and_width(delta, IndexType())).result)).result
+            rows.append(inner.insert(arith.AddiOp(scaled, inner.insert(arith.ConstantOp.from_int_and_width(start_row, IndexType())).result)).result)
+        clones += _emit_band(inner, stage, layers, buffers, target, rows)
+        inner.insert(scf.YieldOp())
     intermediates = [op.outs for op in stage[:-1]]
     for op in reversed(stage):
         op.detach()
@@ -252,29 +417,214 @@ def apply_bands(stage: list[qk.KernelOp], bands: int) -> list[Operation]:
     return clones
 
 
+def _emit_band(
+    builder: Builder, stage: list[qk.KernelOp], layers: list[_LayerInBand], buffers: list[SSAValue],
+    target: SSAValue, rows: list[SSAValue | None] | None,
+) -> list[Operation]:
+    """The stage's ops for one band (`layers`) on `buffers`; `rows`: in a band loop, the
+    index values of the moving rows (`_moving_rows`; None where a row does not move)."""
+    inner = {op.outs for op in stage[:-1]}
+    moving = iter(rows) if rows is not None else None
+    # where each value's rows are: (buffer, the map row its first row holds)
+    placed: dict[SSAValue, tuple[SSAValue, int]] = {}
+    clones: list[Operation] = []
+    for op, layer in zip(stage, layers, strict=True):
+        data = []
+        for value, w in zip(op.data_inputs, layer.windows, strict=True):
+            buffer, first_row = placed.get(value, (value, 0))
+            row = next(moving) if moving is not None and value not in inner else None
+            data.append(_rows_view(builder, buffer, (w[0] - first_row, w[1] - first_row), row))
+        if op is stage[-1]:
+            row = next(moving) if moving is not None else None
+            out = _rows_view(builder, target, layer.rows, row)
+        else:
+            out = buffers[len(placed)]
+        clone = op.clone()
+        clone.operands = [*data, *op.ins[len(data):], out]
+        clone.properties["input_types"] = ArrayAttr([
+            _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, layer.windows, strict=True)
+        ])
+        clone.properties["output_type"] = _with_rows(op.output_type, layer.rows[1] - layer.rows[0])
+        if layer.pads is not None:
+            clone.properties["pads"] = DenseArrayBase.from_list(i64, list(layer.pads))
+        builder.insert(clone)
+        clones.append(clone)
+        placed[op.outs] = (out, layer.rows[0])
+    return clones
+
+
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
     return [o for o in function.body.block.ops if isinstance(o, qk.KernelOp)]
 
 
-def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int, beat: int | None) -> int:
+def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int, loops: bool = True) -> int:
     """The arena plan-arena gives `function` after kernel-in-place, with `candidate`
-    applied (on a copy); when its lower bound already reaches `beat`, that bound."""
+    applied (on a copy; band loops or not as `loops`)."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
-    from tinymlir.passes.plan_arena import lifetimes, lower_bound, place_greedy
+    from tinymlir.passes.plan_arena import lifetimes, place_greedy
 
     copy = function.clone()
     holder = ModuleOp([copy])
     if candidate is not None:
         ops = _kernel_ops(copy)
-        apply_bands(ops[candidate.start : candidate.stop], candidate.bands)
+        apply_bands(ops[candidate.start : candidate.stop], candidate.bands, loops=loops)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
-    if not buffers:
-        return 0
-    bound = lower_bound(buffers)
-    if beat is not None and bound >= beat:
-        return bound
-    return place_greedy(buffers, alignment)
+    return place_greedy(buffers, alignment) if buffers else 0
+
+
+def _is_step(op: Operation) -> bool:
+    """A kernel op, or a band loop (an op holding kernel ops)."""
+    return isinstance(op, qk.KernelOp) or (bool(op.regions) and any(isinstance(o, qk.KernelOp) for o in op.walk()))
+
+
+def _steps(function: func.FuncOp) -> list[Operation]:
+    return [o for o in function.body.block.ops if _is_step(o)]
+
+
+def _may_share(op: qk.KernelOp) -> memref.AllocOp | None:
+    """`op`'s output allocation if kernel-in-place may let it write over an input (an
+    allocation no smaller), else None."""
+    own = op.outs.owner
+    if isinstance(own, memref.AllocOp) and any(
+        _root_alloc(v) is not None and t.get_num_elements() >= op.output_type.get_num_elements()
+        for v, t in zip(op.data_inputs, op.input_types.data, strict=True)
+    ):
+        return own
+    return None
+
+
+def _root_alloc(value: SSAValue) -> memref.AllocOp | None:
+    """The allocation `value` is (a view of), None for an argument or a constant."""
+    while True:
+        owner = value.owner
+        if isinstance(owner, memref.AllocOp):
+            return owner
+        if not isinstance(owner, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp):
+            return None
+        value = owner.operands[0]
+
+
+class _CandidateBound:
+    """Lower bounds of candidates' arenas over one search round (see the module
+    docstring's cost model): built once per round from the function as it is."""
+
+    def __init__(self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], alignment: int) -> None:
+        from tinymlir.passes.kernel_in_place import KernelInPlacePass
+        from tinymlir.passes.plan_arena import buffer_bytes, lifetimes, place_greedy, timeline
+
+        copy = function.clone()
+        KernelInPlacePass().apply(ctx, ModuleOp([copy]))
+        buffers = lifetimes(copy)
+        self._buffers, self._alignment = buffers, alignment
+        self._place_greedy = place_greedy
+        # the steps: top-level kernel ops and band loops; position[k]: kernel op k's step
+        steps = _steps(function)
+        self.position = [i for i, o in enumerate(steps) if isinstance(o, qk.KernelOp)]
+        # before[k]: the most bytes live at a step before kernel op k in the current plan
+        # (a band loop's steps are its body's: plan-arena's timeline)
+        span = timeline(copy)[1]
+        live_before = [
+            max(sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(span[o][0], span[o][1] + 1))
+            for o in copy.body.block.ops if _is_step(o)
+        ]
+        self.before = [max(live_before[:p], default=0) for p in self.position]
+        # the steps touching each allocation (through its views): first and last
+        self.touched: dict[memref.AllocOp, tuple[int, int]] = {}
+        for p, step in enumerate(steps):
+            for op in step.walk():
+                for value in op.operands if isinstance(op, qk.KernelOp) else ():
+                    root = _root_alloc(value)
+                    if root is not None:
+                        first, last = self.touched.get(root, (p, p))
+                        self.touched[root] = (min(first, p), max(last, p))
+        # after[p]: the most bytes the allocations live at a step from step p on hold (a
+        # stage before it leaves these allocations and their lifetimes after it as they
+        # are); less the output that kernel-in-place may let a kernel op write over an
+        # input; at a band loop only those also live outside it (the others live in parts
+        # of each iteration)
+        self.after = [0] * (len(steps) + 1)
+        for p in range(len(steps) - 1, -1, -1):
+            kernel = steps[p] if isinstance(steps[p], qk.KernelOp) else None
+            shared = _may_share(kernel) if kernel is not None else None
+            live = sum(
+                buffer_bytes(root.memref.type) for root, (first, last) in self.touched.items()
+                if first <= p <= last and root is not shared and (kernel is not None or first < p or last > p)
+            )
+            self.after[p] = max(self.after[p + 1], live)
+
+    def contiguous(self, start: int, stop: int) -> bool:
+        """Whether kernel ops start..stop - 1 are consecutive steps (no band loop between)."""
+        return self.position[stop - 1] - self.position[start] == stop - 1 - start
+
+    def current_arena(self) -> int:
+        """The arena of the function as it is (plan-arena after kernel-in-place)."""
+        return self._place_greedy(self._buffers, self._alignment) if self._buffers else 0
+
+    def bound(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int) -> int:
+        """A lower bound of the arena with `stage` (kernel ops `start`...) in `bands` bands."""
+        from tinymlir.passes.plan_arena import buffer_bytes
+
+        stop = start + len(stage)
+        layers = [geometry.layer(op) for op in stage]
+        layer_of = {layer.outs: j for j, layer in enumerate(layers[:-1])}
+        last_reader: dict[int, int] = {}
+        outer: dict[memref.AllocOp, int | None] = {}  # allocations from before the stage: last layer reading them
+        first_step, last_step = self.position[start], self.position[stop - 1]
+        stitched = _root_alloc(layers[-1].outs)
+        if stitched is not None and self.touched[stitched][0] < last_step:
+            return 0  # the output shares an earlier buffer: not a case the bound covers
+        for j, layer in enumerate(layers):
+            for value in layer.ins:
+                if value in layer_of:
+                    last_reader[layer_of[value]] = j
+                    continue
+                root = _root_alloc(value)
+                if root is None:
+                    continue
+                if root is stitched or self.touched[root][0] >= first_step:
+                    return 0
+                outer[root] = j
+        for root, (first, last) in self.touched.items():
+            if first < first_step and last > last_step:
+                outer[root] = None  # live across the whole stage
+        outer_bytes = [(buffer_bytes(root.memref.type), j) for root, j in outer.items()]
+        stitched_bytes = 0 if stitched is None else buffer_bytes(stitched.memref.type)
+        peak = max(self.before[start], self.after[last_step + 1])
+        last = len(stage) - 1
+        per_band = geometry.bands(stage, bands)
+        for b, needed in enumerate(per_band):
+            band_bytes = []
+            for layer in layers[:-1]:
+                lo, hi = needed[layer.outs]
+                _, _, width, channels = layer.output_shape
+                band_bytes.append((hi - lo) * width * channels)
+            for j, op in enumerate(stage):
+                live = sum(size for size, until in outer_bytes if until is None or b < len(per_band) - 1 or j <= until)
+                if b > 0 or j == last:
+                    live += stitched_bytes
+                for i in range(min(j, last - 1) + 1):
+                    if last_reader[i] >= j and not (i == j and self._reads_whole(op, needed, layer_of, geometry)):
+                        live += band_bytes[i]
+                peak = max(peak, live)
+        return peak
+
+    @staticmethod
+    def _reads_whole(op: qk.KernelOp, needed, layer_of, geometry: BandGeometry) -> bool:
+        """Whether the band copy of `op` reads some input buffer whole (no subview) and
+        no smaller than its output: only then may kernel-in-place let it write over it."""
+        layer = geometry.layer(op)
+        _, _, width, channels = layer.output_shape
+        lo, hi = needed[layer.outs]
+        out_elements = (hi - lo) * width * channels
+        for value, rows, shape in zip(layer.data_inputs, geometry.windows(op, (lo, hi)), layer.input_shapes, strict=True):
+            _, height, in_width, in_channels = shape
+            whole = rows == needed[value] if value in layer_of else (
+                rows == (0, height) and isinstance(value.owner, memref.AllocOp)
+            )
+            if whole and (rows[1] - rows[0]) * in_width * in_channels >= out_elements:
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -289,6 +639,8 @@ class PatchSchedulePass(ModulePass):
     """Most layers in one stage."""
     max_bands: int = 8
     """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
+    loops: bool = True
+    """Run bands of the same shape as one band loop (else every band is unrolled)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1:
@@ -303,24 +655,27 @@ class PatchSchedulePass(ModulePass):
             return
         alignment = target_of(module).alignment
         model_macs = sum(o.macs() for o in ops)
-        baseline = current = _arena(ctx, function, None, alignment, None)
+        geometry = BandGeometry()
+        bounds = _CandidateBound(ctx, function, ops, alignment)
+        baseline = current = bounds.current_arena()
         budget = self.max_extra_macs * model_macs
         banded: set[Operation] = set()
         stages: list[str] = []
         reason = "no stage of convolutions"
         while True:  # one stage per round, while a stage lowers the arena within the budget
-            ops = _kernel_ops(function)
-            best = self._best_stage(ctx, function, ops, banded, budget, alignment, current)
-            if best is None or best[0][0] >= current:
-                if best is not None:
+            found, best = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+            if best is None:
+                if found:
                     reason = f"no band schedule beats {current} B"
                 break
-            (arena, bands, extra), c = best
+            (arena, bands, extra, _), c = best
             stage = ops[c.start : c.stop]
             stages.append(f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {bands} row bands")
-            banded |= set(apply_bands(stage, bands))
+            banded |= set(apply_bands(stage, bands, geometry, loops=self.loops))
             budget -= extra
             current = arena
+            ops = _kernel_ops(function)
+            bounds = _CandidateBound(ctx, function, ops, alignment)
         if not stages:
             function.attributes[SCHEDULE_ATTR] = StringAttr(f"layer-by-layer: {reason}")
             return
@@ -331,27 +686,34 @@ class PatchSchedulePass(ModulePass):
         )
 
     def _best_stage(
-        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], banded: set[Operation],
-        budget: float, alignment: int, current: int,
-    ) -> tuple[tuple[int, int, int], Candidate] | None:
-        """The stage and band count giving the smallest arena (ties: fewer bands, fewer
-        MACs) within `budget` extra MACs, among stages of ops not yet in bands."""
-        best: tuple[tuple[int, int, int], Candidate] | None = None
+        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int,
+    ) -> tuple[bool, tuple[tuple[int, int, int, int], Candidate] | None]:
+        """Whether any stage and band count fits `budget` extra MACs (among stages of ops
+        not yet in bands), and the one giving the smallest arena below `current` (ties:
+        fewer bands, fewer MACs, first found), None if none beats it."""
+        candidates: list[tuple[tuple[int, int, int, int], Candidate]] = []
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 stage = ops[start:stop]
-                if banded.intersection(stage) or stage_refusal(stage) is not None:
+                if banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
                     continue
                 rows = stage[-1].output_type.get_shape()[1]
                 for bands in range(2, min(rows, self.max_bands) + 1):
-                    extra = extra_macs(stage, bands)
+                    extra = extra_macs(stage, bands, geometry)
                     if extra > budget:
                         break  # more bands only recompute more
-                    if bands_refusal(stage, bands) is not None:
+                    if bands_refusal(stage, bands, geometry) is not None:
                         continue
-                    candidate = Candidate(start, stop, bands)
-                    beat = current if best is None else best[0][0] + 1
-                    key = (_arena(ctx, function, candidate, alignment, beat), bands, extra)
-                    if best is None or key < best[0]:
-                        best = (key, candidate)
-        return best
+                    bound = bounds.bound(stage, start, geometry, bands)
+                    candidates.append(((bound, bands, extra, len(candidates)), Candidate(start, stop, bands)))
+        # planned by increasing bound: once a bound reaches the best arena (with the same
+        # tie-breaks), no later candidate can win
+        best: tuple[tuple[int, int, int, int], Candidate] | None = None
+        for key, candidate in sorted(candidates, key=lambda c: c[0]):
+            if key[0] >= current or (best is not None and key >= best[0]):
+                break
+            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
+            if arena_key[0] < current and (best is None or arena_key < best[0]):
+                best = (arena_key, candidate)
+        return bool(candidates), best

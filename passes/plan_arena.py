@@ -12,10 +12,13 @@ What it does
 
 Cost model
     The schedule is the order of the function's top-level ops (one `qk` kernel op,
-    or its loop nest, per layer). A buffer is live from the first top-level op that
-    touches it (directly or through a view such as a reshape) to the last; one
-    allocated inside a region (a loop body, a tile) lives within the step of its
-    top-level op. Buffers live at
+    or its loop nest, per layer), and inside patch-schedule's band loops
+    (`tinymlir.patch_bands`) the order of their body's ops. A buffer is live from the
+    first step that touches it (directly or through a view such as a reshape) to the
+    last; one allocated inside a region (a loop body, a tile) lives within the step of
+    its op. A band loop's iterations share only buffers also used outside it: a buffer
+    used only inside one lives over the body's steps that use it, one also used outside
+    over the whole loop. Buffers live at
     the same step must not overlap. Placement is best fit: each buffer goes to
     the smallest aligned gap free of every already placed buffer whose lifetime
     intersects its own. Buffers are placed by decreasing size first (TFLM's
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DictionaryAttr,
@@ -57,6 +60,7 @@ from xdsl.passes import ModulePass
 from tinymlir.dialects import kernel as qk
 from tinymlir.errors import PassError
 from tinymlir.layers import LAYER_DOC_ATTR
+from tinymlir.passes.patch_schedule import BANDS_ATTR
 from tinymlir.target import target_of
 
 ARENA_ATTR = "tinymlir.arena"
@@ -103,12 +107,35 @@ def top_level_index(op: Operation, body_ops: dict[Operation, int]) -> int:
     return body_ops[op]
 
 
+def is_band_loop(op: Operation) -> bool:
+    """A band loop of patch-schedule: its iterations share no buffer but the ones also used
+    outside the loop (each band rewrites its band buffers before reading them)."""
+    return isinstance(op, scf.ForOp) and BANDS_ATTR in op.attributes
+
+
+def timeline(function: func.FuncOp) -> tuple[dict[Operation, int], dict[Operation, tuple[int, int]]]:
+    """The steps of the schedule: one per top-level op, but one per op of a band loop's body.
+    Returns the step of each of those ops, and the steps each top-level op spans."""
+    step_of: dict[Operation, int] = {}
+    span: dict[Operation, tuple[int, int]] = {}
+    for op in function.body.block.ops:
+        first = len(step_of)
+        for inner in op.body.block.ops if is_band_loop(op) else (op,):  # type: ignore[attr-defined]
+            step_of[inner] = len(step_of)
+        span[op] = (first, len(step_of) - 1)
+    return step_of, span
+
+
 def lifetimes(function: func.FuncOp) -> list[Buffer]:
-    """The buffers of `function` in program order, each live over the top-level steps that
-    touch it; a buffer allocated inside a region (a loop body, a tile) is live at the step
-    of its top-level ancestor."""
-    body = list(function.body.block.ops)
-    index = {op: i for i, op in enumerate(body)}
+    """The buffers of `function` in program order, each live over the steps that touch it
+    (`timeline`); a buffer allocated inside a region (a loop body, a tile) is live at the
+    step of its ancestor that is a step. A buffer touched only inside one band loop lives
+    over the steps of its body that touch it (in every iteration); one also touched
+    outside the loop over the whole loop."""
+    step_of, span = timeline(function)
+    loop_of = {
+        step: loop for loop, (first, last) in span.items() if is_band_loop(loop) for step in range(first, last + 1)
+    }
     buffers = []
     for op in function.walk():
         if not isinstance(op, memref.AllocOp) or ARENA_ATTR in op.attributes:
@@ -117,13 +144,16 @@ def lifetimes(function: func.FuncOp) -> list[Buffer]:
         if not isinstance(t, MemRefType) or any(d < 0 for d in t.get_shape()):
             raise PassError(f"plan-arena: buffer '{op.memref.name_hint}' has a dynamic shape")
         steps = [
-            top_level_index(use.operation, index)
+            top_level_index(use.operation, step_of)
             for value in _aliases(op.memref)
             for use in value.uses
             if not isinstance(use.operation, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp)
         ]
         if not steps:
-            steps = [top_level_index(op, index)]
+            steps = [top_level_index(op, step_of)]
+        loops = {loop_of.get(step) for step in steps}
+        if len(loops) > 1 or None in loops:  # also used outside a band loop: live over each loop touching it
+            steps = [bound for step in steps for bound in (span[loop_of[step]] if step in loop_of else (step,))]
         buffers.append(Buffer(op, buffer_bytes(t), min(steps), max(steps)))
     return buffers
 
@@ -187,10 +217,10 @@ def lower_bound(buffers: list[Buffer]) -> int:
 
 
 def step_names(function: func.FuncOp) -> list[str]:
-    """The layer each top-level op belongs to ('' for glue): a kernel op's name, or the
+    """The layer each step (`timeline`) belongs to ('' for glue): a kernel op's name, or the
     layer tags of the loops convert-kernel-to-loops made of one."""
     names = []
-    for op in function.body.block.ops:
+    for op in timeline(function)[0]:
         name = ""
         if isinstance(op, qk.KernelOp):
             name = op.layer_name.data

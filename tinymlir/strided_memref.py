@@ -12,6 +12,8 @@ formula, and tinymlir.strided_memref_interpreter runs the same views on xDSL's b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xdsl.dialects import memref
 from xdsl.dialects.builtin import MemRefType, ShapedType
 
@@ -42,20 +44,25 @@ def describe(layout: Layout) -> str:
     return f"strided<[{', '.join(map(str, strides))}], offset: {offset}>"
 
 
-def subview_layout(op: memref.SubviewOp) -> Layout:
+def subview_layout(op: memref.SubviewOp, dynamic_offsets: Sequence[int] | None = None) -> Layout:
     """The layout of `op`'s result computed from its source's layout and its static offsets,
-    sizes and strides (dropping the unit dimensions a rank-reducing subview removes).
-    Raises ValueError saying what is not static, out of bounds or inconsistent."""
-    if op.offsets or op.sizes or op.strides:
-        kinds = [k for k, v in (("offsets", op.offsets), ("sizes", op.sizes), ("strides", op.strides)) if v]
-        raise ValueError(f"dynamic {' and '.join(kinds)}; only static offsets, sizes and strides are supported")
+    sizes and strides (dropping the unit dimensions a rank-reducing subview removes);
+    `dynamic_offsets`: the values of its dynamic offsets (when they are known: an
+    interpreter's). Raises ValueError saying what is not static, out of bounds or
+    inconsistent."""
+    dynamic = [k for k, v in (("offsets", op.offsets if dynamic_offsets is None else ()), ("sizes", op.sizes), ("strides", op.strides)) if v]
+    if dynamic:
+        raise ValueError(f"dynamic {' and '.join(dynamic)}; only static offsets, sizes and strides are supported")
     source_type = op.source.type
     assert isinstance(source_type, MemRefType)
     source = static_layout(source_type)
     if source is None:
         raise ValueError(f"the source layout of {source_type} is not static")
     base, source_strides = source
-    offsets = op.static_offsets.get_values()
+    offsets = list(op.static_offsets.get_values())
+    if dynamic_offsets is not None:
+        given = iter(dynamic_offsets)
+        offsets = [next(given) if o == memref.DYNAMIC_INDEX else o for o in offsets]
     sizes = op.static_sizes.get_values()
     steps = op.static_strides.get_values()
     for dim, (o, n, s, extent) in enumerate(zip(offsets, sizes, steps, source_type.get_shape(), strict=True)):

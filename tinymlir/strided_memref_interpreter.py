@@ -47,12 +47,13 @@ def view(source: ShapedArray[Any], t: MemRefType, layout: Layout) -> ShapedArray
 
 @register_impls
 class StridedMemRefFunctions(InterpreterFunctions):
-    """memref.subview, reinterpret_cast, cast, memory_space_cast and copy on any static layout."""
+    """memref.subview (dynamic offsets too), reinterpret_cast, cast, memory_space_cast and copy on any
+    static layout."""
 
     @impl(memref.SubviewOp)
     def run_subview(self, interpreter: Interpreter, op: memref.SubviewOp, args: PythonValues) -> PythonValues:
         try:
-            layout = subview_layout(op)
+            layout = subview_layout(op, [int(v) for v in args[1 : 1 + len(op.offsets)]])
         except ValueError as e:
             raise ExecutionError(f"memref.subview: {e}") from None
         return (view(args[0], op.result.type, layout),)

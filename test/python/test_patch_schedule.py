@@ -11,9 +11,17 @@ from xdsl.parser import Parser
 
 from tinymlir.dialects import qnn
 from tinymlir.interpreter import run_loops
-from tinymlir.passes.patch_schedule import apply_bands, bands_refusal, extra_macs, stage_refusal
+from tinymlir.passes.patch_schedule import (
+    BANDS_ATTR,
+    apply_bands,
+    band_runs,
+    bands_refusal,
+    extra_macs,
+    stage_refusal,
+)
 from tinymlir.pipelines import make_context, run_pipeline
 from tinymlir.reference import run_module
+from tinymlir.target import target_of
 
 T = "!qnn.qtensor"
 CONV = (
@@ -46,24 +54,84 @@ def _kernel_ops(module):
     return [o for o in function.body.block.ops if o.name.startswith("qk.")]
 
 
-@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
-@pytest.mark.parametrize("bands", [2, 3, 7])
-def test_bands_match_layer_by_layer(numerics, bands):
-    module = _parse(numerics)
-    x = np.random.default_rng(bands).integers(-128, 128, (1, 13, 9, 2), dtype=np.int8)
+def tall_stage() -> str:
+    """A 3x3 convolution, a 3x3 depthwise, a residual add of the two and a 1x1
+    convolution over 20 rows (stride 1): interior bands share their shape, so they run
+    as one band loop."""
+    rng = np.random.default_rng(1)
+    w1 = rng.integers(-3, 4, (4, 3, 3, 2)).tolist()
+    dw = rng.integers(-3, 4, (4, 3, 3, 1)).tolist()
+    pw = rng.integers(-3, 4, (3, 1, 1, 4)).tolist()
+    x, a, c, r, y = (f"{T}<1x20x6x{n}xi8, {q}>" for n, q in ((2, "0.5:3"), (4, "0.3:1"), (4, "0.4:-1"), (4, "0.3:1"), (3, "0.25:-2")))
+    return f"""
+func.func @tall(%x: {x}) -> {y} {{
+  %w1 = qnn.constant dense<{w1}> : tensor<4x3x3x2xi8> -> {T}<4x3x3x2xi8, 0.1:0>
+  %dw = qnn.constant dense<{dw}> : tensor<4x3x3x1xi8> -> {T}<4x3x3x1xi8, 0.2:0>
+  %pw = qnn.constant dense<{pw}> : tensor<3x1x1x4xi8> -> {T}<3x1x1x4xi8, 0.2:0>
+  %b = arith.constant dense<[5, -7, 11, 0]> : tensor<4xi32>
+  %b3 = arith.constant dense<[3, -1, 2]> : tensor<3xi32>
+  %a = {CONV.format(x="%x", w="%w1", b="%b", s=1, p=1, d=1, g=1, c=4, xt=x, wt=f"{T}<4x3x3x2xi8, 0.1:0>", yt=a)}
+  %c = {CONV.format(x="%a", w="%dw", b="%b", s=1, p=1, d=1, g=4, c=4, xt=a, wt=f"{T}<4x3x3x1xi8, 0.2:0>", yt=c)}
+  %r = qnn.add %a, %c : {a}, {c} -> {r}
+  %y = {CONV.format(x="%r", w="%pw", b="%b3", s=1, p=0, d=1, g=1, c=3, xt=r, wt=f"{T}<3x1x1x4xi8, 0.2:0>", yt=y)}
+  func.return %y : {y}
+}}
+"""
+
+
+def _in_bands(source: str, numerics: str, bands: int, loops: bool, seed: int):
+    """The graph, a random input, its reference result, and its kernel-level module with
+    the whole chain applied in `bands` bands."""
+    module = Parser(make_context(), source).parse_module()
+    qnn.set_numerics(module, numerics)
+    shape = next(f for f in module.ops if isinstance(f, func.FuncOp)).function_type.inputs.data[0].get_shape()
+    x = np.random.default_rng(seed).integers(-128, 128, shape, dtype=np.int8)
     expected = run_module(module, [x])[0]
     kernel = module.clone()
     run_pipeline(kernel, "convert-qnn-to-kernel")
     stage = _kernel_ops(kernel)
     assert stage_refusal(stage) is None
     assert extra_macs(stage, bands) > 0
-    apply_bands(stage, bands)
+    apply_bands(stage, bands, loops=loops)
     kernel.verify()
-    assert len(_kernel_ops(kernel)) == 4 * bands
+    return x, expected, kernel, len(stage)
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize("loops", [False, True])
+@pytest.mark.parametrize(("graph", "bands"), [("stage", 2), ("stage", 3), ("stage", 7), ("tall", 4), ("tall", 6), ("tall", 7)])
+def test_bands_match_layer_by_layer(numerics, loops, graph, bands):
+    """Unrolled, and with bands of one shape in a loop: 20 rows in 4 bands (5 rows each:
+    a loop over bands 1-2), in 6 (4, 4, 3, 3, 3, 3: bands 2-4) and in 7 (3 x 6 + 2 x 1)."""
+    source = STAGE if graph == "stage" else tall_stage()
+    x, expected, kernel, layers = _in_bands(source, numerics, bands, loops, bands)
+    loops_made = [o for o in kernel.walk() if BANDS_ATTR in o.attributes]
+    if loops and graph == "tall":
+        assert loops_made, "no band loop"
+        body_ops = [o for loop in loops_made for o in loop.walk() if o.name.startswith("qk.")]
+        assert len(body_ops) == layers * len(loops_made)
+        assert len(_kernel_ops(kernel)) + len(body_ops) == layers * len(band_runs(_stage_of(source), bands))
+    elif not loops:
+        assert not loops_made and len(_kernel_ops(kernel)) == layers * bands
     np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected)
     lowered = kernel.clone()
     run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
     np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
+
+
+def _stage_of(source: str):
+    module = Parser(make_context(), source).parse_module()
+    run_pipeline(module, "convert-qnn-to-kernel")
+    return _kernel_ops(module)
+
+
+def test_band_runs():
+    """Which bands share a loop: the borders (their pads differ) and the longer first
+    bands of an uneven split run alone."""
+    stage = _stage_of(tall_stage())
+    assert band_runs(stage, 4) == [(0, 1), (1, 3), (3, 4)]
+    assert band_runs(stage, 6) == [(0, 1), (1, 2), (2, 5), (5, 6)]
+    assert band_runs(stage, 2) == [(0, 1), (1, 2)]
 
 
 def test_stage_refusals():
@@ -162,3 +230,69 @@ def test_mobilenet_v2_like_arena_halves():
     after, schedule = arena(on)
     assert schedule.startswith("bands: "), schedule
     assert 2 * after <= before
+
+
+def test_pruned_search_keeps_the_exhaustive_choice(monkeypatch):
+    """The search plans only candidates whose lower bound can still win: every bound is at
+    most the candidate's real arena, and the choice equals the unpruned search's."""
+    from tinymlir.passes import patch_schedule
+
+    kernel = Parser(make_context(), mobilenet_v2_like()).parse_module()
+    run_pipeline(kernel, "qnn-schedule,convert-qnn-to-kernel")
+    exact, planned = patch_schedule._CandidateBound.bound, patch_schedule._arena
+    alignment = target_of(kernel).alignment
+    round_arenas: dict = {}  # this round's candidates' real arenas (a round's bounds come first)
+    checked = []
+
+    def checked_bound(self, stage, start, geometry, bands):
+        if round_arenas.get("round") is not self:
+            round_arenas.clear()
+            round_arenas["round"] = self
+        bound = exact(self, stage, start, geometry, bands)
+        candidate = patch_schedule.Candidate(start, start + len(stage), bands)
+        real = planned(make_context(), stage[0].parent_op(), candidate, alignment)
+        assert bound <= real, (stage[0].layer_name.data, len(stage), bands)
+        round_arenas[candidate] = real
+        checked.append(candidate)
+        return 0  # no pruning: every candidate is planned
+
+    unpruned = kernel.clone()
+    run_pipeline(kernel, "patch-schedule")
+    monkeypatch.setattr(patch_schedule._CandidateBound, "bound", checked_bound)
+    monkeypatch.setattr(patch_schedule, "_arena", lambda ctx, function, candidate, alignment, loops: round_arenas[candidate])
+    run_pipeline(unpruned, "patch-schedule")
+    assert len(checked) > 100
+
+    def schedule(m):
+        function = next(f for f in m.ops if isinstance(f, func.FuncOp) and f.body.blocks)
+        return function.attributes["tinymlir.patch_schedule"].data
+
+    assert schedule(kernel) == schedule(unpruned)
+    assert str(kernel) == str(unpruned)
+
+
+def test_band_loops_run_bit_exact_in_c(tmp_path):
+    """The MobileNetV2-like graph through the whole C pipeline: its chosen bands run in band
+    loops (subviews at offsets computed from the band index, in C pointers advanced at run
+    time), and the host build of the C code equals the reference executor bit for bit (the
+    per-layer build too: the layer hooks of layers inside a band loop)."""
+    from tinymlir.build import build_host, run_host
+    from tinymlir.compiler import compile_model
+
+    source = mobilenet_v2_like()
+    kernel = Parser(make_context(), source).parse_module()
+    run_pipeline(kernel, "qnn-schedule,convert-qnn-to-kernel,patch-schedule")
+    assert any(BANDS_ATTR in o.attributes for o in kernel.walk())
+    module = Parser(make_context(), source).parse_module()
+    qnn.set_numerics(module, "tflm")
+    compiled = compile_model(module, tmp_path)
+    rows, expected = [], []
+    for seed in range(2):
+        x = np.random.default_rng(seed).integers(-128, 128, (1, 64, 64, 3), dtype=np.int8)
+        rows.append([x])
+        expected.append(run_module(compiled.module, [x])[0])
+    for per_layer in (False, True):
+        exe = build_host(compiled.c_file, compiled.library, tmp_path, per_layer=per_layer)
+        layer_file = tmp_path / "layers.bin" if per_layer else None
+        for (y,), want in zip(run_host(exe, rows, tmp_path, compiled.library, layer_file), expected, strict=True):
+            np.testing.assert_array_equal(y.reshape(want.shape), want)

@@ -179,10 +179,11 @@ def test_interpreter_runs_views_before_and_after_the_layout_passes():
     np.testing.assert_array_equal(run_loops(cleaned, [x])[0], before)
 
 
-def test_interpreter_reinterpret_cast_with_offset_and_dynamic_subview_refused():
+def test_interpreter_reinterpret_cast_with_offset_and_dynamic_subviews():
     """memref.reinterpret_cast to strided<[2, 1], offset: 4> reads x[4 + 2i + j] (the case
-    convert-memref-to-mcuc once indexed row-major); a subview with a dynamic offset is refused
-    by name, as the pass refuses it."""
+    convert-memref-to-mcuc once indexed row-major); a subview at a dynamic offset (a band
+    loop's) reads from the offset's value; one with dynamic strides is refused by name, as
+    the pass refuses it."""
     from tinymlir.errors import ExecutionError
 
     module = parse(f"""
@@ -198,12 +199,22 @@ func.func @window(%x: memref<8xi8> {port("x", "input", (8,))}, %y: memref<4xi8> 
     x = np.arange(10, 18, dtype=np.int8)
     np.testing.assert_array_equal(run_loops(module, [x])[0], x[4:8])
 
-    dynamic = parse(f"""
-func.func @dynamic(%x: memref<8xi8> {port("x", "input", (8,))}, %y: memref<2xi8> {port("y", "output", (2,))}) {{
-  %c1 = arith.constant 1 : index
-  %s = memref.subview %x[%c1] [2] [1] : memref<8xi8> to memref<2xi8, strided<[1], offset: ?>>
+    offset = parse(f"""
+func.func @offset(%x: memref<8xi8> {port("x", "input", (8,))}, %y: memref<2xi8> {port("y", "output", (2,))}) {{
+  %c3 = arith.constant 3 : index
+  %s = memref.subview %x[%c3] [2] [1] : memref<8xi8> to memref<2xi8, strided<[1], offset: ?>>
+  "memref.copy"(%s, %y) : (memref<2xi8, strided<[1], offset: ?>>, memref<2xi8>) -> ()
   func.return
 }}
 """)
-    with pytest.raises(ExecutionError, match="memref.subview: dynamic offsets; only static"):
+    np.testing.assert_array_equal(run_loops(offset, [x])[0], x[3:5])
+
+    dynamic = parse(f"""
+func.func @dynamic(%x: memref<8xi8> {port("x", "input", (8,))}, %y: memref<2xi8> {port("y", "output", (2,))}) {{
+  %c1 = arith.constant 1 : index
+  %s = memref.subview %x[0] [2] [%c1] : memref<8xi8> to memref<2xi8, strided<[?], offset: 0>>
+  func.return
+}}
+""")
+    with pytest.raises(ExecutionError, match="memref.subview: dynamic strides; only static"):
         run_loops(dynamic, [x])

@@ -51,9 +51,12 @@ func.func @word_view() {
 
 // -----
 
-// CHECK: convert-memref-to-mcuc: memref.subview: dynamic offsets; only static offsets, sizes and strides are supported
-func.func @dynamic_subview_offset(%x: memref<4x6xi8>, %i: index) {
-  %t = memref.subview %x[%i, 0] [2, 3] [1, 1] : memref<4x6xi8> to memref<2x3xi8, strided<[6, 1], offset: ?>>
+// A subview at a dynamic offset is a pointer of its own (subview.mlir); views of it are not
+// supported.
+// CHECK: convert-memref-to-mcuc: memref.subview: a view of a subview at a dynamic offset is not supported
+func.func @view_of_dynamic_subview(%x: memref<4x6xi8>, %i: index) {
+  %t = memref.subview %x[%i, 0] [2, 6] [1, 1] : memref<4x6xi8> to memref<2x6xi8, strided<[6, 1], offset: ?>>
+  %u = memref.subview %t[0, 1] [2, 3] [1, 1] : memref<2x6xi8, strided<[6, 1], offset: ?>> to memref<2x3xi8, strided<[6, 1], offset: ?>>
   func.return
 }
 

@@ -99,3 +99,25 @@ func.func @store(%y: memref<4x6xi8, 1> {tinymlir.role = "output"}, %i: index, %v
   memref.store %v, %t[%i] : memref<4xi8, strided<[1], offset: 7>>
   func.return
 }
+
+// -----
+
+// At a dynamic offset (patch-schedule's band loops): the subview is a pointer of its own, the
+// source's advanced by the offset i*6 + 2 at run time; loads index it from 0 with the
+// source's strides: t[j*6 + k].
+// CHECK-LABEL: func.func @dynamic_offset
+// CHECK:      %[[X:.*]] = builtin.unrealized_conversion_cast %x
+// CHECK-NEXT: %[[S:.*]] = mcuc.constant 6 : index
+// CHECK-NEXT: %[[M:.*]] = mcuc.mul %i, %[[S]] : (index, index) -> index
+// CHECK-NEXT: %[[O:.*]] = mcuc.constant 2 : index
+// CHECK-NEXT: %[[L:.*]] = mcuc.add %[[M]], %[[O]] : (index, index) -> index
+// CHECK-NEXT: %t = mcuc.add %[[X]], %[[L]] : (!emitc.ptr<i8>, index) -> !emitc.ptr<i8>
+// CHECK-NEXT: %[[S2:.*]] = mcuc.constant 6 : index
+// CHECK-NEXT: %[[M2:.*]] = mcuc.mul %j, %[[S2]] : (index, index) -> index
+// CHECK-NEXT: %[[L2:.*]] = mcuc.add %[[M2]], %k : (index, index) -> index
+// CHECK-NEXT: mcuc.subscript %t[%[[L2]]] : (!emitc.ptr<i8>, index) -> !emitc.lvalue<i8>
+func.func @dynamic_offset(%x: memref<4x6xi8>, %i: index, %j: index, %k: index) -> i8 {
+  %t = memref.subview %x[%i, 2] [2, 3] [1, 1] : memref<4x6xi8> to memref<2x3xi8, strided<[6, 1], offset: ?>>
+  %v = memref.load %t[%j, %k] : memref<2x3xi8, strided<[6, 1], offset: ?>>
+  func.return %v : i8
+}
