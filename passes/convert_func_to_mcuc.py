@@ -122,7 +122,7 @@ def convert_function(module: ModuleOp, function: func.FuncOp) -> None:
     )
     if entry:  # what the header generator needs: the I/O contract and the planned RAM
         new.attributes[INTERFACE_ATTR] = function.arg_attrs
-        for key in ("tinymlir.arena_size", "tinymlir.arena_lower_bound", "tinymlir.arena_plan"):
+        for key in ("tinymlir.arena_size", "tinymlir.arena_lower_bound", "tinymlir.arena_plan", "tinymlir.patch_schedule"):
             if key in function.attributes:
                 new.attributes[key] = function.attributes[key]
     module.body.block.insert_op_before(new, function)

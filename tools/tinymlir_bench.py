@@ -196,13 +196,14 @@ def anchors_for(model: Path, name: str) -> dict | None:
 # --------------------------------------------------------------------------------------
 
 
-def compile_mcu(model: Path, out_dir: Path) -> tuple[float, Path, Path, object]:
+def compile_mcu(model: Path, out_dir: Path, patch_max_extra_macs: str | None = None) -> tuple[float, Path, Path, object]:
     """What ``tinymlir-opt --pipeline=mcu MODEL -o OUT/`` does, in process and timed
-    (tinymlir.compiler.compile_model): (seconds, c_file, h_file, library)."""
+    (tinymlir.compiler.compile_model): (seconds, c_file, h_file, library).
+    `patch_max_extra_macs`: its --patch-max-extra-macs (None: the default)."""
     from tinymlir.compiler import compile_model
 
     start = time.perf_counter()
-    compiled = compile_model(model, out_dir)
+    compiled = compile_model(model, out_dir, patch_max_extra_macs=patch_max_extra_macs)
     return time.perf_counter() - start, compiled.c_file, compiled.h_file, compiled.library
 
 
@@ -408,6 +409,20 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
         entry.update(_check(io, r["output"], f"Cortex-M4 {opt}", name, problems))
         m4[opt.lstrip("-")] = entry
 
+    # The patch schedule against layer by layer (the same pipeline with the pass off)
+    patch = {"schedule": library.patch_schedule, "arena": library.arena_size}
+    extra = re.search(r"\+([\d,]+) MACs", library.patch_schedule)
+    patch["extra_macs"] = int(extra.group(1).replace(",", "")) if extra else 0
+    patch["O2_instructions"] = m4["O2"]["instructions"]
+    log(f"{name}: layer by layer (--patch-max-extra-macs off), Cortex-M4 -O2 under QEMU")
+    _, lw_c, lw_h, layerwise = compile_mcu(model, workdir / "lib-layer-by-layer", "off")
+    r = measure_cortex_m([lw_c], lw_h, name, io["row"], "-O2", workdir / "m4-O2-layer-by-layer")
+    patch.update(
+        layer_by_layer_arena=layerwise.arena_size, layer_by_layer_bound=layerwise.arena_lower_bound,
+        layer_by_layer_O2_instructions=r["instructions"], layer_by_layer_text=r["sizes"]["text"],
+    )  # fmt: skip
+    patch.update(_check(io, r["output"], "Cortex-M4 -O2 layer by layer", name, problems))
+
     # Host
     log(f"{name}: host callgrind")
     host = measure_callgrind([c_file], h_file, name, io["row"], workdir / "host")
@@ -451,8 +466,8 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
         arena["ratio_tflm_head"] = library.arena_size / arena["tflm_head"]
 
     result.update(
-        arena=arena, flash=flash_entry, cortex_m4=m4, host=host_entry, anchors=anchors, tflm=tflm,
-        bit_exact=all(e.get("bit_exact") is not False for e in (*m4.values(), host_entry)),
+        arena=arena, flash=flash_entry, cortex_m4=m4, host=host_entry, anchors=anchors, tflm=tflm, patch=patch,
+        bit_exact=all(e.get("bit_exact") is not False for e in (*m4.values(), host_entry, patch)),
     )  # fmt: skip
     return result, problems
 
@@ -595,6 +610,24 @@ def render_markdown(report: dict) -> str:
         lines.append(
             f"| {m['name']} | {m['compile']['seconds']:.2f} | {_int(a['ours'])} | {_int(a['lower_bound'])} "
             f"| {tflm} | {_ratio(a.get('ratio_tflm'))} | {_int(a['tflm_head'])} | {_ratio(a.get('ratio_tflm_head'))} |"
+        )
+    lines += [
+        "",
+        "## Patch schedule (patch-schedule, on by default, against the same pipeline without it)",
+        "",
+        "| model | schedule | arena (B) | layer-by-layer arena (B) | its lower bound (B) | arena / bound "
+        "| extra MACs | instr -O2 | layer-by-layer instr -O2 | .text -O2 / layer-by-layer (B) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m in models:
+        p = m["patch"]
+        share = p["extra_macs"] / m["macs"] if m["macs"] else None
+        lines.append(
+            f"| {m['name']} | {p['schedule'] or 'n/a'} | {_int(p['arena'])} | {_int(p['layer_by_layer_arena'])} "
+            f"| {_int(p['layer_by_layer_bound'])} | {_ratio(p['arena'] / p['layer_by_layer_bound'] if p['layer_by_layer_bound'] else None)} "
+            f"| {_int(p['extra_macs'])} ({_ratio(100 * share if share is not None else None, 1)} %) "
+            f"| {_int(p['O2_instructions'])} | {_int(p['layer_by_layer_O2_instructions'])} "
+            f"| {_int(m['cortex_m4']['O2']['sizes']['text'])} / {_int(p['layer_by_layer_text'])} |"
         )
     lines += [
         "",

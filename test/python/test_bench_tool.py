@@ -102,6 +102,15 @@ def test_json_fields(two_runs):
     assert m["host"]["ir"] > 0 and m["host"]["bit_exact"] is True
     assert m["bit_exact"] is True
 
+    patch = m["patch"]  # kws_dscnn: the schedule, or why there is none, beside layer by layer
+    assert patch["schedule"].startswith(("bands: ", "layer-by-layer: "))
+    assert patch["arena"] == arena["ours"] <= patch["layer_by_layer_arena"]
+    assert 0 < patch["layer_by_layer_bound"] <= patch["layer_by_layer_arena"]
+    assert patch["O2_instructions"] == m["cortex_m4"]["O2"]["instructions"]
+    assert patch["layer_by_layer_O2_instructions"] > 1_000_000 and patch["bit_exact"] is True
+    assert (patch["extra_macs"] > 0) == patch["schedule"].startswith("bands: ")
+    assert "## Patch schedule" in (two_runs[0][3] / "latest.md").read_text()
+
     anchors = m["anchors"]
     assert anchors["cmsis_nn"] == 7_573_690 and anchors["tflm_ref"] == 42_267_346
     assert anchors["ratio_cmsis_nn"] == pytest.approx(

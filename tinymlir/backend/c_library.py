@@ -39,6 +39,7 @@ from xdsl.dialects.builtin import (
     Float64Type,
     IntegerType,
     ModuleOp,
+    StringAttr,
 )
 from xdsl.dialects.emitc import EmitC_ArrayType
 from xdsl.ir import SSAValue
@@ -72,6 +73,8 @@ class Library:
     arena_lower_bound: int
     constant_bytes: int
     numerics: Numerics = Numerics.TFLM
+    #: patch-schedule's one line: the banded stages, or why the plan is layer by layer
+    patch_schedule: str = ""
     #: `<name>.c` with the large constant arrays `extern` (see the module docstring), and
     #: the bytes those arrays take by section kind ("rodata"); set by write_library.
     code_unit: str | None = None
@@ -114,6 +117,7 @@ def describe_library(module: ModuleOp) -> Library:
     name = entry.sym_name.data.removesuffix(ENTRY_SUFFIX)
     size = entry.attributes.get("tinymlir.arena_size")
     bound = entry.attributes.get("tinymlir.arena_lower_bound")
+    schedule = entry.attributes.get("tinymlir.patch_schedule")
     constants = 0
     for g in module.ops:
         if isinstance(g, mcuc.GlobalOp) and g.const_specifier is not None:
@@ -122,6 +126,7 @@ def describe_library(module: ModuleOp) -> Library:
     return Library(
         name, ports, size.value.data if size else 0,  # type: ignore[union-attr]
         bound.value.data if bound else 0, constants, numerics_of(module),  # type: ignore[union-attr]
+        schedule.data if isinstance(schedule, StringAttr) else "",
     )
 
 
