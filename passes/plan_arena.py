@@ -63,7 +63,7 @@ ARENA_ATTR = "tinymlir.arena"
 
 
 def buffer_bytes(t: MemRefType) -> int:
-    width = t.element_type.width.data  # type: ignore[union-attr]
+    width = t.element_type.bitwidth  # type: ignore[union-attr]  (integers and f32 tables)
     count = 1
     for d in t.get_shape():
         count *= d

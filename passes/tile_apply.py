@@ -60,7 +60,8 @@ from xdsl.dialects.builtin import (
     StringAttr,
     i64,
 )
-from xdsl.ir import SSAValue
+from xdsl.interpreter import Interpreter, PythonValues
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
@@ -74,6 +75,26 @@ TRANSFER_KEY = "tile.transfer"
 """On each memref.copy made here: the name of the layer it moves bytes for."""
 
 Range = tuple[int, int]
+
+
+class TransferCounter(Interpreter.Listener):
+    """Counts, while the interpreter runs (tinymlir.interpreter.run_loops(listeners=...)), the
+    bytes each layer's `tile.transfer` copies move: the instrumented figure that must equal
+    the plan's `bytes_moved`."""
+
+    def __init__(self) -> None:
+        self.bytes: dict[str, int] = {}
+
+    def will_interpret_op(self, op: Operation, args: PythonValues) -> None:
+        if not isinstance(op, memref.CopyOp) or TRANSFER_KEY not in op.attributes:
+            return
+        layer = op.attributes[TRANSFER_KEY]
+        assert isinstance(layer, StringAttr) and isinstance(op.source.type, MemRefType)
+        width = op.source.type.element_type.bitwidth  # type: ignore[union-attr]
+        count = 1
+        for d in args[0].shape:
+            count *= d
+        self.bytes[layer.data] = self.bytes.get(layer.data, 0) + count * ((width + 7) // 8)
 
 
 def _ints(attr) -> list[int]:
