@@ -46,6 +46,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     MemRefType,
     ModuleOp,
+    NoneAttr,
     StringAttr,
     UnitAttr,
     i8,
@@ -114,6 +115,8 @@ def lifetimes(function: func.FuncOp) -> list[Buffer]:
         if not isinstance(op, memref.AllocOp) or ARENA_ATTR in op.attributes:
             continue
         t = op.memref.type
+        if isinstance(t, MemRefType) and not isinstance(t.memory_space, NoneAttr):
+            continue  # another memory level's buffer (tile-apply's fast buffers): not in this arena
         if not isinstance(t, MemRefType) or any(d < 0 for d in t.get_shape()):
             raise PassError(f"plan-arena: buffer '{op.memref.name_hint}' has a dynamic shape")
         steps = [

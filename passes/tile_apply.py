@@ -61,14 +61,15 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.interpreter import Interpreter, PythonValues
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects.qnn import QTensorType
 from tinymlir.dialects.tile import PLAN_KEY, PlanAttr
 from tinymlir.errors import PassError
-from tinymlir.passes.tile_for_memory import LOOP_ORDERS
+from tinymlir.passes.tile_for_memory import LOOP_ORDERS, fast_level
+from tinymlir.target import target_of
 
 NAME = "tile-apply"
 TRANSFER_KEY = "tile.transfer"
@@ -122,8 +123,9 @@ class _Tiler:
     """Emits one layer's tiles before the layer's op, tracking the block of each operand
     resident in the fast level."""
 
-    def __init__(self, op: qk.KernelOp):
+    def __init__(self, op: qk.KernelOp, space: Attribute):
         self.op = op
+        self.space = space
         self.name = op.layer_name.data
         self.builder = Builder(InsertPoint.before(op))
         self.resident: dict[int, tuple[object, SSAValue]] = {}
@@ -150,7 +152,9 @@ class _Tiler:
     def fast_buffer(self, source: SSAValue, shape: Sequence[int], role: str) -> SSAValue:
         t = source.type
         assert isinstance(t, MemRefType)
-        alloc = self.builder.insert(memref.AllocOp.get(t.element_type, None, list(shape)))
+        alloc = self.builder.insert(memref.AllocOp(
+            [], [], MemRefType(t.element_type, list(shape), NoneAttr(), self.space)
+        ))
         alloc.memref.name_hint = f"{self.name}_tile{self.count}_{role}"
         return alloc.memref
 
@@ -283,13 +287,21 @@ def _add_tiles(tiler: _Tiler, plan: PlanAttr) -> None:
                   destination=flat_out)
 
 
-def apply_plan(kernel: qk.KernelOp) -> None:
-    """Replace `kernel` by the tiles of its `tile.plan` (see the module docstring); a
-    refusal (PassError) is raised before anything is changed."""
+def fast_space(module: ModuleOp) -> StringAttr:
+    """The memory space of the fast buffers: the name of the target's fast level (the one
+    tile-for-memory sizes tiles for by default), else "fast"."""
+    level = fast_level(target_of(module))
+    return StringAttr(level.name if level is not None else "fast")
+
+
+def apply_plan(kernel: qk.KernelOp, space: Attribute) -> None:
+    """Replace `kernel` by the tiles of its `tile.plan` (see the module docstring), with
+    fast buffers in memory space `space`; a refusal (PassError) is raised before anything
+    is changed."""
     plan = kernel.attributes[PLAN_KEY]
     if not isinstance(plan, PlanAttr):
         raise PassError(f"{NAME}: layer '{kernel.layer_name.data}': {PLAN_KEY} is not a #tile.plan")
-    tiler = _Tiler(kernel)
+    tiler = _Tiler(kernel, space)
     if kernel.in_place is not None:
         raise tiler.error("it has an in-place schedule; run tile-apply before kernel-in-place")
     if isinstance(kernel, qk.Conv2DOp | qk.DenseOp):
@@ -309,6 +321,7 @@ class TileApplyPass(ModulePass):
     name = NAME
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        space = fast_space(op)
         for kernel in list(op.walk()):
             if isinstance(kernel, qk.KernelOp) and PLAN_KEY in kernel.attributes:
-                apply_plan(kernel)
+                apply_plan(kernel, space)
