@@ -3,18 +3,24 @@
 // of the slow buffer into a fast buffer unless it is the block already resident, a qk op
 // of the same kind runs on the fast buffers, and its output block is copied back.
 // RUN: tinymlir-opt %s -p 'convert-qnn-to-kernel,tile-for-memory{capacity=160},tile-apply' | filecheck %s
+// The fast buffers are in the target's fast level's memory space ("fast" without one), which
+// plan-arena leaves out of the activation arena:
+// RUN: tinymlir-opt %s --target-desc=cortex-m4-tcm16k -p 'convert-qnn-to-kernel,tile-for-memory{capacity=160},tile-apply,plan-arena' | filecheck %s --check-prefix=TCM
+// TCM-LABEL: func.func @rows
+// TCM:       %y_tile0_x = memref.alloc() : memref<1x3x4x4xi8, "tcm">
+// TCM-NOT:   memref.view
 
 // A 3x3 conv, 8x4x4 -> 8x4x2, at 160 bytes: four 2-row tiles with the weights resident
 // (loaded once); each tile's input window has its halo rows (3 at the borders, 4 inside)
 // and only the rows outside the map are padding: pads [1, 1, 0, 1], [0, 1, 0, 1] twice,
 // [0, 1, 1, 1]. 48 + 64 + 64 + 48 input + 72 weight + 8 bias + 64 output = 368 bytes.
 // CHECK-LABEL: func.func @rows
-// CHECK:      %y_tile0_x = memref.alloc() : memref<1x3x4x4xi8>
+// CHECK:      %y_tile0_x = memref.alloc() : memref<1x3x4x4xi8, "fast">
 // CHECK-NEXT: %[[X0:.*]] = memref.subview %x[0, 0, 0, 0] [1, 3, 4, 4] [1, 1, 1, 1]
 // CHECK-NEXT: "memref.copy"(%[[X0]], %y_tile0_x) {tile.transfer = "y"}
 // CHECK:      "memref.copy"(%y_weight, %y_tile0_w) {tile.transfer = "y"}
 // CHECK:      "memref.copy"(%y_bias, %y_tile0_t0) {tile.transfer = "y"}
-// CHECK:      qk.conv2d ins(%y_tile0_x, %y_tile0_w, %y_tile0_t0 : memref<1x3x4x4xi8>, memref<2x3x3x4xi8>, memref<2xi32>) outs(%y_tile0_out : memref<1x2x4x2xi8>)
+// CHECK:      qk.conv2d ins(%y_tile0_x, %y_tile0_w, %y_tile0_t0 : memref<1x3x4x4xi8, "fast">, memref<2x3x3x4xi8, "fast">, memref<2xi32, "fast">) outs(%y_tile0_out : memref<1x2x4x2xi8, "fast">)
 // CHECK-SAME: input_types = [!qnn.qtensor<1x3x4x4xi8, 0.5:3>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.25:-2>
 // CHECK-SAME: pads = array<i64: 1, 1, 0, 1>
 // CHECK-NOT:  tile.plan
