@@ -26,6 +26,10 @@ Cost model
 Options: `alignment` (bytes, a power of two), by default the target description's
 (`target_of`, tinymlir/target.py).
 
+Buffers whose memory space names a level other than the arena's (the target's
+`placement.arena`), such as tile-apply's fast buffers, are not planned here: each stays
+its own allocation (a static array of its own in C).
+
 Works at the kernel level (before convert-kernel-to-loops) and at the loop level.
 Assumes buffers with static shapes that do not escape the function (function
 arguments are the model's input and output and are not planned), and that a buffer
@@ -46,7 +50,6 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     MemRefType,
     ModuleOp,
-    NoneAttr,
     StringAttr,
     UnitAttr,
     i8,
@@ -96,6 +99,11 @@ def _aliases(value: SSAValue) -> list[SSAValue]:
     return result
 
 
+def _other_level(space, arena_level: str) -> bool:
+    """Whether a buffer's memory space names a memory level other than the arena's."""
+    return isinstance(space, StringAttr) and space.data != arena_level
+
+
 def top_level_index(op: Operation, body_ops: dict[Operation, int]) -> int:
     while op not in body_ops:
         parent = op.parent_op()
@@ -110,12 +118,13 @@ def lifetimes(function: func.FuncOp) -> list[Buffer]:
     of its top-level ancestor."""
     body = list(function.body.block.ops)
     index = {op: i for i, op in enumerate(body)}
+    arena_level = target_of(function).placement.arena
     buffers = []
     for op in function.walk():
         if not isinstance(op, memref.AllocOp) or ARENA_ATTR in op.attributes:
             continue
         t = op.memref.type
-        if isinstance(t, MemRefType) and not isinstance(t.memory_space, NoneAttr):
+        if isinstance(t, MemRefType) and _other_level(t.memory_space, arena_level):
             continue  # another memory level's buffer (tile-apply's fast buffers): not in this arena
         if not isinstance(t, MemRefType) or any(d < 0 for d in t.get_shape()):
             raise PassError(f"plan-arena: buffer '{op.memref.name_hint}' has a dynamic shape")
