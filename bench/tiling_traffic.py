@@ -41,7 +41,7 @@ from tinymlir.dialects.tile import PLAN_KEY
 from tinymlir.errors import PassError
 from tinymlir.interpreter import interface, run_loops
 from tinymlir.passes import tile_for_memory as tfm
-from tinymlir.passes.tile_apply import TransferCounter, apply_plan
+from tinymlir.passes.tile_apply import FastBuffers, TransferCounter, apply_plan
 from tinymlir.pipelines import run_pipeline
 
 MODELS = ("ad_toycar", "ic_resnet8", "kws_dscnn", "vww_mobilenet")
@@ -72,10 +72,11 @@ def counted(module, capacity: int, inputs, expected) -> tuple[dict[str, int], di
     tiled = module.clone()
     run_pipeline(tiled, f"tile-for-memory{{capacity={capacity}}}")
     refused = {}
+    fast = FastBuffers(StringAttr("fast"))
     for op in list(tiled.walk()):
         if isinstance(op, qk.KernelOp) and PLAN_KEY in op.attributes:
             try:
-                apply_plan(op, StringAttr("fast"))
+                apply_plan(op, fast)
             except PassError as exc:
                 refused[op.layer_name.data] = str(exc).split(": ", 2)[-1]
                 del op.attributes[PLAN_KEY]

@@ -23,10 +23,13 @@ Form
     patch-schedule's bands): convert-kernel-to-loops lowers only top-level qk ops and
     copies, so a qk op inside an scf.for with dynamic subview offsets would not lower.
     Transfers are memref.copy (lowered to element loops): no shipped target describes a
-    DMA engine, so there is no dma_start/dma_wait form yet. The fast buffers are ordinary
-    `memref.alloc`s: plan-arena has one arena and no memory spaces, so they are placed in
-    the activation arena with the rest (their lifetimes are a tile's or a resident
-    block's); nothing checks them against the fast level's own address range.
+    DMA engine, so there is no dma_start/dma_wait form yet. The fast buffers are
+    `memref.alloc`s in the memory space of the target's fast level (tile_for_memory.
+    fast_level: "tcm" on cortex-m4-tcm16k; "fast" without one), one per operand role and
+    shape, shared by all tiles of all layers (FastBuffers). plan-arena leaves them out of
+    the activation arena, so in C each is a static array of its own (commented with its
+    memory space), not one planned fast-level arena: their total is not bounded by the
+    capacity, only each tile's footprint is (the plan's verifier).
 
 Cost model
     None of its own: it executes tile-for-memory's choice.
@@ -119,17 +122,40 @@ def _side_pads(out: Range, window: Range, stride: int, pad: int, taps: int, dila
     return window[0] - first, last + 1 - window[1]
 
 
+class FastBuffers:
+    """The fast buffers of one block of layers: one `memref.alloc` per (operand role,
+    element type, shape), at the start of the block, shared by every tile that needs it.
+    Layers run one after the other and an operand's buffer holds one block at a time, so a
+    buffer is free again when its role loads its next block (or its tile's output has been
+    stored): the fast level holds at most a few buffers per role, not one per tile."""
+
+    def __init__(self, space: Attribute):
+        self.space = space
+        self.buffers: dict[tuple, SSAValue] = {}
+
+    def get(self, near: Operation, role: str, element: Attribute, shape: Sequence[int]) -> SSAValue:
+        block = near.parent_block()
+        assert block is not None
+        key = (block, role, element, tuple(shape))
+        if key not in self.buffers:
+            alloc = Builder(InsertPoint.at_start(block)).insert(memref.AllocOp(
+                [], [], MemRefType(element, list(shape), NoneAttr(), self.space)
+            ))
+            alloc.memref.name_hint = f"tile_{role}_{'x'.join(map(str, shape))}"
+            self.buffers[key] = alloc.memref
+        return self.buffers[key]
+
+
 class _Tiler:
     """Emits one layer's tiles before the layer's op, tracking the block of each operand
     resident in the fast level."""
 
-    def __init__(self, op: qk.KernelOp, space: Attribute):
+    def __init__(self, op: qk.KernelOp, fast: FastBuffers):
         self.op = op
-        self.space = space
+        self.fast = fast
         self.name = op.layer_name.data
         self.builder = Builder(InsertPoint.before(op))
         self.resident: dict[int, tuple[object, SSAValue]] = {}
-        self.count = 0
 
     def error(self, reason: str) -> PassError:
         return PassError(f"{NAME}: layer '{self.name}' ({self.op.name}): {reason}")
@@ -152,15 +178,11 @@ class _Tiler:
     def fast_buffer(self, source: SSAValue, shape: Sequence[int], role: str) -> SSAValue:
         t = source.type
         assert isinstance(t, MemRefType)
-        alloc = self.builder.insert(memref.AllocOp(
-            [], [], MemRefType(t.element_type, list(shape), NoneAttr(), self.space)
-        ))
-        alloc.memref.name_hint = f"{self.name}_tile{self.count}_{role}"
-        return alloc.memref
+        return self.fast.get(self.op, role, t.element_type, shape)
 
     def load(self, slot: int, source: SSAValue, box: Sequence[Range], role: str) -> SSAValue:
         """The fast copy of `box` of `source`: the resident one if slot `slot` holds that
-        block, else a new buffer loaded with it."""
+        block, else the role's fast buffer of that shape, loaded with it."""
         key = tuple(box)
         held = self.resident.get(slot)
         if held is not None and held[0] == key:
@@ -185,7 +207,6 @@ class _Tiler:
         tile.attributes.pop(PLAN_KEY, None)
         self.builder.insert(tile)
         self.copy(out, self.view(destination, out_box))
-        self.count += 1
 
 
 def _weighted_tiles(tiler: _Tiler, plan: PlanAttr) -> None:
@@ -294,14 +315,13 @@ def fast_space(module: ModuleOp) -> StringAttr:
     return StringAttr(level.name if level is not None else "fast")
 
 
-def apply_plan(kernel: qk.KernelOp, space: Attribute) -> None:
-    """Replace `kernel` by the tiles of its `tile.plan` (see the module docstring), with
-    fast buffers in memory space `space`; a refusal (PassError) is raised before anything
-    is changed."""
+def apply_plan(kernel: qk.KernelOp, fast: FastBuffers) -> None:
+    """Replace `kernel` by the tiles of its `tile.plan` (see the module docstring), on
+    buffers of `fast`; a refusal (PassError) is raised before anything is changed."""
     plan = kernel.attributes[PLAN_KEY]
     if not isinstance(plan, PlanAttr):
         raise PassError(f"{NAME}: layer '{kernel.layer_name.data}': {PLAN_KEY} is not a #tile.plan")
-    tiler = _Tiler(kernel, space)
+    tiler = _Tiler(kernel, fast)
     if kernel.in_place is not None:
         raise tiler.error("it has an in-place schedule; run tile-apply before kernel-in-place")
     if isinstance(kernel, qk.Conv2DOp | qk.DenseOp):
@@ -321,7 +341,7 @@ class TileApplyPass(ModulePass):
     name = NAME
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        space = fast_space(op)
+        fast = FastBuffers(fast_space(op))
         for kernel in list(op.walk()):
             if isinstance(kernel, qk.KernelOp) and PLAN_KEY in kernel.attributes:
-                apply_plan(kernel, space)
+                apply_plan(kernel, fast)
