@@ -38,9 +38,11 @@ Assumes the kernel level of convert-qnn-to-kernel, before kernel-in-place (an op
 `in_place` schedule is refused), batch 1, operands with identity layouts. Refuses, with a
 PassError naming the layer: plans with reduction tiles (kc < input channels: the qk ops
 write int8 and cannot carry int32 partial sums between tiles), grouped convolutions that
-are not depthwise, an add with a broadcast operand, and a padded convolution one of whose
-tiles lies wholly inside the map (the tile op would take the unpadded form, whose bias has
-the input zero point folded in, which this layer's bias has not).
+are not depthwise, an add with a broadcast operand, and a padded convolution of stride 1
+one of whose tiles lies wholly inside the map (the tile op would take the unpadded form,
+whose bias has the input zero point folded in, which this layer's bias has not; with a
+stride >= 2 such a tile gets one row or column of padding that no tap reaches, which keeps
+the padded form: `_phantom_pad`).
 """
 
 from __future__ import annotations
@@ -120,6 +122,23 @@ def _side_pads(out: Range, window: Range, stride: int, pad: int, taps: int, dila
     first = out[0] * stride - pad
     last = (out[1] - 1) * stride - pad + (taps - 1) * dilation
     return window[0] - first, last + 1 - window[1]
+
+
+def _phantom_pad(pads: list[int], out: list[Range], window: list[Range], strides: list[int],
+                 spans: list[int]) -> list[int] | None:
+    """Pads that keep a tile lying inside the map in the padded form (a padded layer's bias
+    has no input zero point folded in): one row (column) of padding after the window along
+    an axis of stride >= 2, where the output keeps its extent and no tap reaches it (the
+    last output row reads the window's last row), so every sum is unchanged. None if no
+    axis allows it."""
+    for axis in range(2):
+        rows = window[axis][1] - window[axis][0]
+        extent = out[axis][1] - out[axis][0]
+        if strides[axis] >= 2 and (rows + 1 - spans[axis]) // strides[axis] + 1 == extent:
+            padded = list(pads)
+            padded[2 + axis] = 1
+            return padded
+    return None
 
 
 class FastBuffers:
@@ -255,8 +274,11 @@ def _weighted_tiles(tiler: _Tiler, plan: PlanAttr) -> None:
             left, right = _side_pads(c, window[2], sw, pl, kw, dw)
             pads = [top, left, bottom, right]
             if op.padded and not any(pads):
-                raise tiler.error(f"its tile of rows {r[0]}..{r[1]}, columns {c[0]}..{c[1]} lies inside the map: the "
-                                  "tile op would take the unpadded form, whose bias has the input zero point folded in")
+                pads = _phantom_pad(pads, [r, c], [window[1], window[2]], [sh, sw], [(kh - 1) * dh + 1, (kw - 1) * dw + 1])
+                if pads is None:
+                    raise tiler.error(f"its tile of rows {r[0]}..{r[1]}, columns {c[0]}..{c[1]} lies inside the map "
+                                      "with stride 1: the tile op would take the unpadded form, whose bias has the "
+                                      "input zero point folded in")
             properties["pads"] = DenseArrayBase.from_list(i64, pads)
             if op.depthwise:
                 properties["groups"] = IntegerAttr(n[1] - n[0], i64)

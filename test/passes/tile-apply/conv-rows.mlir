@@ -49,3 +49,4 @@ func.func @rows(%x: !qnn.qtensor<1x8x4x4xi8, 0.5:3>) -> !qnn.qtensor<1x8x4x2xi8,
   func.return %y : !qnn.qtensor<1x8x4x2xi8, 0.25:-2>
 }
 
+
