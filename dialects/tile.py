@@ -8,8 +8,11 @@ batch rows, units, reduction; add: elements), move `bytes` between the slow and 
 level, and use `footprint` bytes of the fast level, whose `capacity` is the last field. The
 verifier checks that the tile fits its level.
 
-Not yet here: tiled loop nests and explicit transfers (memref.dma_start / dma_wait, copies);
-the plan is a decision record, consumed by lit tests, --print-tiling and bench/tiling_traffic.py.
+tile-apply (passes/tile_apply.py) executes a plan: the op becomes its tiles (unrolled, one
+qk op per tile on fast buffers) with a `memref.copy` per block moved, each marked
+`tile.transfer = "<layer>"`, so that an instrumented run counts the plan's bytes. Not yet
+here: transfer ops of this dialect (DMA start/wait for targets with a DMA engine) and
+rolled scf loop nests.
 """
 
 from __future__ import annotations

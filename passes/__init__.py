@@ -95,6 +95,12 @@ def _tile_for_memory() -> type[ModulePass]:
     return TileForMemoryPass
 
 
+def _tile_apply() -> type[ModulePass]:
+    from tinymlir.passes.tile_apply import TileApplyPass
+
+    return TileApplyPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
@@ -103,6 +109,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "patch-schedule": _patch_schedule,
         "kernel-in-place": _kernel_in_place,
         "tile-for-memory": _tile_for_memory,
+        "tile-apply": _tile_apply,
         "convert-kernel-to-loops": _convert_kernel_to_loops,
         "plan-arena": _plan_arena,
         "convert-fxp-to-arith": _convert_fxp_to_arith,

@@ -29,6 +29,10 @@ Cost model
 Options: `alignment` (bytes, a power of two), by default the target description's
 (`target_of`, tinymlir/target.py).
 
+Buffers whose memory space names a level other than the arena's (the target's
+`placement.arena`), such as tile-apply's fast buffers, are not planned here: each stays
+its own allocation (a static array of its own in C).
+
 Works at the kernel level (before convert-kernel-to-loops) and at the loop level.
 Assumes buffers with static shapes that do not escape the function (function
 arguments are the model's input and output and are not planned), and that a buffer
@@ -67,7 +71,7 @@ ARENA_ATTR = "tinymlir.arena"
 
 
 def buffer_bytes(t: MemRefType) -> int:
-    width = t.element_type.width.data  # type: ignore[union-attr]
+    width = t.element_type.bitwidth  # type: ignore[union-attr]  (integers and f32 tables)
     count = 1
     for d in t.get_shape():
         count *= d
@@ -97,6 +101,11 @@ def _aliases(value: SSAValue) -> list[SSAValue]:
                 result.append(op.results[0])
                 frontier.append(op.results[0])
     return result
+
+
+def _other_level(space, arena_level: str) -> bool:
+    """Whether a buffer's memory space names a memory level other than the arena's."""
+    return isinstance(space, StringAttr) and space.data != arena_level
 
 
 def top_level_index(op: Operation, body_ops: dict[Operation, int]) -> int:
@@ -129,10 +138,11 @@ def timeline(function: func.FuncOp) -> tuple[dict[Operation, int], dict[Operatio
 def lifetimes(function: func.FuncOp) -> list[Buffer]:
     """The buffers of `function` in program order, each live over the steps that touch it
     (`timeline`); a buffer allocated inside a region (a loop body, a tile) is live at the
-    step of its ancestor that is a step. A buffer touched only inside one band loop lives
+    step of its ancestor that is a step; buffers of another memory level are left out. A buffer touched only inside one band loop lives
     over the steps of its body that touch it (in every iteration); one also touched
     outside the loop over the whole loop."""
     step_of, span = timeline(function)
+    arena_level = target_of(function).placement.arena
     loop_of = {
         step: loop for loop, (first, last) in span.items() if is_band_loop(loop) for step in range(first, last + 1)
     }
@@ -141,6 +151,8 @@ def lifetimes(function: func.FuncOp) -> list[Buffer]:
         if not isinstance(op, memref.AllocOp) or ARENA_ATTR in op.attributes:
             continue
         t = op.memref.type
+        if isinstance(t, MemRefType) and _other_level(t.memory_space, arena_level):
+            continue  # another memory level's buffer (tile-apply's fast buffers): not in this arena
         if not isinstance(t, MemRefType) or any(d < 0 for d in t.get_shape()):
             raise PassError(f"plan-arena: buffer '{op.memref.name_hint}' has a dynamic shape")
         steps = [

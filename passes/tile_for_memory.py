@@ -282,11 +282,17 @@ def choose(op: qk.KernelOp, capacity: int) -> Choice | None:
     return None
 
 
-def fast_capacity(target: Target) -> int | None:
-    """The capacity of the target's fast level: a writable level the placement does not use."""
+def fast_level(target: Target):
+    """The target's fast level: the cheapest writable level the placement does not use (None: none)."""
     used = {target.placement.weights, target.placement.activations, target.placement.arena}
     free = [m for m in target.memory if m.writable and m.name not in used]
-    return min(free, key=lambda m: m.access_cost_per_byte).capacity if free else None
+    return min(free, key=lambda m: m.access_cost_per_byte) if free else None
+
+
+def fast_capacity(target: Target) -> int | None:
+    """The capacity of the target's fast level."""
+    level = fast_level(target)
+    return level.capacity if level is not None else None
 
 
 def describe(name: str, choice: Choice) -> str:

@@ -264,9 +264,10 @@ def interface(function: func.FuncOp) -> list[tuple[str, bool]]:
     ]
 
 
-def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | None = None) -> list[np.ndarray]:
+def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | None = None,
+              listeners: Sequence[Interpreter.Listener] = ()) -> list[np.ndarray]:
     """Calls the buffer-level function (loop or kernel level) with `inputs`; returns its
-    output buffers (int8/uint8)."""
+    output buffers (int8/uint8). `listeners` observe every op run (xDSL's Interpreter.Listener)."""
     functions = [f for f in module.ops if isinstance(f, func.FuncOp) and f.body.blocks]
     if function is not None:
         functions = [f for f in functions if f.sym_name.data == function]
@@ -274,6 +275,7 @@ def run_loops(module: ModuleOp, inputs: Sequence[np.ndarray], function: str | No
         raise ExecutionError("expected exactly one function to run")
     target = functions[0]
     interpreter = loop_interpreter(module)
+    interpreter.listeners = tuple(listeners)
     args, outputs, storage = [], [], []
     inputs = list(inputs)
     for arg, (role, unsigned) in zip(target.args, interface(target), strict=True):
