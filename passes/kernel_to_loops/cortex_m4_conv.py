@@ -1,4 +1,5 @@
-"""Cortex-M4 qk.conv2d: output channels in register tiles, and the short requantiser.
+"""Cortex-M4 qk.conv2d: pointwise convolutions in SMLAD tiles (cortex_m4_dsp.py), other
+dense ones with output channels in register tiles, and the short requantiser.
 
 A dense (groups 1) convolution computes TILE adjacent output channels of one output pixel
 together: each input value is loaded (and its zero point subtracted) once for TILE MACs,
@@ -16,10 +17,16 @@ from __future__ import annotations
 
 from xdsl.dialects import memref
 from xdsl.ir import SSAValue
+from xdsl.pattern_rewriter import PatternRewriter
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.common import ints, window_bounds
 from tinymlir.passes.kernel_to_loops.conv import LowerConv2D, rows_in_place
+from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
+    drop_unused_weights,
+    lower_pointwise,
+    pointwise_applies,
+)
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
@@ -45,7 +52,15 @@ class LowerConv2DCortexM4(LowerConv2D):
 
     output_stage = staticmethod(fast_output_stage)
 
+    def match_and_rewrite(self, op: qk.Conv2DOp, rewriter: PatternRewriter) -> None:
+        weight = op.weight
+        super().match_and_rewrite(op, rewriter)
+        drop_unused_weights(weight, rewriter)
+
     def lower(self, k: ScalarBuilder, op: qk.Conv2DOp) -> None:
+        if pointwise_applies(op):
+            lower_pointwise(k, op, self.output_stage(k, op))
+            return
         tile = channel_tile(op)
         if tile is None:
             super().lower(k, op)

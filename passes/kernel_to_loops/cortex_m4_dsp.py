@@ -1,0 +1,222 @@
+"""Cortex-M4 DSP matmuls: pointwise (1x1) convolutions and dense layers with SMLAD.
+
+Both are a matmul over K (the input channels / depth): out[p, c] = bias[c] + sum_k
+x[p, k] * w[c, k]. The K loop goes 4 elements (a quad) per step:
+
+- the activations of a pixel are read as one 32-bit word (mcuc.load_s8x4) and widened
+  once per register tile with SXTB16 into (x0, x2) and, rotated by 8, (x1, x3);
+- the weights are packed at compile time into words of 4 int8 (natural K order, which
+  the same two SXTB16 split into (w0, w2) and (w1, w3)), the n channels of a tile
+  interleaved quad by quad ([Cout / n][K / 4][n] words), so the tile's weights are n
+  consecutive words and one pointer walks them;
+- each SMLAD does 2 MACs: per quad and tile, m activation words + n weight words,
+  2(m + n) SXTB16 and 2mn SMLAD for 4mn MACs.
+
+Register tile (m pixels x n channels): convolutions 2 x 2, two adjacent pixels of an
+output row (4 accumulators, 4 widened activations, 2 widened weights and 3 pointers fit
+the M4's 14 registers with no spill; 2 x 4 would need 17), with a 1 x 2 tile for the
+last pixel of an odd row; dense 1 x 4 (or 1 x 2). The row-ring in-place schedule
+(kernel-in-place's `rows`) computes each output row into the ring as conv.py does. The requantisation runs once per output, after the K loop
+(cortex_m4_requant's short exact form where it applies).
+
+Cost model per quad (16 MACs for 2 x 2): 2 + 2 loads, 8 SXTB16, 8 SMLAD and the loop
+step: ~23 instructions (1x4: 5 loads, 10 SXTB16, 8 SMLAD, step: ~26).
+
+Applies when the target has the `dsp` ISA feature, the input is signed int8, K is a
+multiple of 4, the weights are constants in the int8 range, the channels divide the
+tile, and (convolutions) the kernel is 1x1 without padding, groups 1, and no in-place
+schedule or the row-ring one. The generated C is the same on every compiler: the DSP ops print as helpers
+with a bit-identical portable fallback (mcuc.DSP_HELPERS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects import memref
+from xdsl.ir import SSAValue
+from xdsl.pattern_rewriter import PatternRewriter
+
+from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import mcuc
+from tinymlir.passes.kernel_to_loops.common import ints
+from tinymlir.passes.kernel_to_loops.conv import rows_in_place
+from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
+    Stage,
+    constant_table,
+    constant_values,
+    layer_base,
+)
+from tinymlir.scalar_builder import ScalarBuilder
+from tinymlir.target import target_of
+
+QUAD = 4
+"""K elements per step: one 32-bit word of int8."""
+
+CONV_TILE = (2, 2)
+"""(pixels, channels) of a convolution's register tile."""
+
+DENSE_TILES = (4, 2)
+"""Channel tile widths of a dense layer (one input row), widest first."""
+
+
+def pack_weights(weights: np.ndarray, tile: int) -> np.ndarray:
+    """(Cout, K) int8 weights as int32 words [Cout / tile][K / 4][tile]: word (b, q, j)
+    holds w[b * tile + j, 4q .. 4q + 3], element t in byte t (mcuc.pack_s8x4's order)."""
+    c_out, depth = weights.shape
+    assert c_out % tile == 0 and depth % QUAD == 0, (weights.shape, tile)
+    quads = weights.astype(np.int8).reshape(c_out // tile, tile, depth // QUAD, QUAD).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(quads).view("<i4")[..., 0].astype(np.int64)
+
+
+def _int8_weights(op: qk.Conv2DOp | qk.DenseOp) -> np.ndarray | None:
+    values = constant_values(op.weight)
+    if values is None or values.min(initial=0) < -128 or values.max(initial=0) > 127:
+        return None
+    return values.reshape(values.shape[0], -1)
+
+
+def _dsp_target(op: qk.Conv2DOp | qk.DenseOp) -> bool:
+    xt = op.input_types.data[0]
+    return target_of(op).cpu.has("dsp") and not xt.is_unsigned and xt.get_shape()[-1] % QUAD == 0
+
+
+def pointwise_applies(op: qk.Conv2DOp) -> bool:
+    """Whether lower_pointwise handles `op` (see the module docstring)."""
+    _, kh, kw, _ = op.weight.type.get_shape()
+    c_out = op.output_type.get_shape()[3]
+    return (
+        (kh, kw) == (1, 1) and not op.padded and not op.depthwise and op.groups.value.data == 1
+        and (op.in_place is None or op.in_place.data == "rows") and c_out % CONV_TILE[1] == 0
+        and _dsp_target(op) and _int8_weights(op) is not None
+    )
+
+
+def dense_tile(op: qk.DenseOp) -> int | None:
+    """The channel tile of lower_dense for `op`, or None where it does not apply."""
+    units = op.output_type.get_shape()[1]
+    tile = next((t for t in DENSE_TILES if units % t == 0), None)
+    if tile is None or not _dsp_target(op) or _int8_weights(op) is None:
+        return None
+    return tile
+
+
+def smlad_tile(
+    k: ScalarBuilder, x: SSAValue, rows: Sequence[Sequence[SSAValue]], packed: SSAValue,
+    block: SSAValue, channels: int, quads: int, accs: Sequence[SSAValue],
+) -> list[SSAValue]:
+    """The K loop of one register tile: accs[i * channels + j] (pixel i, channel j of the
+    block) plus the dot product of x[*rows[i], :] with the block's packed weights."""
+
+    def quad(kk: ScalarBuilder, q, *acc):
+        k0 = kk.mul(q, kk.idx(QUAD))
+        widened = []
+        for row in rows:
+            word = kk.emit(mcuc.LoadS8x4Op(x, [*row, k0]))
+            widened.append((kk.emit(mcuc.Sxtb16Op(word)), kk.emit(mcuc.Sxtb16Op(word, rotate=8))))
+        out = list(acc)
+        for j in range(channels):
+            w = kk.emit(memref.LoadOp.get(packed, [block, q, kk.idx(j)]))
+            w_even, w_odd = kk.emit(mcuc.Sxtb16Op(w)), kk.emit(mcuc.Sxtb16Op(w, rotate=8))
+            for i, (x_even, x_odd) in enumerate(widened):
+                a = kk.emit(mcuc.SmladOp(x_even, w_even, out[i * channels + j]))
+                out[i * channels + j] = kk.emit(mcuc.SmladOp(x_odd, w_odd, a))
+        return out
+
+    return list(k.loop(0, quads, quad, list(accs)))
+
+
+def drop_unused_weights(weight: SSAValue, rewriter: PatternRewriter) -> None:
+    """After a lowering that read packed weights instead: erases the get_global of the
+    original weights if nothing uses it, and their global if nothing else reads it (an
+    unused static const array is a C compiler warning)."""
+    owner = weight.owner
+    if not isinstance(owner, memref.GetGlobalOp) or weight.uses:
+        return
+    symbol = owner.name_.root_reference.data
+    module = owner.get_toplevel_object()
+    rewriter.erase_op(owner)
+    readers = [o for o in module.walk() if isinstance(o, memref.GetGlobalOp) and o.name_.root_reference.data == symbol]
+    if not readers:
+        for g in module.walk():
+            if isinstance(g, memref.GlobalOp) and g.sym_name.data == symbol:
+                rewriter.erase_op(g)
+                break
+
+
+def _packed(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp, tile: int) -> SSAValue:
+    weights = _int8_weights(op)
+    assert weights is not None
+    return constant_table(k, op, layer_base(op) + "_packed", pack_weights(weights, tile))
+
+
+def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
+    """A 1x1 convolution as a matmul in 2 x 2 SMLAD tiles along each output row (a 1 x 2
+    tile for an odd row's last pixel); pointwise_applies(op)."""
+    pixels, channels = CONV_TILE
+    x, b_buf, y = op.ins[0], op.bias, op.outs
+    n_, oh_, ow_, c_out = op.output_type.get_shape()
+    cin = op.weight.type.get_shape()[3]
+    sh, sw = ints(op.strides)
+    packed = _packed(k, op, channels)
+
+    def row(kk: ScalarBuilder, n, oh, store) -> None:
+        """Output row (n, oh); store(k, value, ow, c)."""
+        ih = kk.affine(oh, sh, 0)
+
+        def tile(k1: ScalarBuilder, ows: list[SSAValue]) -> None:
+            x_rows = [[n, ih, k1.affine(ow, sw, 0)] for ow in ows]
+
+            def block(k2: ScalarBuilder, ob) -> None:
+                c0 = k2.mul(ob, k2.idx(channels))
+                cs = [c0, *(k2.add(c0, k2.idx(j)) for j in range(1, channels))]
+                bias = [k2.emit(memref.LoadOp.get(b_buf, [c])) for c in cs]
+                accs = smlad_tile(k2, x, x_rows, packed, ob, channels, cin // QUAD, bias * len(ows))
+                for i, ow in enumerate(ows):
+                    for j, c in enumerate(cs):
+                        store(k2, stage(k2, accs[i * channels + j], c), ow, c)
+
+            k1.loop(0, c_out // channels, block)
+
+        def pair(k1: ScalarBuilder, t) -> None:
+            first = k1.mul(t, k1.idx(pixels))
+            tile(k1, [first, *(k1.add(first, k1.idx(i)) for i in range(1, pixels))])
+
+        if ow_ >= pixels:
+            kk.loop(0, ow_ // pixels, pair)
+        if ow_ % pixels:
+            for last in range(ow_ - ow_ % pixels, ow_):
+                tile(kk, [kk.idx(last)])
+
+    if op.in_place is None:
+        def plain(kk: ScalarBuilder, ivs) -> None:
+            n, oh = ivs
+            row(kk, n, oh, lambda k2, v, ow, c: k2.store_i8(v, y, [n, oh, ow, c]))
+
+        k.nest([n_, oh_], plain)
+        return
+
+    def fill_row(k1: ScalarBuilder, n, oh, ring: SSAValue, slot) -> None:
+        row(k1, n, oh, lambda k2, v, ow, c: k2.store_i8(v, ring, [slot, ow, c]))
+
+    rows_in_place(k, op, None, y, 0, fill_row)
+
+
+def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, tile: int) -> None:
+    """A dense layer in 1 x `tile` SMLAD tiles (tile = dense_tile(op))."""
+    x, b_buf, y = op.ins[0], op.bias, op.outs
+    n_, depth = op.input_types.data[0].get_shape()
+    units = op.output_type.get_shape()[1]
+    packed = _packed(k, op, tile)
+
+    def block(kk: ScalarBuilder, ivs) -> None:
+        n, ob = ivs
+        o0 = kk.mul(ob, kk.idx(tile))
+        outs = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, tile))]
+        bias = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in outs]
+        accs = smlad_tile(kk, x, [[n]], packed, ob, tile, depth // QUAD, bias)
+        for acc, o in zip(accs, outs, strict=True):
+            kk.store_i8(stage(kk, acc, o), y, [n, o])
+
+    k.nest([n_, units // tile], block)
