@@ -12,6 +12,10 @@ x[p, k] * w[c, k]. The K loop goes 4 elements (a quad) per step:
 - each SMLAD does 2 MACs: per quad and tile, m activation words + n weight words,
   2(m + n) SXTB16 and 2mn SMLAD for 4mn MACs.
 
+Dense layers use each weight once per inference, so there the weights are widened at
+compile time (pack_widened_weights: two words of 16-bit lanes per quad and channel, no
+SXTB16 on weights in the loop) when the doubled weights fit the target's flash budget.
+
 Register tile (m pixels x n channels): convolutions 2 x 2, two adjacent pixels of an
 output row (4 accumulators, 4 widened activations, 2 widened weights and 3 pointers fit
 the M4's 14 registers with no spill; 2 x 4 would need 17), with a 1 x 2 tile for the
@@ -20,7 +24,8 @@ last pixel of an odd row; dense 1 x 4 (or 1 x 2). The row-ring in-place schedule
 (cortex_m4_requant's short exact form where it applies).
 
 Cost model per quad (16 MACs for 2 x 2): 2 + 2 loads, 8 SXTB16, 8 SMLAD and the loop
-step: ~23 instructions (1x4: 5 loads, 10 SXTB16, 8 SMLAD, step: ~26).
+step: ~23 instructions, measured 23 (1 x 4: 5 loads, 10 SXTB16, 8 SMLAD, step: ~26,
+measured 24; with widened weights 1 + 4 LDRD, 2 SXTB16, 8 SMLAD, step: ~18).
 
 Applies when the target has the `dsp` ISA feature, the input is signed int8, K is a
 multiple of 4, the weights are constants in the int8 range, the channels divide the
@@ -35,6 +40,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects import memref
+from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -48,6 +54,7 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     constant_values,
     layer_base,
 )
+from tinymlir.passes.plan_arena import buffer_bytes
 from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
 
@@ -68,6 +75,17 @@ def pack_weights(weights: np.ndarray, tile: int) -> np.ndarray:
     assert c_out % tile == 0 and depth % QUAD == 0, (weights.shape, tile)
     quads = weights.astype(np.int8).reshape(c_out // tile, tile, depth // QUAD, QUAD).transpose(0, 2, 1, 3)
     return np.ascontiguousarray(quads).view("<i4")[..., 0].astype(np.int64)
+
+
+def pack_widened_weights(weights: np.ndarray, tile: int) -> np.ndarray:
+    """(Cout, K) int8 weights widened to 16-bit lanes at compile time, as int32 words
+    [Cout / tile][K / 4][tile][2]: for w[c, 4q .. 4q + 3] = (w0, w1, w2, w3), word 0 holds
+    (w0, w2) and word 1 (w1, w3), low lane first: what SXTB16 and SXTB16 ROR #8 make of
+    pack_weights' word, so the K loop needs no SXTB16 on weights (twice the flash)."""
+    words = pack_weights(weights, tile)
+    even = np.vectorize(lambda w: mcuc.sxtb16(int(w)), otypes=[np.int64])(words)
+    odd = np.vectorize(lambda w: mcuc.sxtb16(int(w), 8), otypes=[np.int64])(words)
+    return np.stack([even, odd], axis=-1)
 
 
 def _int8_weights(op: qk.Conv2DOp | qk.DenseOp) -> np.ndarray | None:
@@ -104,10 +122,11 @@ def dense_tile(op: qk.DenseOp) -> int | None:
 
 def smlad_tile(
     k: ScalarBuilder, x: SSAValue, rows: Sequence[Sequence[SSAValue]], packed: SSAValue,
-    block: SSAValue, channels: int, quads: int, accs: Sequence[SSAValue],
+    block: SSAValue, channels: int, quads: int, accs: Sequence[SSAValue], widened_weights: bool = False,
 ) -> list[SSAValue]:
     """The K loop of one register tile: accs[i * channels + j] (pixel i, channel j of the
-    block) plus the dot product of x[*rows[i], :] with the block's packed weights."""
+    block) plus the dot product of x[*rows[i], :] with the block's packed weights
+    (pack_weights, or pack_widened_weights when `widened_weights`)."""
 
     def quad(kk: ScalarBuilder, q, *acc):
         k0 = kk.mul(q, kk.idx(QUAD))
@@ -117,8 +136,11 @@ def smlad_tile(
             widened.append((kk.emit(mcuc.Sxtb16Op(word)), kk.emit(mcuc.Sxtb16Op(word, rotate=8))))
         out = list(acc)
         for j in range(channels):
-            w = kk.emit(memref.LoadOp.get(packed, [block, q, kk.idx(j)]))
-            w_even, w_odd = kk.emit(mcuc.Sxtb16Op(w)), kk.emit(mcuc.Sxtb16Op(w, rotate=8))
+            if widened_weights:
+                w_even, w_odd = (kk.emit(memref.LoadOp.get(packed, [block, q, kk.idx(j), kk.idx(h)])) for h in (0, 1))
+            else:
+                w = kk.emit(memref.LoadOp.get(packed, [block, q, kk.idx(j)]))
+                w_even, w_odd = kk.emit(mcuc.Sxtb16Op(w)), kk.emit(mcuc.Sxtb16Op(w, rotate=8))
             for i, (x_even, x_odd) in enumerate(widened):
                 a = kk.emit(mcuc.SmladOp(x_even, w_even, out[i * channels + j]))
                 out[i * channels + j] = kk.emit(mcuc.SmladOp(x_odd, w_odd, a))
@@ -145,10 +167,29 @@ def drop_unused_weights(weight: SSAValue, rewriter: PatternRewriter) -> None:
                 break
 
 
-def _packed(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp, tile: int) -> SSAValue:
+def _packed(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp, tile: int, widened: bool = False) -> SSAValue:
     weights = _int8_weights(op)
     assert weights is not None
-    return constant_table(k, op, layer_base(op) + "_packed", pack_weights(weights, tile))
+    values = pack_widened_weights(weights, tile) if widened else pack_weights(weights, tile)
+    return constant_table(k, op, layer_base(op) + "_packed", values)
+
+
+def _constant_bytes(op: qk.DenseOp) -> int:
+    module = op.get_toplevel_object()
+    total = 0
+    for g in module.walk():
+        if isinstance(g, memref.GlobalOp) and g.constant is not None and isinstance(g.type, MemRefType):
+            total += buffer_bytes(g.type)
+    return total
+
+
+def widen_dense_weights(op: qk.DenseOp) -> bool:
+    """Whether a dense layer's weights are widened at compile time (pack_widened_weights):
+    each weight is used once per inference, so SXTB16 in the loop cannot be amortised;
+    done when the doubled weights keep all constants within the target's flash budget."""
+    budget = target_of(op).budgets.flash
+    extra = int(np.prod(op.weight.type.get_shape()))
+    return budget is None or _constant_bytes(op) + extra <= budget
 
 
 def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
@@ -208,14 +249,15 @@ def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, tile: int) -> No
     x, b_buf, y = op.ins[0], op.bias, op.outs
     n_, depth = op.input_types.data[0].get_shape()
     units = op.output_type.get_shape()[1]
-    packed = _packed(k, op, tile)
+    widened = widen_dense_weights(op)
+    packed = _packed(k, op, tile, widened)
 
     def block(kk: ScalarBuilder, ivs) -> None:
         n, ob = ivs
         o0 = kk.mul(ob, kk.idx(tile))
         outs = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, tile))]
         bias = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in outs]
-        accs = smlad_tile(kk, x, [[n]], packed, ob, tile, depth // QUAD, bias)
+        accs = smlad_tile(kk, x, [[n]], packed, ob, tile, depth // QUAD, bias, widened)
         for acc, o in zip(accs, outs, strict=True):
             kk.store_i8(stage(kk, acc, o), y, [n, o])
 
