@@ -1,0 +1,89 @@
+// RUN: tinymlir-opt %s --target-desc=cortex-m4 --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
+
+// cortex-m4 1x1 convolution (cortex_m4_dsp.py): the int8 weights packed 4 to a word at
+// compile time ([Cout/2][K/4][2], element t in byte t: channel 0 = 1, -2, 3, -4 is
+// 0xFC03FE01), the original weight array gone; per output row 2 x 2 tiles (two pixels,
+// two channels; here one pair, its loop folded) whose K loop (2 quads) reads one word per pixel (load_s8x4) and per
+// channel, widens each with sxtb16 / sxtb16 ror 8 once, and does 8 smlad; the odd third
+// pixel gets a 1 x 2 tile (2 accumulators).
+// CHECK-NOT:   sym_name = "y_weight"
+// CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x2x2xi32>, initial_value = dense<{{\[\[\[}}-66847231, 2147026437], [16909060, -16843010]]]>
+// CHECK-LABEL: func.func @pointwise
+// CHECK:         scf.for %[[ROW:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK:           scf.for %[[Q:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32) {
+// CHECK:             %[[K:[0-9]+]] = arith.muli %[[Q]], %{{.*}} : index
+// CHECK-NEXT:        %[[X0:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %{{.*}}, %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:        %[[X0E:[0-9]+]] = mcuc.sxtb16 %[[X0]]
+// CHECK-NEXT:        %[[X0O:[0-9]+]] = mcuc.sxtb16 %[[X0]] ror 8
+// CHECK-NEXT:        %[[X1:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %{{.*}}, %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:        %[[X1E:[0-9]+]] = mcuc.sxtb16 %[[X1]]
+// CHECK-NEXT:        %[[X1O:[0-9]+]] = mcuc.sxtb16 %[[X1]] ror 8
+// CHECK-NEXT:        %[[W0:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}] : memref<1x2x2xi32>
+// CHECK-NEXT:        %[[W0E:[0-9]+]] = mcuc.sxtb16 %[[W0]]
+// CHECK-NEXT:        %[[W0O:[0-9]+]] = mcuc.sxtb16 %[[W0]] ror 8
+// CHECK-NEXT:        %[[A:[0-9]+]] = mcuc.smlad %[[X0E]], %[[W0E]], %{{.*}}
+// CHECK-NEXT:        %{{.*}} = mcuc.smlad %[[X0O]], %[[W0O]], %[[A]]
+// CHECK-NEXT:        %[[B:[0-9]+]] = mcuc.smlad %[[X1E]], %[[W0E]], %{{.*}}
+// CHECK-NEXT:        %{{.*}} = mcuc.smlad %[[X1O]], %[[W0O]], %[[B]]
+// CHECK-COUNT-4:     mcuc.smlad
+// CHECK:             scf.yield
+// CHECK:           scf.for {{.*}} -> (i32, i32) {
+// CHECK-COUNT-4:     mcuc.smlad
+// CHECK-NOT:     fxp.multiply_by_quantized_multiplier
+// CHECK:         func.return
+func.func @pointwise(%x: !qnn.qtensor<1x2x3x8xi8, 0.5:-1>) -> !qnn.qtensor<1x2x3x2xi8, 0.25:3> {
+  %w = qnn.constant dense<[[[[1, -2, 3, -4, 4, 3, 2, 1]]], [[[5, 6, -7, 127, -2, -2, -2, -2]]]]> : tensor<2x1x1x8xi8> -> !qnn.qtensor<2x1x1x8xi8, 0.1:0>
+  %b = arith.constant dense<[-8, 58]> : tensor<2xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x2x3x8xi8, 0.5:-1>, !qnn.qtensor<2x1x1x8xi8, 0.1:0>, tensor<2xi32> -> !qnn.qtensor<1x2x3x2xi8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x2x3x2xi8, 0.25:3>
+}
+
+// -----
+
+// Dense: each weight is used once, so the weights are widened at compile time into
+// 16-bit lanes ([units/4][K/4][4][2]: (w0, w2) and (w1, w3) per quad; 1, 3 is 0x00030001 =
+// 196609, -2, -4 is 0xFFFCFFFE = -196610), the loop widens only the input word.
+// CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x1x4x2xi32>, initial_value = dense<{{\[\[\[\[}}196609, -196610]
+// CHECK-LABEL: func.func @dense
+// CHECK:         %[[X:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %{{.*}}] : memref<1x4xi8>
+// CHECK-NEXT:    %[[XE:[0-9]+]] = mcuc.sxtb16 %[[X]]
+// CHECK-NEXT:    %[[XO:[0-9]+]] = mcuc.sxtb16 %[[X]] ror 8
+// CHECK-NEXT:    %[[W:[0-9]+]] = memref.load %y_packed[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<1x1x4x2xi32>
+// CHECK-NEXT:    %[[W1:[0-9]+]] = memref.load %y_packed[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<1x1x4x2xi32>
+// CHECK-NEXT:    %[[A:[0-9]+]] = mcuc.smlad %[[XE]], %[[W]], %{{.*}}
+// CHECK-NEXT:    %{{.*}} = mcuc.smlad %[[XO]], %[[W1]], %[[A]]
+// CHECK-COUNT-6: mcuc.smlad
+// CHECK-NOT:     mcuc.sxtb16
+// CHECK:         func.return
+func.func @dense(%x: !qnn.qtensor<1x4xi8, 0.5:-1>) -> !qnn.qtensor<1x4xi8, 0.25:3> {
+  %w = qnn.constant dense<[[1, -2, 3, -4], [5, 6, -7, 127], [0, 1, 0, 1], [-128, 2, 3, 4]]> : tensor<4x4xi8> -> !qnn.qtensor<4x4xi8, 0.1:0>
+  %b = arith.constant dense<[-8, 58, 1, 2]> : tensor<4xi32>
+  %y = qnn.dense %x, %w, %b : !qnn.qtensor<1x4xi8, 0.5:-1>, !qnn.qtensor<4x4xi8, 0.1:0>, tensor<4xi32> -> !qnn.qtensor<1x4xi8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x4xi8, 0.25:3>
+}
+
+// -----
+
+// uint8 activations (SXTB16 sign-extends) and padded 1x1 convolutions (the zero point
+// is subtracted per tap) keep the plain-C channel tiles.
+// CHECK-LABEL: func.func @unsigned_input
+// CHECK-NOT:     mcuc.smlad
+// CHECK:         func.return
+func.func @unsigned_input(%x: !qnn.qtensor<1x2x2x4xui8, 0.5:128>) -> !qnn.qtensor<1x2x2x2xui8, 0.25:3> {
+  %w = qnn.constant dense<[[[[1, -2, 3, -4]]], [[[5, 6, -7, 127]]]]> : tensor<2x1x1x4xi8> -> !qnn.qtensor<2x1x1x4xi8, 0.1:0>
+  %b = arith.constant dense<[-8, 58]> : tensor<2xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x2x2x4xui8, 0.5:128>, !qnn.qtensor<2x1x1x4xi8, 0.1:0>, tensor<2xi32> -> !qnn.qtensor<1x2x2x2xui8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x2x2x2xui8, 0.25:3>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @padded
+// CHECK-NOT:     mcuc.smlad
+// CHECK:         func.return
+func.func @padded(%x: !qnn.qtensor<1x2x2x4xi8, 0.5:-1>) -> !qnn.qtensor<1x4x4x2xi8, 0.25:3> {
+  %w = qnn.constant dense<[[[[1, -2, 3, -4]]], [[[5, 6, -7, 127]]]]> : tensor<2x1x1x4xi8> -> !qnn.qtensor<2x1x1x4xi8, 0.1:0>
+  %b = arith.constant dense<[-8, 58]> : tensor<2xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x2x2x4xi8, 0.5:-1>, !qnn.qtensor<2x1x1x4xi8, 0.1:0>, tensor<2xi32> -> !qnn.qtensor<1x4x4x2xi8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x4x4x2xi8, 0.25:3>
+}
