@@ -54,7 +54,6 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     constant_values,
     layer_base,
 )
-from tinymlir.passes.plan_arena import buffer_bytes
 from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
 
@@ -158,12 +157,12 @@ def drop_unused_weights(weight: SSAValue, rewriter: PatternRewriter) -> None:
         return
     symbol = owner.name_.root_reference.data
     module = owner.get_toplevel_object()
-    rewriter.erase_op(owner)
+    rewriter.erase(owner)
     readers = [o for o in module.walk() if isinstance(o, memref.GetGlobalOp) and o.name_.root_reference.data == symbol]
     if not readers:
         for g in module.walk():
             if isinstance(g, memref.GlobalOp) and g.sym_name.data == symbol:
-                rewriter.erase_op(g)
+                rewriter.erase(g)
                 break
 
 
@@ -179,7 +178,7 @@ def _constant_bytes(op: qk.DenseOp) -> int:
     total = 0
     for g in module.walk():
         if isinstance(g, memref.GlobalOp) and g.constant is not None and isinstance(g.type, MemRefType):
-            total += buffer_bytes(g.type)
+            total += int(np.prod(g.type.get_shape())) * ((g.type.element_type.bitwidth + 7) // 8)
     return total
 
 
