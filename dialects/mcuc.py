@@ -46,6 +46,7 @@ Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
                   mcuc.unary_minus/bitwise_not %a : (T) -> T
                   mcuc.conditional %c, %a, %b : T       mcuc.cast %x : T to U
   DSP (i32)       mcuc.smlad %a, %b, %acc               mcuc.sxtb16 %x [ror 8]
+                  mcuc.sxtab16 %a, %x [ror 8]
                   mcuc.load_s8x4 %lv : !emitc.lvalue<i8>   (at the loop level also
                   mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>); printed as calls of static
                   inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR where
@@ -1646,6 +1647,35 @@ static inline int32_t tinymlir_sxtb16_ror8(int32_t x)
     return tinymlir_sxtb16((int32_t)(((uint32_t)x >> 8) & 0x00FF00FFu));
 #endif
 }
+/* a + tinymlir_sxtb16(x) (SXTAB16), and a + tinymlir_sxtb16_ror8(x) (SXTAB16 ROR #8),
+ * lane by lane, each lane modulo 2^16 */
+static inline int32_t tinymlir_add16(int32_t a, int32_t b)
+{
+    uint32_t lo = ((uint32_t)a + (uint32_t)b) & 0xFFFFu;
+    uint32_t hi = (((uint32_t)a >> 16) + ((uint32_t)b >> 16)) & 0xFFFFu;
+    uint32_t r = lo | (hi << 16);
+    return r <= 0x7FFFFFFFu ? (int32_t)r : (int32_t)(r - 0x80000000u) - 0x7FFFFFFF - 1;
+}
+static inline int32_t tinymlir_sxtab16(int32_t a, int32_t x)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return tinymlir_add16(a, tinymlir_sxtb16(x));
+#endif
+}
+static inline int32_t tinymlir_sxtab16_ror8(int32_t a, int32_t x)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return tinymlir_add16(a, tinymlir_sxtb16_ror8(x));
+#endif
+}
 /* the 4 int8 at p as one int32, p[j] in byte j (an unaligned 32-bit load where allowed) */
 static inline int32_t tinymlir_load_s8x4(const int8_t *p)
 {
@@ -1659,7 +1689,7 @@ static inline int32_t tinymlir_load_s8x4(const int8_t *p)
     return v <= 0x7FFFFFFFu ? (int32_t)v : (int32_t)(v - 0x80000000u) - 0x7FFFFFFF - 1;
 #endif
 }"""
-"""The C of the DSP ops (SmladOp, Sxtb16Op, LoadS8x4Op): static inline helpers the
+"""The C of the DSP ops (SmladOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op): static inline helpers the
 printer writes once, before the first function, in a file that uses any of them."""
 
 
@@ -1685,6 +1715,14 @@ def sxtb16(x: int, rotate: int = 0) -> int:
     lo, hi = x & 0xFF, (x >> 16) & 0xFF
     lo, hi = (lo - 0x100 if lo >> 7 else lo), (hi - 0x100 if hi >> 7 else hi)
     return _signed32((lo & 0xFFFF) | (hi << 16))
+
+
+def sxtab16(a: int, x: int, rotate: int = 0) -> int:
+    """SXTAB16 (ROR #rotate): a + sxtb16(x, rotate), lane by lane, each lane modulo 2^16."""
+    b = sxtb16(x, rotate)
+    lo = (a + b) & 0xFFFF
+    hi = ((a >> 16) + (b >> 16)) & 0xFFFF
+    return _signed32(lo | (hi << 16))
 
 
 def pack_s8x4(values) -> int:
@@ -1747,6 +1785,33 @@ class Sxtb16Op(IRDLOperation):
 
 
 @irdl_op_definition
+class Sxtab16Op(IRDLOperation):
+    """`%r = mcuc.sxtab16 %a, %x [ror 8]` (i32): %a + mcuc.sxtb16 %x [ror 8], lane by lane,
+    each 16-bit lane modulo 2^16 (Arm's SXTAB16: widening with an offset, e.g. minus the
+    input zero point, in one instruction). Printed as `tinymlir_sxtab16[_ror8]`."""
+
+    name = "mcuc.sxtab16"
+    a = operand_def(i32)
+    operand = operand_def(i32)
+    rotate = opt_prop_def(IntegerAttr[I64])
+    result = result_def(i32)
+    assembly_format = "$a `,` $operand (`ror` $rotate^)? attr-dict"
+    traits = traits_def(InFunction(), CExpression(), Pure())
+
+    def __init__(self, a: SSAValue | Operation, operand: SSAValue | Operation, rotate: int = 0):
+        properties = {"rotate": IntegerAttr(rotate, i64)} if rotate else {}
+        super().__init__(operands=[a, operand], result_types=[i32], properties=properties)
+
+    @property
+    def rotation(self) -> int:
+        return 0 if self.rotate is None else self.rotate.value.data
+
+    def verify_(self) -> None:
+        if self.rotation not in (0, 8):
+            raise VerifyException(f"mcuc.sxtab16: rotate must be 8 (or absent), got {self.rotation}")
+
+
+@irdl_op_definition
 class LoadS8x4Op(IRDLOperation):
     """Reads 4 consecutive int8 as one int32 with element j in byte j (the lane order of
     SXTB16). At the loop level `%w = mcuc.load_s8x4 %buf[%i, %c] : memref<2x64xi8>`
@@ -1782,7 +1847,7 @@ class LoadS8x4Op(IRDLOperation):
             raise VerifyException("mcuc.load_s8x4: the last dimension holds fewer than 4 elements")
 
 
-DSP_OPS = (SmladOp, Sxtb16Op, LoadS8x4Op)
+DSP_OPS = (SmladOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op)
 """The ops whose C is DSP_HELPERS."""
 
 
@@ -2091,6 +2156,7 @@ MCUC = Dialect(
         ExpressionOp,
         SmladOp,
         Sxtb16Op,
+        Sxtab16Op,
         LoadS8x4Op,
     ],
     [ConstType, CmpPredicateAttr],

@@ -1,6 +1,12 @@
 """Cortex-M4 qk.conv2d: pointwise convolutions in SMLAD tiles (cortex_m4_dsp.py), other
 dense ones with output channels in register tiles, and the short requantiser.
 
+Where cortex_m4_dsp.taps_apply (Cin a multiple of 4, signed int8 input, constant int8
+weights), each tap's input channels go 4 per step with SMLAD (cortex_m4_dsp.smlad_tile:
+one pixel x TILE channels, weights packed per tap and widened at compile time within the
+flash budget; a padded input's zero point is subtracted in the widening, SXTAB16, so
+skipping the padding taps stays as TFLM does it).
+
 A dense (groups 1) convolution computes TILE adjacent output channels of one output pixel
 together: each input value is loaded (and its zero point subtracted) once for TILE MACs,
 and the TILE weights are at constant offsets (K = kh*kw*Cin apart) so GCC addresses them
@@ -23,9 +29,15 @@ from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.common import ints, window_bounds
 from tinymlir.passes.kernel_to_loops.conv import LowerConv2D, rows_in_place
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
+    QUAD,
+    both_lanes,
     drop_unused_weights,
     lower_pointwise,
+    packed_weights,
     pointwise_applies,
+    smlad_tile,
+    taps_apply,
+    widen_weights,
 )
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
 from tinymlir.passes.kernel_to_loops.registry import lowering
@@ -75,6 +87,12 @@ class LowerConv2DCortexM4(LowerConv2D):
         padded = op.padded
         stage = self.output_stage(k, op)
         zx = k.i32(xt.zero_point) if padded else None
+        dsp = taps_apply(op)
+        if dsp:
+            widened = widen_weights(op)
+            packed = packed_weights(k, op, tile, widened)
+            quads = cin // QUAD
+            offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
 
         def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
             """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
@@ -91,6 +109,10 @@ class LowerConv2DCortexM4(LowerConv2D):
 
                     def over_w(k2: ScalarBuilder, kw, *acc2):
                         iw = k2.add(iw0, kw)
+                        if dsp:
+                            first = k2.mul(k2.add(k2.mul(kh, k2.idx(kw_)), kw), k2.idx(quads))
+                            return smlad_tile(k2, x, [[n, ih, iw]], packed, ob, tile, quads, acc2,
+                                              widened, first, offset)
 
                         def channel(k3: ScalarBuilder, ic, *a):
                             xv = k3.load_i32(x, [n, ih, iw, ic], xt.is_unsigned)

@@ -67,6 +67,13 @@ DENSE_TILES = (4, 2)
 """Channel tile widths of a dense layer (one input row), widest first."""
 
 
+def both_lanes(value: int) -> int:
+    """The int32 with `value` (-32768..32767) in both 16-bit lanes (an SXTAB16 offset)."""
+    lane = value & 0xFFFF
+    word = lane | lane << 16
+    return word - (1 << 32) if word >> 31 else word
+
+
 def pack_weights(weights: np.ndarray, tile: int) -> np.ndarray:
     """(Cout, K) int8 weights as int32 words [Cout / tile][K / 4][tile]: word (b, q, j)
     holds w[b * tile + j, 4q .. 4q + 3], element t in byte t (mcuc.pack_s8x4's order)."""
@@ -110,6 +117,16 @@ def pointwise_applies(op: qk.Conv2DOp) -> bool:
     )
 
 
+def taps_apply(op: qk.Conv2DOp) -> bool:
+    """Whether cortex_m4_conv's channel tiles use SMLAD over each tap's input channels
+    (tap_quads): groups 1, dilation 1, signed int8 input, Cin a multiple of 4, constant
+    int8 weights (the zero point of a padded input is subtracted in the widening)."""
+    return (
+        not op.depthwise and op.groups.value.data == 1 and ints(op.dilations) == [1, 1]
+        and _dsp_target(op) and _int8_weights(op) is not None
+    )
+
+
 def dense_tile(op: qk.DenseOp) -> int | None:
     """The channel tile of lower_dense for `op`, or None where it does not apply."""
     units = op.output_type.get_shape()[1]
@@ -122,23 +139,32 @@ def dense_tile(op: qk.DenseOp) -> int | None:
 def smlad_tile(
     k: ScalarBuilder, x: SSAValue, rows: Sequence[Sequence[SSAValue]], packed: SSAValue,
     block: SSAValue, channels: int, quads: int, accs: Sequence[SSAValue], widened_weights: bool = False,
+    first_quad: SSAValue | None = None, x_offset: SSAValue | None = None,
 ) -> list[SSAValue]:
     """The K loop of one register tile: accs[i * channels + j] (pixel i, channel j of the
-    block) plus the dot product of x[*rows[i], :] with the block's packed weights
-    (pack_weights, or pack_widened_weights when `widened_weights`)."""
+    block) plus the dot product of x[*rows[i], 0:4 * quads] with the block's packed
+    weights (pack_weights, or pack_widened_weights when `widened_weights`) from quad
+    `first_quad` on (0 if None); `x_offset` (two 16-bit lanes) is added to the widened
+    activations (SXTAB16), e.g. minus the input zero point."""
+
+    def widen(kk: ScalarBuilder, word: SSAValue, rotate: int) -> SSAValue:
+        if x_offset is None:
+            return kk.emit(mcuc.Sxtb16Op(word, rotate))
+        return kk.emit(mcuc.Sxtab16Op(x_offset, word, rotate))
 
     def quad(kk: ScalarBuilder, q, *acc):
         k0 = kk.mul(q, kk.idx(QUAD))
+        wq = q if first_quad is None else kk.add(first_quad, q)
         widened = []
         for row in rows:
             word = kk.emit(mcuc.LoadS8x4Op(x, [*row, k0]))
-            widened.append((kk.emit(mcuc.Sxtb16Op(word)), kk.emit(mcuc.Sxtb16Op(word, rotate=8))))
+            widened.append((widen(kk, word, 0), widen(kk, word, 8)))
         out = list(acc)
         for j in range(channels):
             if widened_weights:
-                w_even, w_odd = (kk.emit(memref.LoadOp.get(packed, [block, q, kk.idx(j), kk.idx(h)])) for h in (0, 1))
+                w_even, w_odd = (kk.emit(memref.LoadOp.get(packed, [block, wq, kk.idx(j), kk.idx(h)])) for h in (0, 1))
             else:
-                w = kk.emit(memref.LoadOp.get(packed, [block, q, kk.idx(j)]))
+                w = kk.emit(memref.LoadOp.get(packed, [block, wq, kk.idx(j)]))
                 w_even, w_odd = kk.emit(mcuc.Sxtb16Op(w)), kk.emit(mcuc.Sxtb16Op(w, rotate=8))
             for i, (x_even, x_odd) in enumerate(widened):
                 a = kk.emit(mcuc.SmladOp(x_even, w_even, out[i * channels + j]))
@@ -166,14 +192,14 @@ def drop_unused_weights(weight: SSAValue, rewriter: PatternRewriter) -> None:
                 break
 
 
-def _packed(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp, tile: int, widened: bool = False) -> SSAValue:
+def packed_weights(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp, tile: int, widened: bool = False) -> SSAValue:
     weights = _int8_weights(op)
     assert weights is not None
     values = pack_widened_weights(weights, tile) if widened else pack_weights(weights, tile)
     return constant_table(k, op, layer_base(op) + "_packed", values)
 
 
-def _constant_bytes(op: qk.DenseOp) -> int:
+def _constant_bytes(op: qk.Conv2DOp | qk.DenseOp) -> int:
     module = op.get_toplevel_object()
     total = 0
     for g in module.walk():
@@ -182,10 +208,10 @@ def _constant_bytes(op: qk.DenseOp) -> int:
     return total
 
 
-def widen_dense_weights(op: qk.DenseOp) -> bool:
-    """Whether a dense layer's weights are widened at compile time (pack_widened_weights):
-    each weight is used once per inference, so SXTB16 in the loop cannot be amortised;
-    done when the doubled weights keep all constants within the target's flash budget."""
+def widen_weights(op: qk.Conv2DOp | qk.DenseOp) -> bool:
+    """Whether a layer's weights are widened at compile time (pack_widened_weights), for
+    1-pixel tiles (dense; k x k convolutions) whose weights would be widened again for
+    every pixel: when the doubled weights keep all constants within the flash budget."""
     budget = target_of(op).budgets.flash
     extra = int(np.prod(op.weight.type.get_shape()))
     return budget is None or _constant_bytes(op) + extra <= budget
@@ -199,7 +225,7 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     n_, oh_, ow_, c_out = op.output_type.get_shape()
     cin = op.weight.type.get_shape()[3]
     sh, sw = ints(op.strides)
-    packed = _packed(k, op, channels)
+    packed = packed_weights(k, op, channels)
 
     def row(kk: ScalarBuilder, n, oh, store) -> None:
         """Output row (n, oh); store(k, value, ow, c)."""
@@ -248,8 +274,8 @@ def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, tile: int) -> No
     x, b_buf, y = op.ins[0], op.bias, op.outs
     n_, depth = op.input_types.data[0].get_shape()
     units = op.output_type.get_shape()[1]
-    widened = widen_dense_weights(op)
-    packed = _packed(k, op, tile, widened)
+    widened = widen_weights(op)
+    packed = packed_weights(k, op, tile, widened)
 
     def block(kk: ScalarBuilder, ivs) -> None:
         n, ob = ivs

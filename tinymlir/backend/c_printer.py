@@ -758,6 +758,12 @@ class CPrinter(BasePrinter):
         return Expr(f"{helper}({self._expr(op.operand, convert=True).text})", POSTFIX, "postfix")
 
     @_render.register
+    def _(self, op: mcuc.Sxtab16Op) -> Expr:
+        helper = "tinymlir_sxtab16_ror8" if op.rotation else "tinymlir_sxtab16"
+        args = ", ".join(self._expr(a, convert=True).text for a in (op.a, op.operand))
+        return Expr(f"{helper}({args})", POSTFIX, "postfix")
+
+    @_render.register
     def _(self, op: mcuc.LoadS8x4Op) -> Expr:
         if not isinstance(op.ref.type, EmitC_LValueType):
             raise TinymlirError("c target: mcuc.load_s8x4 on a memref (run convert-memref-to-mcuc first)")

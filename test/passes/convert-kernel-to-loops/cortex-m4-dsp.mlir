@@ -64,8 +64,7 @@ func.func @dense(%x: !qnn.qtensor<1x4xi8, 0.5:-1>) -> !qnn.qtensor<1x4xi8, 0.25:
 
 // -----
 
-// uint8 activations (SXTB16 sign-extends) and padded 1x1 convolutions (the zero point
-// is subtracted per tap) keep the plain-C channel tiles.
+// uint8 activations (SXTB16 sign-extends) keep the plain-C channel tiles.
 // CHECK-LABEL: func.func @unsigned_input
 // CHECK-NOT:     mcuc.smlad
 // CHECK:         func.return
@@ -78,8 +77,24 @@ func.func @unsigned_input(%x: !qnn.qtensor<1x2x2x4xui8, 0.5:128>) -> !qnn.qtenso
 
 // -----
 
+// A padded convolution (any kernel size) goes tap by tap, skipping the padding taps as
+// TFLM does, through one-pixel tiles of cortex_m4_conv.py with SMLAD over each tap's
+// channels: the input zero point (-1) is subtracted in the widening (sxtab16 with +1 in
+// both lanes, 0x00010001), the weights are widened at compile time ([Cout/2][taps *
+// K/4][2][2]).
+// CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x1x2x2xi32>
 // CHECK-LABEL: func.func @padded
-// CHECK-NOT:     mcuc.smlad
+// CHECK:         %[[OFFSET:[0-9]+]] = arith.constant 65537 : i32
+// CHECK:         scf.for
+// CHECK:           scf.for {{.*}} -> (i32, i32) {
+// CHECK:             scf.for {{.*}} -> (i32, i32) {
+// CHECK:               %[[X:[0-9]+]] = mcuc.load_s8x4 %x
+// CHECK-NEXT:          %[[XE:[0-9]+]] = mcuc.sxtab16 %[[OFFSET]], %[[X]]
+// CHECK-NEXT:          %[[XO:[0-9]+]] = mcuc.sxtab16 %[[OFFSET]], %[[X]] ror 8
+// CHECK-NEXT:          %[[W:[0-9]+]] = memref.load %y_packed
+// CHECK-NEXT:          %[[W1:[0-9]+]] = memref.load %y_packed
+// CHECK-NEXT:          %[[A:[0-9]+]] = mcuc.smlad %[[XE]], %[[W]], %{{.*}}
+// CHECK-NEXT:          %{{.*}} = mcuc.smlad %[[XO]], %[[W1]], %[[A]]
 // CHECK:         func.return
 func.func @padded(%x: !qnn.qtensor<1x2x2x4xi8, 0.5:-1>) -> !qnn.qtensor<1x4x4x2xi8, 0.25:3> {
   %w = qnn.constant dense<[[[[1, -2, 3, -4]]], [[[5, 6, -7, 127]]]]> : tensor<2x1x1x4xi8> -> !qnn.qtensor<2x1x1x4xi8, 0.1:0>
