@@ -18,8 +18,10 @@ SXTB16 on weights in the loop) when the doubled weights fit the target's flash b
 
 Register tile (m pixels x n channels): convolutions 2 x 2, two adjacent pixels of an
 output row (4 accumulators, 4 widened activations, 2 widened weights and 3 pointers fit
-the M4's 14 registers with no spill; 2 x 4 would need 17), with a 1 x 2 tile for the
-last pixel of an odd row; dense 1 x 4 (or 1 x 2). The row-ring in-place schedule
+the M4's 14 registers with no spill; 2 x 4 would need 17); in a row of odd width the
+last tile overlaps the one before (its first pixel is computed and stored twice, with
+the same value: 1/W more MACs, but no tail code, which .text cannot afford per layer);
+dense 1 x 4 (or 1 x 2). The row-ring in-place schedule
 (kernel-in-place's `rows`) computes each output row into the ring as conv.py does. The requantisation runs once per output, after the K loop
 (cortex_m4_requant's short exact form where it applies).
 
@@ -218,8 +220,8 @@ def widen_weights(op: qk.Conv2DOp | qk.DenseOp) -> bool:
 
 
 def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
-    """A 1x1 convolution as a matmul in 2 x 2 SMLAD tiles along each output row (a 1 x 2
-    tile for an odd row's last pixel); pointwise_applies(op)."""
+    """A 1x1 convolution as a matmul in 2 x 2 SMLAD tiles along each output row (the last
+    tile of an odd row overlapping the one before); pointwise_applies(op)."""
     pixels, channels = CONV_TILE
     x, b_buf, y = op.ins[0], op.bias, op.outs
     n_, oh_, ow_, c_out = op.output_type.get_shape()
@@ -247,13 +249,14 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
 
         def pair(k1: ScalarBuilder, t) -> None:
             first = k1.mul(t, k1.idx(pixels))
+            if ow_ % pixels:  # the last tile ends at the row's end, overlapping the one before
+                first = k1.min(first, k1.idx(ow_ - pixels))
             tile(k1, [first, *(k1.add(first, k1.idx(i)) for i in range(1, pixels))])
 
         if ow_ >= pixels:
-            kk.loop(0, ow_ // pixels, pair)
-        if ow_ % pixels:
-            for last in range(ow_ - ow_ % pixels, ow_):
-                tile(kk, [kk.idx(last)])
+            kk.loop(0, -(-ow_ // pixels), pair)
+        else:
+            tile(kk, [kk.idx(ow) for ow in range(ow_)])
 
     if op.in_place is None:
         def plain(kk: ScalarBuilder, ivs) -> None:

@@ -242,7 +242,7 @@ PIPELINE = "convert-qnn-to-kernel,patch-schedule,kernel-in-place,convert-kernel-
 @pytest.mark.parametrize("in_place", [False, True])
 @pytest.mark.parametrize("numerics", ["tflm", "onnx"])
 def test_small_graph_loops_match_reference(numerics, in_place):
-    """Two pointwise convs (rows of 5: two 2 x 2 tiles and a 1 x 2 one; the second with
+    """Two pointwise convs (rows of 5: three 2 x 2 tiles, the last overlapping; the second with
     per-channel scales) and a dense layer (units 6: 1 x 2 tiles, widened weights), run by
     the interpreter on the loops (with the arena) against the reference executor;
     `in_place`: the second conv's output over its input (kernel-in-place's row ring,

@@ -3,32 +3,34 @@
 // cortex-m4 1x1 convolution (cortex_m4_dsp.py): the int8 weights packed 4 to a word at
 // compile time ([Cout/2][K/4][2], element t in byte t: channel 0 = 1, -2, 3, -4 is
 // 0xFC03FE01), the original weight array gone; per output row 2 x 2 tiles (two pixels,
-// two channels; here one pair, its loop folded) whose K loop (2 quads) reads one word per pixel (load_s8x4) and per
-// channel, widens each with sxtb16 / sxtb16 ror 8 once, and does 8 smlad; the odd third
-// pixel gets a 1 x 2 tile (2 accumulators).
+// two channels; here one channel pair, its loop folded) whose K loop (2 quads) reads one
+// word per pixel (load_s8x4) and per channel, widens each with sxtb16 / sxtb16 ror 8
+// once, and does 8 smlad; rows of 3: the second pair starts at min(2t, 1) (overlapping).
 // CHECK-NOT:   sym_name = "y_weight"
 // CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x2x2xi32>, initial_value = dense<{{\[\[\[}}-66847231, 2147026437], [16909060, -16843010]]]>
 // CHECK-LABEL: func.func @pointwise
 // CHECK:         scf.for %[[ROW:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK:           scf.for %[[Q:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32) {
-// CHECK:             %[[K:[0-9]+]] = arith.muli %[[Q]], %{{.*}} : index
-// CHECK-NEXT:        %[[X0:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %{{.*}}, %[[K]]] : memref<1x2x3x8xi8>
-// CHECK-NEXT:        %[[X0E:[0-9]+]] = mcuc.sxtb16 %[[X0]]
-// CHECK-NEXT:        %[[X0O:[0-9]+]] = mcuc.sxtb16 %[[X0]] ror 8
-// CHECK-NEXT:        %[[X1:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %{{.*}}, %[[K]]] : memref<1x2x3x8xi8>
-// CHECK-NEXT:        %[[X1E:[0-9]+]] = mcuc.sxtb16 %[[X1]]
-// CHECK-NEXT:        %[[X1O:[0-9]+]] = mcuc.sxtb16 %[[X1]] ror 8
-// CHECK-NEXT:        %[[W0:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}] : memref<1x2x2xi32>
-// CHECK-NEXT:        %[[W0E:[0-9]+]] = mcuc.sxtb16 %[[W0]]
-// CHECK-NEXT:        %[[W0O:[0-9]+]] = mcuc.sxtb16 %[[W0]] ror 8
-// CHECK-NEXT:        %[[A:[0-9]+]] = mcuc.smlad %[[X0E]], %[[W0E]], %{{.*}}
-// CHECK-NEXT:        %{{.*}} = mcuc.smlad %[[X0O]], %[[W0O]], %[[A]]
-// CHECK-NEXT:        %[[B:[0-9]+]] = mcuc.smlad %[[X1E]], %[[W0E]], %{{.*}}
-// CHECK-NEXT:        %{{.*}} = mcuc.smlad %[[X1O]], %[[W0O]], %[[B]]
-// CHECK-COUNT-4:     mcuc.smlad
-// CHECK:             scf.yield
-// CHECK:           scf.for {{.*}} -> (i32, i32) {
-// CHECK-COUNT-4:     mcuc.smlad
+// CHECK-NEXT:      scf.for %[[T:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:        %[[P:[0-9]+]] = arith.muli %[[T]], %{{.*}} : index
+// CHECK-NEXT:        %[[P0:[0-9]+]] = arith.minsi %[[P]], %{{.*}} : index
+// CHECK-NEXT:        %[[P1:[0-9]+]] = arith.addi %[[P0]], %{{.*}} : index
+// CHECK:             scf.for %[[Q:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32) {
+// CHECK-NEXT:          %[[K:[0-9]+]] = arith.muli %[[Q]], %{{.*}} : index
+// CHECK-NEXT:          %[[X0:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %[[P0]], %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:          %[[X0E:[0-9]+]] = mcuc.sxtb16 %[[X0]]
+// CHECK-NEXT:          %[[X0O:[0-9]+]] = mcuc.sxtb16 %[[X0]] ror 8
+// CHECK-NEXT:          %[[X1:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %[[P1]], %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:          %[[X1E:[0-9]+]] = mcuc.sxtb16 %[[X1]]
+// CHECK-NEXT:          %[[X1O:[0-9]+]] = mcuc.sxtb16 %[[X1]] ror 8
+// CHECK-NEXT:          %[[W0:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}] : memref<1x2x2xi32>
+// CHECK-NEXT:          %[[W0E:[0-9]+]] = mcuc.sxtb16 %[[W0]]
+// CHECK-NEXT:          %[[W0O:[0-9]+]] = mcuc.sxtb16 %[[W0]] ror 8
+// CHECK-NEXT:          %[[A:[0-9]+]] = mcuc.smlad %[[X0E]], %[[W0E]], %{{.*}}
+// CHECK-NEXT:          %{{.*}} = mcuc.smlad %[[X0O]], %[[W0O]], %[[A]]
+// CHECK-NEXT:          %[[B:[0-9]+]] = mcuc.smlad %[[X1E]], %[[W0E]], %{{.*}}
+// CHECK-NEXT:          %{{.*}} = mcuc.smlad %[[X1O]], %[[W0O]], %[[B]]
+// CHECK-COUNT-4:       mcuc.smlad
+// CHECK:               scf.yield
 // CHECK-NOT:     fxp.multiply_by_quantized_multiplier
 // CHECK:         func.return
 func.func @pointwise(%x: !qnn.qtensor<1x2x3x8xi8, 0.5:-1>) -> !qnn.qtensor<1x2x3x2xi8, 0.25:3> {
