@@ -1,5 +1,6 @@
-"""Cortex-M4 qk.conv2d: pointwise convolutions in SMLAD tiles (cortex_m4_dsp.py), other
-dense ones with output channels in register tiles, and the short requantiser.
+"""Cortex-M4 qk.conv2d: depthwise ones channel by channel (cortex_m4_depthwise.py),
+pointwise ones in SMLAD tiles (cortex_m4_dsp.py), other dense ones with output channels
+in register tiles, and the short requantiser.
 
 Where cortex_m4_dsp.taps_apply (Cin a multiple of 4, signed int8 input, constant int8
 weights), each tap's input channels go 4 per step with SMLAD (cortex_m4_dsp.smlad_tile:
@@ -28,10 +29,11 @@ from xdsl.pattern_rewriter import PatternRewriter
 from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.common import ints, window_bounds
 from tinymlir.passes.kernel_to_loops.conv import LowerConv2D, rows_in_place
+from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import depthwise_applies, lower_depthwise
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     QUAD,
     both_lanes,
-    drop_unused_weights,
+    drop_unused_constant,
     lower_pointwise,
     packed_weights,
     pointwise_applies,
@@ -65,11 +67,15 @@ class LowerConv2DCortexM4(LowerConv2D):
     output_stage = staticmethod(fast_output_stage)
 
     def match_and_rewrite(self, op: qk.Conv2DOp, rewriter: PatternRewriter) -> None:
-        weight = op.weight
+        constants = (op.weight, op.bias)
         super().match_and_rewrite(op, rewriter)
-        drop_unused_weights(weight, rewriter)
+        for value in constants:
+            drop_unused_constant(value, rewriter)
 
     def lower(self, k: ScalarBuilder, op: qk.Conv2DOp) -> None:
+        if depthwise_applies(op):
+            lower_depthwise(k, op, self.output_stage(k, op))
+            return
         if pointwise_applies(op):
             lower_pointwise(k, op, self.output_stage(k, op))
             return

@@ -14,7 +14,7 @@ from xdsl.pattern_rewriter import PatternRewriter
 from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     dense_tile,
-    drop_unused_weights,
+    drop_unused_constant,
     lower_dense,
 )
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
@@ -36,9 +36,10 @@ class LowerDenseCortexM4(LowerDense):
     output_stage = staticmethod(fast_output_stage)
 
     def match_and_rewrite(self, op: qk.DenseOp, rewriter: PatternRewriter) -> None:
-        weight = op.weight
+        constants = (op.weight, op.bias)
         super().match_and_rewrite(op, rewriter)
-        drop_unused_weights(weight, rewriter)
+        for value in constants:
+            drop_unused_constant(value, rewriter)
 
     def lower(self, k: ScalarBuilder, op: qk.DenseOp) -> None:
         tile = dense_tile(op)

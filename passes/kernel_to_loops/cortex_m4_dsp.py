@@ -16,13 +16,12 @@ Dense layers use each weight once per inference, so there the weights are widene
 compile time (pack_widened_weights: two words of 16-bit lanes per quad and channel, no
 SXTB16 on weights in the loop) when the doubled weights fit the target's flash budget.
 
-Register tile (m pixels x n channels): convolutions 2 x 2, two adjacent pixels of an
-output row (4 accumulators, 4 widened activations, 2 widened weights and 3 pointers fit
-the M4's 14 registers with no spill; 2 x 4 would need 17); in a row of odd width the
-last tile overlaps the one before (its first pixel is computed and stored twice, with
-the same value: 1/W more MACs, but no tail code, which .text cannot afford per layer);
-dense 1 x 4 (or 1 x 2). The row-ring in-place schedule
-(kernel-in-place's `rows`) computes each output row into the ring as conv.py does. The requantisation runs once per output, after the K loop
+Register tile (m pixels x n channels): convolutions 2 x 2, two consecutive output
+pixels in row-major order (4 accumulators, 4 widened activations, 2 widened weights and
+3 pointers fit the M4's 14 registers with no spill; 2 x 4 would need 17), a 1 x 2 tile
+for the last pixel of an odd count (its code only then); dense 1 x 4 (or 1 x 2). The
+requantised values of a tile are computed before its stores, so the per-channel
+parameters are read once for both pixels. The requantisation runs once per output, after the K loop
 (cortex_m4_requant's short exact form where it applies).
 
 Cost model per quad (16 MACs for 2 x 2): 2 + 2 loads, 8 SXTB16, 8 SMLAD and the loop
@@ -41,15 +40,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from xdsl.dialects import memref
+from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import mcuc
-from tinymlir.passes.kernel_to_loops.common import ints
-from tinymlir.passes.kernel_to_loops.conv import rows_in_place
+from tinymlir.passes.kernel_to_loops.common import ints, scratch
+from tinymlir.passes.kernel_to_loops.conv import scratch_name
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     Stage,
     constant_table,
@@ -69,11 +68,15 @@ DENSE_TILES = (4, 2)
 """Channel tile widths of a dense layer (one input row), widest first."""
 
 
-def both_lanes(value: int) -> int:
-    """The int32 with `value` (-32768..32767) in both 16-bit lanes (an SXTAB16 offset)."""
-    lane = value & 0xFFFF
-    word = lane | lane << 16
+def pack_lanes(low: int, high: int) -> int:
+    """The int32 with 16-bit lanes `low` and `high` (each -32768..32767)."""
+    word = (int(low) & 0xFFFF) | (int(high) & 0xFFFF) << 16
     return word - (1 << 32) if word >> 31 else word
+
+
+def both_lanes(value: int) -> int:
+    """The int32 with `value` in both 16-bit lanes (an SXTAB16 offset)."""
+    return pack_lanes(value, value)
 
 
 def pack_weights(weights: np.ndarray, tile: int) -> np.ndarray:
@@ -176,12 +179,12 @@ def smlad_tile(
     return list(k.loop(0, quads, quad, list(accs)))
 
 
-def drop_unused_weights(weight: SSAValue, rewriter: PatternRewriter) -> None:
-    """After a lowering that read packed weights instead: erases the get_global of the
-    original weights if nothing uses it, and their global if nothing else reads it (an
-    unused static const array is a C compiler warning)."""
-    owner = weight.owner
-    if not isinstance(owner, memref.GetGlobalOp) or weight.uses:
+def drop_unused_constant(value: SSAValue, rewriter: PatternRewriter) -> None:
+    """After a lowering that read a packed or folded copy instead (weights, biases):
+    erases the get_global of the original if nothing uses it, and its global if nothing
+    else reads it (an unused static const array is a C compiler warning)."""
+    owner = value.owner
+    if not isinstance(owner, memref.GetGlobalOp) or value.uses:
         return
     symbol = owner.name_.root_reference.data
     module = owner.get_toplevel_object()
@@ -220,56 +223,51 @@ def widen_weights(op: qk.Conv2DOp | qk.DenseOp) -> bool:
 
 
 def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
-    """A 1x1 convolution as a matmul in 2 x 2 SMLAD tiles along each output row (the last
-    tile of an odd row overlapping the one before); pointwise_applies(op)."""
+    """A 1x1 convolution as a matmul in 2 x 2 SMLAD tiles over pairs of output pixels in
+    row-major order (a 1 x 2 tile for the last pixel of an odd count); pointwise_applies.
+    In place (the `rows` schedule: same shape, stride 1), each pair's outputs go to a
+    2 x Cout scratch and over the pair's inputs once the pair is done (output pixel p
+    only reads input pixel p)."""
     pixels, channels = CONV_TILE
     x, b_buf, y = op.ins[0], op.bias, op.outs
     n_, oh_, ow_, c_out = op.output_type.get_shape()
     cin = op.weight.type.get_shape()[3]
     sh, sw = ints(op.strides)
+    count = oh_ * ow_
     packed = packed_weights(k, op, channels)
+    ring = None if op.in_place is None else scratch(k, [pixels, c_out], scratch_name(op, "_pixels"), op)
 
-    def row(kk: ScalarBuilder, n, oh, store) -> None:
-        """Output row (n, oh); store(k, value, ow, c)."""
-        ih = kk.affine(oh, sh, 0)
+    def tile(kk: ScalarBuilder, n, first: SSAValue, size: int) -> None:
+        places = []
+        for i in range(size):
+            p = kk.affine(first, 1, i)
+            places.append((kk.emit(arith.DivUIOp(p, kk.idx(ow_))), kk.emit(arith.RemUIOp(p, kk.idx(ow_)))))
+        x_rows = [[n, kk.affine(oh, sh, 0), kk.affine(ow, sw, 0)] for oh, ow in places]
 
-        def tile(k1: ScalarBuilder, ows: list[SSAValue]) -> None:
-            x_rows = [[n, ih, k1.affine(ow, sw, 0)] for ow in ows]
+        def block(k1: ScalarBuilder, ob) -> None:
+            c0 = k1.mul(ob, k1.idx(channels))
+            cs = [c0, *(k1.add(c0, k1.idx(j)) for j in range(1, channels))]
+            bias = [k1.emit(memref.LoadOp.get(b_buf, [c])) for c in cs]
+            accs = smlad_tile(k1, x, x_rows, packed, ob, channels, cin // QUAD, bias * size)
+            values = [stage(k1, accs[i * channels + j], c) for i in range(size) for j, c in enumerate(cs)]
+            for i, (oh, ow) in enumerate(places):
+                for j, c in enumerate(cs):
+                    target = [n, oh, ow, c] if ring is None else [k1.idx(i), c]
+                    k1.store_i8(values[i * channels + j], y if ring is None else ring, target)
 
-            def block(k2: ScalarBuilder, ob) -> None:
-                c0 = k2.mul(ob, k2.idx(channels))
-                cs = [c0, *(k2.add(c0, k2.idx(j)) for j in range(1, channels))]
-                bias = [k2.emit(memref.LoadOp.get(b_buf, [c])) for c in cs]
-                accs = smlad_tile(k2, x, x_rows, packed, ob, channels, cin // QUAD, bias * len(ows))
-                for i, ow in enumerate(ows):
-                    for j, c in enumerate(cs):
-                        store(k2, stage(k2, accs[i * channels + j], c), ow, c)
+        kk.loop(0, c_out // channels, block)
+        if ring is not None:
+            for i, (oh, ow) in enumerate(places):
+                kk.loop(0, c_out, lambda k1, c, i=i, oh=oh, ow=ow: k1.copy_element(ring, [k1.idx(i), c], y, [n, oh, ow, c]))
 
-            k1.loop(0, c_out // channels, block)
+    def batch(kk: ScalarBuilder, ivs) -> None:
+        (n,) = ivs
+        if count >= pixels:
+            kk.loop(0, count // pixels, lambda k1, t: tile(k1, n, k1.mul(t, k1.idx(pixels)), pixels))
+        if count % pixels:
+            tile(kk, n, kk.idx(count - count % pixels), count % pixels)
 
-        def pair(k1: ScalarBuilder, t) -> None:
-            first = k1.mul(t, k1.idx(pixels))
-            if ow_ % pixels:  # the last tile ends at the row's end, overlapping the one before
-                first = k1.min(first, k1.idx(ow_ - pixels))
-            tile(k1, [first, *(k1.add(first, k1.idx(i)) for i in range(1, pixels))])
-
-        if ow_ >= pixels:
-            kk.loop(0, -(-ow_ // pixels), pair)
-        else:
-            tile(kk, [kk.idx(ow) for ow in range(ow_)])
-
-    if op.in_place is None:
-        def plain(kk: ScalarBuilder, ivs) -> None:
-            n, oh = ivs
-            row(kk, n, oh, lambda k2, v, ow, c: k2.store_i8(v, y, [n, oh, ow, c]))
-
-        k.nest([n_, oh_], plain)
-        return
-
-    def fill_row(k1: ScalarBuilder, n, oh, ring: SSAValue, slot) -> None:
-        row(k1, n, oh, lambda k2, v, ow, c: k2.store_i8(v, ring, [slot, ow, c]))
-
-    rows_in_place(k, op, None, y, 0, fill_row)
+    k.nest([n_], batch)
 
 
 def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, tile: int) -> None:
