@@ -3,10 +3,11 @@ pointwise ones in SMLAD tiles (cortex_m4_dsp.py), other dense ones with output c
 in register tiles, and the short requantiser.
 
 Where cortex_m4_dsp.taps_apply (Cin a multiple of 4, signed int8 input, constant int8
-weights), each tap's input channels go 4 per step with SMLAD (cortex_m4_dsp.smlad_tile:
-one pixel x TILE channels, weights packed per tap and widened at compile time within the
-flash budget; a padded input's zero point is subtracted in the widening, SXTAB16, so
-skipping the padding taps stays as TFLM does it).
+weights), the valid taps of a kernel row, consecutive in NHWC, are one run of 4-element
+quads with SMLAD (cortex_m4_dsp.smlad_tile over a flat view of the input: one pixel x
+TILE channels, weights packed per tap in the same quad order and widened at compile
+time within the flash budget; a padded input's zero point is subtracted in the
+widening, SXTAB16, so skipping the padding taps stays as TFLM does it).
 
 A dense (groups 1) convolution computes TILE adjacent output channels of one output pixel
 together: each input value is loaded (and its zero point subtracted) once for TILE MACs,
@@ -23,6 +24,7 @@ with the short requantiser.
 from __future__ import annotations
 
 from xdsl.dialects import memref
+from xdsl.dialects.builtin import MemRefType, i8
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -99,6 +101,9 @@ class LowerConv2DCortexM4(LowerConv2D):
             packed = packed_weights(k, op, tile, widened)
             quads = cin // QUAD
             offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
+            # a kernel row's taps are consecutive in NHWC: one run of quads over a flat view
+            size = n_ * h_ * w_ * cin
+            flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
 
         def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
             """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
@@ -112,13 +117,17 @@ class LowerConv2DCortexM4(LowerConv2D):
 
                 def over_h(k1: ScalarBuilder, kh, *acc):
                     ih = k1.add(ih0, kh)
+                    if dsp:
+                        ws, we = window_bounds(k1, iw0, kw_, w_) if padded else (k1.idx(0), k1.idx(kw_))
+                        image_row = ih if n_ == 1 else k1.add(k1.mul(n, k1.idx(h_)), ih)
+                        pixel_index = k1.add(k1.mul(image_row, k1.idx(w_)), k1.add(iw0, ws))
+                        start = k1.mul(pixel_index, k1.idx(cin))
+                        first = k1.mul(k1.add(k1.mul(kh, k1.idx(kw_)), ws), k1.idx(quads))
+                        run = k1.mul(k1.sub(we, ws), k1.idx(quads))
+                        return smlad_tile(k1, flat_x, [[start]], packed, ob, tile, run, acc, widened, first, offset)
 
                     def over_w(k2: ScalarBuilder, kw, *acc2):
                         iw = k2.add(iw0, kw)
-                        if dsp:
-                            first = k2.mul(k2.add(k2.mul(kh, k2.idx(kw_)), kw), k2.idx(quads))
-                            return smlad_tile(k2, x, [[n, ih, iw]], packed, ob, tile, quads, acc2,
-                                              widened, first, offset)
 
                         def channel(k3: ScalarBuilder, ic, *a):
                             xv = k3.load_i32(x, [n, ih, iw, ic], xt.is_unsigned)

@@ -106,7 +106,7 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
                 def fill(k1: ScalarBuilder, i) -> None:
                     k1.builder.insert(memref.StoreOp.get(border, plane, [i]))
 
-                kk.loop(0, ph * pw, fill)
+                kk.loop(0, ph * pw + QUAD, fill)  # the spare bytes too: no read is uninitialised
             kk.nest([h_, w_], lambda k1, hw: k1.copy_element(
                 x, [n, hw[0], hw[1], c], plane, [flat(k1, k1.affine(hw[0], 1, pt), k1.affine(hw[1], 1, pl))]))
         if dsp:

@@ -143,14 +143,14 @@ def dense_tile(op: qk.DenseOp) -> int | None:
 
 def smlad_tile(
     k: ScalarBuilder, x: SSAValue, rows: Sequence[Sequence[SSAValue]], packed: SSAValue,
-    block: SSAValue, channels: int, quads: int, accs: Sequence[SSAValue], widened_weights: bool = False,
-    first_quad: SSAValue | None = None, x_offset: SSAValue | None = None,
+    block: SSAValue, channels: int, quads: int | SSAValue, accs: Sequence[SSAValue],
+    widened_weights: bool = False, first_quad: SSAValue | None = None, x_offset: SSAValue | None = None,
 ) -> list[SSAValue]:
     """The K loop of one register tile: accs[i * channels + j] (pixel i, channel j of the
-    block) plus the dot product of x[*rows[i], 0:4 * quads] with the block's packed
-    weights (pack_weights, or pack_widened_weights when `widened_weights`) from quad
-    `first_quad` on (0 if None); `x_offset` (two 16-bit lanes) is added to the widened
-    activations (SXTAB16), e.g. minus the input zero point."""
+    block) plus the dot product of x[*rows[i][:-1], rows[i][-1] + 0 : 4 * quads] with the
+    block's packed weights (pack_weights, or pack_widened_weights when `widened_weights`)
+    from quad `first_quad` on (0 if None); `x_offset` (two 16-bit lanes) is added to the
+    widened activations (SXTAB16), e.g. minus the input zero point."""
 
     def widen(kk: ScalarBuilder, word: SSAValue, rotate: int) -> SSAValue:
         if x_offset is None:
@@ -162,7 +162,7 @@ def smlad_tile(
         wq = q if first_quad is None else kk.add(first_quad, q)
         widened = []
         for row in rows:
-            word = kk.emit(mcuc.LoadS8x4Op(x, [*row, k0]))
+            word = kk.emit(mcuc.LoadS8x4Op(x, [*row[:-1], kk.add(row[-1], k0)]))
             widened.append((widen(kk, word, 0), widen(kk, word, 8)))
         out = list(acc)
         for j in range(channels):
@@ -242,7 +242,7 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
         for i in range(size):
             p = kk.affine(first, 1, i)
             places.append((kk.emit(arith.DivUIOp(p, kk.idx(ow_))), kk.emit(arith.RemUIOp(p, kk.idx(ow_)))))
-        x_rows = [[n, kk.affine(oh, sh, 0), kk.affine(ow, sw, 0)] for oh, ow in places]
+        x_rows = [[n, kk.affine(oh, sh, 0), kk.affine(ow, sw, 0), kk.idx(0)] for oh, ow in places]
 
         def block(k1: ScalarBuilder, ob) -> None:
             c0 = k1.mul(ob, k1.idx(channels))
@@ -283,7 +283,7 @@ def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, tile: int) -> No
         o0 = kk.mul(ob, kk.idx(tile))
         outs = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, tile))]
         bias = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in outs]
-        accs = smlad_tile(kk, x, [[n]], packed, ob, tile, depth // QUAD, bias, widened)
+        accs = smlad_tile(kk, x, [[n, kk.idx(0)]], packed, ob, tile, depth // QUAD, bias, widened)
         for acc, o in zip(accs, outs, strict=True):
             kk.store_i8(stage(kk, acc, o), y, [n, o])
 

@@ -245,7 +245,7 @@ def test_small_graph_loops_match_reference(numerics, in_place):
     """Two pointwise convs (rows of 5: three 2 x 2 tiles, the last overlapping; the second with
     per-channel scales) and a dense layer (units 6: 1 x 2 tiles, widened weights), run by
     the interpreter on the loops (with the arena) against the reference executor;
-    `in_place`: the second conv's output over its input (kernel-in-place's row ring,
+    `in_place`: the second conv's output over its input (kernel-in-place's rows schedule,
     Cout = Cin)."""
     from xdsl.parser import Parser
 
@@ -261,7 +261,7 @@ def test_small_graph_loops_match_reference(numerics, in_place):
     lowered.verify()
     printed = str(lowered)
     assert "mcuc.smlad" in printed and "d_packed" in printed and "y_packed" in printed and "h_packed" in printed
-    assert ("_rows" in printed) == in_place
+    assert ("y_pixels" in printed) == in_place  # the 2 x Cout in-place scratch
     rng = np.random.default_rng(5)
     for _ in range(2):
         x = rng.integers(-128, 128, (1, 3, 5, 8), dtype=np.int8)

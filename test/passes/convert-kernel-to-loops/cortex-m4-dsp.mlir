@@ -2,33 +2,35 @@
 
 // cortex-m4 1x1 convolution (cortex_m4_dsp.py): the int8 weights packed 4 to a word at
 // compile time ([Cout/2][K/4][2], element t in byte t: channel 0 = 1, -2, 3, -4 is
-// 0xFC03FE01), the original weight array gone; per output row 2 x 2 tiles (two pixels,
-// two channels; here one channel pair, its loop folded) whose K loop (2 quads) reads one
-// word per pixel (load_s8x4) and per channel, widens each with sxtb16 / sxtb16 ror 8
-// once, and does 8 smlad; rows of 3: the second pair starts at min(2t, 1) (overlapping).
+// 0xFC03FE01), the original weight array gone; 2 x 2 tiles (two consecutive pixels in
+// row-major order, two channels; here one channel pair, its loop folded) whose K loop
+// (2 quads) reads one word per pixel (load_s8x4) and per channel, widens each with
+// sxtb16 / sxtb16 ror 8 once, and does 8 smlad.
 // CHECK-NOT:   sym_name = "y_weight"
 // CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x2x2xi32>, initial_value = dense<{{\[\[\[}}-66847231, 2147026437], [16909060, -16843010]]]>
 // CHECK-LABEL: func.func @pointwise
-// CHECK:         scf.for %[[ROW:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK-NEXT:      scf.for %[[T:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK-NEXT:        %[[P:[0-9]+]] = arith.muli %[[T]], %{{.*}} : index
-// CHECK-NEXT:        %[[P0:[0-9]+]] = arith.minsi %[[P]], %{{.*}} : index
-// CHECK-NEXT:        %[[P1:[0-9]+]] = arith.addi %[[P0]], %{{.*}} : index
-// CHECK:             scf.for %[[Q:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32) {
-// CHECK-NEXT:          %[[K:[0-9]+]] = arith.muli %[[Q]], %{{.*}} : index
-// CHECK-NEXT:          %[[X0:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %[[P0]], %[[K]]] : memref<1x2x3x8xi8>
-// CHECK-NEXT:          %[[X0E:[0-9]+]] = mcuc.sxtb16 %[[X0]]
-// CHECK-NEXT:          %[[X0O:[0-9]+]] = mcuc.sxtb16 %[[X0]] ror 8
-// CHECK-NEXT:          %[[X1:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[ROW]], %[[P1]], %[[K]]] : memref<1x2x3x8xi8>
-// CHECK-NEXT:          %[[X1E:[0-9]+]] = mcuc.sxtb16 %[[X1]]
-// CHECK-NEXT:          %[[X1O:[0-9]+]] = mcuc.sxtb16 %[[X1]] ror 8
-// CHECK-NEXT:          %[[W0:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}] : memref<1x2x2xi32>
-// CHECK-NEXT:          %[[W0E:[0-9]+]] = mcuc.sxtb16 %[[W0]]
-// CHECK-NEXT:          %[[W0O:[0-9]+]] = mcuc.sxtb16 %[[W0]] ror 8
-// CHECK-NEXT:          %[[A:[0-9]+]] = mcuc.smlad %[[X0E]], %[[W0E]], %{{.*}}
-// CHECK-NEXT:          %{{.*}} = mcuc.smlad %[[X0O]], %[[W0O]], %[[A]]
-// CHECK-NEXT:          %[[B:[0-9]+]] = mcuc.smlad %[[X1E]], %[[W0E]], %{{.*}}
-// CHECK-NEXT:          %{{.*}} = mcuc.smlad %[[X1O]], %[[W0O]], %[[B]]
+// CHECK:         scf.for %[[T:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:      %[[P0:[0-9]+]] = arith.muli %[[T]], %{{.*}} : index
+// CHECK-NEXT:      %[[H0:[0-9]+]] = arith.divui %[[P0]], %{{.*}} : index
+// CHECK-NEXT:      %[[W0:[0-9]+]] = arith.remui %[[P0]], %{{.*}} : index
+// CHECK-NEXT:      %[[P1:[0-9]+]] = arith.addi %[[P0]], %{{.*}} : index
+// CHECK-NEXT:      %[[H1:[0-9]+]] = arith.divui %[[P1]], %{{.*}} : index
+// CHECK-NEXT:      %[[W1:[0-9]+]] = arith.remui %[[P1]], %{{.*}} : index
+// CHECK:           scf.for %[[Q:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32) {
+// CHECK-NEXT:        %[[K:[0-9]+]] = arith.muli %[[Q]], %{{.*}} : index
+// CHECK-NEXT:        %[[X0:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[H0]], %[[W0]], %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:        %[[X0E:[0-9]+]] = mcuc.sxtb16 %[[X0]]
+// CHECK-NEXT:        %[[X0O:[0-9]+]] = mcuc.sxtb16 %[[X0]] ror 8
+// CHECK-NEXT:        %[[X1:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[H1]], %[[W1]], %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:        %[[X1E:[0-9]+]] = mcuc.sxtb16 %[[X1]]
+// CHECK-NEXT:        %[[X1O:[0-9]+]] = mcuc.sxtb16 %[[X1]] ror 8
+// CHECK-NEXT:        %[[WW:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}] : memref<1x2x2xi32>
+// CHECK-NEXT:        %[[WE:[0-9]+]] = mcuc.sxtb16 %[[WW]]
+// CHECK-NEXT:        %[[WO:[0-9]+]] = mcuc.sxtb16 %[[WW]] ror 8
+// CHECK-NEXT:        %[[A:[0-9]+]] = mcuc.smlad %[[X0E]], %[[WE]], %{{.*}}
+// CHECK-NEXT:        %{{.*}} = mcuc.smlad %[[X0O]], %[[WO]], %[[A]]
+// CHECK-NEXT:        %[[B:[0-9]+]] = mcuc.smlad %[[X1E]], %[[WE]], %{{.*}}
+// CHECK-NEXT:        %{{.*}} = mcuc.smlad %[[X1O]], %[[WO]], %[[B]]
 // CHECK-COUNT-4:       mcuc.smlad
 // CHECK:               scf.yield
 // CHECK-NOT:     fxp.multiply_by_quantized_multiplier
@@ -79,18 +81,19 @@ func.func @unsigned_input(%x: !qnn.qtensor<1x2x2x4xui8, 0.5:128>) -> !qnn.qtenso
 
 // -----
 
-// A padded convolution (any kernel size) goes tap by tap, skipping the padding taps as
-// TFLM does, through one-pixel tiles of cortex_m4_conv.py with SMLAD over each tap's
-// channels: the input zero point (-1) is subtracted in the widening (sxtab16 with +1 in
-// both lanes, 0x00010001), the weights are widened at compile time ([Cout/2][taps *
-// K/4][2][2]).
+// A padded convolution (any kernel size) goes kernel row by kernel row, skipping the
+// padding taps as TFLM does, through one-pixel tiles of cortex_m4_conv.py: the valid
+// taps of a row are one run of quads over a flat view of the input ((we - ws) * Cin/4
+// quads), SMLAD on each; the input zero point (-1) is subtracted in the widening
+// (sxtab16 with +1 in both lanes, 0x00010001); the weights are widened at compile time
+// ([Cout/2][taps * Cin/4][2][2]).
 // CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x1x2x2xi32>
 // CHECK-LABEL: func.func @padded
 // CHECK:         %[[OFFSET:[0-9]+]] = arith.constant 65537 : i32
+// CHECK:         %[[FLAT:[0-9]+]] = memref.reinterpret_cast %x to offset: [0], sizes: [16], strides: [1] : memref<1x2x2x4xi8> to memref<16xi8>
 // CHECK:         scf.for
 // CHECK:           scf.for {{.*}} -> (i32, i32) {
-// CHECK:             scf.for {{.*}} -> (i32, i32) {
-// CHECK:               %[[X:[0-9]+]] = mcuc.load_s8x4 %x
+// CHECK:               %[[X:[0-9]+]] = mcuc.load_s8x4 %[[FLAT]][%{{.*}}] : memref<16xi8>
 // CHECK-NEXT:          %[[XE:[0-9]+]] = mcuc.sxtab16 %[[OFFSET]], %[[X]]
 // CHECK-NEXT:          %[[XO:[0-9]+]] = mcuc.sxtab16 %[[OFFSET]], %[[X]] ror 8
 // CHECK-NEXT:          %[[W:[0-9]+]] = memref.load %y_packed

@@ -28,27 +28,31 @@
 // Weights, biases and requantisation parameters: static const, aligned, in the model's layout
 // (the five 1x1 convolutions and four depthwise ones share base names, made unique: the
 // exact suffixes are the importer's business). The 1x1 convolutions' and the dense layer's
-// weights are packed for SMLAD instead (cortex_m4_dsp.py), after the other constants.
+// weights are packed for SMLAD instead (cortex_m4_dsp.py), the depthwise ones as 16-bit
+// lanes per kernel row with a bias folding the input zero point (cortex_m4_depthwise.py),
+// after the other constants.
 // CHECK:      static const int8_t conv2d_weight[64][10][4][1] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_bias[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_multiplier[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int8_t conv2d_shift[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int8_t depthwise_conv2d_weight[64][3][3][1] TINYMLIR_ALIGN(4) = {
 // CHECK-NOT:  [64][1][1][64]
 // CHECK:      static const int32_t dense_bias[12] TINYMLIR_ALIGN(4) = {
 // CHECK-NEXT:     -92750, -92176, -97474, -107992, -115848, -97372, -78154, -100832, -103615, -107415, -239531, 85
 // CHECK-NEXT: };
 
 // The activation arena (two 8,000-byte feature maps before the in-place schedules of
-// kernel-in-place; now one, plus a 320-byte ring of output rows), then the entry point
+// kernel-in-place; now one, plus the 128-byte pair scratch of the pointwise convolutions
+// and the 193-byte padded plane of the depthwise ones, which share bytes), then the entry point
 // (the ONNX input is 'input.1': its C parameter is 'input' or 'input_1' depending on how
 // the importer shortens names; the header declares 'input' either way).
 // The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer.
+// CHECK:      static const int32_t depthwise_conv2d_3_folded_bias[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int32_t depthwise_conv2d_3_row_lanes[64][3][2] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_4_packed[32][16][2] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t dense_packed[3][16][4][2] TINYMLIR_ALIGN(4) = {
 // CHECK:      /* activation arena (offsets planned by plan-arena) */
-// CHECK-NEXT: static int8_t kws_dscnn_arena[8320] TINYMLIR_ALIGN(4);
+// CHECK-NEXT: static int8_t kws_dscnn_arena[8196] TINYMLIR_ALIGN(4);
 // CHECK-EMPTY:
 // CHECK-NEXT: int kws_dscnn_run(const int8_t *[[IN:input(_1)?]], int8_t *Identity_out) {
 // CHECK-NEXT:     int8_t *const arena = kws_dscnn_arena;
