@@ -1,6 +1,7 @@
 """Cortex-M4 qk.conv2d: depthwise ones channel by channel (cortex_m4_depthwise.py),
-pointwise ones in SMLAD tiles (cortex_m4_dsp.py), other dense ones with output channels
-in register tiles, and the short requantiser.
+pointwise ones in SMLAD tiles (cortex_m4_dsp.py), ones with few input channels over a
+padded copy (cortex_m4_padded.py), other dense ones with output channels in register
+tiles, and the short requantiser.
 
 Where cortex_m4_dsp.taps_apply (Cin a multiple of 4, signed int8 input, constant int8
 weights), the valid taps of a kernel row, consecutive in NHWC, are one run of 4-element
@@ -43,6 +44,7 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     taps_apply,
     widen_weights,
 )
+from tinymlir.passes.kernel_to_loops.cortex_m4_padded import lower_padded_copy, padded_copy_applies
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
@@ -82,6 +84,9 @@ class LowerConv2DCortexM4(LowerConv2D):
             lower_pointwise(k, op, self.output_stage(k, op))
             return
         tile = channel_tile(op)
+        if padded_copy_applies(op, tile):
+            lower_padded_copy(k, op, self.output_stage(k, op), tile)
+            return
         if tile is None:
             super().lower(k, op)
             return

@@ -99,16 +99,21 @@ def pack_widened_weights(weights: np.ndarray, tile: int) -> np.ndarray:
     return np.stack([even, odd], axis=-1)
 
 
-def _int8_weights(op: qk.Conv2DOp | qk.DenseOp) -> np.ndarray | None:
+def int8_weights(op: qk.Conv2DOp | qk.DenseOp) -> np.ndarray | None:
+    """The constant weights as (Cout, K), or None if not constants in the int8 range."""
     values = constant_values(op.weight)
     if values is None or values.min(initial=0) < -128 or values.max(initial=0) > 127:
         return None
     return values.reshape(values.shape[0], -1)
 
 
+def dsp_input_ok(op: qk.Conv2DOp | qk.DenseOp) -> bool:
+    """The target has the DSP extension and the input is signed (SXTB16 sign-extends)."""
+    return target_of(op).cpu.has("dsp") and not op.input_types.data[0].is_unsigned
+
+
 def _dsp_target(op: qk.Conv2DOp | qk.DenseOp) -> bool:
-    xt = op.input_types.data[0]
-    return target_of(op).cpu.has("dsp") and not xt.is_unsigned and xt.get_shape()[-1] % QUAD == 0
+    return dsp_input_ok(op) and op.input_types.data[0].get_shape()[-1] % QUAD == 0
 
 
 def pointwise_applies(op: qk.Conv2DOp) -> bool:
@@ -118,7 +123,7 @@ def pointwise_applies(op: qk.Conv2DOp) -> bool:
     return (
         (kh, kw) == (1, 1) and not op.padded and not op.depthwise and op.groups.value.data == 1
         and (op.in_place is None or op.in_place.data == "rows") and c_out % CONV_TILE[1] == 0
-        and _dsp_target(op) and _int8_weights(op) is not None
+        and _dsp_target(op) and int8_weights(op) is not None
     )
 
 
@@ -128,7 +133,7 @@ def taps_apply(op: qk.Conv2DOp) -> bool:
     int8 weights (the zero point of a padded input is subtracted in the widening)."""
     return (
         not op.depthwise and op.groups.value.data == 1 and ints(op.dilations) == [1, 1]
-        and _dsp_target(op) and _int8_weights(op) is not None
+        and _dsp_target(op) and int8_weights(op) is not None
     )
 
 
@@ -136,7 +141,7 @@ def dense_tile(op: qk.DenseOp) -> int | None:
     """The channel tile of lower_dense for `op`, or None where it does not apply."""
     units = op.output_type.get_shape()[1]
     tile = next((t for t in DENSE_TILES if units % t == 0), None)
-    if tile is None or not _dsp_target(op) or _int8_weights(op) is None:
+    if tile is None or not _dsp_target(op) or int8_weights(op) is None:
         return None
     return tile
 
@@ -198,7 +203,7 @@ def drop_unused_constant(value: SSAValue, rewriter: PatternRewriter) -> None:
 
 
 def packed_weights(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp, tile: int, widened: bool = False) -> SSAValue:
-    weights = _int8_weights(op)
+    weights = int8_weights(op)
     assert weights is not None
     values = pack_widened_weights(weights, tile) if widened else pack_weights(weights, tile)
     return constant_table(k, op, layer_base(op) + "_packed", values)
