@@ -41,7 +41,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import MemRefType
+from xdsl.dialects.builtin import MemRefType, i8
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -241,19 +241,28 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     count = oh_ * ow_
     packed = packed_weights(k, op, channels)
     ring = None if op.in_place is None else scratch(k, [pixels, c_out], scratch_name(op, "_pixels"), op)
+    flat_x = None
+    if (sh, sw) == (1, 1):
+        size = n_ * count * cin
+        flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
 
     def tile(kk: ScalarBuilder, n, first: SSAValue, size: int) -> None:
         places = []
         for i in range(size):
             p = kk.affine(first, 1, i)
             places.append((kk.emit(arith.DivUIOp(p, kk.idx(ow_))), kk.emit(arith.RemUIOp(p, kk.idx(ow_)))))
-        x_rows = [[n, kk.affine(oh, sh, 0), kk.affine(ow, sw, 0), kk.idx(0)] for oh, ow in places]
+        if flat_x is not None:  # stride 1: pixel p's channels start at p * Cin, one pointer
+            base = kk.mul(kk.affine(first, 1, 0) if n_ == 1 else kk.add(kk.mul(n, kk.idx(count)), first), kk.idx(cin))
+            x_rows = [[kk.affine(base, 1, i * cin)] for i in range(size)]
+        else:
+            x_rows = [[n, kk.affine(oh, sh, 0), kk.affine(ow, sw, 0), kk.idx(0)] for oh, ow in places]
 
         def block(k1: ScalarBuilder, ob) -> None:
             c0 = k1.mul(ob, k1.idx(channels))
             cs = [c0, *(k1.add(c0, k1.idx(j)) for j in range(1, channels))]
             bias = [k1.emit(memref.LoadOp.get(b_buf, [c])) for c in cs]
-            accs = smlad_tile(k1, x, x_rows, packed, ob, channels, cin // QUAD, bias * size)
+            accs = smlad_tile(k1, x if flat_x is None else flat_x, x_rows, packed, ob, channels, cin // QUAD,
+                              bias * size)
             values = [stage(k1, accs[i * channels + j], c) for i in range(size) for j, c in enumerate(cs)]
             for i, (oh, ow) in enumerate(places):
                 for j, c in enumerate(cs):
