@@ -99,14 +99,17 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     def flat(kk: ScalarBuilder, r, col):
         return kk.add(kk.mul(r, kk.idx(pw)), col)
 
+    if planar:
+        # The padding (and the spare bytes: no read is uninitialised) once for all channels:
+        # each channel's copy only writes the inside.
+        def fill(k1: ScalarBuilder, i) -> None:
+            k1.builder.insert(memref.StoreOp.get(border, plane, [i]))
+
+        k.loop(0, ph * pw + QUAD, fill)
+
     def channel(kk: ScalarBuilder, ivs) -> None:
         n, c = ivs
         if planar:
-            if op.padded:
-                def fill(k1: ScalarBuilder, i) -> None:
-                    k1.builder.insert(memref.StoreOp.get(border, plane, [i]))
-
-                kk.loop(0, ph * pw + QUAD, fill)  # the spare bytes too: no read is uninitialised
             kk.nest([h_, w_], lambda k1, hw: k1.copy_element(
                 x, [n, hw[0], hw[1], c], plane, [flat(k1, k1.affine(hw[0], 1, pt), k1.affine(hw[1], 1, pl))]))
         if dsp:
