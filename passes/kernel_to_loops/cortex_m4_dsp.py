@@ -239,7 +239,8 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     cin = op.weight.type.get_shape()[3]
     sh, sw = ints(op.strides)
     count = oh_ * ow_
-    packed = packed_weights(k, op, channels)
+    widened = widen_weights(op)
+    packed = packed_weights(k, op, channels, widened)
     ring = None if op.in_place is None else scratch(k, [pixels, c_out], scratch_name(op, "_pixels"), op)
     flat_x = None
     if (sh, sw) == (1, 1):
@@ -262,7 +263,7 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
             cs = [c0, *(k1.add(c0, k1.idx(j)) for j in range(1, channels))]
             bias = [k1.emit(memref.LoadOp.get(b_buf, [c])) for c in cs]
             accs = smlad_tile(k1, x if flat_x is None else flat_x, x_rows, packed, ob, channels, cin // QUAD,
-                              bias * size)
+                              bias * size, widened)
             values = [stage(k1, accs[i * channels + j], c) for i in range(size) for j, c in enumerate(cs)]
             for i, (oh, ow) in enumerate(places):
                 for j, c in enumerate(cs):
