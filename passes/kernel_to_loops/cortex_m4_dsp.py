@@ -41,7 +41,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import MemRefType, i8
+from xdsl.dialects.builtin import MemRefType, NoneAttr, i8
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -112,6 +112,14 @@ def dsp_input_ok(op: qk.Conv2DOp | qk.DenseOp) -> bool:
     return target_of(op).cpu.has("dsp") and not op.input_types.data[0].is_unsigned
 
 
+def contiguous(value: SSAValue) -> bool:
+    """Whether a buffer's elements start at its base and are packed in row-major order
+    (identity layout), so that a flat reinterpret_cast from offset 0 views the same
+    elements; a strided subview (a band of patch-schedule) is not."""
+    t = value.type
+    return isinstance(t, MemRefType) and isinstance(t.layout, NoneAttr)
+
+
 def _dsp_target(op: qk.Conv2DOp | qk.DenseOp) -> bool:
     return dsp_input_ok(op) and op.input_types.data[0].get_shape()[-1] % QUAD == 0
 
@@ -129,11 +137,12 @@ def pointwise_applies(op: qk.Conv2DOp) -> bool:
 
 def taps_apply(op: qk.Conv2DOp) -> bool:
     """Whether cortex_m4_conv's channel tiles use SMLAD over each tap's input channels
-    (tap_quads): groups 1, dilation 1, signed int8 input, Cin a multiple of 4, constant
-    int8 weights (the zero point of a padded input is subtracted in the widening)."""
+    (kernel rows as runs of quads over a flat view): groups 1, dilation 1, a signed int8
+    contiguous input, Cin a multiple of 4, constant int8 weights (the zero point of a
+    padded input is subtracted in the widening)."""
     return (
         not op.depthwise and op.groups.value.data == 1 and ints(op.dilations) == [1, 1]
-        and _dsp_target(op) and int8_weights(op) is not None
+        and _dsp_target(op) and contiguous(op.ins[0]) and int8_weights(op) is not None
     )
 
 
@@ -243,7 +252,7 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     packed = packed_weights(k, op, channels, widened)
     ring = None if op.in_place is None else scratch(k, [pixels, c_out], scratch_name(op, "_pixels"), op)
     flat_x = None
-    if (sh, sw) == (1, 1):
+    if (sh, sw) == (1, 1) and contiguous(x):
         size = n_ * count * cin
         flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
 
