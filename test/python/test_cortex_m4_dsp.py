@@ -266,3 +266,48 @@ def test_small_graph_loops_match_reference(numerics, in_place):
     for _ in range(2):
         x = rng.integers(-128, 128, (1, 3, 5, 8), dtype=np.int8)
         np.testing.assert_array_equal(run_loops(lowered, [x])[0], run_module(module, [x])[0])
+
+
+BANDED = """
+func.func @stage(%x: !qnn.qtensor<1x9x6x4xi8, 0.5:3>) -> !qnn.qtensor<1x9x6x4xi8, 0.3:1> {
+  %w = qnn.constant dense<W3> : tensor<4x3x3x4xi8> -> !qnn.qtensor<4x3x3x4xi8, 0.1:0>
+  %p = qnn.constant dense<W1> : tensor<4x1x1x4xi8> -> !qnn.qtensor<4x1x1x4xi8, 0.2:0>
+  %b = arith.constant dense<[5, -7, 11, 0]> : tensor<4xi32>
+  %a = qnn.conv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x9x6x4xi8, 0.5:3>, !qnn.qtensor<4x3x3x4xi8, 0.1:0>, tensor<4xi32> -> !qnn.qtensor<1x9x6x4xi8, 0.3:1>
+  %c = qnn.conv2d %a, %p, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x9x6x4xi8, 0.3:1>, !qnn.qtensor<4x1x1x4xi8, 0.2:0>, tensor<4xi32> -> !qnn.qtensor<1x9x6x4xi8, 0.4:-1>
+  %e = qnn.conv2d %c, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x9x6x4xi8, 0.4:-1>, !qnn.qtensor<4x3x3x4xi8, 0.1:0>, tensor<4xi32> -> !qnn.qtensor<1x9x6x4xi8, 0.3:1>
+  func.return %e : !qnn.qtensor<1x9x6x4xi8, 0.3:1>
+}
+"""
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+def test_strided_bands_keep_results(numerics):
+    """patch-schedule's bands give the convolutions strided subviews as inputs: the DSP
+    lowerings must not view those through a flat reinterpret_cast (which starts at the
+    base buffer), so the banded loops must equal the reference executor."""
+    from xdsl.dialects import func
+    from xdsl.parser import Parser
+
+    from tinymlir.interpreter import run_loops
+    from tinymlir.passes.patch_schedule import apply_bands, stage_refusal
+    from tinymlir.pipelines import make_context, run_pipeline
+    from tinymlir.reference import run_module
+
+    rng = np.random.default_rng(11)
+    text = BANDED.replace("W3", str(rng.integers(-127, 128, (4, 3, 3, 4)).tolist())).replace(
+        "W1", str(rng.integers(-127, 128, (4, 1, 1, 4)).tolist()))
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, numerics)
+    x = rng.integers(-128, 128, (1, 9, 6, 4), dtype=np.int8)
+    expected = run_module(module, [x])[0]
+    kernel = module.clone()
+    run_pipeline(kernel, "convert-qnn-to-kernel")
+    function = next(f for f in kernel.ops if isinstance(f, func.FuncOp) and f.body.blocks)
+    stage = [o for o in function.body.block.ops if o.name.startswith("qk.")]
+    assert stage_refusal(stage) is None
+    apply_bands(stage, 3)
+    lowered = kernel.clone()
+    run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
+    assert "mcuc.smlad" in str(lowered)
+    np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
