@@ -256,11 +256,18 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
         size = n_ * count * cin
         flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
 
-    def tile(kk: ScalarBuilder, n, first: SSAValue, size: int) -> None:
+    def tile(kk: ScalarBuilder, n, first: SSAValue, size: int, row: SSAValue | None = None) -> None:
+        """Pixels first .. first + size - 1 in row-major order (with `row`: of that output
+        row, `first` its column: no division)."""
         places = []
         for i in range(size):
             p = kk.affine(first, 1, i)
-            places.append((kk.emit(arith.DivUIOp(p, kk.idx(ow_))), kk.emit(arith.RemUIOp(p, kk.idx(ow_)))))
+            if row is not None:
+                places.append((row, p))
+            else:
+                places.append((kk.emit(arith.DivUIOp(p, kk.idx(ow_))), kk.emit(arith.RemUIOp(p, kk.idx(ow_)))))
+        if row is not None:
+            first = kk.add(kk.mul(row, kk.idx(ow_)), first)
         if flat_x is not None:  # stride 1: pixel p's channels start at p * Cin, one pointer
             base = kk.mul(kk.affine(first, 1, 0) if n_ == 1 else kk.add(kk.mul(n, kk.idx(count)), first), kk.idx(cin))
             x_rows = [[kk.affine(base, 1, i * cin)] for i in range(size)]
@@ -286,6 +293,9 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
 
     def batch(kk: ScalarBuilder, ivs) -> None:
         (n,) = ivs
+        if ow_ % pixels == 0:  # pairs within rows: the coordinates without dividing
+            kk.nest([oh_, ow_ // pixels], lambda k1, hw: tile(k1, n, k1.mul(hw[1], k1.idx(pixels)), pixels, hw[0]))
+            return
         if count >= pixels:
             kk.loop(0, count // pixels, lambda k1, t: tile(k1, n, k1.mul(t, k1.idx(pixels)), pixels))
         if count % pixels:
