@@ -46,7 +46,7 @@ Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
                   mcuc.unary_minus/bitwise_not %a : (T) -> T
                   mcuc.conditional %c, %a, %b : T       mcuc.cast %x : T to U
   DSP (i32)       mcuc.smlad %a, %b, %acc               mcuc.sxtb16 %x [ror 8]
-                  mcuc.sxtab16 %a, %x [ror 8]
+                  mcuc.sxtab16 %a, %x [ror 8]             mcuc.smmulr %a, %b
                   mcuc.load_s8x4 %lv : !emitc.lvalue<i8>   (at the loop level also
                   mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>); printed as calls of static
                   inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR where
@@ -1676,6 +1676,17 @@ static inline int32_t tinymlir_sxtab16_ror8(int32_t a, int32_t x)
     return tinymlir_add16(a, tinymlir_sxtb16_ror8(x));
 #endif
 }
+/* (a * b + 2^31) >> 32 on the 64-bit product (SMMULR: the rounded high word) */
+static inline int32_t tinymlir_smmulr(int32_t a, int32_t b)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return (int32_t)(((int64_t)a * b + INT64_C(0x80000000)) >> 32);
+#endif
+}
 /* the 4 int8 at p as one int32, p[j] in byte j (an unaligned 32-bit load where allowed) */
 static inline int32_t tinymlir_load_s8x4(const int8_t *p)
 {
@@ -1689,7 +1700,7 @@ static inline int32_t tinymlir_load_s8x4(const int8_t *p)
     return v <= 0x7FFFFFFFu ? (int32_t)v : (int32_t)(v - 0x80000000u) - 0x7FFFFFFF - 1;
 #endif
 }"""
-"""The C of the DSP ops (SmladOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op): static inline helpers the
+"""The C of the DSP ops (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op): static inline helpers the
 printer writes once, before the first function, in a file that uses any of them."""
 
 
@@ -1723,6 +1734,11 @@ def sxtab16(a: int, x: int, rotate: int = 0) -> int:
     lo = (a + b) & 0xFFFF
     hi = ((a >> 16) + (b >> 16)) & 0xFFFF
     return _signed32(lo | (hi << 16))
+
+
+def smmulr(a: int, b: int) -> int:
+    """SMMULR: (a * b + 2^31) >> 32 on the signed 64-bit product (always an int32)."""
+    return _signed32((a * b + (1 << 31)) >> 32)
 
 
 def pack_s8x4(values) -> int:
@@ -1782,6 +1798,24 @@ class Sxtb16Op(IRDLOperation):
         _verify_i32(self)
         if self.rotation not in (0, 8):
             raise VerifyException(f"mcuc.sxtb16: rotate must be 8 (or absent), got {self.rotation}")
+
+
+@irdl_op_definition
+class SmmulrOp(IRDLOperation):
+    """`%r = mcuc.smmulr %a, %b` (i32): (a * b + 2^31) >> 32 of the 64-bit product, the
+    rounded high word (Arm's SMMULR, one instruction). With a = 2 * acc (|acc| < 2^30)
+    it is TFLM's SaturatingRoundingDoublingHighMul for a multiplier b >= 0. Printed as
+    `tinymlir_smmulr`."""
+
+    name = "mcuc.smmulr"
+    a = operand_def(i32)
+    b = operand_def(i32)
+    result = result_def(i32)
+    assembly_format = "$a `,` $b attr-dict"
+    traits = traits_def(InFunction(), CExpression(), Pure())
+
+    def __init__(self, a: SSAValue | Operation, b: SSAValue | Operation):
+        super().__init__(operands=[a, b], result_types=[i32])
 
 
 @irdl_op_definition
@@ -1847,7 +1881,7 @@ class LoadS8x4Op(IRDLOperation):
             raise VerifyException("mcuc.load_s8x4: the last dimension holds fewer than 4 elements")
 
 
-DSP_OPS = (SmladOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op)
+DSP_OPS = (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op)
 """The ops whose C is DSP_HELPERS."""
 
 
@@ -2155,6 +2189,7 @@ MCUC = Dialect(
         IfOp,
         ExpressionOp,
         SmladOp,
+        SmmulrOp,
         Sxtb16Op,
         Sxtab16Op,
         LoadS8x4Op,

@@ -148,6 +148,10 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     def run_sxtb16(self, interpreter: Interpreter, op: mcuc.Sxtb16Op, args: PythonValues) -> PythonValues:
         return (mcuc.sxtb16(args[0], op.rotation),)
 
+    @impl(mcuc.SmmulrOp)
+    def run_smmulr(self, interpreter: Interpreter, op: mcuc.SmmulrOp, args: PythonValues) -> PythonValues:
+        return (mcuc.smmulr(args[0], args[1]),)
+
     @impl(mcuc.Sxtab16Op)
     def run_sxtab16(self, interpreter: Interpreter, op: mcuc.Sxtab16Op, args: PythonValues) -> PythonValues:
         return (mcuc.sxtab16(args[0], args[1], op.rotation),)

@@ -758,6 +758,11 @@ class CPrinter(BasePrinter):
         return Expr(f"{helper}({self._expr(op.operand, convert=True).text})", POSTFIX, "postfix")
 
     @_render.register
+    def _(self, op: mcuc.SmmulrOp) -> Expr:
+        args = ", ".join(self._expr(a, convert=True).text for a in op.operands)
+        return Expr(f"tinymlir_smmulr({args})", POSTFIX, "postfix")
+
+    @_render.register
     def _(self, op: mcuc.Sxtab16Op) -> Expr:
         helper = "tinymlir_sxtab16_ror8" if op.rotation else "tinymlir_sxtab16"
         args = ", ".join(self._expr(a, convert=True).text for a in (op.a, op.operand))
