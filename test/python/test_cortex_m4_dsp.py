@@ -27,6 +27,7 @@ from tinymlir.dialects import mcuc, qnn
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import QUAD, pack_weights, pack_widened_weights
 
 CASES = 512
+OUTS = 7
 
 
 def _lanes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +51,8 @@ def _cases(seed: int = 1):
 
 
 def _expected(a, b, acc):
-    """(smlad, sxtb16, sxtb16 ror 8, load_s8x4 of a's bytes) per case, from numpy."""
+    """(smlad, sxtb16, sxtb16 ror 8, load_s8x4 of a's bytes, smmulr(a, b), sxtab16(acc, a),
+    sxtab16(acc, a) ror 8) per case, from numpy."""
     (alo, ahi), (blo, bhi) = _lanes(a), _lanes(b)
     smlad = _wrap32(acc + alo * blo + ahi * bhi)
     bytes_ = (a.astype(np.int64)[:, None] >> np.arange(0, 32, 8)) & 0xFF
@@ -58,14 +60,24 @@ def _expected(a, b, acc):
     lo16 = lambda v: v & 0xFFFF  # noqa: E731
     sxtb = _wrap32(lo16(signed[:, 0]) | (lo16(signed[:, 2]) << 16))
     sxtb_ror = _wrap32(lo16(signed[:, 1]) | (lo16(signed[:, 3]) << 16))
-    return smlad, sxtb, sxtb_ror, _wrap32(bytes_ @ (1 << np.arange(0, 32, 8)))
+    smmulr = np.array([((int(x) * int(y) + (1 << 31)) >> 32) for x, y in zip(a, b, strict=True)], np.int64)
+    (clo, chi) = _lanes(acc)
+
+    def add16(lanes):
+        lo, hi = _lanes(lanes)
+        return _wrap32(((clo + lo) & 0xFFFF) | (((chi + hi) & 0xFFFF) << 16))
+
+    return (smlad, sxtb, sxtb_ror, _wrap32(bytes_ @ (1 << np.arange(0, 32, 8))), smmulr,
+            add16(sxtb), add16(sxtb_ror))
 
 
 def test_python_semantics_match_numpy():
     a, b, acc = _cases()
-    smlad, sxtb, sxtb_ror, word = _expected(a, b, acc)
+    smlad, sxtb, sxtb_ror, word, smmulr, sxtab, sxtab_ror = _expected(a, b, acc)
     for i in range(CASES):
         x, y, z = int(a[i]), int(b[i]), int(acc[i])
+        assert mcuc.smmulr(x, y) == smmulr[i]
+        assert mcuc.sxtab16(z, x) == sxtab[i] and mcuc.sxtab16(z, x, 8) == sxtab_ror[i]
         assert mcuc.smlad(x, y, z) == smlad[i]
         assert mcuc.sxtb16(x) == sxtb[i]
         assert mcuc.sxtb16(x, 8) == sxtb_ror[i]
@@ -79,14 +91,15 @@ def test_python_semantics_match_numpy():
 
 def _write_library(directory: Path) -> tuple[Path, Path]:
     """dsp_run(input, output): input = CASES x (a, b, acc) little-endian int32; output =
-    CASES x (smlad, sxtb16, sxtb16_ror8, load_s8x4 of a's bytes) little-endian int32."""
+    CASES x OUTS little-endian int32: smlad, sxtb16, sxtb16_ror8, load_s8x4 (unaligned,
+    1-3 bytes on), smmulr, sxtab16, sxtab16_ror8."""
     header, source = directory / "dsp.h", directory / "dsp.c"
     header.write_text(
         f"""#ifndef DSP_H
 #define DSP_H
 #include <stdint.h>
 #define DSP_INPUT_SIZE {CASES * 12}
-#define DSP_OUTPUT_SIZE {CASES * 16}
+#define DSP_OUTPUT_SIZE {CASES * 4 * OUTS}
 #define DSP_ARENA_SIZE 4
 int dsp_run(const int8_t *input, int8_t *output);
 #endif
@@ -101,7 +114,7 @@ static void put(int8_t *p, int32_t v)
     uint32_t u = (uint32_t)v;
     int j;
     for (j = 0; j < 4; j++)
-        p[j] = (int8_t)(int32_t)(((u >> (8 * j)) & 0xFFu) ^ 0x80u) - 0x80 + 0 * j;
+        p[j] = (int8_t)((int32_t)(((u >> (8 * j)) & 0xFFu) ^ 0x80u) - 0x80);
 }}
 int dsp_run(const int8_t *input, int8_t *output)
 {{
@@ -109,10 +122,14 @@ int dsp_run(const int8_t *input, int8_t *output)
     for (i = 0; i < {CASES}; i++) {{
         const int8_t *in = input + 12 * i;
         int32_t a = tinymlir_load_s8x4(in), b = tinymlir_load_s8x4(in + 4), acc = tinymlir_load_s8x4(in + 8);
-        put(output + 16 * i, tinymlir_smlad(a, b, acc));
-        put(output + 16 * i + 4, tinymlir_sxtb16(a));
-        put(output + 16 * i + 8, tinymlir_sxtb16_ror8(a));
-        put(output + 16 * i + 12, tinymlir_load_s8x4(in + 1 + (i % 3)));
+        int8_t *out = output + {4 * OUTS} * i;
+        put(out, tinymlir_smlad(a, b, acc));
+        put(out + 4, tinymlir_sxtb16(a));
+        put(out + 8, tinymlir_sxtb16_ror8(a));
+        put(out + 12, tinymlir_load_s8x4(in + 1 + (i % 3)));
+        put(out + 16, tinymlir_smmulr(a, b));
+        put(out + 20, tinymlir_sxtab16(acc, a));
+        put(out + 24, tinymlir_sxtab16_ror8(acc, a));
     }}
     return 0;
 }}
@@ -124,9 +141,9 @@ int dsp_run(const int8_t *input, int8_t *output)
 def _input_and_expected() -> tuple[bytes, np.ndarray]:
     a, b, acc = _cases(7)
     data = np.stack([a, b, acc], axis=1).astype("<i8").astype("<i4").tobytes()
-    smlad, sxtb, sxtb_ror, _ = _expected(a, b, acc)
+    smlad, sxtb, sxtb_ror, _, smmulr, sxtab, sxtab_ror = _expected(a, b, acc)
     shifted = [np.frombuffer(data[12 * i + 1 + i % 3:12 * i + 5 + i % 3], "<i4")[0] for i in range(CASES)]
-    return data, np.stack([smlad, sxtb, sxtb_ror, np.array(shifted, np.int64)], axis=1)
+    return data, np.stack([smlad, sxtb, sxtb_ror, np.array(shifted, np.int64), smmulr, sxtab, sxtab_ror], axis=1)
 
 
 def _require(tools: list[str]) -> None:
@@ -160,7 +177,7 @@ int main(void)
     flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"] + (["-DTINYMLIR_PORTABLE_DSP"] if portable else [])
     subprocess.run(["cc", *flags, "-I", str(tmp_path), str(source), str(main), "-o", str(tmp_path / "dsp")], check=True)
     out = subprocess.run([str(tmp_path / "dsp")], input=data, capture_output=True, check=True).stdout
-    np.testing.assert_array_equal(np.frombuffer(out, "<i4").reshape(CASES, 4), expected)
+    np.testing.assert_array_equal(np.frombuffer(out, "<i4").reshape(CASES, OUTS), expected)
 
 
 def test_dsp_instructions_on_cortex_m4(tmp_path):
@@ -174,9 +191,10 @@ def test_dsp_instructions_on_cortex_m4(tmp_path):
     disassembly = subprocess.run(
         ["arm-none-eabi-objdump", "-d", str(build.library_objects[0])], capture_output=True, text=True, check=True
     ).stdout
-    assert "smlad" in disassembly and "sxtb16" in disassembly and "ror #8" in disassembly
+    for instruction in ("smlad", "sxtb16", "sxtab16", "smmulr", "ror #8"):
+        assert instruction in disassembly
     run = run_qemu(build.elf, tmp_path / "m4", name="dsp")
-    np.testing.assert_array_equal(np.frombuffer(run["output"], "<i4").reshape(CASES, 4), expected)
+    np.testing.assert_array_equal(np.frombuffer(run["output"], "<i4").reshape(CASES, OUTS), expected)
 
 
 # --------------------------------------------------------------------------------------
