@@ -1,32 +1,33 @@
 // RUN: tinymlir-opt %s --target-desc=cortex-m4 --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
 
-// cortex-m4 1x1 convolution (cortex_m4_dsp.py): the int8 weights packed 4 to a word at
-// compile time ([Cout/2][K/4][2], element t in byte t: channel 0 = 1, -2, 3, -4 is
-// 0xFC03FE01), the original weight array gone; 2 x 2 tiles (two consecutive pixels in
-// row-major order, two channels; here one channel pair, its loop folded) whose K loop
-// (2 quads) reads one word per pixel (load_s8x4) and per channel, widens each with
-// sxtb16 / sxtb16 ror 8 once, and does 8 smlad.
+// cortex-m4 1x1 convolution (cortex_m4_dsp.py): the int8 weights packed at compile time
+// ([Cout/2][K/4][2] quads) and widened into 16-bit lanes within the flash budget
+// ([..][2]: (w0, w2) and (w1, w3); channel 0's 1, -2, 3, -4 are 0x00030001 = 196609 and
+// 0xFFFCFFFE = -196610), the original weight array gone; 2 x 2 tiles (two consecutive
+// pixels in row-major order, two channels; here one channel pair, its loop folded)
+// whose K loop (2 quads) reads one word per pixel (load_s8x4, both from one flat view of
+// the stride-1 input, Cin apart), widens it once with sxtb16 / sxtb16 ror 8, and does 8
+// smlad.
 // CHECK-NOT:   sym_name = "y_weight"
-// CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x2x2xi32>, initial_value = dense<{{\[\[\[}}-66847231, 2147026437], [16909060, -16843010]]]>
+// CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x2x2x2xi32>, initial_value = dense<{{\[\[\[\[}}196609, -196610]
 // CHECK-LABEL: func.func @pointwise
+// CHECK:         %[[FLAT:[0-9]+]] = memref.reinterpret_cast %x to offset: [0], sizes: [48], strides: [1] : memref<1x2x3x8xi8> to memref<48xi8>
 // CHECK:         scf.for %[[T:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:      %[[P0:[0-9]+]] = arith.muli %[[T]], %{{.*}} : index
-// CHECK-NEXT:      %[[H0:[0-9]+]] = arith.divui %[[P0]], %{{.*}} : index
-// CHECK-NEXT:      %[[W0:[0-9]+]] = arith.remui %[[P0]], %{{.*}} : index
-// CHECK-NEXT:      %[[P1:[0-9]+]] = arith.addi %[[P0]], %{{.*}} : index
-// CHECK-NEXT:      %[[H1:[0-9]+]] = arith.divui %[[P1]], %{{.*}} : index
-// CHECK-NEXT:      %[[W1:[0-9]+]] = arith.remui %[[P1]], %{{.*}} : index
+// CHECK:           %[[B0:[0-9]+]] = arith.muli %[[P0]], %{{.*}} : index
+// CHECK-NEXT:      %[[B1:[0-9]+]] = arith.addi %[[B0]], %{{.*}} : index
 // CHECK:           scf.for %[[Q:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32) {
 // CHECK-NEXT:        %[[K:[0-9]+]] = arith.muli %[[Q]], %{{.*}} : index
-// CHECK-NEXT:        %[[X0:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[H0]], %[[W0]], %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:        %[[I0:[0-9]+]] = arith.addi %[[B0]], %[[K]] : index
+// CHECK-NEXT:        %[[X0:[0-9]+]] = mcuc.load_s8x4 %[[FLAT]][%[[I0]]] : memref<48xi8>
 // CHECK-NEXT:        %[[X0E:[0-9]+]] = mcuc.sxtb16 %[[X0]]
 // CHECK-NEXT:        %[[X0O:[0-9]+]] = mcuc.sxtb16 %[[X0]] ror 8
-// CHECK-NEXT:        %[[X1:[0-9]+]] = mcuc.load_s8x4 %x[%{{.*}}, %[[H1]], %[[W1]], %[[K]]] : memref<1x2x3x8xi8>
+// CHECK-NEXT:        %[[I1:[0-9]+]] = arith.addi %[[B1]], %[[K]] : index
+// CHECK-NEXT:        %[[X1:[0-9]+]] = mcuc.load_s8x4 %[[FLAT]][%[[I1]]] : memref<48xi8>
 // CHECK-NEXT:        %[[X1E:[0-9]+]] = mcuc.sxtb16 %[[X1]]
 // CHECK-NEXT:        %[[X1O:[0-9]+]] = mcuc.sxtb16 %[[X1]] ror 8
-// CHECK-NEXT:        %[[WW:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}] : memref<1x2x2xi32>
-// CHECK-NEXT:        %[[WE:[0-9]+]] = mcuc.sxtb16 %[[WW]]
-// CHECK-NEXT:        %[[WO:[0-9]+]] = mcuc.sxtb16 %[[WW]] ror 8
+// CHECK-NEXT:        %[[WE:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}, %{{.*}}] : memref<1x2x2x2xi32>
+// CHECK-NEXT:        %[[WO:[0-9]+]] = memref.load %y_packed[%{{.*}}, %[[Q]], %{{.*}}, %{{.*}}] : memref<1x2x2x2xi32>
 // CHECK-NEXT:        %[[A:[0-9]+]] = mcuc.smlad %[[X0E]], %[[WE]], %{{.*}}
 // CHECK-NEXT:        %{{.*}} = mcuc.smlad %[[X0O]], %[[WO]], %[[A]]
 // CHECK-NEXT:        %[[B:[0-9]+]] = mcuc.smlad %[[X1E]], %[[WE]], %{{.*}}
