@@ -45,6 +45,12 @@ Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
                   mcuc.logical_and/or %a, %b : T, T     mcuc.logical_not %a : T
                   mcuc.unary_minus/bitwise_not %a : (T) -> T
                   mcuc.conditional %c, %a, %b : T       mcuc.cast %x : T to U
+  DSP (i32)       mcuc.smlad %a, %b, %acc               mcuc.sxtb16 %x [ror 8]
+                  mcuc.sxtab16 %a, %x [ror 8]             mcuc.smmulr %a, %b
+                  mcuc.load_s8x4 %lv : !emitc.lvalue<i8>   (at the loop level also
+                  mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>); printed as calls of static
+                  inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR where
+                  __ARM_FEATURE_DSP is defined, bit-identical portable C elsewhere
 
 Arithmetic has C semantics, as in emitc: the operands of `mcuc.add` etc. are
 promoted as in C and the result is converted to the result type; signed
@@ -73,6 +79,7 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntegerAttr,
     IntegerType,
+    MemRefType,
     ModuleOp,
     Signedness,
     StringAttr,
@@ -81,6 +88,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     UnitAttr,
     i1,
+    i32,
     i64,
 )
 from xdsl.dialects.emitc import (
@@ -1588,6 +1596,296 @@ class CastOp(IRDLOperation):
 
 
 # --------------------------------------------------------------------------- #
+# DSP helpers (Arm's DSP extension, with a portable C fallback)
+# --------------------------------------------------------------------------- #
+
+DSP_HELPERS = """\
+/* DSP helpers: one Arm DSP-extension instruction each where the compiler targets it
+ * (__ARM_FEATURE_DSP; define TINYMLIR_PORTABLE_DSP to force the fallback), the same
+ * arithmetic in portable C99 elsewhere. Lanes are the 16-bit halves of an int32. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(TINYMLIR_PORTABLE_DSP)
+#define TINYMLIR_ARM_DSP 1
+#endif
+static inline int32_t tinymlir_lane(int32_t x, int shift)
+{
+    return (int32_t)((((uint32_t)x >> shift) & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+/* acc + lo(a) * lo(b) + hi(a) * hi(b), modulo 2^32 (SMLAD) */
+static inline int32_t tinymlir_smlad(int32_t a, int32_t b, int32_t acc)
+{
+#ifdef TINYMLIR_ARM_DSP
+    __asm__("smlad %0, %1, %2, %3" : "=r"(acc) : "r"(a), "r"(b), "r"(acc));
+    return acc;
+#else
+    uint32_t sum = (uint32_t)acc + (uint32_t)(tinymlir_lane(a, 0) * tinymlir_lane(b, 0))
+                   + (uint32_t)(tinymlir_lane(a, 16) * tinymlir_lane(b, 16));
+    return sum <= 0x7FFFFFFFu ? (int32_t)sum : (int32_t)(sum - 0x80000000u) - 0x7FFFFFFF - 1;
+#endif
+}
+/* bytes 0 and 2 of x, sign-extended into the low and high lane (SXTB16) */
+static inline int32_t tinymlir_sxtb16(int32_t x)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(x));
+    return r;
+#else
+    uint32_t lo = (((uint32_t)x & 0xFFu) ^ 0x80u) - 0x80u;
+    uint32_t hi = ((((uint32_t)x >> 16) & 0xFFu) ^ 0x80u) - 0x80u;
+    uint32_t r = (lo & 0xFFFFu) | (hi << 16);
+    return r <= 0x7FFFFFFFu ? (int32_t)r : (int32_t)(r - 0x80000000u) - 0x7FFFFFFF - 1;
+#endif
+}
+/* bytes 1 and 3 of x, sign-extended into the low and high lane (SXTB16 ROR #8) */
+static inline int32_t tinymlir_sxtb16_ror8(int32_t x)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return tinymlir_sxtb16((int32_t)(((uint32_t)x >> 8) & 0x00FF00FFu));
+#endif
+}
+/* a + tinymlir_sxtb16(x) (SXTAB16), and a + tinymlir_sxtb16_ror8(x) (SXTAB16 ROR #8),
+ * lane by lane, each lane modulo 2^16 */
+static inline int32_t tinymlir_add16(int32_t a, int32_t b)
+{
+    uint32_t lo = ((uint32_t)a + (uint32_t)b) & 0xFFFFu;
+    uint32_t hi = (((uint32_t)a >> 16) + ((uint32_t)b >> 16)) & 0xFFFFu;
+    uint32_t r = lo | (hi << 16);
+    return r <= 0x7FFFFFFFu ? (int32_t)r : (int32_t)(r - 0x80000000u) - 0x7FFFFFFF - 1;
+}
+static inline int32_t tinymlir_sxtab16(int32_t a, int32_t x)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return tinymlir_add16(a, tinymlir_sxtb16(x));
+#endif
+}
+static inline int32_t tinymlir_sxtab16_ror8(int32_t a, int32_t x)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return tinymlir_add16(a, tinymlir_sxtb16_ror8(x));
+#endif
+}
+/* (a * b + 2^31) >> 32 on the 64-bit product (SMMULR: the rounded high word) */
+static inline int32_t tinymlir_smmulr(int32_t a, int32_t b)
+{
+#ifdef TINYMLIR_ARM_DSP
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return (int32_t)(((int64_t)a * b + INT64_C(0x80000000)) >> 32);
+#endif
+}
+/* the 4 int8 at p as one int32, p[j] in byte j (an unaligned 32-bit load where allowed) */
+static inline int32_t tinymlir_load_s8x4(const int8_t *p)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    int32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+#else
+    uint32_t v = (uint32_t)(uint8_t)p[0] | ((uint32_t)(uint8_t)p[1] << 8)
+                 | ((uint32_t)(uint8_t)p[2] << 16) | ((uint32_t)(uint8_t)p[3] << 24);
+    return v <= 0x7FFFFFFFu ? (int32_t)v : (int32_t)(v - 0x80000000u) - 0x7FFFFFFF - 1;
+#endif
+}"""
+"""The C of the DSP ops (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op): static inline helpers the
+printer writes once, before the first function, in a file that uses any of them."""
+
+
+def _signed32(value: int) -> int:
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >> 31 else value
+
+
+def _lane(value: int, shift: int) -> int:
+    lane = (value >> shift) & 0xFFFF
+    return lane - 0x10000 if lane >> 15 else lane
+
+
+def smlad(a: int, b: int, acc: int) -> int:
+    """SMLAD: acc + lo(a)·lo(b) + hi(a)·hi(b) (signed 16-bit lanes), modulo 2^32."""
+    return _signed32(acc + _lane(a, 0) * _lane(b, 0) + _lane(a, 16) * _lane(b, 16))
+
+
+def sxtb16(x: int, rotate: int = 0) -> int:
+    """SXTB16 (ROR #rotate): bytes `rotate/8` and `rotate/8 + 2` of x, sign-extended
+    into the low and high 16-bit lanes."""
+    x = (x & 0xFFFFFFFF) >> rotate
+    lo, hi = x & 0xFF, (x >> 16) & 0xFF
+    lo, hi = (lo - 0x100 if lo >> 7 else lo), (hi - 0x100 if hi >> 7 else hi)
+    return _signed32((lo & 0xFFFF) | (hi << 16))
+
+
+def sxtab16(a: int, x: int, rotate: int = 0) -> int:
+    """SXTAB16 (ROR #rotate): a + sxtb16(x, rotate), lane by lane, each lane modulo 2^16."""
+    b = sxtb16(x, rotate)
+    lo = (a + b) & 0xFFFF
+    hi = ((a >> 16) + (b >> 16)) & 0xFFFF
+    return _signed32(lo | (hi << 16))
+
+
+def smmulr(a: int, b: int) -> int:
+    """SMMULR: (a * b + 2^31) >> 32 on the signed 64-bit product (always an int32)."""
+    return _signed32((a * b + (1 << 31)) >> 32)
+
+
+def pack_s8x4(values) -> int:
+    """The int32 whose byte j is values[j] (4 int8): what LoadS8x4Op reads."""
+    return _signed32(sum((int(v) & 0xFF) << (8 * j) for j, v in enumerate(values)))
+
+
+def _verify_i32(op: Operation) -> None:
+    for i, t in enumerate((*op.operand_types, *op.result_types)):
+        if t != i32:
+            raise VerifyException(f"{op.name}: operands and result must be i32, got {t} ({i})")
+
+
+@irdl_op_definition
+class SmladOp(IRDLOperation):
+    """`%r = mcuc.smlad %a, %b, %acc` (all i32): acc + lo(a)·lo(b) + hi(a)·hi(b) on the signed
+    16-bit lanes of a and b, modulo 2^32 (Arm's SMLAD: two MACs in one instruction).
+    Printed as a call of `tinymlir_smlad` (DSP_HELPERS); the loop level uses it too."""
+
+    name = "mcuc.smlad"
+    a = operand_def(i32)
+    b = operand_def(i32)
+    acc = operand_def(i32)
+    result = result_def(i32)
+    assembly_format = "$a `,` $b `,` $acc attr-dict"
+    traits = traits_def(InFunction(), CExpression(), Pure())
+
+    def __init__(self, a: SSAValue | Operation, b: SSAValue | Operation, acc: SSAValue | Operation):
+        super().__init__(operands=[a, b, acc], result_types=[i32])
+
+    def verify_(self) -> None:
+        _verify_i32(self)
+
+
+@irdl_op_definition
+class Sxtb16Op(IRDLOperation):
+    """`%r = mcuc.sxtb16 %x` (i32; bytes 0 and 2 of x) or `mcuc.sxtb16 %x ror 8`
+    (bytes 1 and 3), each sign-extended into a 16-bit lane (Arm's SXTB16, one
+    instruction). Printed as `tinymlir_sxtb16` / `tinymlir_sxtb16_ror8` (DSP_HELPERS)."""
+
+    name = "mcuc.sxtb16"
+    operand = operand_def(i32)
+    rotate = opt_prop_def(IntegerAttr[I64])
+    result = result_def(i32)
+    assembly_format = "$operand (`ror` $rotate^)? attr-dict"
+    traits = traits_def(InFunction(), CExpression(), Pure())
+
+    def __init__(self, operand: SSAValue | Operation, rotate: int = 0):
+        properties = {"rotate": IntegerAttr(rotate, i64)} if rotate else {}
+        super().__init__(operands=[operand], result_types=[i32], properties=properties)
+
+    @property
+    def rotation(self) -> int:
+        return 0 if self.rotate is None else self.rotate.value.data
+
+    def verify_(self) -> None:
+        _verify_i32(self)
+        if self.rotation not in (0, 8):
+            raise VerifyException(f"mcuc.sxtb16: rotate must be 8 (or absent), got {self.rotation}")
+
+
+@irdl_op_definition
+class SmmulrOp(IRDLOperation):
+    """`%r = mcuc.smmulr %a, %b` (i32): (a * b + 2^31) >> 32 of the 64-bit product, the
+    rounded high word (Arm's SMMULR, one instruction). With a = 2 * acc (|acc| < 2^30)
+    it is TFLM's SaturatingRoundingDoublingHighMul for a multiplier b >= 0. Printed as
+    `tinymlir_smmulr`."""
+
+    name = "mcuc.smmulr"
+    a = operand_def(i32)
+    b = operand_def(i32)
+    result = result_def(i32)
+    assembly_format = "$a `,` $b attr-dict"
+    traits = traits_def(InFunction(), CExpression(), Pure())
+
+    def __init__(self, a: SSAValue | Operation, b: SSAValue | Operation):
+        super().__init__(operands=[a, b], result_types=[i32])
+
+
+@irdl_op_definition
+class Sxtab16Op(IRDLOperation):
+    """`%r = mcuc.sxtab16 %a, %x [ror 8]` (i32): %a + mcuc.sxtb16 %x [ror 8], lane by lane,
+    each 16-bit lane modulo 2^16 (Arm's SXTAB16: widening with an offset, e.g. minus the
+    input zero point, in one instruction). Printed as `tinymlir_sxtab16[_ror8]`."""
+
+    name = "mcuc.sxtab16"
+    a = operand_def(i32)
+    operand = operand_def(i32)
+    rotate = opt_prop_def(IntegerAttr[I64])
+    result = result_def(i32)
+    assembly_format = "$a `,` $operand (`ror` $rotate^)? attr-dict"
+    traits = traits_def(InFunction(), CExpression(), Pure())
+
+    def __init__(self, a: SSAValue | Operation, operand: SSAValue | Operation, rotate: int = 0):
+        properties = {"rotate": IntegerAttr(rotate, i64)} if rotate else {}
+        super().__init__(operands=[a, operand], result_types=[i32], properties=properties)
+
+    @property
+    def rotation(self) -> int:
+        return 0 if self.rotate is None else self.rotate.value.data
+
+    def verify_(self) -> None:
+        if self.rotation not in (0, 8):
+            raise VerifyException(f"mcuc.sxtab16: rotate must be 8 (or absent), got {self.rotation}")
+
+
+@irdl_op_definition
+class LoadS8x4Op(IRDLOperation):
+    """Reads 4 consecutive int8 as one int32 with element j in byte j (the lane order of
+    SXTB16). At the loop level `%w = mcuc.load_s8x4 %buf[%i, %c] : memref<2x64xi8>`
+    (elements c..c+3 of the last dimension, which must lie inside it); after
+    convert-memref-to-mcuc `mcuc.load_s8x4 %lv : !emitc.lvalue<i8>` (the first element),
+    printed as `tinymlir_load_s8x4(&lv)` (DSP_HELPERS: one unaligned LDR on Cortex-M4)."""
+
+    name = "mcuc.load_s8x4"
+    ref = operand_def()
+    indices = var_operand_def(IndexType())
+    result = result_def(i32)
+    assembly_format = "$ref (`[` $indices^ `]`)? attr-dict `:` type($ref)"
+    traits = traits_def(InFunction(), CExpression(), MemoryReadEffect())
+
+    def __init__(self, ref: SSAValue | Operation, indices: Sequence[SSAValue | Operation] = ()):
+        super().__init__(operands=[ref, list(indices)], result_types=[i32])
+
+    def verify_(self) -> None:
+        t = self.ref.type
+        if self.result.type != i32:
+            raise VerifyException(f"mcuc.load_s8x4: the result must be i32, got {self.result.type}")
+        if isinstance(t, EmitC_LValueType):
+            if t.value_type != IntegerType(8) or self.indices:
+                raise VerifyException("mcuc.load_s8x4: an lvalue operand must be one i8 element, without indices")
+            return
+        if not isinstance(t, MemRefType) or t.element_type != IntegerType(8):
+            raise VerifyException(f"mcuc.load_s8x4: expected a memref of i8 or an !emitc.lvalue<i8>, got {t}")
+        if len(self.indices) != t.get_num_dims():
+            raise VerifyException(
+                f"mcuc.load_s8x4: {len(self.indices)} indices for a rank-{t.get_num_dims()} memref"
+            )
+        if t.get_shape() and t.get_shape()[-1] < 4:
+            raise VerifyException("mcuc.load_s8x4: the last dimension holds fewer than 4 elements")
+
+
+DSP_OPS = (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op)
+"""The ops whose C is DSP_HELPERS."""
+
+
+# --------------------------------------------------------------------------- #
 # Control flow
 # --------------------------------------------------------------------------- #
 
@@ -1890,6 +2188,11 @@ MCUC = Dialect(
         ForOp,
         IfOp,
         ExpressionOp,
+        SmladOp,
+        SmmulrOp,
+        Sxtb16Op,
+        Sxtab16Op,
+        LoadS8x4Op,
     ],
     [ConstType, CmpPredicateAttr],
 )

@@ -296,6 +296,12 @@ class FunctionConversion:
                 first_new = previous.next_op if previous is not None else block.first_op
                 self.record_layer(op, first_new)
             self.erase.append(op)
+        elif isinstance(op, mcuc.LoadS8x4Op) and isinstance(op.ref.type, MemRefType):
+            lvalue = self.element(b, op, op.ref, op.indices)  # its first element
+            word = mcuc.LoadS8x4Op(lvalue)
+            b.insert(word)
+            op.result.replace_all_uses_with(word.result)
+            self.erase.append(op)
         elif isinstance(op, memref.GlobalOp):
             pass  # module level: converted by the pass driver
         elif op.name.startswith("memref."):

@@ -50,7 +50,7 @@ from xdsl.rewriter import InsertPoint
 from tinymlir.dialects import mcuc
 
 _CALLS = (mcuc.CallOp, mcuc.CallOpaqueOp)
-_READS = (mcuc.LoadOp, *_CALLS)
+_READS = (mcuc.LoadOp, mcuc.LoadS8x4Op, *_CALLS)
 _WRITES = (mcuc.AssignOp, *_CALLS, mcuc.ForOp, mcuc.IfOp, mcuc.VerbatimOp)
 _READERS = (*_READS, mcuc.ForOp, mcuc.IfOp, mcuc.VerbatimOp)
 

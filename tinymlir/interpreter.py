@@ -31,7 +31,7 @@ from xdsl.interpreters.shaped_array import ShapedArray
 from xdsl.interpreters.utils.ptr import TypedPtr
 
 from tinymlir import fixedpoint as fp
-from tinymlir.dialects import fxp
+from tinymlir.dialects import fxp, mcuc
 from tinymlir.dialects import kernel as qk
 from tinymlir.errors import ExecutionError
 from tinymlir.strided_memref_interpreter import StridedMemRefFunctions
@@ -139,6 +139,28 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     def run_reciprocal(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         recip, bits = fp.get_reciprocal(np.asarray([args[0]]), op.integer_bits.value.data)
         return (_scalar(recip), _scalar(bits))
+
+    @impl(mcuc.SmladOp)
+    def run_smlad(self, interpreter: Interpreter, op: mcuc.SmladOp, args: PythonValues) -> PythonValues:
+        return (mcuc.smlad(*args),)
+
+    @impl(mcuc.Sxtb16Op)
+    def run_sxtb16(self, interpreter: Interpreter, op: mcuc.Sxtb16Op, args: PythonValues) -> PythonValues:
+        return (mcuc.sxtb16(args[0], op.rotation),)
+
+    @impl(mcuc.SmmulrOp)
+    def run_smmulr(self, interpreter: Interpreter, op: mcuc.SmmulrOp, args: PythonValues) -> PythonValues:
+        return (mcuc.smmulr(args[0], args[1]),)
+
+    @impl(mcuc.Sxtab16Op)
+    def run_sxtab16(self, interpreter: Interpreter, op: mcuc.Sxtab16Op, args: PythonValues) -> PythonValues:
+        return (mcuc.sxtab16(args[0], args[1], op.rotation),)
+
+    @impl(mcuc.LoadS8x4Op)
+    def run_load_s8x4(self, interpreter: Interpreter, op: mcuc.LoadS8x4Op, args: PythonValues) -> PythonValues:
+        array, *indices = args
+        first = [int(i) for i in indices]
+        return (mcuc.pack_s8x4(array.load((*first[:-1], first[-1] + j)) for j in range(4)),)
 
     @impl(arith.ExtSIOp)
     def run_extsi(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:

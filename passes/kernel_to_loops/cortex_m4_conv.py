@@ -1,4 +1,14 @@
-"""Cortex-M4 qk.conv2d: output channels in register tiles, and the short requantiser.
+"""Cortex-M4 qk.conv2d: depthwise ones channel by channel (cortex_m4_depthwise.py),
+pointwise ones in SMLAD tiles (cortex_m4_dsp.py), ones with few input channels over a
+padded copy (cortex_m4_padded.py), other dense ones with output channels in register
+tiles, and the short requantiser.
+
+Where cortex_m4_dsp.taps_apply (Cin a multiple of 4, signed int8 input, constant int8
+weights), the valid taps of a kernel row, consecutive in NHWC, are one run of 4-element
+quads with SMLAD (cortex_m4_dsp.smlad_tile over a flat view of the input: one pixel x
+TILE channels, weights packed per tap in the same quad order and widened at compile
+time within the flash budget; a padded input's zero point is subtracted in the
+widening, SXTAB16, so skipping the padding taps stays as TFLM does it).
 
 A dense (groups 1) convolution computes TILE adjacent output channels of one output pixel
 together: each input value is loaded (and its zero point subtracted) once for TILE MACs,
@@ -15,11 +25,26 @@ with the short requantiser.
 from __future__ import annotations
 
 from xdsl.dialects import memref
+from xdsl.dialects.builtin import MemRefType, i8
 from xdsl.ir import SSAValue
+from xdsl.pattern_rewriter import PatternRewriter
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.common import ints, window_bounds
 from tinymlir.passes.kernel_to_loops.conv import LowerConv2D, rows_in_place
+from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import depthwise_applies, lower_depthwise
+from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
+    QUAD,
+    both_lanes,
+    drop_unused_constant,
+    lower_pointwise,
+    packed_weights,
+    pointwise_applies,
+    smlad_tile,
+    taps_apply,
+    widen_weights,
+)
+from tinymlir.passes.kernel_to_loops.cortex_m4_padded import lower_padded_copy, padded_copy_applies
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
@@ -45,8 +70,23 @@ class LowerConv2DCortexM4(LowerConv2D):
 
     output_stage = staticmethod(fast_output_stage)
 
+    def match_and_rewrite(self, op: qk.Conv2DOp, rewriter: PatternRewriter) -> None:
+        constants = (op.weight, op.bias)
+        super().match_and_rewrite(op, rewriter)
+        for value in constants:
+            drop_unused_constant(value, rewriter)
+
     def lower(self, k: ScalarBuilder, op: qk.Conv2DOp) -> None:
+        if depthwise_applies(op):
+            lower_depthwise(k, op, self.output_stage(k, op))
+            return
+        if pointwise_applies(op):
+            lower_pointwise(k, op, self.output_stage(k, op))
+            return
         tile = channel_tile(op)
+        if padded_copy_applies(op, tile):
+            lower_padded_copy(k, op, self.output_stage(k, op), tile)
+            return
         if tile is None:
             super().lower(k, op)
             return
@@ -60,6 +100,15 @@ class LowerConv2DCortexM4(LowerConv2D):
         padded = op.padded
         stage = self.output_stage(k, op)
         zx = k.i32(xt.zero_point) if padded else None
+        dsp = taps_apply(op)
+        if dsp:
+            widened = widen_weights(op)
+            packed = packed_weights(k, op, tile, widened)
+            quads = cin // QUAD
+            offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
+            # a kernel row's taps are consecutive in NHWC: one run of quads over a flat view
+            size = n_ * h_ * w_ * cin
+            flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
 
         def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
             """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
@@ -73,6 +122,14 @@ class LowerConv2DCortexM4(LowerConv2D):
 
                 def over_h(k1: ScalarBuilder, kh, *acc):
                     ih = k1.add(ih0, kh)
+                    if dsp:
+                        ws, we = window_bounds(k1, iw0, kw_, w_) if padded else (k1.idx(0), k1.idx(kw_))
+                        image_row = ih if n_ == 1 else k1.add(k1.mul(n, k1.idx(h_)), ih)
+                        pixel_index = k1.add(k1.mul(image_row, k1.idx(w_)), k1.add(iw0, ws))
+                        start = k1.mul(pixel_index, k1.idx(cin))
+                        first = k1.mul(k1.add(k1.mul(kh, k1.idx(kw_)), ws), k1.idx(quads))
+                        run = k1.mul(k1.sub(we, ws), k1.idx(quads))
+                        return smlad_tile(k1, flat_x, [[start]], packed, ob, tile, run, acc, widened, first, offset)
 
                     def over_w(k2: ScalarBuilder, kw, *acc2):
                         iw = k2.add(iw0, kw)

@@ -1,4 +1,5 @@
-"""Cortex-M4 dense (and cortex_m4_conv.py's convolutions): a short, exact tflm requantiser.
+"""Cortex-M4 convolutions and dense layers (cortex_m4_conv.py, cortex_m4_dense.py): a short,
+exact tflm requantiser.
 
 The generic output stage calls TFLM's MultiplyByQuantizedMultiplier with run-time
 multiplier and shift (~28 instructions per output). Here the shifts are compile-time
@@ -9,7 +10,10 @@ constants, and the stage becomes, for a right shift e >= 1 (the usual case),
                                           from zero, then the output zero point)
     y = clamp(y, lo, hi)
 
-and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. Per-tensor
+and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. On a target
+with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc.smmulr):
+(2x * M + 2^31) >> 32 is the same floor((x * M + 2^30) / 2^31), without the 64-bit
+add and shift (~3 instructions less per output). Per-tensor
 constants are immediates; per-channel ones are the op's multiplier and shift tables
 and a table of addends made here.
 
@@ -42,18 +46,14 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import SSAValue
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import mcuc
 from tinymlir.passes.kernel_to_loops.common import output_stage, per_channel
-from tinymlir.passes.kernel_to_loops.dense import LowerDense
-from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
 
 INT32_MAX = (1 << 31) - 1
 ACTIVATION_BOUND = 256
 """A bound on |x - zx| (and on |x|) for int8 / uint8 activations."""
-
-DENSE_TILE = 4
-"""Output units per register tile of a dense layer."""
 
 Stage = Callable[[ScalarBuilder, SSAValue, SSAValue], SSAValue]
 
@@ -133,7 +133,7 @@ class Requantiser:
         return self.per_tensor or bool((self.shift <= -1).all())
 
 
-def _table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray) -> SSAValue:
+def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray) -> SSAValue:
     """A new constant i32 global with `values`, and its get_global before `op`'s loops."""
     function = op.parent_op()
     while function is not None and not isinstance(function, func.FuncOp):
@@ -155,7 +155,7 @@ def _table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray) -> 
     return ref
 
 
-def _layer_base(op: qk.KernelOp) -> str:
+def layer_base(op: qk.KernelOp) -> str:
     name = op.layer_name.data
     return ("layer" if name.startswith("qnn.") else name).replace(".", "_").replace("/", "_")
 
@@ -168,7 +168,13 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         return None
     lo, hi = op.bounds
 
+    # SMMULR(2x, M) = floor((x * M + 2^30) / 2^31) where 2x fits in int32 (|x| < 2^30).
+    halves = target_of(op).cpu.has("dsp") and bool(
+        ((params.acc_bound << np.clip(params.shift, 0, 31)) < (1 << 30)).all())
+
     def srdhm(kk: ScalarBuilder, x: SSAValue, m: SSAValue) -> SSAValue:
+        if halves:
+            return kk.emit(mcuc.SmmulrOp(kk.add(x, x), m if m.type == i32 else kk.narrow(m)))
         product = kk.mul(kk.wide(x), m if m.type == i64 else kk.wide(m))
         return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
 
@@ -180,7 +186,7 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
 
     if params.per_tensor:
         m, s = int(params.multiplier[0]), int(params.shift[0])
-        m_value = k.c(m, i64)
+        m_value = k.c(m, i32 if halves else i64)
         if s >= 0:
             def stage(kk, acc, c):
                 x = kk.shl(acc, kk.i32(s)) if s else acc
@@ -198,7 +204,7 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     multiplier_at = per_channel(k, op, "multiplier", tables)
     shift_at = per_channel(k, op, "shift", tables)
     e = -params.shift
-    addends = _table(k, op, _layer_base(op) + "_requant_addend",
+    addends = constant_table(k, op, layer_base(op) + "_requant_addend",
                      (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e))
 
     def per_channel_stage(kk: ScalarBuilder, acc, c):
@@ -211,38 +217,3 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
 
 def fast_output_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage:
     return short_stage(k, op) or output_stage(k, op)
-
-
-@lowering(qk.DenseOp, target="cortex-m4")
-class LowerDenseCortexM4(LowerDense):
-    """Dense with DENSE_TILE output units per register tile (each input loaded once per
-    tile, the tile's weight rows at constant offsets) and the short requantiser; the
-    generic nest (with the short requantiser) when the units do not divide."""
-
-    output_stage = staticmethod(fast_output_stage)
-
-    def lower(self, k: ScalarBuilder, op: qk.DenseOp) -> None:
-        xt = op.input_types.data[0]
-        x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
-        n_, depth = xt.get_shape()
-        units = op.output_type.get_shape()[1]
-        if units % DENSE_TILE:
-            super().lower(k, op)
-            return
-        stage = self.output_stage(k, op)
-
-        def block(kk: ScalarBuilder, ivs) -> None:
-            n, ob = ivs
-            o0 = kk.mul(ob, kk.idx(DENSE_TILE))
-            rows = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, DENSE_TILE))]
-            accs = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in rows]
-
-            def mac(k1: ScalarBuilder, i, *acc):
-                xv = k1.load_i32(x, [n, i], xt.is_unsigned)
-                return [k1.add(a, k1.mul(xv, k1.load_i32(w_buf, [o, i], False))) for a, o in zip(acc, rows, strict=True)]
-
-            results = kk.loop(0, depth, mac, accs)
-            for acc, o in zip(results, rows, strict=True):
-                kk.store_i8(stage(kk, acc, o), y, [n, o])
-
-        k.nest([n_, units // DENSE_TILE], block)

@@ -386,8 +386,15 @@ class CPrinter(BasePrinter):
             isinstance(op, mcuc.GlobalOp) and (op.alignment is not None or op.section is not None)
             for op in module.ops
         )
+        dsp = any(isinstance(o, mcuc.DSP_OPS) for o in module.walk())
         for op in module.ops:
             kind = _top_kind(op)
+            if dsp and kind == "func":  # the helpers the DSP ops are printed as
+                if previous is not None:
+                    self._line()
+                for line in mcuc.DSP_HELPERS.splitlines():
+                    self._line(line)
+                dsp, previous = False, "helpers"
             if macros and kind != "include":
                 if previous is not None:
                     self._line()
@@ -739,6 +746,34 @@ class CPrinter(BasePrinter):
     @_render.register
     def _(self, op: mcuc.GetGlobalOp) -> Expr:
         return Expr(op.global_name.root_reference.data)
+
+    @_render.register
+    def _(self, op: mcuc.SmladOp) -> Expr:
+        args = ", ".join(self._expr(a, convert=True).text for a in op.operands)
+        return Expr(f"tinymlir_smlad({args})", POSTFIX, "postfix")
+
+    @_render.register
+    def _(self, op: mcuc.Sxtb16Op) -> Expr:
+        helper = "tinymlir_sxtb16_ror8" if op.rotation else "tinymlir_sxtb16"
+        return Expr(f"{helper}({self._expr(op.operand, convert=True).text})", POSTFIX, "postfix")
+
+    @_render.register
+    def _(self, op: mcuc.SmmulrOp) -> Expr:
+        args = ", ".join(self._expr(a, convert=True).text for a in op.operands)
+        return Expr(f"tinymlir_smmulr({args})", POSTFIX, "postfix")
+
+    @_render.register
+    def _(self, op: mcuc.Sxtab16Op) -> Expr:
+        helper = "tinymlir_sxtab16_ror8" if op.rotation else "tinymlir_sxtab16"
+        args = ", ".join(self._expr(a, convert=True).text for a in (op.a, op.operand))
+        return Expr(f"{helper}({args})", POSTFIX, "postfix")
+
+    @_render.register
+    def _(self, op: mcuc.LoadS8x4Op) -> Expr:
+        if not isinstance(op.ref.type, EmitC_LValueType):
+            raise TinymlirError("c target: mcuc.load_s8x4 on a memref (run convert-memref-to-mcuc first)")
+        element = self._expr(op.ref)
+        return Expr(f"tinymlir_load_s8x4(&{self._wrap(element, element.prec < POSTFIX)})", POSTFIX, "postfix")
 
     @_render.register
     def _(self, op: mcuc.LiteralOp) -> Expr:

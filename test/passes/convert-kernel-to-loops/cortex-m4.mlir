@@ -1,15 +1,16 @@
 // RUN: tinymlir-opt %s --target-desc=cortex-m4 --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
 
-// cortex-m4 conv2d: 2 output channels per tile (Cout = 2), two accumulators carried by
-// the tap loop; the short requantiser: a 64-bit multiply, the rounding shift with the
-// addend table (zero point folded in), no fxp call.
+// cortex-m4 conv2d with Cin = 2 (not a multiple of 4): SMLAD over a padded copy
+// (cortex_m4_padded.py), 2 output channels per tile; the short requantiser: SMMULR
+// (the accumulator bound allows 2 * acc), the rounding shift with the addend table (zero
+// point folded in), no fxp call.
 // CHECK:       "memref.global"() <{sym_name = "y_requant_addend", type = memref<2xi32>
 // CHECK-LABEL: func.func @conv_1x1
-// CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}) -> (i32, i32)
-// CHECK:           arith.muli %{{.*}}, %{{.*}} : i64
-// CHECK:           arith.shrsi %{{.*}}, %{{.*}} : i64
-// CHECK:           memref.load %y_requant_addend
-// CHECK:           arith.shrsi %{{.*}}, %{{.*}} : i32
+// CHECK:         %y_padded = memref.alloc() {alignment = 4 : i64} : memref<36xi8>
+// CHECK:         mcuc.load_s8x4 %y_padded
+// CHECK:         memref.load %y_requant_addend
+// CHECK:         mcuc.smmulr
+// CHECK:         arith.shrsi %{{.*}}, %{{.*}} : i32
 // CHECK-NOT:     fxp.multiply_by_quantized_multiplier
 // CHECK:         func.return
 func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x2xi8, 0.25:3> {
@@ -25,7 +26,7 @@ func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x
 // generic stage (fxp) is kept, still in channel tiles.
 // CHECK-LABEL: func.func @conv_1x1
 // CHECK-NOT:     requant_addend
-// CHECK:         scf.for {{.*}} iter_args({{.*}}, {{.*}}) -> (i32, i32)
+// CHECK:         mcuc.smlad
 // CHECK:         fxp.multiply_by_quantized_multiplier
 func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x2xi8, 0.25:3> {
   %w = qnn.constant dense<[[[[1, 2]]], [[[3, 4]]]]> : tensor<2x1x1x2xi8> -> !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.3:0}>
@@ -41,7 +42,7 @@ func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x
 // CHECK-LABEL: func.func @conv_odd_cout
 // CHECK-NOT:     iter_args({{.*}}, {{.*}}) -> (i32, i32)
 // CHECK-NOT:     fxp.multiply_by_quantized_multiplier
-// CHECK:         arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK:         mcuc.smmulr
 // CHECK:         func.return
 func.func @conv_odd_cout(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x1xi8, 0.25:3> {
   %w = qnn.constant dense<[[[[1, 2]]]]> : tensor<1x1x1x2xi8> -> !qnn.qtensor<1x1x1x2xi8, 0.1:0>

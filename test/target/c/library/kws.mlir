@@ -17,46 +17,61 @@
 // CHECK-NEXT: #define TINYMLIR_LAYER_HOOK(index, data, size) ((void)0)
 // CHECK-NEXT: #endif
 
+// The DSP helpers (mcuc.DSP_HELPERS): SMLAD / SXTB16 under __ARM_FEATURE_DSP, portable C elsewhere.
+// CHECK:      #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(TINYMLIR_PORTABLE_DSP)
+// CHECK:      static inline int32_t tinymlir_smlad(int32_t a, int32_t b, int32_t acc)
+
 // The fixed-point helpers are static, with prototypes for those called before their definition.
 // CHECK:      static int32_t tinymlir_rounding_divide_by_pot(int32_t, int32_t);
 // CHECK:      static int32_t tinymlir_multiply_by_quantized_multiplier(int32_t v1, int32_t v2, int32_t v3) {
 
 // Weights, biases and requantisation parameters: static const, aligned, in the model's layout
 // (the five 1x1 convolutions and four depthwise ones share base names, made unique: the
-// exact suffixes are the importer's business).
-// CHECK:      static const int8_t conv2d_weight[64][10][4][1] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int32_t conv2d_bias[64] TINYMLIR_ALIGN(4) = {
+// exact suffixes are the importer's business). The 1x1 convolutions' and the dense layer's
+// weights are packed for SMLAD instead (cortex_m4_dsp.py, cortex_m4_padded.py: the first
+// convolution's with a bias folding the input zero point), the depthwise ones as 16-bit
+// lanes per kernel row with a bias folding the input zero point (cortex_m4_depthwise.py),
+// after the other constants.
 // CHECK:      static const int32_t conv2d_multiplier[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int8_t conv2d_shift[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int8_t depthwise_conv2d_weight[64][3][3][1] TINYMLIR_ALIGN(4) = {
-// CHECK-COUNT-4: static const int8_t conv2d_{{[a-z_0-9]+}}[64][1][1][64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int8_t dense_weight[12][64] TINYMLIR_ALIGN(4) = {
+// CHECK-NOT:  [64][1][1][64]
 // CHECK:      static const int32_t dense_bias[12] TINYMLIR_ALIGN(4) = {
 // CHECK-NEXT:     -92750, -92176, -97474, -107992, -115848, -97372, -78154, -100832, -103615, -107415, -239531, 85
 // CHECK-NEXT: };
 
 // The activation arena (two 8,000-byte feature maps before the in-place schedules of
-// kernel-in-place; now one, plus a 320-byte ring of output rows), then the entry point
+// kernel-in-place; now one, plus the first convolution's 696-byte padded input copy, the
+// 128-byte pair scratch of the pointwise convolutions and the 193-byte padded plane of the
+// depthwise ones, which share bytes), then the entry point
 // (the ONNX input is 'input.1': its C parameter is 'input' or 'input_1' depending on how
 // the importer shortens names; the header declares 'input' either way).
 // The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer.
+// CHECK:      static const int32_t depthwise_conv2d_3_folded_bias[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int32_t depthwise_conv2d_3_row_lanes[64][3][2] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int32_t conv2d_4_packed[32][16][2][2] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int32_t dense_packed[3][16][4][2] TINYMLIR_ALIGN(4) = {
 // CHECK:      /* activation arena (offsets planned by plan-arena) */
-// CHECK-NEXT: static int8_t kws_dscnn_arena[8320] TINYMLIR_ALIGN(4);
+// CHECK-NEXT: static int8_t kws_dscnn_arena[8696] TINYMLIR_ALIGN(4);
 // CHECK-EMPTY:
 // CHECK-NEXT: int kws_dscnn_run(const int8_t *[[IN:input(_1)?]], int8_t *Identity_out) {
 // CHECK-NEXT:     int8_t *const arena = kws_dscnn_arena;
 
 // Each layer: its description before its loop nests, the hook on the buffer it wrote
 // (index, pointer, element count) after them.
-// CHECK-NEXT:     /* conv2d: conv2d 1x49x10x1 -> 1x25x5x64, kernel 10x4, stride 2x2, groups 1, 320,000 MACs */
-// CHECK-NEXT:     for (int32_t [[V1:v[0-9]+]] = 0; [[V1]] < 25; ++[[V1]]) {
-// CHECK:                  v{{[0-9]+}} = (int32_t)[[IN]][{{.*}}] - 83;
-// CHECK:                  v{{[0-9]+}} += v{{[0-9]+}} * (int32_t)conv2d_weight[{{.*}}];
+// The first convolution (Cin 1) reads a copy of the input padded with its zero point (83).
+// CHECK-NEXT:     int8_t *const conv2d_padded = arena + {{[0-9]+}};
+// CHECK:              conv2d_padded[{{.*}}] = 83;
+// CHECK:                  conv2d_padded[{{.*}}] = [[IN]][{{.*}}];
+// CHECK:          /* conv2d: conv2d 1x49x10x1 -> 1x25x5x64, kernel 10x4, stride 2x2, groups 1, 320,000 MACs */
+// CHECK:                      const int32_t v{{[0-9]+}} = tinymlir_load_s8x4(&conv2d_padded[{{.*}}]);
 // CHECK:          TINYMLIR_LAYER_HOOK(0, arena, 8000);
 // CHECK:          /* depthwise_conv2d: conv2d 1x25x5x64 -> 1x25x5x64, kernel 3x3, stride 1x1, groups 64, 72,000 MACs */
 // CHECK:          TINYMLIR_LAYER_HOOK(1, [[P:[a-z_0-9]+]], 8000);
 // CHECK:          /* conv2d{{[._]?[0-9]*}}: conv2d 1x25x5x64 -> 1x25x5x64, kernel 1x1, stride 1x1, groups 1, 512,000 MACs */
+// CHECK:                      const int32_t [[XW:v[0-9]+]] = tinymlir_load_s8x4(&arena[{{.*}}]);
+// CHECK-NEXT:                 const int32_t v{{[0-9]+}} = tinymlir_sxtb16([[XW]]);
+// CHECK:                      const int32_t v{{[0-9]+}} = conv2d_{{[0-9]+}}_packed[{{.*}}][0][0];
 // CHECK:          TINYMLIR_LAYER_HOOK(2, arena, 8000);
 // CHECK:          /* depthwise_conv2d{{[._]?[0-9]*}}: conv2d 1x25x5x64 -> 1x25x5x64, kernel 3x3, stride 1x1, groups 64, 72,000 MACs */
 // CHECK:          TINYMLIR_LAYER_HOOK(3, [[P]], 8000);
@@ -74,8 +89,10 @@
 // CHECK-NEXT:     /* average_pooling2d: avg_pool2d 1x25x5x64 -> 1x1x1x64, window 25x5, stride 25x5 */
 // CHECK:          TINYMLIR_LAYER_HOOK(9, average_pooling2d, 64);
 // CHECK-NEXT:     /* dense: dense 1x64 -> 1x12, 768 MACs */
-// CHECK:              v{{[0-9]+}} = (int32_t)average_pooling2d[{{.*}}];
-// CHECK:              v{{[0-9]+}} += v{{[0-9]+}} * (int32_t)dense_weight[{{.*}}];
+// CHECK:              const int32_t [[X:v[0-9]+]] = tinymlir_load_s8x4(&average_pooling2d[{{.*}}]);
+// CHECK:              const int32_t [[XE:v[0-9]+]] = tinymlir_sxtb16([[X]]);
+// CHECK:              const int32_t [[XO:v[0-9]+]] = tinymlir_sxtb16_ror8([[X]]);
+// CHECK:              tinymlir_smlad([[XO]], dense_packed[{{.*}}][1], tinymlir_smlad([[XE]], dense_packed[{{.*}}][0], v{{[0-9]+}}));
 // CHECK:          TINYMLIR_LAYER_HOOK(11, arena, 12);
 // CHECK:          /* Identity: softmax 1x12 -> 1x12 */
 // CHECK:                  Identity_out[{{.*}}] = (int8_t)({{.*}});

@@ -1,0 +1,331 @@
+"""The DSP helpers (mcuc.smlad / sxtb16 / load_s8x4, their C in mcuc.DSP_HELPERS) and the
+weight packing of passes/kernel_to_loops/cortex_m4_dsp.py.
+
+- the Python semantics (what the interpreter runs) against a lane-by-lane numpy model;
+- the C helpers against the Python semantics: the portable fallback built on the host
+  (-std=c99 -Wall -Wextra -Werror -pedantic), and the SMLAD / SXTB16 path built with
+  arm-none-eabi-gcc -mcpu=cortex-m4 and run under QEMU (skipped without the toolchain,
+  required in CI);
+- pack_weights / pack_widened_weights: a K loop over the packed words with the helpers'
+  semantics computes the int8 matmul;
+- a small graph's loops (pointwise conv and dense, both numerics modes) against the
+  kernel level, and its C against the reference executor.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinymlir.dialects import mcuc, qnn
+from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import QUAD, pack_weights, pack_widened_weights
+
+CASES = 512
+OUTS = 7
+
+
+def _lanes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    u = x.astype(np.int64) & 0xFFFFFFFF
+    return ((u & 0xFFFF) ^ 0x8000) - 0x8000, (((u >> 16) & 0xFFFF) ^ 0x8000) - 0x8000
+
+
+def _wrap32(v: np.ndarray) -> np.ndarray:
+    return ((v + (1 << 31)) % (1 << 32)) - (1 << 31)
+
+
+def _words(rng, n: int) -> np.ndarray:
+    values = rng.integers(-(1 << 31), 1 << 31, n, dtype=np.int64)
+    values[:8] = [0, -1, -(1 << 31), (1 << 31) - 1, 0x7FFF7FFF, -0x7FFF8000, 0x80008000 - (1 << 32), 0x00FF00FF]
+    return values
+
+
+def _cases(seed: int = 1):
+    rng = np.random.default_rng(seed)
+    return _words(rng, CASES), np.roll(_words(rng, CASES), 3), _words(rng, CASES)
+
+
+def _expected(a, b, acc):
+    """(smlad, sxtb16, sxtb16 ror 8, load_s8x4 of a's bytes, smmulr(a, b), sxtab16(acc, a),
+    sxtab16(acc, a) ror 8) per case, from numpy."""
+    (alo, ahi), (blo, bhi) = _lanes(a), _lanes(b)
+    smlad = _wrap32(acc + alo * blo + ahi * bhi)
+    bytes_ = (a.astype(np.int64)[:, None] >> np.arange(0, 32, 8)) & 0xFF
+    signed = (bytes_ ^ 0x80) - 0x80
+    lo16 = lambda v: v & 0xFFFF  # noqa: E731
+    sxtb = _wrap32(lo16(signed[:, 0]) | (lo16(signed[:, 2]) << 16))
+    sxtb_ror = _wrap32(lo16(signed[:, 1]) | (lo16(signed[:, 3]) << 16))
+    smmulr = np.array([((int(x) * int(y) + (1 << 31)) >> 32) for x, y in zip(a, b, strict=True)], np.int64)
+    (clo, chi) = _lanes(acc)
+
+    def add16(lanes):
+        lo, hi = _lanes(lanes)
+        return _wrap32(((clo + lo) & 0xFFFF) | (((chi + hi) & 0xFFFF) << 16))
+
+    return (smlad, sxtb, sxtb_ror, _wrap32(bytes_ @ (1 << np.arange(0, 32, 8))), smmulr,
+            add16(sxtb), add16(sxtb_ror))
+
+
+def test_python_semantics_match_numpy():
+    a, b, acc = _cases()
+    smlad, sxtb, sxtb_ror, word, smmulr, sxtab, sxtab_ror = _expected(a, b, acc)
+    for i in range(CASES):
+        x, y, z = int(a[i]), int(b[i]), int(acc[i])
+        assert mcuc.smmulr(x, y) == smmulr[i]
+        assert mcuc.sxtab16(z, x) == sxtab[i] and mcuc.sxtab16(z, x, 8) == sxtab_ror[i]
+        assert mcuc.smlad(x, y, z) == smlad[i]
+        assert mcuc.sxtb16(x) == sxtb[i]
+        assert mcuc.sxtb16(x, 8) == sxtb_ror[i]
+        raw = struct.pack("<i", x)
+        assert mcuc.pack_s8x4(struct.unpack("4b", raw)) == word[i] == x
+
+
+# --------------------------------------------------------------------------------------
+# The C helpers: a stand-in library with the generated library's interface
+# --------------------------------------------------------------------------------------
+
+def _write_library(directory: Path) -> tuple[Path, Path]:
+    """dsp_run(input, output): input = CASES x (a, b, acc) little-endian int32; output =
+    CASES x OUTS little-endian int32: smlad, sxtb16, sxtb16_ror8, load_s8x4 (unaligned,
+    1-3 bytes on), smmulr, sxtab16, sxtab16_ror8."""
+    header, source = directory / "dsp.h", directory / "dsp.c"
+    header.write_text(
+        f"""#ifndef DSP_H
+#define DSP_H
+#include <stdint.h>
+#define DSP_INPUT_SIZE {CASES * 12}
+#define DSP_OUTPUT_SIZE {CASES * 4 * OUTS}
+#define DSP_ARENA_SIZE 4
+int dsp_run(const int8_t *input, int8_t *output);
+#endif
+"""
+    )
+    source.write_text(
+        f"""#include <stdint.h>
+#include "dsp.h"
+{mcuc.DSP_HELPERS}
+static void put(int8_t *p, int32_t v)
+{{
+    uint32_t u = (uint32_t)v;
+    int j;
+    for (j = 0; j < 4; j++)
+        p[j] = (int8_t)((int32_t)(((u >> (8 * j)) & 0xFFu) ^ 0x80u) - 0x80);
+}}
+int dsp_run(const int8_t *input, int8_t *output)
+{{
+    int i;
+    for (i = 0; i < {CASES}; i++) {{
+        const int8_t *in = input + 12 * i;
+        int32_t a = tinymlir_load_s8x4(in), b = tinymlir_load_s8x4(in + 4), acc = tinymlir_load_s8x4(in + 8);
+        int8_t *out = output + {4 * OUTS} * i;
+        put(out, tinymlir_smlad(a, b, acc));
+        put(out + 4, tinymlir_sxtb16(a));
+        put(out + 8, tinymlir_sxtb16_ror8(a));
+        put(out + 12, tinymlir_load_s8x4(in + 1 + (i % 3)));
+        put(out + 16, tinymlir_smmulr(a, b));
+        put(out + 20, tinymlir_sxtab16(acc, a));
+        put(out + 24, tinymlir_sxtab16_ror8(acc, a));
+    }}
+    return 0;
+}}
+"""
+    )
+    return source, header
+
+
+def _input_and_expected() -> tuple[bytes, np.ndarray]:
+    a, b, acc = _cases(7)
+    data = np.stack([a, b, acc], axis=1).astype("<i8").astype("<i4").tobytes()
+    smlad, sxtb, sxtb_ror, _, smmulr, sxtab, sxtab_ror = _expected(a, b, acc)
+    shifted = [np.frombuffer(data[12 * i + 1 + i % 3:12 * i + 5 + i % 3], "<i4")[0] for i in range(CASES)]
+    return data, np.stack([smlad, sxtb, sxtb_ror, np.array(shifted, np.int64), smmulr, sxtab, sxtab_ror], axis=1)
+
+
+def _require(tools: list[str]) -> None:
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        message = f"{', '.join(missing)} not installed: run bench/harness/install-toolchain.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.mark.parametrize("portable", [False, True])
+def test_c_fallback_on_host(tmp_path, portable):
+    _require(["cc"])
+    source, header = _write_library(tmp_path)
+    data, expected = _input_and_expected()
+    main = tmp_path / "main.c"
+    main.write_text(
+        """#include <stdio.h>
+#include "dsp.h"
+int main(void)
+{
+    static int8_t in[DSP_INPUT_SIZE], out[DSP_OUTPUT_SIZE];
+    if (fread(in, 1, sizeof in, stdin) != sizeof in || dsp_run(in, out))
+        return 1;
+    fwrite(out, 1, sizeof out, stdout);
+    return 0;
+}
+"""
+    )
+    flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"] + (["-DTINYMLIR_PORTABLE_DSP"] if portable else [])
+    subprocess.run(["cc", *flags, "-I", str(tmp_path), str(source), str(main), "-o", str(tmp_path / "dsp")], check=True)
+    out = subprocess.run([str(tmp_path / "dsp")], input=data, capture_output=True, check=True).stdout
+    np.testing.assert_array_equal(np.frombuffer(out, "<i4").reshape(CASES, OUTS), expected)
+
+
+def test_dsp_instructions_on_cortex_m4(tmp_path):
+    """The __ARM_FEATURE_DSP path (inline SMLAD / SXTB16, unaligned LDR) under QEMU."""
+    from tinymlir.bench.cortex_m import CROSS_TOOLS, build_cortex_m, run_qemu
+
+    _require(list(CROSS_TOOLS))
+    source, header = _write_library(tmp_path)
+    data, expected = _input_and_expected()
+    build = build_cortex_m([source], header, "dsp", data, opt="-O2", workdir=tmp_path / "m4")
+    disassembly = subprocess.run(
+        ["arm-none-eabi-objdump", "-d", str(build.library_objects[0])], capture_output=True, text=True, check=True
+    ).stdout
+    for instruction in ("smlad", "sxtb16", "sxtab16", "smmulr", "ror #8"):
+        assert instruction in disassembly
+    run = run_qemu(build.elf, tmp_path / "m4", name="dsp")
+    np.testing.assert_array_equal(np.frombuffer(run["output"], "<i4").reshape(CASES, OUTS), expected)
+
+
+# --------------------------------------------------------------------------------------
+# Weight packing
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("c_out, depth, tile", [(4, 8, 2), (12, 64, 4), (6, 4, 2)])
+def test_packed_weights_compute_the_matmul(c_out, depth, tile):
+    rng = np.random.default_rng(c_out * depth)
+    w = rng.integers(-128, 128, (c_out, depth))
+    x = rng.integers(-128, 128, depth)
+    packed, widened = pack_weights(w, tile), pack_widened_weights(w, tile)
+    assert packed.shape == (c_out // tile, depth // QUAD, tile)
+    assert widened.shape == (*packed.shape, 2)
+    for c in range(c_out):
+        b, j = divmod(c, tile)
+        acc = acc_widened = 0
+        for q in range(depth // QUAD):
+            word = mcuc.pack_s8x4(x[QUAD * q:QUAD * (q + 1)])
+            x_even, x_odd = mcuc.sxtb16(word), mcuc.sxtb16(word, 8)
+            weight = int(packed[b, q, j])
+            assert weight == mcuc.pack_s8x4(w[c, QUAD * q:QUAD * (q + 1)])
+            acc = mcuc.smlad(x_odd, mcuc.sxtb16(weight, 8), mcuc.smlad(x_even, mcuc.sxtb16(weight), acc))
+            acc_widened = mcuc.smlad(x_odd, int(widened[b, q, j, 1]), mcuc.smlad(x_even, int(widened[b, q, j, 0]), acc_widened))
+        assert acc == acc_widened == int(w[c] @ x)
+
+
+# --------------------------------------------------------------------------------------
+# The lowering on a small graph
+# --------------------------------------------------------------------------------------
+
+GRAPH = """
+func.func @main(%x: !qnn.qtensor<1x3x5x8xi8, 0.5:-3>) -> !qnn.qtensor<1x6xi8, 0.2:1> {
+  %w = qnn.constant dense<WEIGHTS> : tensor<COx1x1x8xi8> -> !qnn.qtensor<COx1x1x8xi8, axis 0 {SCALES}>
+  %b = arith.constant dense<BIAS> : tensor<COxi32>
+  %w0 = qnn.constant dense<FIRST> : tensor<8x1x1x8xi8> -> !qnn.qtensor<8x1x1x8xi8, 0.05:0>
+  %b0 = arith.constant dense<[1, 2, 3, 4, -5, -6, -7, -8]> : tensor<8xi32>
+  %h = qnn.conv2d %x, %w0, %b0 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x3x5x8xi8, 0.5:-3>, !qnn.qtensor<8x1x1x8xi8, 0.05:0>, tensor<8xi32> -> !qnn.qtensor<1x3x5x8xi8, 0.5:-3>
+  %y = qnn.conv2d %h, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x3x5x8xi8, 0.5:-3>, !qnn.qtensor<COx1x1x8xi8, axis 0 {SCALES}>, tensor<COxi32> -> !qnn.qtensor<1x3x5xCOxi8, 0.25:3>
+  %r = qnn.reshape %y : !qnn.qtensor<1x3x5xCOxi8, 0.25:3> -> !qnn.qtensor<1xFLATxi8, 0.25:3>
+  %dw = qnn.constant dense<DENSE> : tensor<6xFLATxi8> -> !qnn.qtensor<6xFLATxi8, 0.02:0>
+  %db = arith.constant dense<[1, -2, 3, -4, 5, -600]> : tensor<6xi32>
+  %d = qnn.dense %r, %dw, %db : !qnn.qtensor<1xFLATxi8, 0.25:3>, !qnn.qtensor<6xFLATxi8, 0.02:0>, tensor<6xi32> -> !qnn.qtensor<1x6xi8, 0.2:1>
+  func.return %d : !qnn.qtensor<1x6xi8, 0.2:1>
+}
+"""
+
+
+def _graph(cout: int) -> str:
+    rng = np.random.default_rng(3)
+    w = rng.integers(-127, 128, (cout, 1, 1, 8)).tolist()
+    d = rng.integers(-127, 128, (6, 15 * cout)).tolist()
+    scales = ", ".join(f"{s:.3f}:0" for s in rng.uniform(0.02, 0.2, cout))
+    bias = rng.integers(-1000, 1000, cout).tolist()
+    first = rng.integers(-127, 128, (8, 1, 1, 8)).tolist()
+    return (GRAPH.replace("FIRST", str(first)).replace("WEIGHTS", str(w)).replace("DENSE", str(d)).replace("SCALES", scales)
+            .replace("BIAS", str(bias)).replace("FLAT", str(15 * cout)).replace("CO", str(cout)))
+
+
+PIPELINE = "convert-qnn-to-kernel,patch-schedule,kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena"
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+def test_small_graph_loops_match_reference(numerics, in_place):
+    """Two pointwise convs (rows of 5: three 2 x 2 tiles, the last overlapping; the second with
+    per-channel scales) and a dense layer (units 6: 1 x 2 tiles, widened weights), run by
+    the interpreter on the loops (with the arena) against the reference executor;
+    `in_place`: the second conv's output over its input (kernel-in-place's rows schedule,
+    Cout = Cin)."""
+    from xdsl.parser import Parser
+
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import make_context, run_pipeline
+    from tinymlir.reference import run_module
+
+    text = _graph(cout=8 if in_place else 4)
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, numerics)
+    lowered = module.clone()
+    run_pipeline(lowered, PIPELINE)
+    lowered.verify()
+    printed = str(lowered)
+    assert "mcuc.smlad" in printed and "d_packed" in printed and "y_packed" in printed and "h_packed" in printed
+    assert ("y_pixels" in printed) == in_place  # the 2 x Cout in-place scratch
+    rng = np.random.default_rng(5)
+    for _ in range(2):
+        x = rng.integers(-128, 128, (1, 3, 5, 8), dtype=np.int8)
+        np.testing.assert_array_equal(run_loops(lowered, [x])[0], run_module(module, [x])[0])
+
+
+BANDED = """
+func.func @stage(%x: !qnn.qtensor<1x9x6x4xi8, 0.5:3>) -> !qnn.qtensor<1x9x6x4xi8, 0.3:1> {
+  %w = qnn.constant dense<W3> : tensor<4x3x3x4xi8> -> !qnn.qtensor<4x3x3x4xi8, 0.1:0>
+  %p = qnn.constant dense<W1> : tensor<4x1x1x4xi8> -> !qnn.qtensor<4x1x1x4xi8, 0.2:0>
+  %b = arith.constant dense<[5, -7, 11, 0]> : tensor<4xi32>
+  %a = qnn.conv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x9x6x4xi8, 0.5:3>, !qnn.qtensor<4x3x3x4xi8, 0.1:0>, tensor<4xi32> -> !qnn.qtensor<1x9x6x4xi8, 0.3:1>
+  %c = qnn.conv2d %a, %p, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x9x6x4xi8, 0.3:1>, !qnn.qtensor<4x1x1x4xi8, 0.2:0>, tensor<4xi32> -> !qnn.qtensor<1x9x6x4xi8, 0.4:-1>
+  %e = qnn.conv2d %c, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x9x6x4xi8, 0.4:-1>, !qnn.qtensor<4x3x3x4xi8, 0.1:0>, tensor<4xi32> -> !qnn.qtensor<1x9x6x4xi8, 0.3:1>
+  func.return %e : !qnn.qtensor<1x9x6x4xi8, 0.3:1>
+}
+"""
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+def test_strided_bands_keep_results(numerics):
+    """patch-schedule's bands give the convolutions strided subviews as inputs: the DSP
+    lowerings must not view those through a flat reinterpret_cast (which starts at the
+    base buffer), so the banded loops must equal the reference executor."""
+    from xdsl.dialects import func
+    from xdsl.parser import Parser
+
+    from tinymlir.interpreter import run_loops
+    from tinymlir.passes.patch_schedule import apply_bands, stage_refusal
+    from tinymlir.pipelines import make_context, run_pipeline
+    from tinymlir.reference import run_module
+
+    rng = np.random.default_rng(11)
+    text = BANDED.replace("W3", str(rng.integers(-127, 128, (4, 3, 3, 4)).tolist())).replace(
+        "W1", str(rng.integers(-127, 128, (4, 1, 1, 4)).tolist()))
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, numerics)
+    x = rng.integers(-128, 128, (1, 9, 6, 4), dtype=np.int8)
+    expected = run_module(module, [x])[0]
+    kernel = module.clone()
+    run_pipeline(kernel, "convert-qnn-to-kernel")
+    function = next(f for f in kernel.ops if isinstance(f, func.FuncOp) and f.body.blocks)
+    stage = [o for o in function.body.block.ops if o.name.startswith("qk.")]
+    assert stage_refusal(stage) is None
+    apply_bands(stage, 3)
+    lowered = kernel.clone()
+    run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
+    assert "mcuc.smlad" in str(lowered)
+    np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
