@@ -10,7 +10,8 @@ extracted tree before the editable install), alternating with this checkout, `--
 each (default 3), plus the floor `python -c 'import onnx'`. Prints median wall and CPU (user
 + sys, children included) per model and side, and whether the outputs are byte-identical.
 Both sides compile cold (TINYMLIR_NO_CACHE=1). MODEL: names under /work/shared/models or
-paths; default the four MLPerf Tiny models.
+paths; default the four MLPerf Tiny models. `--driver-args='--patch-max-extra-macs off'`
+passes more arguments to tinymlir-opt on both sides (both must accept them).
 
 On a machine whose cores are all busy, wall time equals CPU time and work overlapped with
 another process (the flash-size compile, forked verification) gains nothing: read the load
@@ -69,6 +70,7 @@ def main() -> int:
     parser.add_argument("base", help="the commit to compare against")
     parser.add_argument("models", nargs="*", default=list(MLPERF))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--driver-args", default="", help="more tinymlir-opt arguments, both sides")
     args = parser.parse_args()
     models = [Path(m) if m.endswith(".onnx") else SHARED_MODELS / f"{m}.onnx" for m in args.models]
     env = {k: v for k, v in os.environ.items() if k != "TINYMLIR_VERIFY_EACH"}
@@ -79,17 +81,22 @@ def main() -> int:
         extract(args.base, work / "base")
         sides = {"base": {**env, "PYTHONPATH": str(work / "base")}, "this": env}
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        floor: list[float] = []
+        floor: list[tuple[float, float]] = []
         load = os.getloadavg()[0]
+        extra = args.driver_args.split()
         for _ in range(args.runs):
-            floor.append(timed([sys.executable, "-c", "import onnx"], env, work)[0])
+            floor.append(timed([sys.executable, "-c", "import onnx"], env, work))
             for model in models:
                 for side, side_env in sides.items():
                     out = work / side / "out" / model.stem
-                    command = [sys.executable, "-c", DRIVER, "--pipeline=mcu", str(model), "-o", f"{out}/"]
+                    command = [sys.executable, "-c", DRIVER, "--pipeline=mcu", str(model), "-o", f"{out}/", *extra]
                     times.setdefault((side, model.stem), []).append(timed(command, side_env, work))
-        floor_median = statistics.median(floor)
-        print(f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after; floor {floor_median:.2f} s")
+        floor_median = statistics.median(w for w, _ in floor)
+        floor_cpu = statistics.median(c for _, c in floor)
+        print(
+            f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after; floor {floor_median:.2f} s "
+            f"wall, {floor_cpu:.2f} s CPU"
+        )
         for model in models:
             for side in sides:
                 runs = times[(side, model.stem)]
@@ -97,7 +104,7 @@ def main() -> int:
                 cpu = statistics.median(c for _, c in runs)
                 print(
                     f"{model.stem:16s} {side:4s} wall {wall:.2f} s ({wall - floor_median:+.2f} over "
-                    f"the floor), CPU {cpu:.2f} s"
+                    f"the floor), CPU {cpu:.2f} s ({cpu - floor_cpu:+.2f} over the floor)"
                 )
             same = same_outputs(work / "base" / "out" / model.stem, work / "this" / "out" / model.stem)
             print(f"{model.stem:16s} outputs {'byte-identical' if same else 'DIFFER'}")

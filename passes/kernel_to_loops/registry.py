@@ -34,7 +34,9 @@ class KernelLowering(RewritePattern):
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         before = op.prev_op
-        self.lower(ScalarBuilder(InsertPoint.before(op)), op)
+        builder = ScalarBuilder(InsertPoint.before(op))
+        self.lower(builder, op)
+        builder.constants.drop_unused()
         if isinstance(op, qk.KernelOp):
             tag_layer(op, before)
         rewriter.erase(op)

@@ -308,3 +308,156 @@ def test_compile_time_table_renders(tmp_path):
     text = render_markdown(report)
     assert "| kws_dscnn |" in text and "Where the time goes" in text
     assert "flash figure differs" not in text
+
+
+# --------------------------------------------------------------------------------------
+# Loop IR that canonicalize has nothing to do on (tinymlir.scalar_builder)
+# --------------------------------------------------------------------------------------
+
+TO_LOOPS = "canonicalize,cse,qnn-schedule,convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops"
+
+
+def _canonicalized(module) -> str:
+    from xdsl.transforms.canonicalize import CanonicalizePass
+
+    from tinymlir.pipelines import make_context
+
+    CanonicalizePass().apply(make_context(), module)
+    return str(module)
+
+
+def _loop_ir(model, target: str | None):
+    from tinymlir.compiler import import_model
+    from tinymlir.pipelines import run_pipeline
+    from tinymlir.target import load_target, set_target
+
+    module = import_model(model)
+    if target is not None:
+        set_target(module, load_target(target))
+    run_pipeline(module, TO_LOOPS, verify_each=True)
+    return module
+
+
+@pytest.mark.parametrize("target", [None, "cortex-m4f"])
+def test_kernel_lowerings_emit_canonical_loop_ir(graphs, target):
+    """Every test graph's loop IR (generic lowerings on cortex-m4f, the DSP ones on
+    cortex-m4) is what canonicalize leaves: constants once, outside the loops, arithmetic
+    on constants folded, no loop of one or no iteration. So the mcu pipeline's canonicalize
+    after the lowering walks the module once instead of once per loop level."""
+    for name, build in graphs.VALID_GRAPHS.items():
+        module = _loop_ir(build(), target)
+        before = str(module)
+        assert _canonicalized(module) == before, name
+
+
+@pytest.mark.parametrize("name", ["kws_dscnn", "ic_resnet8"])
+def test_mlperf_loop_ir_is_canonical(models_dir, name):
+    from xdsl.dialects import arith, scf
+
+    module = _loop_ir(models_dir / f"{name}.onnx", None)
+    loops = [op for op in module.walk() if isinstance(op, scf.ForOp)]
+    assert loops
+    assert not any(isinstance(op, arith.ConstantOp) for loop in loops for op in loop.walk())
+    before = str(module)
+    assert _canonicalized(module) == before
+
+
+def _random_arithmetic(rng):
+    """A function of random integer arithmetic over two arguments and a few constants,
+    built with ScalarBuilder; every value is stored (so none is dead), then a loop of 0, 1
+    and 2 iterations."""
+    from xdsl.dialects import arith, func, memref
+    from xdsl.dialects.builtin import MemRefType, ModuleOp, i32
+    from xdsl.ir import Block, Region
+
+    from tinymlir.scalar_builder import ScalarBuilder
+
+    binary = [arith.AddiOp, arith.SubiOp, arith.MuliOp, arith.AndIOp, arith.OrIOp, arith.XOrIOp,
+              arith.ShLIOp, arith.ShRSIOp, arith.DivSIOp, arith.DivUIOp, arith.MaxSIOp, arith.MinSIOp,
+              arith.RemUIOp]
+    sink_type = MemRefType(i32, [64])
+    block = Block(arg_types=[i32, i32, sink_type])
+    k = ScalarBuilder.at_end(block)
+    sink = block.args[2]
+    values = [block.args[0], block.args[1]]
+
+    def operand():
+        return k.i32(rng.choice([0, 1, -1, 2, 3, 31])) if rng.random() < 0.4 else rng.choice(values)
+
+    for slot in range(48):
+        value = k.emit(rng.choice(binary)(operand(), operand()))
+        values.append(value)
+        k.builder.insert(memref.StoreOp.get(value, sink, [k.idx(slot)]))
+    last = values[-1]
+
+    def body(kk: ScalarBuilder, iv):
+        kk.builder.insert(memref.StoreOp.get(kk.add(last, kk.i32(0)), sink, [kk.affine(iv, 1, 0)]))
+
+    for trips in (0, 1, 2):
+        k.loop(3, 3 + trips, body)
+    k.builder.insert(func.ReturnOp())
+    return ModuleOp([func.FuncOp("f", ([i32, i32, sink_type], []), Region(block))])
+
+
+def test_scalar_builder_folds_as_canonicalize_does():
+    """canonicalize changes nothing in random arithmetic built with ScalarBuilder: the
+    builder's folds are canonicalize's, no more and no fewer."""
+    import random
+
+    rng = random.Random(13)
+    for _ in range(20):
+        module = _random_arithmetic(rng)
+        module.verify()
+        before = str(module)
+        assert _canonicalized(module) == before
+        assert before.count("scf.for") == 1  # the two-iteration loop only
+
+
+PIPELINE_SAMPLE = (
+    "qdq_conv_dilated", "qdq_depthwise", "qdq_grouped_conv", "qdq_gemm", "qdq_add_broadcast",
+    "qdq_avgpool_padded", "qdq_global_avgpool", "qdq_pad", "qdq_concat", "qdq_softmax",
+    "qop_small_cnn", "qop_qlinear_softmax",
+)
+
+
+@pytest.mark.parametrize("hard_float", [False, True])
+def test_mcu_pipeline_prints_the_c_of_the_canonicalizing_pipeline(graphs, hard_float):
+    """The mcu pipeline lost three passes (tinymlir.pipelines): canonicalize and cse after
+    convert-kernel-to-loops, and canonicalize after the fxp / f32 helpers (dce instead).
+    The loop IR is canonical as built (test above) and the helpers are built folded, so
+    canonicalize only erased dead ops and, with an FPU, moved the round-even expansion's
+    f32 constants out of loops; the C pipeline's cse merges what the loop-level one did.
+    The C is the same as with the passes (on every test graph when this was written; here
+    on one graph per kind of layer, as the old pipeline is slow on the f32 helpers)."""
+    from tinymlir.backend.c_printer import print_c
+    from tinymlir.compiler import import_model
+    from tinymlir.pipelines import (
+        LOOPS,
+        QNN,
+        c_pipeline,
+        make_context,
+        run_pipeline,
+        with_patch_bound,
+    )
+    from tinymlir.target import load_target, set_target
+
+    loops = with_patch_bound(LOOPS, "off")
+    c = c_pipeline(hard_float)
+    old = (
+        loops.replace("convert-kernel-to-loops,plan-arena", "convert-kernel-to-loops,canonicalize,cse,plan-arena")
+        + "," + c.replace(",dce,cse,", ",canonicalize,cse,")
+    )
+    new = f"{loops},{c}"
+    assert old.count("canonicalize") == 2 and "dce" not in old
+    ctx = make_context()
+    for name in PIPELINE_SAMPLE:
+        module = import_model(graphs.VALID_GRAPHS[name]())
+        if hard_float:
+            set_target(module, load_target("cortex-m4f"))
+        run_pipeline(module, QNN, ctx, levels=(QNN,))
+        texts = []
+        for spec in (old, new):
+            lowered = module.clone()
+            run_pipeline(lowered, spec, ctx, levels=(spec,))
+            texts.append(print_c(lowered))
+        assert texts[0] == texts[1], name

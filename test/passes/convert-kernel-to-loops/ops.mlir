@@ -119,9 +119,13 @@ func.func @reshape_maxpool(%x: !qnn.qtensor<1x2x2x4xi8, 0.5:0>) -> !qnn.qtensor<
 // -----
 
 // Pad fills with the zero point; transpose permutes indices; concat offsets the axis.
+// Constants are made once, outside the loops (tinymlir.scalar_builder.ConstantPool).
 // CHECK-LABEL: func.func @movement
+// CHECK:         %[[FILL:.*]] = arith.constant 7 : i8
+// CHECK:         scf.for
 // CHECK:         scf.if %{{.*}} -> (i8)
-// CHECK:           arith.constant 7 : i8
+// CHECK:         } else {
+// CHECK-NEXT:      scf.yield %[[FILL]] : i8
 // CHECK:         memref.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<3x2xi8>
 // CHECK:         arith.addi %{{.*}}, %{{.*}} : index
 func.func @movement(%x: !qnn.qtensor<2x2xi8, 0.5:7>) -> !qnn.qtensor<2x4xi8, 0.5:7> {
