@@ -42,9 +42,11 @@
 // UNROLLED-COUNT-16: qk.conv2d
 // UNROLLED-NOT:   qk.conv2d
 
-// The planner sees the loop's band buffer once, live over the loop.
+// The planner sees the loop's band buffer once, live over the loop: 256 B, plus the 160 B
+// zero-point-padded input copy the Cortex-M4 lowering gives a first convolution's band
+// (Cin % 4 != 0), which patch-schedule, planning at the kernel level, does not see.
 // ARENA-LABEL: func.func @wide
-// ARENA-SAME:    tinymlir.arena_size = 256 : i64
+// ARENA-SAME:    tinymlir.arena_size = 416 : i64
 func.func @wide(%x: !qnn.qtensor<1x16x8x1xi8, 0.5:3>) -> !qnn.qtensor<1x16x8x1xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<16x3x3x1xi8> -> !qnn.qtensor<16x3x3x1xi8, 0.1:0>
   %pw = qnn.constant dense<1> : tensor<1x1x1x16xi8> -> !qnn.qtensor<1x1x1x16xi8, 0.1:0>
