@@ -239,27 +239,32 @@ def test_pruned_search_keeps_the_exhaustive_choice(monkeypatch):
 
     kernel = Parser(make_context(), mobilenet_v2_like()).parse_module()
     run_pipeline(kernel, "qnn-schedule,convert-qnn-to-kernel")
-    exact, planned = patch_schedule._CandidateBound.bound, patch_schedule._arena
+    exact, planned = patch_schedule._CandidateBound.parts, patch_schedule._arena
     alignment = target_of(kernel).alignment
     round_arenas: dict = {}  # this round's candidates' real arenas (a round's bounds come first)
     checked = []
 
-    def checked_bound(self, stage, start, geometry, bands):
+    def checked_parts(self, stage, start, geometry, bands, over_input=False):
         if round_arenas.get("round") is not self:
             round_arenas.clear()
             round_arenas["round"] = self
-        bound = exact(self, stage, start, geometry, bands)
-        candidate = patch_schedule.Candidate(start, start + len(stage), bands)
+        bound = max(exact(self, stage, start, geometry, bands, over_input))
+        candidate = patch_schedule.Candidate(start, start + len(stage), bands, over_input)
         real = planned(make_context(), stage[0].parent_op(), candidate, alignment)
-        assert bound <= real, (stage[0].layer_name.data, len(stage), bands)
+        assert bound <= real, (stage[0].layer_name.data, len(stage), bands, over_input)
         round_arenas[candidate] = real
         checked.append(candidate)
-        return 0  # no pruning: every candidate is planned
+        return 0, 1, 0  # no pruning: every candidate (and pair) is planned
+
+    def arena_of(ctx, function, candidate, alignment, loops):
+        if candidate not in round_arenas:  # a pair
+            round_arenas[candidate] = planned(ctx, function, candidate, alignment, loops)
+        return round_arenas[candidate]
 
     unpruned = kernel.clone()
     run_pipeline(kernel, "patch-schedule")
-    monkeypatch.setattr(patch_schedule._CandidateBound, "bound", checked_bound)
-    monkeypatch.setattr(patch_schedule, "_arena", lambda ctx, function, candidate, alignment, loops: round_arenas[candidate])
+    monkeypatch.setattr(patch_schedule._CandidateBound, "parts", checked_parts)
+    monkeypatch.setattr(patch_schedule, "_arena", arena_of)
     run_pipeline(unpruned, "patch-schedule")
     assert len(checked) > 100
 
