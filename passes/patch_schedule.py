@@ -157,6 +157,8 @@ class BandGeometry:
         self._bands: dict[tuple[tuple[qk.KernelOp, ...], int], list[dict[SSAValue, tuple[int, int]]]] = {}
         self._extra: dict[tuple[tuple[qk.KernelOp, ...], int], int] = {}
         self._layers: dict[qk.KernelOp, _Layer] = {}
+        self._overwrite: dict[tuple[qk.KernelOp, ...], tuple[str | None, tuple]] = {}
+        self._reads_whole: dict[tuple, bool] = {}
 
     def layer(self, op: qk.KernelOp) -> _Layer:
         """What the search reads of `op` (its properties are slow to read)."""
@@ -286,12 +288,31 @@ def overwrite_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeomet
     the output then lives in the input's buffer, which ResNet-style blocks need (the
     block input is kept for the add, so the stage input and output otherwise coexist)."""
     geometry = geometry or BandGeometry()
+    key = tuple(stage)
+    if key not in geometry._overwrite:
+        geometry._overwrite[key] = _stage_overwrite_refusal(stage, geometry)
+    refusal, rows = geometry._overwrite[key]
+    if refusal is not None:
+        return refusal
+    value, in_row, out_row = rows
+    per_band = geometry.bands(stage, bands)
+    for b in range(len(per_band) - 1):
+        written_end = per_band[b][stage[-1].outs][1] * out_row
+        read_start = min(needed[value][0] for needed in per_band[b + 1 :]) * in_row
+        if written_end > read_start:
+            return f"band {b} would overwrite input rows a later band reads"
+    return None
+
+
+def _stage_overwrite_refusal(stage: list[qk.KernelOp], geometry: BandGeometry) -> tuple[str | None, tuple]:
+    """`overwrite_refusal`'s checks that do not depend on the band count, and the input
+    value and the bytes of an input and an output row."""
     value = _stage_input(stage)
     last = stage[-1]
     if value is None or not isinstance(value.owner, memref.AllocOp) or not isinstance(last.outs.owner, memref.AllocOp):
-        return "the stage does not read one input buffer"
+        return "the stage does not read one input buffer", ()
     if value in geometry.layer(last).data_inputs:
-        return "the stage's last op reads its input"
+        return "the stage's last op reads its input", ()
     block = stage[0].parent
     members = set(stage)
     first_index = block.get_operation_index(stage[0]) if block is not None else 0
@@ -300,22 +321,16 @@ def overwrite_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeomet
         while user.parent is not block and user.parent_op() is not None:
             user = user.parent_op()  # the top-level op holding it (a band loop)
         if user not in members and not (user.parent is block and block.get_operation_index(user) < first_index):
-            return "the stage input is used after the stage"
+            return "the stage input is used after the stage", ()
     in_shape = value.type.get_shape()
     out_shape = last.outs.type.get_shape()
     if value.type.element_type != last.outs.type.element_type or len(in_shape) != 4 or len(out_shape) != 4:
-        return "the stage input and output differ in element type or rank"
+        return "the stage input and output differ in element type or rank", ()
     in_row = in_shape[2] * in_shape[3]
     out_row = out_shape[2] * out_shape[3]
     if out_row * out_shape[1] > in_row * in_shape[1]:
-        return "the output is larger than the input"
-    per_band = geometry.bands(stage, bands)
-    for b in range(len(per_band) - 1):
-        written_end = per_band[b][last.outs][1] * out_row
-        read_start = min(needed[value][0] for needed in per_band[b + 1 :]) * in_row
-        if written_end > read_start:
-            return f"band {b} would overwrite input rows a later band reads"
-    return None
+        return "the output is larger than the input", ()
+    return None, (value, in_row, out_row)
 
 
 def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: SSAValue | None = None) -> SSAValue:
@@ -692,8 +707,19 @@ class _CandidateBound:
 
     @staticmethod
     def _reads_whole(op: qk.KernelOp, needed, layer_of, geometry: BandGeometry) -> bool:
-        """Whether the band copy of `op` reads some input buffer whole (no subview) and
-        no smaller than its output: only then may kernel-in-place let it write over it."""
+        """Whether the band copy of `op` reads some input buffer whole (no subview), no
+        smaller than its output, in a form kernel-in-place writes over (an add of the
+        output's shape, a depthwise convolution, a stride-1 convolution of the output's
+        shape): only then may it write over it."""
+        layer = geometry.layer(op)
+        lo, hi = needed[layer.outs]
+        key = (op, lo, hi, tuple(needed[v] if v in layer_of else None for v in layer.data_inputs))
+        if key not in geometry._reads_whole:
+            geometry._reads_whole[key] = _CandidateBound._reads_whole_uncached(op, needed, layer_of, geometry)
+        return geometry._reads_whole[key]
+
+    @staticmethod
+    def _reads_whole_uncached(op: qk.KernelOp, needed, layer_of, geometry: BandGeometry) -> bool:
         layer = geometry.layer(op)
         _, _, width, channels = layer.output_shape
         lo, hi = needed[layer.outs]
@@ -703,7 +729,16 @@ class _CandidateBound:
             whole = rows == needed[value] if value in layer_of else (
                 rows == (0, height) and isinstance(value.owner, memref.AllocOp)
             )
-            if whole and (rows[1] - rows[0]) * in_width * in_channels >= out_elements:
+            if not whole or (rows[1] - rows[0]) * in_width * in_channels < out_elements:
+                continue
+            # kernel-in-place's own rules (its `schedule`): only these may write over the input
+            same_shape = (rows[1] - rows[0], in_width, in_channels) == (hi - lo, width, channels)
+            if isinstance(op, qk.AddOp) and same_shape:
+                return True
+            if isinstance(op, qk.Conv2DOp) and (
+                (op.depthwise and in_channels == channels)
+                or (_ints(op.strides) == [1, 1] and _ints(op.dilations) == [1, 1] and same_shape)
+            ):
                 return True
         return False
 
