@@ -27,6 +27,15 @@ What it does
     kernel-in-place and convert-kernel-to-loops handle the kernel ops in it. (The loop
     is emitted as scf directly; there is no patch dialect op.)
 
+    Output over input (`Candidate.over_input`, `overwrite_refusal`): when the stage reads
+    one input buffer that nothing after the stage reads, its last op does not read it,
+    the output is no larger, and every band writes only bytes of input rows that no
+    later band reads (the output band lags the input by the halo), the stitched output
+    is a `memref.reinterpret_cast` of the input's buffer: the two share one buffer
+    instead of coexisting. A band's reads all happen before its last op writes, so this
+    stays bit-exact. This is what ResNet-style blocks need, whose input is kept for the
+    add while the block's output is written.
+
 Cost model
     Exhaustive over stage start, stage end (at most `max_stage` layers) and band count
     (2 .. min(output rows, `max_bands`)), among those whose recomputed MACs stay within
@@ -34,11 +43,16 @@ Cost model
     the planner's real arena: the candidate is applied to a copy of the function (in
     the form it will take, band loops included), followed by kernel-in-place and
     plan-arena's placement, and the size is read back.
+    Both forms (output over input where allowed) are candidates.
     The candidate with the smallest arena wins (ties: fewer bands, then fewer MACs, then
     the first in the search order), and the stage is applied if it beats the current
-    plan; then the next stage is searched, until none does. If nothing beats the
-    layer-by-layer plan, the module is left as it is and the function records why in
-    `tinymlir.patch_schedule`.
+    plan; then the next stage is searched, until none does. When no single stage beats
+    it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
+    pair of disjoint stages within the budget is searched the same way (its bound: the
+    largest of the steps before the first stage, both stages' band steps, the current
+    plan's steps between them and the steps after the second) and the best pair is
+    applied if it beats the plan. If nothing beats the layer-by-layer plan, the module
+    is left as it is and the function records why in `tinymlir.patch_schedule`.
 
     Pruning by a proven bound keeps this fast (VWW: 7 of 1,190 candidates are planned):
     every candidate first gets a lower bound of its arena (`_CandidateBound`), and
@@ -58,7 +72,9 @@ Cost model
       live across the stage). Values live at the same step hold distinct buffers at
       least their size (kernel-in-place only lets an op write over an input that dies
       there, into a buffer no smaller), except that the step's output may share an
-      input's buffer: it is not counted where some input is read whole. In a band loop
+      input's buffer: it is not counted where some input is read whole in a form
+      kernel-in-place writes over. With the output over the input, the input counts
+      over the whole stage and the output not separately. In a band loop
       each body step holds at least what that step of one unrolled band holds.
     Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
