@@ -767,7 +767,7 @@ class PatchSchedulePass(ModulePass):
 
     max_extra_macs: float = 0.2
     """Recomputed MACs allowed, as a fraction of the model's MACs."""
-    max_stage: int = 6
+    max_stage: int = 8
     """Most layers in one stage."""
     max_bands: int = 8
     """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
