@@ -27,6 +27,15 @@ What it does
     kernel-in-place and convert-kernel-to-loops handle the kernel ops in it. (The loop
     is emitted as scf directly; there is no patch dialect op.)
 
+    Output over input (`Candidate.over_input`, `overwrite_refusal`): when the stage reads
+    one input buffer that nothing after the stage reads, its last op does not read it,
+    the output is no larger, and every band writes only bytes of input rows that no
+    later band reads (the output band lags the input by the halo), the stitched output
+    is a `memref.reinterpret_cast` of the input's buffer: the two share one buffer
+    instead of coexisting. A band's reads all happen before its last op writes, so this
+    stays bit-exact. This is what ResNet-style blocks need, whose input is kept for the
+    add while the block's output is written.
+
 Cost model
     Exhaustive over stage start, stage end (at most `max_stage` layers) and band count
     (2 .. min(output rows, `max_bands`)), among those whose recomputed MACs stay within
@@ -34,11 +43,16 @@ Cost model
     the planner's real arena: the candidate is applied to a copy of the function (in
     the form it will take, band loops included), followed by kernel-in-place and
     plan-arena's placement, and the size is read back.
+    Both forms (output over input where allowed) are candidates.
     The candidate with the smallest arena wins (ties: fewer bands, then fewer MACs, then
     the first in the search order), and the stage is applied if it beats the current
-    plan; then the next stage is searched, until none does. If nothing beats the
-    layer-by-layer plan, the module is left as it is and the function records why in
-    `tinymlir.patch_schedule`.
+    plan; then the next stage is searched, until none does. When no single stage beats
+    it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
+    pair of disjoint stages within the budget is searched the same way (its bound: the
+    largest of the steps before the first stage, both stages' band steps, the current
+    plan's steps between them and the steps after the second) and the best pair is
+    applied if it beats the plan. If nothing beats the layer-by-layer plan, the module
+    is left as it is and the function records why in `tinymlir.patch_schedule`.
 
     Pruning by a proven bound keeps this fast (VWW: 7 of 1,190 candidates are planned):
     every candidate first gets a lower bound of its arena (`_CandidateBound`), and
@@ -58,7 +72,9 @@ Cost model
       live across the stage). Values live at the same step hold distinct buffers at
       least their size (kernel-in-place only lets an op write over an input that dies
       there, into a buffer no smaller), except that the step's output may share an
-      input's buffer: it is not counted where some input is read whole. In a band loop
+      input's buffer: it is not counted where some input is read whole in a form
+      kernel-in-place writes over. With the output over the input, the input counts
+      over the whole stage and the output not separately. In a band loop
       each body step holds at least what that step of one unrolled band holds.
     Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
@@ -115,6 +131,9 @@ class Candidate:
     stop: int
     """One past the last."""
     bands: int
+    over_input: bool = False
+    """The stitched output overwrites the stage input's rows no later band reads
+    (`overwrite_refusal`)."""
 
 
 def _rows_split(rows: int, bands: int) -> list[tuple[int, int]]:
@@ -154,6 +173,8 @@ class BandGeometry:
         self._bands: dict[tuple[tuple[qk.KernelOp, ...], int], list[dict[SSAValue, tuple[int, int]]]] = {}
         self._extra: dict[tuple[tuple[qk.KernelOp, ...], int], int] = {}
         self._layers: dict[qk.KernelOp, _Layer] = {}
+        self._overwrite: dict[tuple[qk.KernelOp, ...], tuple[str | None, tuple]] = {}
+        self._reads_whole: dict[tuple, bool] = {}
 
     def layer(self, op: qk.KernelOp) -> _Layer:
         """What the search reads of `op` (its properties are slow to read)."""
@@ -268,6 +289,66 @@ def extra_macs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | No
     return geometry._extra[key]
 
 
+def _stage_input(stage: list[qk.KernelOp]) -> SSAValue | None:
+    """The one data input the stage reads from outside it, None if it reads several."""
+    inner = {op.outs for op in stage}
+    outer = {v for op in stage for v in op.data_inputs if v not in inner}
+    return next(iter(outer)) if len(outer) == 1 else None
+
+
+def overwrite_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> str | None:
+    """Why the stitched output cannot overwrite the stage input (None: it can). It can
+    when the input is an allocation of its own read by no op after the stage, the last
+    op does not read it, the output is no larger, and each band writes only bytes of
+    input rows no later band reads (a band's reads all come before its last op writes):
+    the output then lives in the input's buffer, which ResNet-style blocks need (the
+    block input is kept for the add, so the stage input and output otherwise coexist)."""
+    geometry = geometry or BandGeometry()
+    key = tuple(stage)
+    if key not in geometry._overwrite:
+        geometry._overwrite[key] = _stage_overwrite_refusal(stage, geometry)
+    refusal, rows = geometry._overwrite[key]
+    if refusal is not None:
+        return refusal
+    value, in_row, out_row = rows
+    per_band = geometry.bands(stage, bands)
+    for b in range(len(per_band) - 1):
+        written_end = per_band[b][stage[-1].outs][1] * out_row
+        read_start = min(needed[value][0] for needed in per_band[b + 1 :]) * in_row
+        if written_end > read_start:
+            return f"band {b} would overwrite input rows a later band reads"
+    return None
+
+
+def _stage_overwrite_refusal(stage: list[qk.KernelOp], geometry: BandGeometry) -> tuple[str | None, tuple]:
+    """`overwrite_refusal`'s checks that do not depend on the band count, and the input
+    value and the bytes of an input and an output row."""
+    value = _stage_input(stage)
+    last = stage[-1]
+    if value is None or not isinstance(value.owner, memref.AllocOp) or not isinstance(last.outs.owner, memref.AllocOp):
+        return "the stage does not read one input buffer", ()
+    if value in geometry.layer(last).data_inputs:
+        return "the stage's last op reads its input", ()
+    block = stage[0].parent
+    members = set(stage)
+    first_index = block.get_operation_index(stage[0]) if block is not None else 0
+    for use in value.uses:
+        user = use.operation
+        while user.parent is not block and user.parent_op() is not None:
+            user = user.parent_op()  # the top-level op holding it (a band loop)
+        if user not in members and not (user.parent is block and block.get_operation_index(user) < first_index):
+            return "the stage input is used after the stage", ()
+    in_shape = value.type.get_shape()
+    out_shape = last.outs.type.get_shape()
+    if value.type.element_type != last.outs.type.element_type or len(in_shape) != 4 or len(out_shape) != 4:
+        return "the stage input and output differ in element type or rank", ()
+    in_row = in_shape[2] * in_shape[3]
+    out_row = out_shape[2] * out_shape[3]
+    if out_row * out_shape[1] > in_row * in_shape[1]:
+        return "the output is larger than the input", ()
+    return None, (value, in_row, out_row)
+
+
 def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: SSAValue | None = None) -> SSAValue:
     """`buffer` itself when `rows` are all its rows, else a subview of those rows;
     `row`: the first row is this index value instead (a band loop's), `rows` giving
@@ -347,14 +428,21 @@ def band_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | Non
     return runs
 
 
-def apply_bands(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True) -> list[Operation]:
+def apply_bands(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
+    over_input: bool = False,
+) -> list[Operation]:
     """Replace the stage by its ops re-issued per band (see the module docstring): a run
     of bands of the same shape (`band_runs`) as one `scf.for` over the band index with
     the band buffers allocated once before it, the other bands unrolled (all of them
-    with `loops=False`); returns the band ops."""
+    with `loops=False`); `over_input`: the stitched output is a view of the stage
+    input's buffer (`overwrite_refusal` must allow it); returns the band ops."""
     geometry = geometry or BandGeometry()
     first, last = stage[0], stage[-1]
-    target = last.outs
+    if over_input:
+        refusal = overwrite_refusal(stage, bands, geometry)
+        if refusal is not None:
+            raise PassError(f"patch-schedule: {refusal}")
     # Weights, tables and the stitched output are used from the first band on: their
     # definitions (get_globals, the output's alloc) move up to the stage's start.
     members = set(stage)
@@ -369,9 +457,14 @@ def apply_bands(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | N
             ):
                 owner.detach()
                 Builder(InsertPoint.before(first)).insert(owner)
-    builder = Builder(InsertPoint.before(first))
     per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
     runs = band_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
+    if over_input:
+        from tinymlir.passes.kernel_in_place import write_over
+
+        write_over(last, _stage_input(stage))  # type: ignore[arg-type]
+    target = last.outs
+    builder = Builder(InsertPoint.before(first))
     clones: list[Operation] = []
     for run_start, run_end in runs:
         layers = per_band[run_start]
@@ -457,17 +550,22 @@ def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
     return [o for o in function.body.block.ops if isinstance(o, qk.KernelOp)]
 
 
-def _arena(ctx: Context, function: func.FuncOp, candidate: Candidate | None, alignment: int, loops: bool = True) -> int:
-    """The arena plan-arena gives `function` after kernel-in-place, with `candidate`
-    applied (on a copy; band loops or not as `loops`)."""
+def _arena(
+    ctx: Context, function: func.FuncOp, candidate: Candidate | tuple[Candidate, ...] | None, alignment: int,
+    loops: bool = True,
+) -> int:
+    """The arena plan-arena gives `function` after kernel-in-place, with `candidate` (or
+    several candidates on disjoint stages) applied (on a copy; band loops or not as
+    `loops`)."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
     from tinymlir.passes.plan_arena import lifetimes, place_greedy
 
     copy = function.clone()
     holder = ModuleOp([copy])
-    if candidate is not None:
-        ops = _kernel_ops(copy)
-        apply_bands(ops[candidate.start : candidate.stop], candidate.bands, loops=loops)
+    candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
+    ops = _kernel_ops(copy)
+    for c in candidates:
+        apply_bands(ops[c.start : c.stop], c.bands, loops=loops, over_input=c.over_input)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
@@ -529,6 +627,7 @@ class _CandidateBound:
             for o in copy.body.block.ops if _is_step(o)
         ]
         self.before = [max(live_before[:p], default=0) for p in self.position]
+        self.live = live_before
         # the steps touching each allocation (through its views): first and last
         self.touched: dict[memref.AllocOp, tuple[int, int]] = {}
         for p, step in enumerate(steps):
@@ -561,8 +660,16 @@ class _CandidateBound:
         """The arena of the function as it is (plan-arena after kernel-in-place)."""
         return self._place_greedy(self._buffers, self._alignment) if self._buffers else 0
 
-    def bound(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int) -> int:
+    def bound(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False) -> int:
         """A lower bound of the arena with `stage` (kernel ops `start`...) in `bands` bands."""
+        return max(self.parts(stage, start, geometry, bands, over_input))
+
+    def parts(
+        self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
+    ) -> tuple[int, int, int]:
+        """`bound` in three parts: the steps before the stage, its band steps, the steps
+        after it (all zero where the bound does not apply). `over_input`: the output is a
+        view of the input's buffer, live over the whole stage."""
         from tinymlir.passes.plan_arena import buffer_bytes
 
         stop = start + len(stage)
@@ -573,7 +680,7 @@ class _CandidateBound:
         first_step, last_step = self.position[start], self.position[stop - 1]
         stitched = _root_alloc(layers[-1].outs)
         if stitched is not None and self.touched[stitched][0] < last_step:
-            return 0  # the output shares an earlier buffer: not a case the bound covers
+            return 0, 0, 0  # the output shares an earlier buffer: not a case the bound covers
         for j, layer in enumerate(layers):
             for value in layer.ins:
                 if value in layer_of:
@@ -583,14 +690,14 @@ class _CandidateBound:
                 if root is None:
                     continue
                 if root is stitched or self.touched[root][0] >= first_step:
-                    return 0
-                outer[root] = j
+                    return 0, 0, 0
+                outer[root] = None if over_input else j
         for root, (first, last) in self.touched.items():
             if first < first_step and last > last_step:
                 outer[root] = None  # live across the whole stage
         outer_bytes = [(buffer_bytes(root.memref.type), j) for root, j in outer.items()]
-        stitched_bytes = 0 if stitched is None else buffer_bytes(stitched.memref.type)
-        peak = max(self.before[start], self.after[last_step + 1])
+        stitched_bytes = 0 if stitched is None or over_input else buffer_bytes(stitched.memref.type)
+        peak = 0
         last = len(stage) - 1
         per_band = geometry.bands(stage, bands)
         for b, needed in enumerate(per_band):
@@ -607,12 +714,28 @@ class _CandidateBound:
                     if last_reader[i] >= j and not (i == j and self._reads_whole(op, needed, layer_of, geometry)):
                         live += band_bytes[i]
                 peak = max(peak, live)
-        return peak
+        return self.before[start], peak, self.after[last_step + 1]
+
+    def between(self, stop: int, start: int) -> int:
+        """The most bytes live in the current plan at a step after kernel op `stop` - 1 and
+        before kernel op `start` (what a stage on each side leaves as it is)."""
+        return max(self.live[self.position[stop - 1] + 1 : self.position[start]], default=0)
 
     @staticmethod
     def _reads_whole(op: qk.KernelOp, needed, layer_of, geometry: BandGeometry) -> bool:
-        """Whether the band copy of `op` reads some input buffer whole (no subview) and
-        no smaller than its output: only then may kernel-in-place let it write over it."""
+        """Whether the band copy of `op` reads some input buffer whole (no subview), no
+        smaller than its output, in a form kernel-in-place writes over (an add of the
+        output's shape, a depthwise convolution, a stride-1 convolution of the output's
+        shape): only then may it write over it."""
+        layer = geometry.layer(op)
+        lo, hi = needed[layer.outs]
+        key = (op, lo, hi, tuple(needed[v] if v in layer_of else None for v in layer.data_inputs))
+        if key not in geometry._reads_whole:
+            geometry._reads_whole[key] = _CandidateBound._reads_whole_uncached(op, needed, layer_of, geometry)
+        return geometry._reads_whole[key]
+
+    @staticmethod
+    def _reads_whole_uncached(op: qk.KernelOp, needed, layer_of, geometry: BandGeometry) -> bool:
         layer = geometry.layer(op)
         _, _, width, channels = layer.output_shape
         lo, hi = needed[layer.outs]
@@ -622,7 +745,16 @@ class _CandidateBound:
             whole = rows == needed[value] if value in layer_of else (
                 rows == (0, height) and isinstance(value.owner, memref.AllocOp)
             )
-            if whole and (rows[1] - rows[0]) * in_width * in_channels >= out_elements:
+            if not whole or (rows[1] - rows[0]) * in_width * in_channels < out_elements:
+                continue
+            # kernel-in-place's own rules (its `schedule`): only these may write over the input
+            same_shape = (rows[1] - rows[0], in_width, in_channels) == (hi - lo, width, channels)
+            if isinstance(op, qk.AddOp) and same_shape:
+                return True
+            if isinstance(op, qk.Conv2DOp) and (
+                (op.depthwise and in_channels == channels)
+                or (_ints(op.strides) == [1, 1] and _ints(op.dilations) == [1, 1] and same_shape)
+            ):
                 return True
         return False
 
@@ -635,7 +767,7 @@ class PatchSchedulePass(ModulePass):
 
     max_extra_macs: float = 0.2
     """Recomputed MACs allowed, as a fraction of the model's MACs."""
-    max_stage: int = 6
+    max_stage: int = 8
     """Most layers in one stage."""
     max_bands: int = 8
     """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
@@ -662,18 +794,26 @@ class PatchSchedulePass(ModulePass):
         banded: set[Operation] = set()
         stages: list[str] = []
         reason = "no stage of convolutions"
-        while True:  # one stage per round, while a stage lowers the arena within the budget
-            found, best = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+        while True:  # one stage per round (two when no single stage helps), while the arena drops
+            found, best, candidates = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+            if best is None and found:
+                best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
             if best is None:
                 if found:
                     reason = f"no band schedule beats {current} B"
                 break
-            (arena, bands, extra, _), c = best
-            stage = ops[c.start : c.stop]
-            stages.append(f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {bands} row bands")
-            banded |= set(apply_bands(stage, bands, geometry, loops=self.loops))
-            budget -= extra
+            arena, chosen = best[0][0], best[1]
+            for c in sorted(chosen, key=lambda c: -c.start):  # later stages first: indices stay valid
+                stage = ops[c.start : c.stop]
+                form = ", output over its input" if c.over_input else ""
+                stages.append(
+                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {c.bands} row bands{form}"
+                )
+                budget -= extra_macs(stage, c.bands, geometry)
+                banded |= set(apply_bands(stage, c.bands, geometry, loops=self.loops, over_input=c.over_input))
             current = arena
+            if any(c.over_input for c in chosen):
+                geometry = BandGeometry()  # the readers of a stage output over its input read a view now
             ops = _kernel_ops(function)
             bounds = _CandidateBound(ctx, function, ops, alignment)
         if not stages:
@@ -688,11 +828,13 @@ class PatchSchedulePass(ModulePass):
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
         geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int,
-    ) -> tuple[bool, tuple[tuple[int, int, int, int], Candidate] | None]:
+    ) -> tuple[bool, tuple[tuple[int, int, int, int], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
-        not yet in bands), and the one giving the smallest arena below `current` (ties:
-        fewer bands, fewer MACs, first found), None if none beats it."""
+        not yet in bands), the one giving the smallest arena below `current` (ties:
+        fewer bands, fewer MACs, first found; None if none beats it), and every candidate
+        with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
         candidates: list[tuple[tuple[int, int, int, int], Candidate]] = []
+        described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 stage = ops[start:stop]
@@ -705,15 +847,50 @@ class PatchSchedulePass(ModulePass):
                         break  # more bands only recompute more
                     if bands_refusal(stage, bands, geometry) is not None:
                         continue
-                    bound = bounds.bound(stage, start, geometry, bands)
-                    candidates.append(((bound, bands, extra, len(candidates)), Candidate(start, stop, bands)))
+                    forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
+                    for over_input in forms:
+                        parts = bounds.parts(stage, start, geometry, bands, over_input)
+                        candidate = Candidate(start, stop, bands, over_input)
+                        candidates.append(((max(parts), bands, extra, len(candidates)), candidate))
+                        described.append((candidate, extra, parts))
         # planned by increasing bound: once a bound reaches the best arena (with the same
         # tie-breaks), no later candidate can win
-        best: tuple[tuple[int, int, int, int], Candidate] | None = None
+        best: tuple[tuple[int, int, int, int], tuple[Candidate]] | None = None
         for key, candidate in sorted(candidates, key=lambda c: c[0]):
             if key[0] >= current or (best is not None and key >= best[0]):
                 break
             arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
             if arena_key[0] < current and (best is None or arena_key < best[0]):
-                best = (arena_key, candidate)
-        return bool(candidates), best
+                best = (arena_key, (candidate,))
+        return bool(candidates), best, described
+
+    def _best_pair(
+        self, ctx: Context, function: func.FuncOp, described: list, bounds: _CandidateBound,
+        budget: float, alignment: int, current: int,
+    ) -> tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]] | None:
+        """When no single stage lowers the arena (two regions of the plan peak alike, as
+        in ResNet-8's first two blocks), the pair of disjoint stages within `budget`
+        giving the smallest arena below `current` (ties: fewer bands, fewer MACs, first
+        found), None if none does. Exhaustive over pairs, pruned like the single
+        search: a pair's bound is the largest of the steps before the first stage, each
+        stage's band steps, the steps between them and those after the second."""
+        useful = [d for d in described if d[2][1] < current and (d[2][0] or d[2][1] or d[2][2])]
+        pairs: list[tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]]] = []
+        for i, (first, first_extra, (before, first_bands, _)) in enumerate(useful):
+            if before >= current:
+                continue
+            for second, second_extra, (_, second_bands, after) in useful[i + 1 :]:
+                if second.start < first.stop or after >= current or first_extra + second_extra > budget:
+                    continue
+                bound = max(before, first_bands, second_bands, after, bounds.between(first.stop, second.start))
+                if bound < current:
+                    key = (bound, first.bands + second.bands, first_extra + second_extra, len(pairs))
+                    pairs.append((key, (first, second)))
+        best: tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]] | None = None
+        for key, pair in sorted(pairs, key=lambda p: p[0]):
+            if best is not None and key >= best[0]:
+                break
+            arena_key = (_arena(ctx, function, pair, alignment, self.loops), *key[1:])
+            if arena_key[0] < current and (best is None or arena_key < best[0]):
+                best = (arena_key, pair)
+        return best
