@@ -74,7 +74,8 @@ class ConvertKernelToLoopsPass(ModulePass):
     name = NAME
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        target = target_of(op).name
+        description = target_of(op)
+        target, cpu = description.name, description.cpu.name
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             if qk.PORTS_ATTR in function.attributes:
                 try:
@@ -88,7 +89,7 @@ class ConvertKernelToLoopsPass(ModulePass):
                 o for o in function.walk() if isinstance(o, qk.KernelOp | memref.CopyOp)
                 and (o.parent_op() is function or BANDS_ATTR in o.parent_op().attributes)  # type: ignore[union-attr]
             ]:
-                pattern = lowering_for(inner, target)
+                pattern = lowering_for(inner, target, cpu)
                 if pattern is None:
                     raise PassError(f"{NAME}: {inner.name} has no lowering for target '{target}'")
                 pattern.match_and_rewrite(inner, PatternRewriter(inner))

@@ -7,12 +7,13 @@ from tinymlir.errors import TinymlirError
 
 QNN = "canonicalize,cse"
 KERNEL = "qnn-schedule,convert-qnn-to-kernel,patch-schedule,kernel-in-place"
-# No canonicalize or cse after convert-kernel-to-loops: the lowerings' ScalarBuilder emits
-# the IR canonicalize would leave (tinymlir.scalar_builder; test_compile_time checks it on
-# every test graph and MLPerf model), so it only cost a walk of the module; the constants
-# and index arithmetic kernels share are merged by the C pipeline's cse, with the same C
-# (checked by test_compile_time on every test graph).
-LOOPS = f"{KERNEL},convert-kernel-to-loops,plan-arena"
+# No canonicalize after convert-kernel-to-loops: the lowerings' ScalarBuilder emits the IR
+# canonicalize would leave (tinymlir.scalar_builder; test_compile_time checks it on every
+# test graph and MLPerf model), but for index arithmetic a lowering computed and did not
+# use (e.g. the Cortex-M4 kernels' flat offsets on strided inputs), which dce drops. cse
+# stays: the Cortex-M4 kernels repeat loads the C pipeline's cse no longer merges after
+# the conversion (the same C as with canonicalize, checked by test_compile_time).
+LOOPS = f"{KERNEL},convert-kernel-to-loops,dce,cse,plan-arena"
 
 
 def c_pipeline(hard_float: bool = False) -> str:

@@ -25,7 +25,10 @@ sizes in bytes, costs in cycles; every key is required unless marked optional:
                     level); requantisation ("per-channel", "per-tensor" or "none": it returns
                     int32 accumulators and the CPU requantises)
     [c]             compiler (only "arm-none-eabi-gcc" is supported); flags (the target's code
-                    generation flags: the flash figure and the benchmarks compile with them)
+                    generation flags: the flash figure and the benchmarks compile with them);
+                    widen_weights (optional bool, default false: trade flash for speed, the
+                    Cortex-M4 DSP kernels store int8 weights widened to 16-bit lanes, twice
+                    their flash, where the flash budget allows)
 
 A bad file (TOML syntax, unknown or missing key, wrong type, out-of-range value) is refused with
 one TinymlirError line naming the file, the key and the reason.
@@ -134,6 +137,7 @@ class Placement:
 class CBuild:
     compiler: str
     flags: tuple[str, ...]
+    widen_weights: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,8 @@ class Target:
             "dma": {d.name: _fields(d, skip="name") for d in self.dma},
             "cpu": {**_fields(self.cpu), "isa_features": list(self.cpu.isa_features)},
             "accelerator": {a.name: _accelerator_tree(a) for a in self.accelerators},
-            "c": {"compiler": self.c.compiler, "flags": list(self.c.flags)},
+            "c": {"compiler": self.c.compiler, "flags": list(self.c.flags),
+                  **({"widen_weights": True} if self.c.widen_weights else {})},
         }
         return {k: v for k, v in tree.items() if v or k not in ("budgets", "dma", "accelerator")}
 
@@ -411,7 +416,8 @@ def target_from_tree(tree: Mapping[str, object], source: str) -> Target:
         table.done()
 
     table = top.table("c")
-    c = CBuild(table.string("compiler", SUPPORTED_COMPILERS), table.strings("flags"))
+    c = CBuild(table.string("compiler", SUPPORTED_COMPILERS), table.strings("flags"),
+               table.boolean("widen_weights", False))  # fmt: skip
     table.done()
     top.done()
     return Target(

@@ -134,19 +134,28 @@ class Requantiser:
 
 
 def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray) -> SSAValue:
-    """A new constant i32 global with `values`, and its get_global before `op`'s loops."""
+    """A constant i32 global with `values` (an existing one of the same name base and
+    contents: patch-schedule's band copies of a layer share their tables), and its
+    get_global before `op`'s loops."""
     function = op.parent_op()
     while function is not None and not isinstance(function, func.FuncOp):
         function = function.parent_op()
     assert function is not None and function.parent_block() is not None
     module = function.parent_block()
-    taken = {g.sym_name.data for g in module.ops if isinstance(g, memref.GlobalOp)}
-    name, suffix = base, 1
-    while name in taken:
-        name, suffix = f"{base}_{suffix}", suffix + 1
     shape = list(values.shape)
     data = DenseIntOrFPElementsAttr(TensorType(i32, shape), BytesAttr(values.astype("<i4").tobytes()))
     mtype = MemRefType(i32, shape)
+    globals_ = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
+    same = next((g for g in globals_ if (g.sym_name.data == base or g.sym_name.data.startswith(base + "_"))
+                 and g.type == mtype and g.initial_value == data), None)
+    if same is not None:
+        ref = k.emit(memref.GetGlobalOp(same.sym_name.data, mtype))
+        ref.name_hint = same.sym_name.data
+        return ref
+    taken = {g.sym_name.data for g in globals_}
+    name, suffix = base, 1
+    while name in taken:
+        name, suffix = f"{base}_{suffix}", suffix + 1
     g = memref.GlobalOp.get(StringAttr(name), mtype, data, constant=UnitAttr(),
                             alignment=target_of(op).alignment)
     module.insert_op_before(g, function)

@@ -1,4 +1,4 @@
-"""The registry of kernel lowerings: (op class, target name) -> RewritePattern."""
+"""The registry of kernel lowerings: (op class, target or CPU name) -> RewritePattern."""
 
 from __future__ import annotations
 
@@ -68,9 +68,12 @@ def lowering(op_class: type[Operation], target: str = GENERIC):
     return register
 
 
-def lowering_for(op: Operation, target: str) -> RewritePattern | None:
-    """The target's own lowering of `op` if it applies to it, else the generic one, else None."""
-    for key in ((type(op), target), (type(op), GENERIC)):
+def lowering_for(op: Operation, target: str, cpu: str | None = None) -> RewritePattern | None:
+    """The target's own lowering of `op` if it applies to it, else its CPU's (a lowering
+    registered for `cortex-m4` serves every target whose [cpu] name is cortex-m4, e.g.
+    cortex-m4-speed), else the generic one, else None."""
+    names = [target, *([cpu] if cpu and cpu != target else []), GENERIC]
+    for key in ((type(op), name) for name in names):
         pattern = _LOWERINGS.get(key)
         if pattern is not None and (not isinstance(pattern, KernelLowering) or pattern.applies(op)):
             return pattern

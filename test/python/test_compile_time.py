@@ -196,8 +196,8 @@ def test_flash_figure_equals_compiling_the_whole_file(models_dir, tmp_path, name
 
     module = _lowered((models_dir / f"{name}.onnx").read_bytes(), name)
     c_file, _, library = c_library.write_library(module, tmp_path / "lib")
-    assert library.code_unit.count("\nextern const ") >= 5
-    assert len(library.code_unit) < len(c_file.read_text()) / 2
+    assert library.code_unit.count("\nextern const ") >= 4  # the packed weights, at least
+    assert len(library.code_unit) < 0.7 * len(c_file.read_text())
     fast = library_flash_sizes(library, c_file, tmp_path)
     assert fast == library_object_sizes(c_file, tmp_path)
 
@@ -314,7 +314,7 @@ def test_compile_time_table_renders(tmp_path):
 # Loop IR that canonicalize has nothing to do on (tinymlir.scalar_builder)
 # --------------------------------------------------------------------------------------
 
-TO_LOOPS = "canonicalize,cse,qnn-schedule,convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops"
+TO_LOOPS = "canonicalize,cse,qnn-schedule,convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,dce,cse"  # as LOOPS
 
 
 def _canonicalized(module) -> str:
@@ -444,7 +444,7 @@ def test_mcu_pipeline_prints_the_c_of_the_canonicalizing_pipeline(graphs, hard_f
     loops = with_patch_bound(LOOPS, "off")
     c = c_pipeline(hard_float)
     old = (
-        loops.replace("convert-kernel-to-loops,plan-arena", "convert-kernel-to-loops,canonicalize,cse,plan-arena")
+        loops.replace("convert-kernel-to-loops,dce,cse,plan-arena", "convert-kernel-to-loops,canonicalize,cse,plan-arena")
         + "," + c.replace(",dce,cse,", ",canonicalize,cse,")
     )
     new = f"{loops},{c}"

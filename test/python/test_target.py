@@ -31,7 +31,7 @@ BASE = tomllib.loads((INPUTS / "align16.toml").read_text())
 
 
 def test_shipped_targets():
-    assert shipped_targets() == ("cortex-m4", "cortex-m4-tcm16k", "cortex-m4f")
+    assert shipped_targets() == ("cortex-m4", "cortex-m4-speed", "cortex-m4-tcm16k", "cortex-m4f")
     for name in shipped_targets():
         assert load_target(name).name == name
     m4, m4f = load_target("cortex-m4"), load_target("cortex-m4f")
@@ -150,7 +150,7 @@ def test_file_errors_name_the_file():
         parse_target("[target\n", "x.toml")
     with pytest.raises(TinymlirError, match=r"missing\.toml: cannot read the target description"):
         load_target(INPUTS / "missing.toml")
-    with pytest.raises(TinymlirError, match=r"^unknown target 'm0'; shipped: cortex-m4, cortex-m4-tcm16k, cortex-m4f"):
+    with pytest.raises(TinymlirError, match=r"^unknown target 'm0'; shipped: cortex-m4, cortex-m4-speed, cortex-m4-tcm16k, cortex-m4f"):
         load_target("m0")
     with pytest.raises(TinymlirError, match=r"negative-alignment\.toml: target\.alignment: expected a positive"):
         load_target(str(INPUTS / "negative-alignment.toml"))

@@ -1,4 +1,4 @@
-// RUN: tinymlir-opt %s --target-desc=cortex-m4 --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
+// RUN: tinymlir-opt %s --target-desc=cortex-m4-speed --split-input-file -p 'convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
 
 // cortex-m4 1x1 convolution (cortex_m4_dsp.py): the int8 weights packed at compile time
 // ([Cout/2][K/4][2] quads) and widened into 16-bit lanes within the flash budget
