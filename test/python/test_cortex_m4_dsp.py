@@ -257,29 +257,35 @@ def _graph(cout: int) -> str:
 PIPELINE = "convert-qnn-to-kernel,patch-schedule,kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena"
 
 
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m4-speed"])
 @pytest.mark.parametrize("in_place", [False, True])
 @pytest.mark.parametrize("numerics", ["tflm", "onnx"])
-def test_small_graph_loops_match_reference(numerics, in_place):
+def test_small_graph_loops_match_reference(numerics, in_place, target):
     """Two pointwise convs (rows of 5: three 2 x 2 tiles, the last overlapping; the second with
     per-channel scales) and a dense layer (units 6: 1 x 2 tiles, widened weights), run by
     the interpreter on the loops (with the arena) against the reference executor;
     `in_place`: the second conv's output over its input (kernel-in-place's rows schedule,
-    Cout = Cin)."""
+    Cout = Cin); cortex-m4-speed widens the weights at compile time."""
     from xdsl.parser import Parser
 
     from tinymlir.interpreter import run_loops
     from tinymlir.pipelines import make_context, run_pipeline
     from tinymlir.reference import run_module
+    from tinymlir.target import load_target, set_target
 
     text = _graph(cout=8 if in_place else 4)
     module = Parser(make_context(), text).parse_module()
     qnn.set_numerics(module, numerics)
+    set_target(module, load_target(target))
     lowered = module.clone()
     run_pipeline(lowered, PIPELINE)
     lowered.verify()
     printed = str(lowered)
     assert "mcuc.smlad" in printed and "d_packed" in printed and "y_packed" in printed and "h_packed" in printed
     assert ("y_pixels" in printed) == in_place  # the 2 x Cout in-place scratch
+    dense = next(line for line in printed.splitlines() if "sym_name = \"d_packed\"" in line)
+    rank = dense.split("type = memref<", 1)[1].split("xi32>", 1)[0].count("x") + 1
+    assert rank == (4 if target == "cortex-m4-speed" else 3)  # widened: two words of 16-bit lanes per quad
     rng = np.random.default_rng(5)
     for _ in range(2):
         x = rng.integers(-128, 128, (1, 3, 5, 8), dtype=np.int8)
