@@ -269,12 +269,7 @@ class FunctionConversion:
             if static_layout(result_type) is None:
                 raise self.error(op, f"the layout of {result_type} is not static; only static layouts are supported")
             source = self.converted(op, op.operands[0])
-            if isinstance(source.type, mcuc.EmitC_ArrayType):
-                element = source.type.element_type
-                read_only = self.is_constant_array(source)
-                cast = mcuc.CastOp(source, mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element))
-                b.insert(cast)
-                source = cast.dest
+            source = self.as_pointer(b, source)
             self.mapping[op.results[0]] = source
             self.erase.append(op)
         elif isinstance(op, memref.MemorySpaceCastOp):
@@ -306,6 +301,17 @@ class FunctionConversion:
             pass  # module level: converted by the pass driver
         elif op.name.startswith("memref."):
             raise self.error(op, "is not supported by convert-memref-to-mcuc")
+
+    def as_pointer(self, b, source: SSAValue) -> SSAValue:
+        """`source` itself, or for an array a pointer to its first element (to const for a
+        constant array)."""
+        if not isinstance(source.type, mcuc.EmitC_ArrayType):
+            return source
+        element = source.type.element_type
+        read_only = self.is_constant_array(source)
+        cast = mcuc.CastOp(source, mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element))
+        b.insert(cast)
+        return cast.dest
 
     def is_constant_array(self, value: SSAValue) -> bool:
         owner = value.owner
@@ -341,12 +347,7 @@ class FunctionConversion:
             else:
                 base += o * stride
         source = self.converted(op, op.source)
-        if isinstance(source.type, mcuc.EmitC_ArrayType):
-            element = source.type.element_type
-            read_only = self.is_constant_array(source)
-            cast = mcuc.CastOp(source, mcuc.EmitC_PointerType(mcuc.ConstType(element) if read_only else element))
-            b.insert(cast)
-            source = cast.dest
+        source = self.as_pointer(b, source)
         advanced = mcuc.AddOp(source, self.linear_index(b, dynamic, (base, tuple(dynamic_strides))), source.type)
         b.insert(advanced)
         if op.result.name_hint:
