@@ -1752,13 +1752,34 @@ def _verify_i32(op: Operation) -> None:
             raise VerifyException(f"{op.name}: operands and result must be i32, got {t} ({i})")
 
 
+class DspHelperCall:
+    """An op the C backend prints as a call of its DSP_HELPERS function with its operands
+    in order: `C_HELPER`, plus `_ror8` when the op reads the odd bytes (`rotate 8`)."""
+
+    C_HELPER: ClassVar[str] = ""
+
+    @property
+    def rotation(self) -> int:
+        rotate = getattr(self, "rotate", None)
+        return 0 if rotate is None else rotate.value.data
+
+    @property
+    def helper_name(self) -> str:
+        return self.C_HELPER + ("_ror8" if self.rotation else "")
+
+    def verify_rotation(self) -> None:
+        if self.rotation not in (0, 8):
+            raise VerifyException(f"{self.name}: rotate must be 8 (or absent), got {self.rotation}")  # type: ignore[attr-defined]
+
+
 @irdl_op_definition
-class SmladOp(IRDLOperation):
+class SmladOp(DspHelperCall, IRDLOperation):
     """`%r = mcuc.smlad %a, %b, %acc` (all i32): acc + lo(a)·lo(b) + hi(a)·hi(b) on the signed
     16-bit lanes of a and b, modulo 2^32 (Arm's SMLAD: two MACs in one instruction).
     Printed as a call of `tinymlir_smlad` (DSP_HELPERS); the loop level uses it too."""
 
     name = "mcuc.smlad"
+    C_HELPER: ClassVar[str] = "tinymlir_smlad"
     a = operand_def(i32)
     b = operand_def(i32)
     acc = operand_def(i32)
@@ -1774,12 +1795,13 @@ class SmladOp(IRDLOperation):
 
 
 @irdl_op_definition
-class Sxtb16Op(IRDLOperation):
+class Sxtb16Op(DspHelperCall, IRDLOperation):
     """`%r = mcuc.sxtb16 %x` (i32; bytes 0 and 2 of x) or `mcuc.sxtb16 %x ror 8`
     (bytes 1 and 3), each sign-extended into a 16-bit lane (Arm's SXTB16, one
     instruction). Printed as `tinymlir_sxtb16` / `tinymlir_sxtb16_ror8` (DSP_HELPERS)."""
 
     name = "mcuc.sxtb16"
+    C_HELPER: ClassVar[str] = "tinymlir_sxtb16"
     operand = operand_def(i32)
     rotate = opt_prop_def(IntegerAttr[I64])
     result = result_def(i32)
@@ -1790,24 +1812,20 @@ class Sxtb16Op(IRDLOperation):
         properties = {"rotate": IntegerAttr(rotate, i64)} if rotate else {}
         super().__init__(operands=[operand], result_types=[i32], properties=properties)
 
-    @property
-    def rotation(self) -> int:
-        return 0 if self.rotate is None else self.rotate.value.data
-
     def verify_(self) -> None:
         _verify_i32(self)
-        if self.rotation not in (0, 8):
-            raise VerifyException(f"mcuc.sxtb16: rotate must be 8 (or absent), got {self.rotation}")
+        self.verify_rotation()
 
 
 @irdl_op_definition
-class SmmulrOp(IRDLOperation):
+class SmmulrOp(DspHelperCall, IRDLOperation):
     """`%r = mcuc.smmulr %a, %b` (i32): (a * b + 2^31) >> 32 of the 64-bit product, the
     rounded high word (Arm's SMMULR, one instruction). With a = 2 * acc (|acc| < 2^30)
     it is TFLM's SaturatingRoundingDoublingHighMul for a multiplier b >= 0. Printed as
     `tinymlir_smmulr`."""
 
     name = "mcuc.smmulr"
+    C_HELPER: ClassVar[str] = "tinymlir_smmulr"
     a = operand_def(i32)
     b = operand_def(i32)
     result = result_def(i32)
@@ -1819,12 +1837,13 @@ class SmmulrOp(IRDLOperation):
 
 
 @irdl_op_definition
-class Sxtab16Op(IRDLOperation):
+class Sxtab16Op(DspHelperCall, IRDLOperation):
     """`%r = mcuc.sxtab16 %a, %x [ror 8]` (i32): %a + mcuc.sxtb16 %x [ror 8], lane by lane,
     each 16-bit lane modulo 2^16 (Arm's SXTAB16: widening with an offset, e.g. minus the
     input zero point, in one instruction). Printed as `tinymlir_sxtab16[_ror8]`."""
 
     name = "mcuc.sxtab16"
+    C_HELPER: ClassVar[str] = "tinymlir_sxtab16"
     a = operand_def(i32)
     operand = operand_def(i32)
     rotate = opt_prop_def(IntegerAttr[I64])
@@ -1836,13 +1855,8 @@ class Sxtab16Op(IRDLOperation):
         properties = {"rotate": IntegerAttr(rotate, i64)} if rotate else {}
         super().__init__(operands=[a, operand], result_types=[i32], properties=properties)
 
-    @property
-    def rotation(self) -> int:
-        return 0 if self.rotate is None else self.rotate.value.data
-
     def verify_(self) -> None:
-        if self.rotation not in (0, 8):
-            raise VerifyException(f"mcuc.sxtab16: rotate must be 8 (or absent), got {self.rotation}")
+        self.verify_rotation()
 
 
 @irdl_op_definition

@@ -748,25 +748,9 @@ class CPrinter(BasePrinter):
         return Expr(op.global_name.root_reference.data)
 
     @_render.register
-    def _(self, op: mcuc.SmladOp) -> Expr:
-        args = ", ".join(self._expr(a, convert=True).text for a in op.operands)
-        return Expr(f"tinymlir_smlad({args})", POSTFIX, "postfix")
-
-    @_render.register
-    def _(self, op: mcuc.Sxtb16Op) -> Expr:
-        helper = "tinymlir_sxtb16_ror8" if op.rotation else "tinymlir_sxtb16"
-        return Expr(f"{helper}({self._expr(op.operand, convert=True).text})", POSTFIX, "postfix")
-
-    @_render.register
-    def _(self, op: mcuc.SmmulrOp) -> Expr:
-        args = ", ".join(self._expr(a, convert=True).text for a in op.operands)
-        return Expr(f"tinymlir_smmulr({args})", POSTFIX, "postfix")
-
-    @_render.register
-    def _(self, op: mcuc.Sxtab16Op) -> Expr:
-        helper = "tinymlir_sxtab16_ror8" if op.rotation else "tinymlir_sxtab16"
-        args = ", ".join(self._expr(a, convert=True).text for a in (op.a, op.operand))
-        return Expr(f"{helper}({args})", POSTFIX, "postfix")
+    def _(self, op: mcuc.DspHelperCall) -> Expr:
+        args = ", ".join(self._expr(a, convert=True).text for a in op.operands)  # type: ignore[attr-defined]
+        return Expr(f"{op.helper_name}({args})", POSTFIX, "postfix")
 
     @_render.register
     def _(self, op: mcuc.LoadS8x4Op) -> Expr:
