@@ -77,6 +77,7 @@ ANCHORS = {
 ANCHORS_SOURCE = "../shared/docs/anchors-cortex-m4.md (CMSIS-NN and TFLM-ref kernels, -O2)"
 ANCHOR_OPT = "-O2"  # our build compared with the anchors: the same optimisation level
 OPTS = ("-Os", "-O2")
+PROFILE_OPT = "-O2"  # the per-layer profile and the cycle estimate: the build compared with the anchors
 
 # The TFLM child process: runs a .tflite on every row of an .npy with tflite-micro and saves
 # the outputs (a segfault in TFLM, e.g. with a tiny arena, only ends the child).
@@ -341,6 +342,7 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
     """Every measurement of one model -> (result, problems)."""
     from tinymlir.bench.cortex_m import measure_cortex_m, run_qemu
     from tinymlir.bench.host import measure_callgrind
+    from tinymlir.bench.profile import profile_cortex_m
 
     problems: list[str] = []
     name_hint = model.name.removesuffix(".onnx")
@@ -409,6 +411,26 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
         entry.update(_check(io, r["output"], f"Cortex-M4 {opt}", name, problems))
         m4[opt.lstrip("-")] = entry
 
+    # Where the -O2 time goes: instructions and the cycle estimate per layer (one more run,
+    # the layer hooks defined as the harness's marker; tinymlir.bench.profile)
+    log(f"{name}: per-layer profile, Cortex-M4 {PROFILE_OPT} under QEMU")
+    profiled = profile_cortex_m(c_file, h_file, name, io["row"], PROFILE_OPT, workdir / f"m4{PROFILE_OPT}-profile")
+    m4_profiled = m4[PROFILE_OPT.lstrip("-")]
+    m4_profiled["cycles_estimate"] = profiled["cycles"]
+    profile = {
+        "opt": PROFILE_OPT,
+        "instructions": profiled["instructions"],
+        "hook_instructions": profiled["instructions"] - m4_profiled["instructions"],
+        "cycles_estimate": profiled["cycles"],
+        "layers": [
+            {"layers": list(g.names), "label": g.label, "macs": g.macs, "instructions": g.instructions,
+             "cycles_estimate": g.cycles}
+            for g in profiled["layers"]
+        ],
+        "tail_instructions": profiled["tail"].instructions,
+    }  # fmt: skip
+    profile.update(_check(io, profiled["output"], f"Cortex-M4 {PROFILE_OPT} profiled", name, problems))
+
     # The patch schedule against layer by layer (the same pipeline with the pass off)
     patch = {"schedule": library.patch_schedule, "arena": library.arena_size}
     extra = re.search(r"\+([\d,]+) MACs", library.patch_schedule)
@@ -467,7 +489,8 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
 
     result.update(
         arena=arena, flash=flash_entry, cortex_m4=m4, host=host_entry, anchors=anchors, tflm=tflm, patch=patch,
-        bit_exact=all(e.get("bit_exact") is not False for e in (*m4.values(), host_entry, patch)),
+        profile=profile,
+        bit_exact=all(e.get("bit_exact") is not False for e in (*m4.values(), host_entry, patch, profile)),
     )  # fmt: skip
     return result, problems
 
@@ -647,9 +670,9 @@ def render_markdown(report: dict) -> str:
         "",
         f"## Speed (Cortex-M4 instructions per inference, QEMU; anchors compared with ours at {ANCHOR_OPT})",
         "",
-        "| model | MACs | instr -Os | instr -O2 | MAC/instr -Os | MAC/instr -O2 | CMSIS-NN instr | ours/CMSIS-NN "
-        "| TFLM-ref instr | ours/TFLM-ref | host Ir | stack -Os (B) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| model | MACs | instr -Os | instr -O2 | MAC/instr -Os | MAC/instr -O2 | cycles {PROFILE_OPT} (estimate) "
+        "| CMSIS-NN instr | ours/CMSIS-NN | TFLM-ref instr | ours/TFLM-ref | host Ir | stack -Os (B) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in models:
         os_, o2 = m["cortex_m4"]["Os"], m["cortex_m4"]["O2"]
@@ -657,10 +680,34 @@ def render_markdown(report: dict) -> str:
         lines.append(
             f"| {m['name']} | {_int(m['macs'])} | {_int(os_['instructions'])} | {_int(o2['instructions'])} "
             f"| {_ratio(os_['mac_per_instruction'], 3)} | {_ratio(o2['mac_per_instruction'], 3)} "
+            f"| {_int(m['cortex_m4'][PROFILE_OPT.lstrip('-')].get('cycles_estimate'))} "
             f"| {_int(an.get('cmsis_nn'))} | {_ratio(an.get('ratio_cmsis_nn'))} "
             f"| {_int(an.get('tflm_ref'))} | {_ratio(an.get('ratio_tflm_ref'))} "
             f"| {_int(m['host']['ir'])} | {_int(os_['stack_high_water'])} |"
         )
+    lines += [
+        "",
+        f"## Where the time goes (Cortex-M4 {PROFILE_OPT}, per layer; a banded patch-schedule stage is one row)",
+        "",
+        "Cycle estimate: LDR 2, LDM/STM/PUSH/POP/LDRD/STRD 1 + N, others 1 (tinymlir/bench/profile.py); "
+        "not a cycle count. The profiled build calls a marker after each layer; the last column of a "
+        "model's first row is its total minus the plain -O2 count.",
+        "",
+        "| model | layer | MACs | instr | share | MAC/instr | cycles (estimate) | profiled total − -O2 count |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m in models:
+        pr = m.get("profile")
+        if not pr:
+            continue
+        for i, row in enumerate(pr["layers"]):
+            share = row["instructions"] / pr["instructions"] if pr["instructions"] else None
+            lines.append(
+                f"| {m['name'] if i == 0 else ''} | {row['label']} | {_int(row['macs'])} | {_int(row['instructions'])} "
+                f"| {_ratio(100 * share if share is not None else None, 1)} % "
+                f"| {_ratio(row['macs'] / row['instructions'] if row['instructions'] and row['macs'] else None, 3)} "
+                f"| {_int(row['cycles_estimate'])} | {_signed(pr['hook_instructions']) if i == 0 else ''} |"
+            )
     lines += [
         "",
         "## Correctness",

@@ -13,6 +13,11 @@ void bench_puts(const char *s);
 void bench_start(void);
 void bench_stop(void);
 
+/* Layer marker of the per-layer profile: a profiling build defines the library's
+ * TINYMLIR_LAYER_HOOK(index, data, size) as a call to it, and the plugin (mode=profile)
+ * starts a new segment of the count at each call. */
+void bench_layer(void);
+
 /* Stack high-water mark below `sp`, in bytes: startup.c paints the whole stack with a
  * pattern before main runs; this scans up from the stack limit for the first overwritten
  * word. Read `sp` with bench_sp() just before the measured call and call this right after

@@ -37,10 +37,11 @@ __attribute__((noreturn)) static void bench_exit(int ok)
     }
 }
 
-/* The asm comments differ so that GCC's identical-code folding cannot merge the two
+/* The asm comments differ so that GCC's identical-code folding cannot merge the
  * markers into one address; each compiles to a lone `bx lr`. */
 __attribute__((noinline, used)) void bench_start(void) { __asm__ volatile("@ bench_start" ::: "memory"); }
 __attribute__((noinline, used)) void bench_stop(void) { __asm__ volatile("@ bench_stop" ::: "memory"); }
+__attribute__((noinline, used)) void bench_layer(void) { __asm__ volatile("@ bench_layer" ::: "memory"); }
 
 uint32_t bench_stack_used_below(uintptr_t sp)
 {

@@ -169,12 +169,14 @@ def run_qemu(
     *,
     name: str = "the library",
     per_insn: bool = False,
+    profile: bool = False,
     timeout: float = 600.0,
 ) -> dict:
     """Runs a benchmark ELF on QEMU with the counting plugin. ``per_insn`` counts each
     instruction separately instead of whole translation blocks (slower; the same result,
     checked by the tests). Returns instructions, instructions_total, output and
-    stack_high_water."""
+    stack_high_water; with ``profile`` also ``segments``, the counts between calls of the
+    ``bench_layer`` marker (tinymlir.bench.profile)."""
     tools = require_cross_toolchain()
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -190,9 +192,13 @@ def run_qemu(
     plugin = build_plugin(workdir)
     log = workdir / "qemu-plugin.log"
     log.unlink(missing_ok=True)
-    plugin_args = f"{plugin},start={markers[0]:#x},stop={markers[1]:#x}" + (
-        ",mode=insn" if per_insn else ""
-    )
+    plugin_args = f"{plugin},start={markers[0]:#x},stop={markers[1]:#x}"
+    if profile:
+        if "bench_layer" not in symbols:
+            raise BenchError(f"{elf.name} has no bench_layer marker (not built by the harness?)")
+        plugin_args += f",layer={symbols['bench_layer']:#x},mode=profile"
+    elif per_insn:
+        plugin_args += ",mode=insn"
     command = [
         tools["qemu-system-arm"], "-M", QEMU_MACHINE, "-nographic", "-monitor", "none",
         "-serial", "none", "-semihosting-config", "enable=on,target=native",
@@ -202,7 +208,8 @@ def run_qemu(
     qemu_log = workdir / "qemu.log"
     proc = run_tool(command, what, qemu_log, timeout=timeout, check=False)
     program = parse_program_output(proc, what, name, qemu_log)
-    counts = dict(re.findall(r"^(\w+)=(\S+)$", log.read_text() if log.exists() else "", re.M))
+    log_text = log.read_text() if log.exists() else ""
+    counts = dict(re.findall(r"^(\w+)=(\S+)$", log_text, re.M))
     if counts.get("marker_hits") != "1,1":
         raise BenchError(
             f"{what}: expected each marker once, plugin saw {counts.get('marker_hits', 'none')}"
@@ -210,12 +217,17 @@ def run_qemu(
         )
     if program["stack"] == 0xFFFFFFFF:
         raise BenchError(f"{name}_run overflowed the benchmark stack (STACK_SIZE in link.ld)")
-    return {
+    result = {
         "instructions": int(counts["insns_region"]),
         "instructions_total": int(counts["insns_total"]),
         "output": program["output"],
         "stack_high_water": program["stack"],
     }
+    if profile:
+        from tinymlir.bench.profile import parse_profile
+
+        result["segments"] = parse_profile(log_text)
+    return result
 
 
 def build_plugin(workdir: Path) -> Path:
