@@ -216,6 +216,18 @@ def model_macs(model: Path) -> int:
     return sum(macs(op) for op in import_model(model).walk())
 
 
+def layer_macs(model: Path) -> dict[int, int]:
+    """MACs by layer (hook) index: the kernel-level ops' `layer` and their MAC counts, after
+    the pipeline's qnn stage and the passes that number the layers."""
+    from tinymlir.compiler import import_model
+    from tinymlir.dialects import kernel as qk
+    from tinymlir.pipelines import QNN, run_pipeline
+
+    module = import_model(model)
+    run_pipeline(module, f"{QNN},qnn-schedule,convert-qnn-to-kernel")
+    return {op.layer.value.data: op.macs() for op in module.walk() if isinstance(op, qk.KernelOp)}
+
+
 # --------------------------------------------------------------------------------------
 # Inputs and expected outputs
 # --------------------------------------------------------------------------------------
@@ -414,7 +426,9 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
     # Where the -O2 time goes: instructions and the cycle estimate per layer (one more run,
     # the layer hooks defined as the harness's marker; tinymlir.bench.profile)
     log(f"{name}: per-layer profile, Cortex-M4 {PROFILE_OPT} under QEMU")
-    profiled = profile_cortex_m(c_file, h_file, name, io["row"], PROFILE_OPT, workdir / f"m4{PROFILE_OPT}-profile")
+    profiled = profile_cortex_m(
+        c_file, h_file, name, io["row"], PROFILE_OPT, workdir / f"m4{PROFILE_OPT}-profile", layer_macs=layer_macs(model)
+    )
     m4_profiled = m4[PROFILE_OPT.lstrip("-")]
     m4_profiled["cycles_estimate"] = profiled["cycles"]
     profile = {

@@ -67,7 +67,7 @@ C_WITH_A_STAGE = """
 """
 
 
-def test_hooks_without_code_between_form_one_group():
+def test_layers_commented_before_the_previous_hook_form_one_group():
     segments = [Segment(100, 150), Segment(3, 4), Segment(50, 60), Segment(2, 5)]
     groups, tail = layer_groups(C_WITH_A_STAGE, segments)
     assert [g.names for g in groups] == [("conv2d", "conv2d.1"), ("dense",)]

@@ -7,9 +7,10 @@ tinymlir/layers.py) is defined as a call to the harness's empty ``bench_layer`` 
 The QEMU plugin in ``mode=profile`` counts every executed translation block per
 *segment*: segment i is what ran after the i-th hook call (segment 0 from ``bench_start``).
 So segment i is layer i's code, where i is the hook's position in the C, and the last
-segment is the return. Hooks with no code between them in the C (the layers of a
-patch-schedule stage, run band by band and hooked after the stage) form one group, whose
-segments are summed: the stage is the unit of time there.
+segment is the return. The layers of a patch-schedule stage run band by band: the C
+comments them in the first band and hooks them in the last, so a layer's span (comment to
+hook) overlaps the next one's. Overlapping layers form one group, whose segments are
+summed: the stage is the unit of time there.
 
 The plugin also reports each executed instruction's disassembly, which the cost table
 below turns into a cycle *estimate*. QEMU models no pipeline, so this is not a cycle
@@ -23,7 +24,7 @@ is compared with the plain build's count by the caller.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,13 +129,19 @@ class LayerGroup:
         return f"{self.names[0]}..{self.names[-1]} ({len(self.names)} layers, one banded stage)"
 
 
-def layer_groups(c_text: str, segments: Sequence[Segment]) -> tuple[list[LayerGroup], Segment]:
+def layer_groups(
+    c_text: str, segments: Sequence[Segment], layer_macs: Mapping[int, int] | None = None
+) -> tuple[list[LayerGroup], Segment]:
     """Groups of the library's layers with their segments' figures, in program order, and
     the rest of the run after the last hook (the return). `c_text` is the generated C
-    whose hooks the profiled build called; one segment per hook call plus the tail."""
+    whose hooks the profiled build called; one segment per hook call plus the tail.
+    `layer_macs`: MACs by layer (hook) index; without it, from the layer comments, which
+    in a banded stage describe the first band only."""
     lines = c_text.splitlines()
-    docs = [m.groups() for line in lines if (m := _LAYER_DOC.match(line))]
+    doc_lines = [(i, m.groups()) for i, line in enumerate(lines) if (m := _LAYER_DOC.match(line))]
+    docs = [d for _, d in doc_lines]
     hook_lines = [i for i, line in enumerate(lines) if _HOOK_CALL.match(line)]
+    hook_index = [int(_HOOK_CALL.match(lines[i]).group(1)) for i in hook_lines]
     if len(segments) < len(hook_lines) + 1:
         segments = [*segments, *[Segment(0, 0)] * (len(hook_lines) + 1 - len(segments))]
     if len(segments) != len(hook_lines) + 1 or len(docs) != len(hook_lines):
@@ -142,9 +149,11 @@ def layer_groups(c_text: str, segments: Sequence[Segment]) -> tuple[list[LayerGr
             f"per-layer profile: {len(hook_lines)} layer hooks and {len(docs)} layer comments in the C, "
             f"{len(segments) - 1} hook calls counted (a hook inside a loop?)"
         )
+    # A layer spans its comment to its hook. In a banded stage the first band's comments
+    # all come before the last band's hooks: overlapping spans are one group.
     groups: list[list[int]] = []
-    for k, line in enumerate(hook_lines):
-        if groups and all(not lines[j].strip() for j in range(hook_lines[k - 1] + 1, line)):
+    for k in range(len(hook_lines)):
+        if groups and doc_lines[k][0] < hook_lines[k - 1]:
             groups[-1].append(k)
         else:
             groups.append([k])
@@ -153,7 +162,10 @@ def layer_groups(c_text: str, segments: Sequence[Segment]) -> tuple[list[LayerGr
         result.append(LayerGroup(
             names=tuple(docs[k][0] for k in members),
             docs=tuple(docs[k][1] for k in members),
-            macs=sum(int((docs[k][2] or "0").replace(",", "")) for k in members),
+            macs=sum(
+                layer_macs.get(hook_index[k], 0) if layer_macs is not None
+                else int((docs[k][2] or "0").replace(",", "")) for k in members
+            ),
             instructions=sum(segments[k].instructions for k in members),
             cycles=sum(segments[k].cycles for k in members),
         ))  # fmt: skip
@@ -162,18 +174,18 @@ def layer_groups(c_text: str, segments: Sequence[Segment]) -> tuple[list[LayerGr
 
 def profile_cortex_m(
     c_file: Path, header: Path, name: str, input_bytes: bytes, opt: str, workdir: Path,
-    *, timeout: float = 600.0,
+    *, layer_macs: Mapping[int, int] | None = None, timeout: float = 600.0,
 ) -> dict:
     """Builds the library with the profiling hook, runs it once under the profiling plugin
     and returns ``{"instructions": the region's count, "cycles": the estimate, "layers":
-    [LayerGroup], "tail": Segment, "output": bytes}``."""
+    [LayerGroup], "tail": Segment, "output": bytes}`` (`layer_macs`: see layer_groups)."""
     from tinymlir.bench.cortex_m import build_cortex_m, run_qemu
 
     build = build_cortex_m([c_file], header, name, input_bytes, opt=opt, workdir=workdir,
                            extra_cflags=PROFILE_HOOK_FLAGS)
     run = run_qemu(build.elf, workdir, name=name, profile=True, timeout=timeout)
     segments = run["segments"]
-    groups, tail = layer_groups(Path(c_file).read_text(), segments)
+    groups, tail = layer_groups(Path(c_file).read_text(), segments, layer_macs)
     counted = sum(s.instructions for s in segments)
     if abs(counted - run["instructions"]) > 2:
         raise BenchError(
