@@ -283,6 +283,7 @@ class PlanArenaPass(ModulePass):
             buffers = lifetimes(function)
             if not buffers:
                 continue
+            steps = step_names(function)  # before the arena's ops below shift the steps
             size = place_greedy(buffers, alignment)
             bound = lower_bound(buffers)
             block = function.body.block
@@ -304,4 +305,4 @@ class PlanArenaPass(ModulePass):
                 buf.alloc.erase()
             function.attributes["tinymlir.arena_size"] = IntegerAttr(size, i64)
             function.attributes["tinymlir.arena_lower_bound"] = IntegerAttr(bound, i64)
-            function.attributes["tinymlir.arena_plan"] = plan_attribute(buffers, step_names(function))
+            function.attributes["tinymlir.arena_plan"] = plan_attribute(buffers, steps)

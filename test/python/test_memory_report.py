@@ -65,3 +65,20 @@ def test_bad_byte_count():
     run = opt("--pipeline=mcu", MODEL, "-o", "/tmp/x/", "--target-ram=lots")
     assert run.returncode != 0
     assert "expected a byte count" in run.stderr
+
+
+def test_steps_name_the_layer_that_writes_its_buffer(tmp_path):
+    """Each step's layer is the one run there: a layer's output buffer (named after it)
+    starts at a step of that layer (the arena's own ops must not shift the names)."""
+    run = opt("--pipeline=mcu", MODEL, "-o", f"{tmp_path}/", "--memory-report")
+    assert run.returncode == 0, run.stderr
+    text = (tmp_path / "kws_dscnn.memory.md").read_text()
+    steps = dict(line.split(" | ")[:2] for line in text.split("## Per layer")[1].split("## Buffers")[0].splitlines()
+                 if line.startswith("| ") and line[2].isdigit())
+    steps = {int(k.strip("| ")): v for k, v in steps.items()}
+    buffers = [line.strip("|").split(" | ") for line in text.split("## Buffers")[1].splitlines()
+               if line.startswith("| ") and not line.startswith("| buffer")]
+    named = [(name.strip(), int(first.replace(",", ""))) for name, _, _, first, _ in buffers if name.strip() in steps.values()]
+    assert named, "no buffer is named after a layer"
+    for name, first in named:
+        assert steps.get(first) == name, (name, first, steps.get(first))

@@ -4,7 +4,7 @@
 
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME:    tinymlir.arena_size = 16 : i64
-// CHECK-SAME:    steps = ["", "", "", "a", "", "", "b", "c", ""]
+// CHECK-SAME:    steps = ["", "a", "", "b", "c", ""]
 // CHECK:         %arena = memref.alloc() {alignment = 4 : i64, tinymlir.arena} : memref<16xi8>
 // CHECK:         %a = memref.view %arena[%{{.*}}][] {tinymlir.arena_offset = 0 : i64} : memref<16xi8> to memref<8xi8>
 // CHECK:         qk.requantize ins(%x : memref<8xi8>) outs(%a : memref<8xi8>)
