@@ -344,6 +344,13 @@ class CPrinter(BasePrinter):
     #: When a dict (and the stream an io.StringIO), receives the GlobalSpan of every global
     #: with an initial value, by symbol name.
     global_spans: dict[str, GlobalSpan] | None = field(default=None, kw_only=True)
+    #: Globals (by symbol name; they need `global_spans`) whose initialiser list is left out
+    #: of the text: their span has `initializer == end`, and `deferred` keeps their value and
+    #: type so that `complete_deferred` formats and inserts them later. The flash-size compile
+    #: of the code unit (where these large arrays are `extern`) can then start before the
+    #: weights are formatted (tinymlir.backend.c_library.render_library).
+    defer_initializers: frozenset[str] = field(default=frozenset(), kw_only=True)
+    deferred: dict[str, tuple[Attribute, Attribute]] = field(default_factory=dict, init=False)
 
     _started: bool = field(default=False, init=False)
     _reserved: set[str] = field(default_factory=set, init=False)
@@ -446,27 +453,20 @@ class CPrinter(BasePrinter):
         storage = "extern " if op.is_extern else "static " if op.is_static else ""
         declaration = c_declaration(op.type, op.sym_name.data, const=op.is_const)
         init = ""
-        if (value := op.initial_value) is not None:
-            init = " = " + self._initial_value(value, op.type)
+        name = op.sym_name.data
+        if (value := op.initial_value) is not None and name in self.defer_initializers:
+            assert self.global_spans is not None and isinstance(self.stream, io.StringIO)
+            self.deferred[name] = (value, op.type)
+        elif value is not None:
+            init = " = " + initializer_text(value, op.type)
         line = f"{storage}{declaration}{attributes}{init};"
-        if init and self.global_spans is not None and isinstance(self.stream, io.StringIO):
+        if name in self.deferred or (
+            init and self.global_spans is not None and isinstance(self.stream, io.StringIO)
+        ):
             start = self.stream.tell() + int(self._started)  # _line writes a newline first
             end = start + len(line) - 1
-            self.global_spans[op.sym_name.data] = GlobalSpan(
-                start, len(storage), end - len(init), end
-            )
+            self.global_spans[name] = GlobalSpan(start, len(storage), end - len(init), end)
         self._line(line)
-
-    def _initial_value(self, value: Attribute, t: Attribute) -> str:
-        if isinstance(value, DenseIntOrFPElementsAttr):
-            assert isinstance(t, EmitC_ArrayType)
-            return format_initializer(value, t.get_shape())
-        if isinstance(value, IntegerAttr):
-            return int_literal(value.value.data, value.type).text
-        if isinstance(value, FloatAttr):
-            return float_literal(value.value.data, value.type).text
-        assert isinstance(value, EmitC_OpaqueAttr)
-        return value.value.data
 
     # -- functions ----------------------------------------------------------- #
 
@@ -856,6 +856,33 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
     return names, needs, sorted(needed, key=position.__getitem__)
 
 
+def initializer_text(value: Attribute, t: Attribute) -> str:
+    """What follows ` = ` in the definition of a global of type `t` with initial `value`."""
+    if isinstance(value, DenseIntOrFPElementsAttr):
+        assert isinstance(t, EmitC_ArrayType)
+        return format_initializer(value, t.get_shape())
+    if isinstance(value, IntegerAttr):
+        return int_literal(value.value.data, value.type).text
+    if isinstance(value, FloatAttr):
+        return float_literal(value.value.data, value.type).text
+    assert isinstance(value, EmitC_OpaqueAttr)
+    return value.value.data
+
+
+def insert_deferred_initializers(
+    text: str, spans: dict[str, GlobalSpan], deferred: dict[str, tuple[Attribute, Attribute]]
+) -> str:
+    """`text` (printed with CPrinter.defer_initializers) with the deferred globals'
+    initialisers formatted and in place: the text print_c would have given."""
+    pieces, at = [], 0
+    for name in sorted(deferred, key=lambda n: spans[n].end):
+        end = spans[name].end
+        pieces += [text[at:end], " = ", initializer_text(*deferred[name])]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
 # --------------------------------------------------------------------------- #
 # Entry points
 # --------------------------------------------------------------------------- #
@@ -867,13 +894,23 @@ def print_c(
     verify: bool = True,
     banner: bool = True,
     global_spans: dict[str, GlobalSpan] | None = None,
+    defer_initializers: frozenset[str] = frozenset(),
+    deferred: dict[str, tuple[Attribute, Attribute]] | None = None,
 ) -> str:
     """The C99 translation unit for `module` (verified first unless `verify=False`);
-    `global_spans`: see CPrinter."""
+    `global_spans`, `defer_initializers`: see CPrinter, which leaves the initialisers of
+    `defer_initializers` out and puts their values into `deferred` (for
+    insert_deferred_initializers)."""
     if verify:
         module.verify()
     stream = io.StringIO()
-    CPrinter(stream=stream, banner=banner, global_spans=global_spans).print_module(module)
+    printer = CPrinter(
+        stream=stream, banner=banner, global_spans=global_spans,
+        defer_initializers=defer_initializers,
+    )
+    printer.print_module(module)
+    if deferred is not None:
+        deferred.update(printer.deferred)
     return stream.getvalue()
 
 
@@ -898,6 +935,8 @@ __all__ = [
     "check_only_mcuc",
     "float_literal",
     "format_initializer",
+    "initializer_text",
+    "insert_deferred_initializers",
     "int_literal",
     "print_c",
     "sanitize_identifier",
