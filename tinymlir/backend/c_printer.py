@@ -399,7 +399,7 @@ class CPrinter(BasePrinter):
     # -- module -------------------------------------------------------------- #
 
     def print_module(self, module: ModuleOp) -> None:
-        identifiers, headers, forward = _module_facts(module)
+        identifiers, headers, forward, dsp = _module_facts(module)
         self._reserved = set(mcuc.C_RESERVED_NAMES) | identifiers
         if self.banner:
             self._line(BANNER)
@@ -413,7 +413,6 @@ class CPrinter(BasePrinter):
             isinstance(op, mcuc.GlobalOp) and (op.alignment is not None or op.section is not None)
             for op in module.ops
         )
-        dsp = any(isinstance(o, mcuc.DSP_OPS) for o in module.walk())
         for op in module.ops:
             kind = _top_kind(op)
             if dsp and kind == "func":  # the helpers the DSP ops are printed as
@@ -822,16 +821,34 @@ def check_only_mcuc(module: ModuleOp) -> None:
             )
 
 
-def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncOp]]:
+#: What _module_facts looks at in an op, by the op's class (memoised: a chain of isinstance
+#: tests per op was most of that walk's time).
+_FACT_KINDS: dict[type, str | None] = {}
+_FACT_CLASSES = (
+    (mcuc.GlobalOp, "global"), (mcuc.FuncOp, "func"), (mcuc.CallOpaqueOp, "opaque"),
+    (mcuc.LiteralOp, "literal"), (mcuc.VerbatimOp, "verbatim"), (mcuc.CallOp, "call"),
+)
+
+
+def _fact_kind(op: Operation) -> str | None:
+    cls = type(op)
+    if cls not in _FACT_KINDS:
+        _FACT_KINDS[cls] = next((kind for c, kind in _FACT_CLASSES if isinstance(op, c)), None)
+    return _FACT_KINDS[cls]
+
+
+def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncOp], bool]:
     """What print_module needs before printing, in one walk over the module: it checks that
     only mcuc ops are left (as check_only_mcuc), and returns the names local variables must
-    not take (symbols, called and literal names), the headers the types need, and the
-    functions called above their definition (forward declarations, in module order)."""
+    not take (symbols, called and literal names), the headers the types need, the
+    functions called above their definition (forward declarations, in module order) and
+    whether any DSP op is used (its helpers are printed then)."""
     names: set[str] = set()
     needs: set[str] = set()
     position: dict[Operation, int] = {}
     functions: dict[str, mcuc.FuncOp] = {}
     calls: list[tuple[mcuc.FuncOp, str]] = []
+    classes: set[type] = set()
     for index, top in enumerate(module.ops):
         position[top] = index
         caller = top if isinstance(top, mcuc.FuncOp) else None
@@ -843,27 +860,32 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
                     f"c target: cannot print '{op.name}': the module must contain only mcuc "
                     "ops (lower it to mcuc first)"
                 )
+            classes.add(type(op))
             for result in op.results:
                 _visit_types(result.type, needs)
             for region in op.regions:
                 for block in region.blocks:
                     for arg in block.args:
                         _visit_types(arg.type, needs)
-            if isinstance(op, mcuc.GlobalOp):
+            kind = _fact_kind(op)
+            if kind is None:
+                continue
+            if kind == "global":
                 names.add(op.sym_name.data)
                 _visit_types(op.type, needs)
-            elif isinstance(op, mcuc.FuncOp):
+            elif kind == "func":
                 names.add(op.sym_name.data)
                 for t in (*op.function_type.inputs.data, *op.function_type.outputs.data):
                     _visit_types(t, needs)
-            elif isinstance(op, mcuc.CallOpaqueOp):
+            elif kind == "opaque":
                 names.add(op.callee.data)
-            elif isinstance(op, mcuc.LiteralOp):
+            elif kind == "literal":
                 names.update(_WORD.findall(op.value.data))
-            elif isinstance(op, mcuc.VerbatimOp) and op is top:
+            elif kind == "verbatim" and op is top:
                 names.update(_WORD.findall(op.value.data))
-            elif isinstance(op, mcuc.CallOp) and caller is not None:
+            elif kind == "call" and caller is not None:
                 calls.append((caller, op.callee.root_reference.data))
+    dsp = any(issubclass(cls, mcuc.DSP_OPS) for cls in classes)
     needed: set[mcuc.FuncOp] = set()
     for caller, name in calls:
         callee = functions.get(name)
@@ -873,7 +895,7 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
             and position[callee] > position[caller]
         ):
             needed.add(callee)
-    return names, needs, sorted(needed, key=position.__getitem__)
+    return names, needs, sorted(needed, key=position.__getitem__), dsp
 
 
 def _dispatch_by_class(method: singledispatchmethod) -> Callable:
