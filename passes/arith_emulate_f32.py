@@ -70,6 +70,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from xdsl.context import Context
@@ -79,7 +80,9 @@ from xdsl.dialects.builtin import (
     Float32Type,
     FloatAttr,
     FunctionType,
+    IndexType,
     IntegerAttr,
+    IntegerType,
     MemRefType,
     ModuleOp,
     TensorType,
@@ -132,9 +135,24 @@ def _as_bits(t: Attribute) -> Attribute:
 
 def _mentions_f32(t: Attribute) -> bool:
     """Whether f32 occurs anywhere in `t` (also inside types the pass does not handle)."""
+    if isinstance(t, IntegerType | IndexType):  # most types of the loop level: no parameters to search
+        return False
+    try:
+        return _mentions_f32_memoised(t)
+    except TypeError:  # an attribute that cannot be hashed: search it without the memo
+        return _search_for_f32(t)
+
+
+def _search_for_f32(t: Attribute) -> bool:
     if isinstance(t, Float32Type):
         return True
     return any(_mentions_f32(p) for p in getattr(t, "parameters", ()) if isinstance(p, Attribute))
+
+
+# Attributes are immutable, so the answer can be kept: a module's values share a few hundred
+# memref types, and searching their shapes and layouts anew for every value was most of the
+# pass's time on IR without f32.
+_mentions_f32_memoised = lru_cache(maxsize=4096)(_search_for_f32)
 
 
 class Ops(ScalarBuilder):
@@ -869,7 +887,8 @@ class ArithEmulateF32Pass(ModulePass):
             check_hard_float(op)
             _walk(ExpandRoundEven(), op)
             return
-        check_supported(op)
+        if not check_supported(op):
+            return  # no f32 anywhere (every int8 TFLM-numerics model): nothing to rewrite or check
         soft = SoftFloat(op)
         _walk(FuseOutputStage(soft), op)
         _walk(LowerF32(soft, check_supported(op)), op)

@@ -22,22 +22,9 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
-from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 from xdsl.transforms.dead_code_elimination import is_trivially_dead
 
 from tinymlir.dialects import mcuc
-
-
-class DropDeadValue(RewritePattern):
-    """Erases an unused, effect-free op inside an mcuc.func (any op: the decision is
-    its memory-effect traits, as in xDSL's RemoveUnusedOperations)."""
-
-    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if op.parent is None or isinstance(op, mcuc.FuncOp) or not is_trivially_dead(op):
-            return
-        if isinstance(op.parent_op(), ModuleOp):
-            return  # module-level ops are declarations, not values
-        rewriter.erase(op)
 
 
 @dataclass(frozen=True)
@@ -47,6 +34,32 @@ class McucDropDeadValuesPass(ModulePass):
     name = "mcuc-drop-dead-values"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        # Post-order from the end of each block: users go before what they use, so
-        # a dead tree goes in one sweep; the walker repeats until nothing changes.
-        PatternRewriteWalker(DropDeadValue(), walk_reverse=True).rewrite_module(op)
+        # Post-order from the end of each block: users go before what they use, so a dead
+        # tree goes in one sweep; sweeps repeat until nothing changes (what is dead does
+        # not depend on the order: the same result as a pattern walker, without its
+        # worklist of every op, twice).
+        while _drop_dead_in(op):
+            pass
+
+
+def _drop_dead_in(root: Operation) -> bool:
+    """Erases the unused, effect-free ops nested in `root` inside an mcuc.func (any op:
+    the decision is its memory-effect traits, as in xDSL's RemoveUnusedOperations), in one
+    sweep (blocks from their end, an op's regions before the op); whether any was."""
+    erased = False
+    for region in root.regions:
+        for block in region.blocks:
+            op = block.last_op
+            while op is not None:
+                before = op.prev_op
+                if op.regions:
+                    erased |= _drop_dead_in(op)
+                if (
+                    not isinstance(op, mcuc.FuncOp)
+                    and not isinstance(root, ModuleOp)  # module-level ops are declarations
+                    and is_trivially_dead(op)
+                ):
+                    block.erase_op(op)
+                    erased = True
+                op = before
+    return erased

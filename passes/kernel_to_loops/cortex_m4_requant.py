@@ -30,13 +30,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from xdsl.dialects import func, memref
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
+    IntegerType,
     MemRefType,
+    ModuleOp,
+    Signedness,
     StringAttr,
     TensorType,
     UnitAttr,
@@ -64,10 +68,15 @@ def _global_of(value: SSAValue) -> memref.GlobalOp | None:
         return None
     symbol = owner.name_.root_reference.data
     module = owner.get_toplevel_object()
-    for g in module.walk():
+    # The module's own ops first (where globals are), before walking everything.
+    for g in chain(module.ops if isinstance(module, ModuleOp) else (), module.walk()):
         if isinstance(g, memref.GlobalOp) and g.sym_name.data == symbol:
             return g
     return None
+
+
+#: numpy's type for the raw data of a dense integer attribute, by (width, signedness).
+_RAW_INTS = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
 
 
 def constant_values(value: SSAValue) -> np.ndarray | None:
@@ -76,7 +85,16 @@ def constant_values(value: SSAValue) -> np.ndarray | None:
     if g is None or g.constant is None or not isinstance(g.initial_value, DenseIntOrFPElementsAttr):
         return None
     shape = value.type.get_shape()
-    values = np.asarray(g.initial_value.get_values(), dtype=np.int64)
+    attr = g.initial_value
+    element = attr.get_element_type()
+    if (
+        isinstance(element, IntegerType)
+        and element.width.data in _RAW_INTS
+        and element.signedness.data != Signedness.UNSIGNED
+    ):  # the raw bytes, as get_values reads them, without a Python int per element
+        values = np.frombuffer(attr.data.data, _RAW_INTS[element.width.data]).astype(np.int64)
+    else:
+        values = np.asarray(attr.get_values(), dtype=np.int64)
     return np.broadcast_to(values, shape) if values.size == 1 else values.reshape(shape)  # splats
 
 

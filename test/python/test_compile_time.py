@@ -255,6 +255,28 @@ def test_code_unit_declares_the_chosen_arrays_extern(graphs):
     assert code.count("extern const ") == len(spans)
 
 
+def test_deferred_initializers_give_the_same_text(graphs):
+    """render_library leaves the extern arrays' initialisers out until the text is asked for
+    (the flash-size compile starts first): with every array deferred, the completed text is
+    print_c's and the code unit the one from the complete text."""
+    from tinymlir.backend.c_printer import insert_deferred_initializers
+
+    module = _lowered(graphs.VALID_GRAPHS["qop_small_cnn"]().SerializeToString(), "small")
+    spans: dict = {}
+    text = c_library.print_c(module, global_spans=spans)
+    deferred_spans: dict = {}
+    deferred: dict = {}
+    printed = c_library.print_c(
+        module, global_spans=deferred_spans, defer_initializers=frozenset(spans), deferred=deferred
+    )
+    assert set(deferred) == set(spans) and len(printed) < len(text)
+    assert all(s.initializer == s.end for s in deferred_spans.values())
+    assert insert_deferred_initializers(printed, deferred_spans, deferred) == text
+    assert c_library.code_unit_text(printed, deferred_spans, spans) == c_library.code_unit_text(
+        text, spans, spans
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Initialisers
 # --------------------------------------------------------------------------------------

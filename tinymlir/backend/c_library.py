@@ -44,7 +44,7 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.emitc import EmitC_ArrayType
 from xdsl.ir import SSAValue
 
-from tinymlir.backend.c_printer import GlobalSpan, print_c
+from tinymlir.backend.c_printer import GlobalSpan, insert_deferred_initializers, print_c
 from tinymlir.dialects import mcuc
 from tinymlir.dialects.qnn import Numerics, format_f32, numerics_of
 from tinymlir.errors import TinymlirError
@@ -255,13 +255,24 @@ def code_unit_text(c_text: str, spans: dict[str, GlobalSpan], names) -> str:
 
 @dataclass
 class RenderedLibrary:
-    """A library's two files as text, not yet written (see render_library)."""
+    """A library's two files as text, not yet written (see render_library). The large
+    constant arrays' initialisers are formatted when `c_text` is first asked for (by
+    `write`), after the code unit is known: the driver starts its flash-size compile first."""
 
     library: Library
     c_path: Path
     h_path: Path
-    c_text: str
+    printed: str
     h_text: str
+    spans: dict[str, GlobalSpan] = field(default_factory=dict)
+    deferred: dict = field(default_factory=dict)
+    _c_text: str | None = field(default=None, init=False)
+
+    @property
+    def c_text(self) -> str:
+        if self._c_text is None:
+            self._c_text = insert_deferred_initializers(self.printed, self.spans, self.deferred)
+        return self._c_text
 
     def write(self) -> tuple[Path, Path, Library]:
         out_dir = self.c_path.parent
@@ -302,15 +313,21 @@ def render_library(
     else:
         module.body.block.insert_op_before(include, first)
     spans: dict[str, GlobalSpan] = {}
+    deferred: dict = {}
+    externs = extern_constants(module)
     try:
-        c_text = print_c(module, verify=verify, global_spans=spans)
+        printed = print_c(
+            module, verify=verify, global_spans=spans, defer_initializers=frozenset(externs),
+            deferred=deferred,
+        )
     finally:
         include.detach()
         include.erase()
-    externs = extern_constants(module)
-    library.code_unit = code_unit_text(c_text, spans, externs)
+    library.code_unit = code_unit_text(printed, spans, externs)
     library.extern_bytes = {"rodata": sum(externs.values())}
-    return RenderedLibrary(library, source_file, header, c_text, header_text(library, source))
+    return RenderedLibrary(
+        library, source_file, header, printed, header_text(library, source), spans, deferred
+    )
 
 
 def write_library(

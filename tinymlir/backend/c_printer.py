@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
 from typing import IO, NamedTuple
@@ -122,6 +122,26 @@ def c_declaration(t: Attribute, name: str, *, const: bool = False) -> str:
 
 
 def _visit_types(t: Attribute, needs: set[str]) -> None:
+    """Adds the headers type `t` needs to `needs`."""
+    try:
+        headers = _TYPE_HEADERS.get(t)
+    except TypeError:  # an unhashable attribute: no memo
+        _search_headers(t, needs)
+        return
+    if headers is None:
+        found: set[str] = set()
+        _search_headers(t, found)
+        if len(_TYPE_HEADERS) >= 4096:  # bounded across the compiles of a process
+            _TYPE_HEADERS.clear()
+        headers = _TYPE_HEADERS[t] = frozenset(found)
+    needs |= headers
+
+
+#: _visit_types' answers by type (types are immutable; a module's values share a few).
+_TYPE_HEADERS: dict[Attribute, frozenset[str]] = {}
+
+
+def _search_headers(t: Attribute, needs: set[str]) -> None:
     if isinstance(t, IntegerType):
         needs.add("stdbool.h" if t.width.data == 1 else "stdint.h")
     elif isinstance(t, IndexType):
@@ -344,6 +364,13 @@ class CPrinter(BasePrinter):
     #: When a dict (and the stream an io.StringIO), receives the GlobalSpan of every global
     #: with an initial value, by symbol name.
     global_spans: dict[str, GlobalSpan] | None = field(default=None, kw_only=True)
+    #: Globals (by symbol name; they need `global_spans`) whose initialiser list is left out
+    #: of the text: their span has `initializer == end`, and `deferred` keeps their value and
+    #: type so that `complete_deferred` formats and inserts them later. The flash-size compile
+    #: of the code unit (where these large arrays are `extern`) can then start before the
+    #: weights are formatted (tinymlir.backend.c_library.render_library).
+    defer_initializers: frozenset[str] = field(default=frozenset(), kw_only=True)
+    deferred: dict[str, tuple[Attribute, Attribute]] = field(default_factory=dict, init=False)
 
     _started: bool = field(default=False, init=False)
     _reserved: set[str] = field(default_factory=set, init=False)
@@ -372,7 +399,7 @@ class CPrinter(BasePrinter):
     # -- module -------------------------------------------------------------- #
 
     def print_module(self, module: ModuleOp) -> None:
-        identifiers, headers, forward = _module_facts(module)
+        identifiers, headers, forward, dsp = _module_facts(module)
         self._reserved = set(mcuc.C_RESERVED_NAMES) | identifiers
         if self.banner:
             self._line(BANNER)
@@ -386,7 +413,6 @@ class CPrinter(BasePrinter):
             isinstance(op, mcuc.GlobalOp) and (op.alignment is not None or op.section is not None)
             for op in module.ops
         )
-        dsp = any(isinstance(o, mcuc.DSP_OPS) for o in module.walk())
         for op in module.ops:
             kind = _top_kind(op)
             if dsp and kind == "func":  # the helpers the DSP ops are printed as
@@ -446,27 +472,20 @@ class CPrinter(BasePrinter):
         storage = "extern " if op.is_extern else "static " if op.is_static else ""
         declaration = c_declaration(op.type, op.sym_name.data, const=op.is_const)
         init = ""
-        if (value := op.initial_value) is not None:
-            init = " = " + self._initial_value(value, op.type)
+        name = op.sym_name.data
+        if (value := op.initial_value) is not None and name in self.defer_initializers:
+            assert self.global_spans is not None and isinstance(self.stream, io.StringIO)
+            self.deferred[name] = (value, op.type)
+        elif value is not None:
+            init = " = " + initializer_text(value, op.type)
         line = f"{storage}{declaration}{attributes}{init};"
-        if init and self.global_spans is not None and isinstance(self.stream, io.StringIO):
+        if name in self.deferred or (
+            init and self.global_spans is not None and isinstance(self.stream, io.StringIO)
+        ):
             start = self.stream.tell() + int(self._started)  # _line writes a newline first
             end = start + len(line) - 1
-            self.global_spans[op.sym_name.data] = GlobalSpan(
-                start, len(storage), end - len(init), end
-            )
+            self.global_spans[name] = GlobalSpan(start, len(storage), end - len(init), end)
         self._line(line)
-
-    def _initial_value(self, value: Attribute, t: Attribute) -> str:
-        if isinstance(value, DenseIntOrFPElementsAttr):
-            assert isinstance(t, EmitC_ArrayType)
-            return format_initializer(value, t.get_shape())
-        if isinstance(value, IntegerAttr):
-            return int_literal(value.value.data, value.type).text
-        if isinstance(value, FloatAttr):
-            return float_literal(value.value.data, value.type).text
-        assert isinstance(value, EmitC_OpaqueAttr)
-        return value.value.data
 
     # -- functions ----------------------------------------------------------- #
 
@@ -802,16 +821,34 @@ def check_only_mcuc(module: ModuleOp) -> None:
             )
 
 
-def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncOp]]:
+#: What _module_facts looks at in an op, by the op's class (memoised: a chain of isinstance
+#: tests per op was most of that walk's time).
+_FACT_KINDS: dict[type, str | None] = {}
+_FACT_CLASSES = (
+    (mcuc.GlobalOp, "global"), (mcuc.FuncOp, "func"), (mcuc.CallOpaqueOp, "opaque"),
+    (mcuc.LiteralOp, "literal"), (mcuc.VerbatimOp, "verbatim"), (mcuc.CallOp, "call"),
+)
+
+
+def _fact_kind(op: Operation) -> str | None:
+    cls = type(op)
+    if cls not in _FACT_KINDS:
+        _FACT_KINDS[cls] = next((kind for c, kind in _FACT_CLASSES if isinstance(op, c)), None)
+    return _FACT_KINDS[cls]
+
+
+def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncOp], bool]:
     """What print_module needs before printing, in one walk over the module: it checks that
     only mcuc ops are left (as check_only_mcuc), and returns the names local variables must
-    not take (symbols, called and literal names), the headers the types need, and the
-    functions called above their definition (forward declarations, in module order)."""
+    not take (symbols, called and literal names), the headers the types need, the
+    functions called above their definition (forward declarations, in module order) and
+    whether any DSP op is used (its helpers are printed then)."""
     names: set[str] = set()
     needs: set[str] = set()
     position: dict[Operation, int] = {}
     functions: dict[str, mcuc.FuncOp] = {}
     calls: list[tuple[mcuc.FuncOp, str]] = []
+    classes: set[type] = set()
     for index, top in enumerate(module.ops):
         position[top] = index
         caller = top if isinstance(top, mcuc.FuncOp) else None
@@ -823,27 +860,32 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
                     f"c target: cannot print '{op.name}': the module must contain only mcuc "
                     "ops (lower it to mcuc first)"
                 )
+            classes.add(type(op))
             for result in op.results:
                 _visit_types(result.type, needs)
             for region in op.regions:
                 for block in region.blocks:
                     for arg in block.args:
                         _visit_types(arg.type, needs)
-            if isinstance(op, mcuc.GlobalOp):
+            kind = _fact_kind(op)
+            if kind is None:
+                continue
+            if kind == "global":
                 names.add(op.sym_name.data)
                 _visit_types(op.type, needs)
-            elif isinstance(op, mcuc.FuncOp):
+            elif kind == "func":
                 names.add(op.sym_name.data)
                 for t in (*op.function_type.inputs.data, *op.function_type.outputs.data):
                     _visit_types(t, needs)
-            elif isinstance(op, mcuc.CallOpaqueOp):
+            elif kind == "opaque":
                 names.add(op.callee.data)
-            elif isinstance(op, mcuc.LiteralOp):
+            elif kind == "literal":
                 names.update(_WORD.findall(op.value.data))
-            elif isinstance(op, mcuc.VerbatimOp) and op is top:
+            elif kind == "verbatim" and op is top:
                 names.update(_WORD.findall(op.value.data))
-            elif isinstance(op, mcuc.CallOp) and caller is not None:
+            elif kind == "call" and caller is not None:
                 calls.append((caller, op.callee.root_reference.data))
+    dsp = any(issubclass(cls, mcuc.DSP_OPS) for cls in classes)
     needed: set[mcuc.FuncOp] = set()
     for caller, name in calls:
         callee = functions.get(name)
@@ -853,7 +895,51 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
             and position[callee] > position[caller]
         ):
             needed.add(callee)
-    return names, needs, sorted(needed, key=position.__getitem__)
+    return names, needs, sorted(needed, key=position.__getitem__), dsp
+
+
+def _dispatch_by_class(method: singledispatchmethod) -> Callable:
+    """`method` as a plain function over the same registry: singledispatchmethod builds a
+    wrapper (functools.update_wrapper) on every attribute access in Python 3.11, which was
+    a quarter of the printer's time; looking the op's class up directly is what it does."""
+    dispatch = method.dispatcher.dispatch
+
+    def dispatched(self, op: Operation, *args, **kwargs):
+        return dispatch(type(op))(self, op, *args, **kwargs)
+
+    dispatched.__doc__ = method.func.__doc__
+    return dispatched
+
+
+for _method in ("print_op", "_statement", "_render"):
+    setattr(CPrinter, _method, _dispatch_by_class(CPrinter.__dict__[_method]))
+
+
+def initializer_text(value: Attribute, t: Attribute) -> str:
+    """What follows ` = ` in the definition of a global of type `t` with initial `value`."""
+    if isinstance(value, DenseIntOrFPElementsAttr):
+        assert isinstance(t, EmitC_ArrayType)
+        return format_initializer(value, t.get_shape())
+    if isinstance(value, IntegerAttr):
+        return int_literal(value.value.data, value.type).text
+    if isinstance(value, FloatAttr):
+        return float_literal(value.value.data, value.type).text
+    assert isinstance(value, EmitC_OpaqueAttr)
+    return value.value.data
+
+
+def insert_deferred_initializers(
+    text: str, spans: dict[str, GlobalSpan], deferred: dict[str, tuple[Attribute, Attribute]]
+) -> str:
+    """`text` (printed with CPrinter.defer_initializers) with the deferred globals'
+    initialisers formatted and in place: the text print_c would have given."""
+    pieces, at = [], 0
+    for name in sorted(deferred, key=lambda n: spans[n].end):
+        end = spans[name].end
+        pieces += [text[at:end], " = ", initializer_text(*deferred[name])]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 # --------------------------------------------------------------------------- #
@@ -867,13 +953,23 @@ def print_c(
     verify: bool = True,
     banner: bool = True,
     global_spans: dict[str, GlobalSpan] | None = None,
+    defer_initializers: frozenset[str] = frozenset(),
+    deferred: dict[str, tuple[Attribute, Attribute]] | None = None,
 ) -> str:
     """The C99 translation unit for `module` (verified first unless `verify=False`);
-    `global_spans`: see CPrinter."""
+    `global_spans`, `defer_initializers`: see CPrinter, which leaves the initialisers of
+    `defer_initializers` out and puts their values into `deferred` (for
+    insert_deferred_initializers)."""
     if verify:
         module.verify()
     stream = io.StringIO()
-    CPrinter(stream=stream, banner=banner, global_spans=global_spans).print_module(module)
+    printer = CPrinter(
+        stream=stream, banner=banner, global_spans=global_spans,
+        defer_initializers=defer_initializers,
+    )
+    printer.print_module(module)
+    if deferred is not None:
+        deferred.update(printer.deferred)
     return stream.getvalue()
 
 
@@ -898,6 +994,8 @@ __all__ = [
     "check_only_mcuc",
     "float_literal",
     "format_initializer",
+    "initializer_text",
+    "insert_deferred_initializers",
     "int_literal",
     "print_c",
     "sanitize_identifier",

@@ -241,8 +241,9 @@ def render_markdown(report: dict, header: str = "") -> str:
         "xDSL and tinymlir, process exit). *onnx package*: loading `onnx` (the floor's "
         "work, inside the run). *set-up*: arguments, dialect and pass registries, pipeline. "
         "*verify*: whole-module verifications (count in brackets; the last one runs while "
-        "the code compiles). *print + write*: printing the C, then writing it while the code "
-        "compiles. *size build*: the driver's wait for the code's arm-none-eabi-gcc -Os "
+        "the code compiles). *print + write*: printing the C without the large arrays' "
+        "initialisers, then formatting those and writing the files while the code compiles. "
+        "*size build*: the driver's wait for the code's arm-none-eabi-gcc -Os "
         "compile for `.text` (started after printing; weights counted from the IR), cold.",
         "",
         "| model | start-up + exit | set-up | onnx package | import | passes | verify | print + write | size build | largest passes |",
