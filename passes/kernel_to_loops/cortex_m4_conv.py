@@ -25,7 +25,6 @@ with the short requantiser.
 from __future__ import annotations
 
 from xdsl.dialects import memref
-from xdsl.dialects.builtin import MemRefType, i8
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -37,6 +36,7 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     QUAD,
     both_lanes,
     drop_unused_constant,
+    flat_view,
     lower_pointwise,
     packed_weights,
     pointwise_applies,
@@ -106,9 +106,9 @@ class LowerConv2DCortexM4(LowerConv2D):
             packed = packed_weights(k, op, tile, widened)
             quads = cin // QUAD
             offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
-            # a kernel row's taps are consecutive in NHWC: one run of quads over a flat view
-            size = n_ * h_ * w_ * cin
-            flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
+            # a kernel row's taps are consecutive in NHWC (in a row band too): one run of
+            # quads over a flat view
+            flat_x = flat_view(k, x)
 
         def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
             """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
