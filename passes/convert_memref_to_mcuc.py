@@ -76,6 +76,7 @@ from tinymlir.errors import PassError
 from tinymlir.layers import HOOK_DEFAULT, HOOK_MACRO, LAYER_INDEX_ATTR
 from tinymlir.strided_memref import (
     collapse_layout,
+    describe,
     is_identity,
     layout_mismatch,
     static_layout,
@@ -384,7 +385,9 @@ class FunctionConversion:
         elif offset is None:
             mismatch = f"the layout of {source_type} is not static; only static layouts are supported"
         else:
-            mismatch = layout_mismatch(result_type, (offset, strides))
+            mismatch = layout_mismatch(result_type, (offset, strides)) and (
+                f"the layout of {result_type} is not the collapsed {describe((offset, strides))}"
+            )
         if mismatch:
             raise self.error(op, mismatch)
         self.mapping[op.result] = self.as_pointer(b, self.converted(op, op.src))

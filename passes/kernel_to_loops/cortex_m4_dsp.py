@@ -125,14 +125,15 @@ def row_major_packed(value: SSAValue) -> bool:
     """Whether a buffer's elements are packed in row-major order at some offset (static or
     dynamic): its strides are the identity layout's wherever a dimension has more than one
     element. A row band of an NHWC map (patch-schedule's subviews, at band offsets computed
-    in its band loops) is; a window of some columns is not."""
+    in its band loops) is; a window of some columns is not, nor a layout with a dynamic
+    stride (its flat view's layout would not be static)."""
     t = value.type
     if not isinstance(t, MemRefType):
         return False
     shape = t.get_shape()
     strides = t.get_strides()
     identity = ShapedType.strides_for_shape(shape)
-    return strides is not None and all(
+    return strides is not None and None not in strides and all(
         s == e or n == 1 for s, e, n in zip(strides, identity, shape, strict=True)
     )
 
