@@ -35,11 +35,13 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import depthwise_applie
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     QUAD,
     both_lanes,
+    collapse_shape,
     drop_unused_constant,
     flat_view,
     lower_pointwise,
     packed_weights,
     pointwise_applies,
+    row_major_packed,
     smlad_tile,
     taps_apply,
     widen_weights,
@@ -106,9 +108,12 @@ class LowerConv2DCortexM4(LowerConv2D):
             packed = packed_weights(k, op, tile, widened)
             quads = cin // QUAD
             offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
-            # a kernel row's taps are consecutive in NHWC (in a row band too): one run of
-            # quads over a flat view
-            flat_x = flat_view(k, x)
+        # a kernel row's valid taps are consecutive in NHWC (in a row band too): one run
+        # over a flat view, of quads with SMLAD, else of elements (the weights' kernel rows
+        # flat alike)
+        flat_x = flat_view(k, x) if row_major_packed(x) else None
+        if flat_x is not None and not dsp:
+            row_w = k.emit(collapse_shape(w_buf, [[0], [1], [2, 3]], [c_out, kh_, kw_ * cin]))
 
         def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
             """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
@@ -122,14 +127,27 @@ class LowerConv2DCortexM4(LowerConv2D):
 
                 def over_h(k1: ScalarBuilder, kh, *acc):
                     ih = k1.add(ih0, kh)
-                    if dsp:
+                    if flat_x is not None:
                         ws, we = window_bounds(k1, iw0, kw_, w_) if padded else (k1.idx(0), k1.idx(kw_))
                         image_row = ih if n_ == 1 else k1.add(k1.mul(n, k1.idx(h_)), ih)
                         pixel_index = k1.add(k1.mul(image_row, k1.idx(w_)), k1.add(iw0, ws))
                         start = k1.mul(pixel_index, k1.idx(cin))
+                    if dsp:
                         first = k1.mul(k1.add(k1.mul(kh, k1.idx(kw_)), ws), k1.idx(quads))
                         run = k1.mul(k1.sub(we, ws), k1.idx(quads))
                         return smlad_tile(k1, flat_x, [[start]], packed, ob, tile, run, acc, widened, first, offset)
+                    if flat_x is not None:  # the row's (we - ws) * Cin taps as one loop
+                        first = k1.mul(ws, k1.idx(cin))
+
+                        def tap(k2: ScalarBuilder, j, *a):
+                            xv = k2.load_i32(flat_x, [k2.add(start, j)], xt.is_unsigned)
+                            if zx is not None:
+                                xv = k2.sub(xv, zx)
+                            t = k2.add(first, j)
+                            return [k2.add(a[i], k2.mul(xv, k2.load_i32(row_w, [c, kh, t], False)))
+                                    for i, c in enumerate(channels)]
+
+                        return k1.loop(0, k1.mul(k1.sub(we, ws), k1.idx(cin)), tap, list(acc))
 
                     def over_w(k2: ScalarBuilder, kw, *acc2):
                         iw = k2.add(iw0, kw)

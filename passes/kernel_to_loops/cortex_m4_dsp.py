@@ -65,6 +65,7 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     layer_base,
 )
 from tinymlir.scalar_builder import ScalarBuilder
+from tinymlir.strided_memref import collapse_layout, row_major
 from tinymlir.target import target_of
 
 QUAD = 4
@@ -138,19 +139,29 @@ def row_major_packed(value: SSAValue) -> bool:
     )
 
 
+def collapse_shape(value: SSAValue, groups: Sequence[Sequence[int]], shape: Sequence[int]) -> memref.CollapseShapeOp:
+    """The memref.collapse_shape of `value` (static strides; each group contiguous) into
+    `shape`, its result typed with the layout it has (tinymlir.strided_memref's
+    collapse_layout: the same offset, static or dynamic; identity where that is row-major
+    from 0)."""
+    t = value.type
+    assert isinstance(t, MemRefType), t
+    offset, strides = collapse_layout(t, groups)
+    layout = NoneAttr() if (offset, tuple(strides)) == row_major(shape) else StridedLayoutAttr(strides, offset)
+    view_type = MemRefType(t.element_type, list(shape), layout, t.memory_space)
+    reassociation = ArrayAttr([ArrayAttr([IntegerAttr(d, i64) for d in group]) for group in groups])
+    return memref.CollapseShapeOp.build(operands=[value], result_types=[view_type],
+                                        properties={"reassociation": reassociation})
+
+
 def flat_view(k: ScalarBuilder, value: SSAValue) -> SSAValue:
-    """A row_major_packed buffer as one dimension of its elements in order: a
-    memref.collapse_shape, which keeps the buffer's offset (a band's, dynamic too), so
-    element i of the view is the buffer's i-th in row-major order."""
+    """A row_major_packed buffer as one dimension of its elements in order (collapse_shape,
+    keeping the buffer's offset: element i of the view is the buffer's i-th in row-major
+    order, in a band at a dynamic offset too)."""
     t = value.type
     assert isinstance(t, MemRefType) and row_major_packed(value), t
-    size = prod(t.get_shape())
-    offset = t.get_offset()
-    layout = NoneAttr() if offset == 0 else StridedLayoutAttr([1], offset)
-    view_type = MemRefType(t.element_type, [size], layout, t.memory_space)
-    groups = ArrayAttr([ArrayAttr([IntegerAttr(d, i64) for d in range(len(t.get_shape()))])])
-    return k.emit(memref.CollapseShapeOp.build(operands=[value], result_types=[view_type],
-                                               properties={"reassociation": groups}))
+    rank = len(t.get_shape())
+    return k.emit(collapse_shape(value, [list(range(rank))], [prod(t.get_shape())]))
 
 
 def _dsp_target(op: qk.Conv2DOp | qk.DenseOp) -> bool:
