@@ -24,7 +24,7 @@ with the short requantiser.
 
 from __future__ import annotations
 
-from xdsl.dialects import memref
+from xdsl.dialects import arith, memref
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -37,8 +37,12 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     both_lanes,
     collapse_shape,
     drop_unused_constant,
+    dsp_input_ok,
     flat_view,
+    int8_weights,
     lower_pointwise,
+    pack_weights,
+    pack_widened_weights,
     packed_weights,
     pointwise_applies,
     row_major_packed,
@@ -47,7 +51,11 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     widen_weights,
 )
 from tinymlir.passes.kernel_to_loops.cortex_m4_padded import lower_padded_copy, padded_copy_applies
-from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
+from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
+    constant_table,
+    fast_output_stage,
+    layer_base,
+)
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
 
@@ -114,6 +122,14 @@ class LowerConv2DCortexM4(LowerConv2D):
         flat_x = flat_view(k, x) if row_major_packed(x) else None
         if flat_x is not None and not dsp:
             row_w = k.emit(collapse_shape(w_buf, [[0], [1], [2, 3]], [c_out, kh_, kw_ * cin]))
+            # Cin % 4 != 0: a whole kernel row's first quads with SMLAD, the rest one by one
+            head = kw_ * cin // QUAD if dsp_input_ok(op) and int8_weights(op) is not None else 0
+            if head:
+                widened = widen_weights(op)
+                rows = int8_weights(op).reshape(c_out, kh_, kw_ * cin)[:, :, : head * QUAD].reshape(c_out, -1)
+                packed_values = pack_widened_weights(rows, tile) if widened else pack_weights(rows, tile)
+                packed = constant_table(k, op, layer_base(op) + "_packed", packed_values)
+                offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
 
         def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
             """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
@@ -137,17 +153,32 @@ class LowerConv2DCortexM4(LowerConv2D):
                         run = k1.mul(k1.sub(we, ws), k1.idx(quads))
                         return smlad_tile(k1, flat_x, [[start]], packed, ob, tile, run, acc, widened, first, offset)
                     if flat_x is not None:  # the row's (we - ws) * Cin taps as one loop
-                        first = k1.mul(ws, k1.idx(cin))
 
-                        def tap(k2: ScalarBuilder, j, *a):
+                        def tap(k2: ScalarBuilder, j, *a, first=None):
                             xv = k2.load_i32(flat_x, [k2.add(start, j)], xt.is_unsigned)
                             if zx is not None:
                                 xv = k2.sub(xv, zx)
-                            t = k2.add(first, j)
+                            t = k2.add(k2.mul(ws, k2.idx(cin)) if first is None else first, j)
                             return [k2.add(a[i], k2.mul(xv, k2.load_i32(row_w, [c, kh, t], False)))
                                     for i, c in enumerate(channels)]
 
-                        return k1.loop(0, k1.mul(k1.sub(we, ws), k1.idx(cin)), tap, list(acc))
+                        def taps(k2: ScalarBuilder) -> list[SSAValue]:
+                            return list(k2.loop(0, k2.mul(k2.sub(we, ws), k2.idx(cin)), tap, list(acc)))
+
+                        if not head:
+                            return taps(k1)
+
+                        def whole_row(k2: ScalarBuilder) -> list[SSAValue]:
+                            first = k2.mul(kh, k2.idx(head))
+                            a = smlad_tile(k2, flat_x, [[start]], packed, ob, tile, head, acc, widened, first, offset)
+                            for j in range(head * QUAD, kw_ * cin):
+                                a = tap(k2, k2.idx(j), *a, first=k2.idx(0))
+                            return a
+
+                        if not padded:
+                            return whole_row(k1)
+                        inside = k1.emit(arith.AndIOp(k1.cmp(ws, k1.idx(0), "eq"), k1.cmp(we, k1.idx(kw_), "eq")))
+                        return k1.if_else(inside, whole_row, taps, [a.type for a in acc])
 
                     def over_w(k2: ScalarBuilder, kw, *acc2):
                         iw = k2.add(iw0, kw)

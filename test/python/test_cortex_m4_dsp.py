@@ -445,3 +445,47 @@ def test_row_major_packed_accepts_row_bands_only():
     assert collapse_layout(value([1, 4, 8, 16], [4096, 128, 16, 1], 384).type, [[0, 1], [2, 3]]) == (384, (128, 1))
     with pytest.raises(ValueError, match="not contiguous"):
         collapse_layout(value([1, 4, 6, 16], [4096, 128, 16, 1], 16).type, [[0, 1, 2, 3]])
+
+
+FEW_CHANNELS = """
+func.func @first(%x: !qnn.qtensor<1xHxWx3xSTORE, 0.5:ZX>) -> !qnn.qtensor<1xOHxOWx8xSTORE, 0.25:OZ> {
+  %w = qnn.constant dense<W> : tensor<8x3x3x3xi8> -> !qnn.qtensor<8x3x3x3xi8, 0.02:0>
+  %b = arith.constant dense<B> : tensor<8xi32>
+  %y = qnn.conv2d %x, %w, %b strides [2, 2] pads PADS dilations [1, 1] groups 1 : !qnn.qtensor<1xHxWx3xSTORE, 0.5:ZX>, !qnn.qtensor<8x3x3x3xi8, 0.02:0>, tensor<8xi32> -> !qnn.qtensor<1xOHxOWx8xSTORE, 0.25:OZ>
+  func.return %y : !qnn.qtensor<1xOHxOWx8xSTORE, 0.25:OZ>
+}
+"""
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize(("pads", "unsigned"), [([0, 0, 1, 1], False), ([1, 1, 1, 1], False), ([0, 0, 0, 0], False), ([0, 0, 1, 1], True)])
+def test_few_channels_over_the_copy_limit_match_reference(numerics, pads, unsigned):
+    """A first convolution (Cin 3) whose padded copy would pass cortex_m4_padded's
+    COPY_LIMIT: its channel tiles take each kernel row's valid taps as one run over a flat
+    view; a whole row (no padding column) as SMLAD over its first 2 quads and the 9th tap
+    alone, a row cut by the padding tap by tap (a signed input; an unsigned one, tap by tap
+    throughout); the loops equal the reference executor."""
+    from xdsl.parser import Parser
+
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import make_context, run_pipeline
+    from tinymlir.reference import run_module
+
+    rng = np.random.default_rng(8)
+    h = w = 46  # padded and widened to 4 channels: 48 * 48 * 4 bytes > COPY_LIMIT
+    oh = (h + pads[0] + pads[2] - 3) // 2 + 1
+    text = (FEW_CHANNELS.replace("W>", f"{rng.integers(-127, 128, (8, 3, 3, 3)).tolist()}>")
+            .replace("B>", f"{rng.integers(-500, 500, 8).tolist()}>").replace("PADS", str(pads))
+            .replace("OH", str(oh)).replace("OW", str(oh)).replace("H", str(h)).replace("W", str(w))
+            .replace("STORE", "ui8" if unsigned else "i8").replace("ZX", "130" if unsigned else "-5")
+            .replace("OZ", "125" if unsigned else "-3"))
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, numerics)
+    lowered = module.clone()
+    run_pipeline(lowered, PIPELINE)
+    printed = str(lowered)
+    assert "memref.collapse_shape %x" in printed
+    assert ("mcuc.smlad" in printed) == ("y_packed" in printed) == (not unsigned)
+    assert ("scf.if" in printed) == (not unsigned and any(pads))
+    x = rng.integers(0 if unsigned else -128, 256 if unsigned else 128, (1, h, w, 3)).astype(np.uint8 if unsigned else np.int8)
+    np.testing.assert_array_equal(run_loops(lowered, [x])[0], run_module(module, [x])[0])
