@@ -8,7 +8,17 @@ weights), the valid taps of a kernel row, consecutive in NHWC, are one run of 4-
 quads with SMLAD (cortex_m4_dsp.smlad_tile over a flat view of the input: one pixel x
 TILE channels, weights packed per tap in the same quad order and widened at compile
 time within the flash budget; a padded input's zero point is subtracted in the
-widening, SXTAB16, so skipping the padding taps stays as TFLM does it).
+widening, SXTAB16, so skipping the padding taps stays as TFLM does it). The input may be
+any buffer packed row-major (cortex_m4_dsp.row_major_packed): a row band of
+patch-schedule too, whose flat view keeps the band's offset, dynamic in a band loop.
+
+Otherwise, on such an input (Cin % 4 != 0 whose padded copy would pass its COPY_LIMIT,
+an unsigned input), a kernel row's valid taps are one loop over the flat view and the
+weights' kernel rows, (we - ws) * Cin taps instead of a kw x Cin nest; for a signed int8
+input a whole row (no padding column: ws = 0, we = kw) is SMLAD over its first
+kw * Cin / 4 quads (weights packed per row) and its last kw * Cin % 4 taps one by one.
+E.g. VWW's first convolution (3x3, Cin 3): 2 quads + 1 tap a row, about half the
+instructions of the tap loop.
 
 A dense (groups 1) convolution computes TILE adjacent output channels of one output pixel
 together: each input value is loaded (and its zero point subtracted) once for TILE MACs,
