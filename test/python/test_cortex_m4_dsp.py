@@ -457,22 +457,14 @@ func.func @first(%x: !qnn.qtensor<1xHxWx3xSTORE, 0.5:ZX>) -> !qnn.qtensor<1xOHxO
 """
 
 
-@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
-@pytest.mark.parametrize(("pads", "unsigned"), [([0, 0, 1, 1], False), ([1, 1, 1, 1], False), ([0, 0, 0, 0], False), ([0, 0, 1, 1], True)])
-def test_few_channels_over_the_copy_limit_match_reference(numerics, pads, unsigned):
-    """A first convolution (Cin 3) whose padded copy would pass cortex_m4_padded's
-    COPY_LIMIT: its channel tiles take each kernel row's valid taps as one run over a flat
-    view; a whole row (no padding column) as SMLAD over its first 2 quads and the 9th tap
-    alone, a row cut by the padding tap by tap (a signed input; an unsigned one, tap by tap
-    throughout); the loops equal the reference executor."""
+def _few_channels(numerics: str, pads: list[int], unsigned: bool, rng):
+    """FEW_CHANNELS at 46 x 46 (padded and widened to 4 channels: 48 * 48 * 4 bytes, over
+    cortex_m4_padded's COPY_LIMIT) with random weights, and a random input."""
     from xdsl.parser import Parser
 
-    from tinymlir.interpreter import run_loops
-    from tinymlir.pipelines import make_context, run_pipeline
-    from tinymlir.reference import run_module
+    from tinymlir.pipelines import make_context
 
-    rng = np.random.default_rng(8)
-    h = w = 46  # padded and widened to 4 channels: 48 * 48 * 4 bytes > COPY_LIMIT
+    h = w = 46
     oh = (h + pads[0] + pads[2] - 3) // 2 + 1
     text = (FEW_CHANNELS.replace("W>", f"{rng.integers(-127, 128, (8, 3, 3, 3)).tolist()}>")
             .replace("B>", f"{rng.integers(-500, 500, 8).tolist()}>").replace("PADS", str(pads))
@@ -481,11 +473,46 @@ def test_few_channels_over_the_copy_limit_match_reference(numerics, pads, unsign
             .replace("OZ", "125" if unsigned else "-3"))
     module = Parser(make_context(), text).parse_module()
     qnn.set_numerics(module, numerics)
+    x = rng.integers(0 if unsigned else -128, 256 if unsigned else 128, (1, h, w, 3)).astype(np.uint8 if unsigned else np.int8)
+    return module, x
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize(("pads", "unsigned"), [([0, 0, 1, 1], False), ([1, 1, 1, 1], False), ([0, 0, 0, 0], False), ([0, 0, 1, 1], True)])
+def test_few_channels_over_the_copy_limit_match_reference(numerics, pads, unsigned):
+    """A first convolution (Cin 3) whose padded copy would pass cortex_m4_padded's
+    COPY_LIMIT: its channel tiles take each kernel row's valid taps as one run over a flat
+    view; a whole row (no padding column) as SMLAD over its first 2 quads and the 9th tap
+    alone, a row cut by the padding tap by tap (a signed input; an unsigned one, tap by tap
+    throughout); the loops equal the reference executor."""
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import run_pipeline
+    from tinymlir.reference import run_module
+
+    module, x = _few_channels(numerics, pads, unsigned, np.random.default_rng(8))
     lowered = module.clone()
     run_pipeline(lowered, PIPELINE)
     printed = str(lowered)
     assert "memref.collapse_shape %x" in printed
     assert ("mcuc.smlad" in printed) == ("y_packed" in printed) == (not unsigned)
     assert ("scf.if" in printed) == (not unsigned and any(pads))
-    x = rng.integers(0 if unsigned else -128, 256 if unsigned else 128, (1, h, w, 3)).astype(np.uint8 if unsigned else np.int8)
     np.testing.assert_array_equal(run_loops(lowered, [x])[0], run_module(module, [x])[0])
+
+
+@pytest.mark.parametrize("pads", [[0, 0, 1, 1], [1, 1, 1, 1]])
+def test_few_channels_over_the_copy_limit_bit_exact_in_c(tmp_path, pads):
+    """The same through the mcu pipeline: the strict host build (the weights' kernel rows
+    read through a pointer to the constant array) equals the reference executor."""
+    from tinymlir.build import build_host, run_host
+    from tinymlir.compiler import compile_model
+    from tinymlir.reference import run_module
+
+    _require(["cc"])
+    rng = np.random.default_rng(9)
+    module, x = _few_channels("tflm", pads, False, rng)
+    compiled = compile_model(module, tmp_path)
+    assert "tinymlir_smlad" in compiled.c_file.read_text()
+    exe = build_host(compiled.c_file, compiled.library, tmp_path)
+    (y,) = run_host(exe, [[x]], tmp_path, compiled.library)[0]
+    want = run_module(compiled.module, [x])[0]
+    np.testing.assert_array_equal(y.reshape(want.shape), want)
