@@ -10,11 +10,13 @@ What it does
     * views keep their source's base pointer and change only the layout, as MLIR's
       lowering to LLVM does (tinymlir.strided_memref): `memref.subview` (static offsets,
       sizes and strides, rank-reducing too), `memref.reinterpret_cast` (static offset,
-      sizes and strides), `memref.cast` and `memref.memory_space_cast`. A subview's
-      result type must carry the layout the subview computes;
+      sizes and strides), `memref.collapse_shape` (contiguous groups), `memref.cast` and
+      `memref.memory_space_cast`. A subview's or collapse_shape's result type must carry
+      the layout the view computes;
     * a subview at dynamic offsets (static sizes, unit strides, same rank: the band
       loops of patch-schedule) is a pointer of its own, the source's plus the offset
-      computed at run time, indexed from 0 with the source's strides;
+      computed at run time, indexed from 0 with the source's strides; a collapse_shape
+      of it (the flat view of a band) is the same pointer, with the collapsed strides;
     * memref function arguments are used as pointers (`const` for the model's
       inputs) through `builtin.unrealized_conversion_cast`, which
       convert-func-to-mcuc and reconcile-unrealized-casts remove;
@@ -42,7 +44,8 @@ and one add per term; a copy costs one load and one store per element.
 Assumes static memrefs (shapes, offsets, sizes and strides) with integer or f32
 elements and constant view offsets (but for the subviews above); refuses anything else by
 name: dynamic sizes or strides of a view, other dynamic offsets, dynamic layouts,
-allocations with a layout, views of a subview at a dynamic offset.
+allocations with a layout, views of a subview at a dynamic offset other than a
+collapse_shape.
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
 from tinymlir.layers import HOOK_DEFAULT, HOOK_MACRO, LAYER_INDEX_ATTR
 from tinymlir.strided_memref import (
+    collapse_layout,
+    describe,
     is_identity,
     layout_mismatch,
     static_layout,
@@ -252,6 +257,8 @@ class FunctionConversion:
             self.erase.append(op)
         elif isinstance(op, memref.SubviewOp) and op.offsets and not (op.sizes or op.strides):
             self.offset_subview(b, op)
+        elif isinstance(op, memref.CollapseShapeOp):
+            self.collapse_shape(b, op)
         elif isinstance(op, memref.SubviewOp | memref.ReinterpretCastOp | memref.CastOp):
             result_type = op.results[0].type
             assert isinstance(result_type, MemRefType)
@@ -354,6 +361,38 @@ class FunctionConversion:
             advanced.results[0].name_hint = op.result.name_hint
         self.mapping[op.result] = advanced.results[0]
         self.offset_applied[op.result] = strides
+        self.erase.append(op)
+
+    def collapse_shape(self, b: Builder, op: memref.CollapseShapeOp) -> None:
+        """A collapse_shape (the flat views of the Cortex-M4 kernels) keeps its source's
+        pointer: at a static offset the result type's layout carries the offset; of a
+        subview at a dynamic offset the pointer holds it and the result is indexed from 0
+        with the collapsed strides."""
+        source_type, result_type = op.src.type, op.result.type
+        assert isinstance(source_type, MemRefType) and isinstance(result_type, MemRefType)
+        groups = [[d.value.data for d in group] for group in op.reassociation]
+        try:
+            offset, strides = collapse_layout(source_type, groups)
+        except ValueError as e:
+            raise self.error(op, str(e)) from None
+        dynamic = op.src in self.offset_applied
+        if dynamic:  # the pointer holds the offset: the result's must be dynamic too
+            declared = tuple(result_type.get_strides() or ())
+            mismatch = (
+                f"the offset of {result_type} is static but its source's is dynamic" if result_type.get_offset() is not None
+                else None if declared == strides else f"result strides {list(declared)} are not the collapsed {list(strides)}"
+            )
+        elif offset is None:
+            mismatch = f"the layout of {source_type} is not static; only static layouts are supported"
+        else:
+            mismatch = layout_mismatch(result_type, (offset, strides)) and (
+                f"the layout of {result_type} is not the collapsed {describe((offset, strides))}"
+            )
+        if mismatch:
+            raise self.error(op, mismatch)
+        self.mapping[op.result] = self.as_pointer(b, self.converted(op, op.src))
+        if dynamic:
+            self.offset_applied[op.result] = strides
         self.erase.append(op)
 
     def element(self, b: Builder, op: Operation, ref: SSAValue, indices) -> SSAValue:

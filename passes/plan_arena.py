@@ -97,7 +97,7 @@ def _aliases(value: SSAValue) -> list[SSAValue]:
         current = frontier.pop()
         for use in current.uses:
             op = use.operation
-            if isinstance(op, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp):
+            if isinstance(op, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp | memref.CollapseShapeOp):
                 result.append(op.results[0])
                 frontier.append(op.results[0])
     return result
@@ -159,7 +159,7 @@ def lifetimes(function: func.FuncOp) -> list[Buffer]:
             top_level_index(use.operation, step_of)
             for value in _aliases(op.memref)
             for use in value.uses
-            if not isinstance(use.operation, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp)
+            if not isinstance(use.operation, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp | memref.CollapseShapeOp)
         ]
         if not steps:
             steps = [top_level_index(op, step_of)]

@@ -13,6 +13,7 @@ formula, and tinymlir.strided_memref_interpreter runs the same views on xDSL's b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from xdsl.dialects import memref
 from xdsl.dialects.builtin import MemRefType, ShapedType
@@ -99,3 +100,26 @@ def layout_mismatch(t: MemRefType, expected: Layout) -> str | None:
         a == e or n == 1 for a, e, n in zip(actual[1], expected[1], t.get_shape(), strict=True)
     )
     return None if same else f"result layout {describe(actual)} is not the subview's {describe(expected)}"
+
+
+def collapse_layout(t: MemRefType, groups: Sequence[Sequence[int]]) -> tuple[int | None, tuple[int, ...]]:
+    """The layout of `memref.collapse_shape` of `t` into `groups` (the reassociation):
+    the same offset (None where `t`'s is dynamic) and per group the stride of its last
+    dimension, as MLIR computes it. Each group must be contiguous in `t` (every
+    dimension's stride the next one's times its size, unit dimensions aside, as they are
+    never stepped over). Raises ValueError saying what is not static or not contiguous."""
+    strides = t.get_strides()
+    if strides is None or any(s is None for s in strides):
+        raise ValueError(f"the strides of {t} are not static")
+    shape = t.get_shape()
+    if sorted(d for group in groups for d in group) != list(range(len(shape))):
+        raise ValueError(f"reassociation {[list(g) for g in groups]} does not cover the {len(shape)} dimensions of {t}")
+    collapsed = []
+    for group in groups:
+        inner = [d for d in group if shape[d] != 1]
+        for outer, nxt in pairwise(inner):
+            expected = strides[nxt] * shape[nxt]  # type: ignore[operator]
+            if strides[outer] != expected:
+                raise ValueError(f"dimensions {list(group)} of {t} are not contiguous (stride {strides[outer]}, not {expected})")
+        collapsed.append(int(strides[group[-1]]))  # type: ignore[arg-type]
+    return t.get_offset(), tuple(collapsed)

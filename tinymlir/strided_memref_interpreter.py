@@ -1,8 +1,8 @@
 """Running strided memrefs in xDSL's interpreter (the layout arithmetic: tinymlir.strided_memref).
 
 xDSL 0.74's interpreter knows only row-major, offset-0 memrefs and has no subview or copy;
-these functions run `memref.subview`, `reinterpret_cast`, `cast`, `memory_space_cast` and
-`copy` on any static layout, keeping the base buffer as the C code does.
+these functions run `memref.subview`, `reinterpret_cast`, `collapse_shape`, `cast`,
+`memory_space_cast` and `copy` on any static layout (collapse_shape at a dynamic offset too), keeping the base buffer as the C code does.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, im
 from xdsl.interpreters.shaped_array import ShapedArray
 
 from tinymlir.errors import ExecutionError
-from tinymlir.strided_memref import Layout, row_major, static_layout, subview_layout
+from tinymlir.strided_memref import (
+    Layout,
+    collapse_layout,
+    row_major,
+    static_layout,
+    subview_layout,
+)
 
 
 @dataclass
@@ -47,8 +53,8 @@ def view(source: ShapedArray[Any], t: MemRefType, layout: Layout) -> ShapedArray
 
 @register_impls
 class StridedMemRefFunctions(InterpreterFunctions):
-    """memref.subview (dynamic offsets too), reinterpret_cast, cast, memory_space_cast and copy on any
-    static layout."""
+    """memref.subview (dynamic offsets too), reinterpret_cast, collapse_shape (of a dynamic
+    offset too), cast, memory_space_cast and copy on any static layout."""
 
     @impl(memref.SubviewOp)
     def run_subview(self, interpreter: Interpreter, op: memref.SubviewOp, args: PythonValues) -> PythonValues:
@@ -66,6 +72,17 @@ class StridedMemRefFunctions(InterpreterFunctions):
         if layout is None or op.offsets or op.sizes or op.strides:
             raise ExecutionError("memref.reinterpret_cast: only static offsets, sizes and strides are supported")
         return (view(args[0], op.result.type, layout),)
+
+    @impl(memref.CollapseShapeOp)
+    def run_collapse_shape(self, interpreter: Interpreter, op: memref.CollapseShapeOp, args: PythonValues) -> PythonValues:
+        groups = [[int(d.value.data) for d in group] for group in op.reassociation]
+        try:
+            _, strides = collapse_layout(op.src.type, groups)
+        except ValueError as e:
+            raise ExecutionError(f"memref.collapse_shape: {e}") from None
+        source = args[0]
+        base = source.base_offset if isinstance(source, StridedArray) else 0  # the source's offset, dynamic too
+        return (view(source, op.result.type, (base, strides)),)
 
     @impl(memref.CastOp)
     def run_cast(self, interpreter: Interpreter, op: memref.CastOp, args: PythonValues) -> PythonValues:

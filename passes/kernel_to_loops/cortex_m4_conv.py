@@ -8,7 +8,17 @@ weights), the valid taps of a kernel row, consecutive in NHWC, are one run of 4-
 quads with SMLAD (cortex_m4_dsp.smlad_tile over a flat view of the input: one pixel x
 TILE channels, weights packed per tap in the same quad order and widened at compile
 time within the flash budget; a padded input's zero point is subtracted in the
-widening, SXTAB16, so skipping the padding taps stays as TFLM does it).
+widening, SXTAB16, so skipping the padding taps stays as TFLM does it). The input may be
+any buffer packed row-major (cortex_m4_dsp.row_major_packed): a row band of
+patch-schedule too, whose flat view keeps the band's offset, dynamic in a band loop.
+
+Otherwise, on such an input (Cin % 4 != 0 whose padded copy would pass its COPY_LIMIT,
+an unsigned input), a kernel row's valid taps are one loop over the flat view and the
+weights' kernel rows, (we - ws) * Cin taps instead of a kw x Cin nest; for a signed int8
+input a whole row (no padding column: ws = 0, we = kw) is SMLAD over its first
+kw * Cin / 4 quads (weights packed per row) and its last kw * Cin % 4 taps one by one.
+E.g. VWW's first convolution (3x3, Cin 3): 2 quads + 1 tap a row, about half the
+instructions of the tap loop.
 
 A dense (groups 1) convolution computes TILE adjacent output channels of one output pixel
 together: each input value is loaded (and its zero point subtracted) once for TILE MACs,
@@ -24,8 +34,7 @@ with the short requantiser.
 
 from __future__ import annotations
 
-from xdsl.dialects import memref
-from xdsl.dialects.builtin import MemRefType, i8
+from xdsl.dialects import arith, memref
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -36,16 +45,27 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import depthwise_applie
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     QUAD,
     both_lanes,
+    collapse_shape,
     drop_unused_constant,
+    dsp_input_ok,
+    flat_view,
+    int8_weights,
     lower_pointwise,
+    pack_weights,
+    pack_widened_weights,
     packed_weights,
     pointwise_applies,
+    row_major_packed,
     smlad_tile,
     taps_apply,
     widen_weights,
 )
 from tinymlir.passes.kernel_to_loops.cortex_m4_padded import lower_padded_copy, padded_copy_applies
-from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
+from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
+    constant_table,
+    fast_output_stage,
+    layer_base,
+)
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
 
@@ -106,9 +126,20 @@ class LowerConv2DCortexM4(LowerConv2D):
             packed = packed_weights(k, op, tile, widened)
             quads = cin // QUAD
             offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
-            # a kernel row's taps are consecutive in NHWC: one run of quads over a flat view
-            size = n_ * h_ * w_ * cin
-            flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
+        # a kernel row's valid taps are consecutive in NHWC (in a row band too): one run
+        # over a flat view, of quads with SMLAD, else of elements (the weights' kernel rows
+        # flat alike)
+        flat_x = flat_view(k, x) if row_major_packed(x) else None
+        if flat_x is not None and not dsp:
+            row_w = k.emit(collapse_shape(w_buf, [[0], [1], [2, 3]], [c_out, kh_, kw_ * cin]))
+            # Cin % 4 != 0: a whole kernel row's first quads with SMLAD, the rest one by one
+            head = kw_ * cin // QUAD if dsp_input_ok(op) and int8_weights(op) is not None else 0
+            if head:
+                widened = widen_weights(op)
+                rows = int8_weights(op).reshape(c_out, kh_, kw_ * cin)[:, :, : head * QUAD].reshape(c_out, -1)
+                packed_values = pack_widened_weights(rows, tile) if widened else pack_weights(rows, tile)
+                packed = constant_table(k, op, layer_base(op) + "_packed", packed_values)
+                offset = k.i32(both_lanes(-xt.zero_point)) if padded else None
 
         def pixel(kk: ScalarBuilder, n, oh, ow, store) -> None:
             """The output channels of pixel (n, oh, ow), tile by tile; store(kk, value, oc)."""
@@ -122,14 +153,42 @@ class LowerConv2DCortexM4(LowerConv2D):
 
                 def over_h(k1: ScalarBuilder, kh, *acc):
                     ih = k1.add(ih0, kh)
-                    if dsp:
+                    if flat_x is not None:
                         ws, we = window_bounds(k1, iw0, kw_, w_) if padded else (k1.idx(0), k1.idx(kw_))
                         image_row = ih if n_ == 1 else k1.add(k1.mul(n, k1.idx(h_)), ih)
                         pixel_index = k1.add(k1.mul(image_row, k1.idx(w_)), k1.add(iw0, ws))
                         start = k1.mul(pixel_index, k1.idx(cin))
+                    if dsp:
                         first = k1.mul(k1.add(k1.mul(kh, k1.idx(kw_)), ws), k1.idx(quads))
                         run = k1.mul(k1.sub(we, ws), k1.idx(quads))
                         return smlad_tile(k1, flat_x, [[start]], packed, ob, tile, run, acc, widened, first, offset)
+                    if flat_x is not None:  # the row's (we - ws) * Cin taps as one loop
+
+                        def tap(k2: ScalarBuilder, j, *a, first=None):
+                            xv = k2.load_i32(flat_x, [k2.add(start, j)], xt.is_unsigned)
+                            if zx is not None:
+                                xv = k2.sub(xv, zx)
+                            t = k2.add(k2.mul(ws, k2.idx(cin)) if first is None else first, j)
+                            return [k2.add(a[i], k2.mul(xv, k2.load_i32(row_w, [c, kh, t], False)))
+                                    for i, c in enumerate(channels)]
+
+                        def taps(k2: ScalarBuilder) -> list[SSAValue]:
+                            return list(k2.loop(0, k2.mul(k2.sub(we, ws), k2.idx(cin)), tap, list(acc)))
+
+                        if not head:
+                            return taps(k1)
+
+                        def whole_row(k2: ScalarBuilder) -> list[SSAValue]:
+                            first = k2.mul(kh, k2.idx(head))
+                            a = smlad_tile(k2, flat_x, [[start]], packed, ob, tile, head, acc, widened, first, offset)
+                            for j in range(head * QUAD, kw_ * cin):
+                                a = tap(k2, k2.idx(j), *a, first=k2.idx(0))
+                            return a
+
+                        if not padded:
+                            return whole_row(k1)
+                        inside = k1.emit(arith.AndIOp(k1.cmp(ws, k1.idx(0), "eq"), k1.cmp(we, k1.idx(kw_), "eq")))
+                        return k1.if_else(inside, whole_row, taps, [a.type for a in acc])
 
                     def over_w(k2: ScalarBuilder, kw, *acc2):
                         iw = k2.add(iw0, kw)

@@ -39,10 +39,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from math import prod
 
 import numpy as np
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import MemRefType, ModuleOp, NoneAttr, i8
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    NoneAttr,
+    ShapedType,
+    StridedLayoutAttr,
+    i64,
+)
 from xdsl.ir import Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter
 
@@ -57,6 +67,7 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     layer_base,
 )
 from tinymlir.scalar_builder import ScalarBuilder
+from tinymlir.strided_memref import collapse_layout, row_major
 from tinymlir.target import target_of
 
 QUAD = 4
@@ -113,12 +124,46 @@ def dsp_input_ok(op: qk.Conv2DOp | qk.DenseOp) -> bool:
     return target_of(op).cpu.has("dsp") and not op.input_types.data[0].is_unsigned
 
 
-def contiguous(value: SSAValue) -> bool:
-    """Whether a buffer's elements start at its base and are packed in row-major order
-    (identity layout), so that a flat reinterpret_cast from offset 0 views the same
-    elements; a strided subview (a band of patch-schedule) is not."""
+def row_major_packed(value: SSAValue) -> bool:
+    """Whether a buffer's elements are packed in row-major order at some offset (static or
+    dynamic): its strides are the identity layout's wherever a dimension has more than one
+    element. A row band of an NHWC map (patch-schedule's subviews, at band offsets computed
+    in its band loops) is; a window of some columns is not, nor a layout with a dynamic
+    stride (its flat view's layout would not be static)."""
     t = value.type
-    return isinstance(t, MemRefType) and isinstance(t.layout, NoneAttr)
+    if not isinstance(t, MemRefType):
+        return False
+    shape = t.get_shape()
+    strides = t.get_strides()
+    identity = ShapedType.strides_for_shape(shape)
+    return strides is not None and None not in strides and all(
+        s == e or n == 1 for s, e, n in zip(strides, identity, shape, strict=True)
+    )
+
+
+def collapse_shape(value: SSAValue, groups: Sequence[Sequence[int]], shape: Sequence[int]) -> memref.CollapseShapeOp:
+    """The memref.collapse_shape of `value` (static strides; each group contiguous) into
+    `shape`, its result typed with the layout it has (tinymlir.strided_memref's
+    collapse_layout: the same offset, static or dynamic; identity where that is row-major
+    from 0)."""
+    t = value.type
+    assert isinstance(t, MemRefType), t
+    offset, strides = collapse_layout(t, groups)
+    layout = NoneAttr() if (offset, tuple(strides)) == row_major(shape) else StridedLayoutAttr(strides, offset)
+    view_type = MemRefType(t.element_type, list(shape), layout, t.memory_space)
+    reassociation = ArrayAttr([ArrayAttr([IntegerAttr(d, i64) for d in group]) for group in groups])
+    return memref.CollapseShapeOp.build(operands=[value], result_types=[view_type],
+                                        properties={"reassociation": reassociation})
+
+
+def flat_view(k: ScalarBuilder, value: SSAValue) -> SSAValue:
+    """A row_major_packed buffer as one dimension of its elements in order (collapse_shape,
+    keeping the buffer's offset: element i of the view is the buffer's i-th in row-major
+    order, in a band at a dynamic offset too)."""
+    t = value.type
+    assert isinstance(t, MemRefType) and row_major_packed(value), t
+    rank = len(t.get_shape())
+    return k.emit(collapse_shape(value, [list(range(rank))], [prod(t.get_shape())]))
 
 
 def _dsp_target(op: qk.Conv2DOp | qk.DenseOp) -> bool:
@@ -139,11 +184,12 @@ def pointwise_applies(op: qk.Conv2DOp) -> bool:
 def taps_apply(op: qk.Conv2DOp) -> bool:
     """Whether cortex_m4_conv's channel tiles use SMLAD over each tap's input channels
     (kernel rows as runs of quads over a flat view): groups 1, dilation 1, a signed int8
-    contiguous input, Cin a multiple of 4, constant int8 weights (the zero point of a
-    padded input is subtracted in the widening)."""
+    input packed row-major (row_major_packed: a row band too), Cin a multiple of 4,
+    constant int8 weights (the zero point of a padded input is subtracted in the
+    widening)."""
     return (
         not op.depthwise and op.groups.value.data == 1 and ints(op.dilations) == [1, 1]
-        and _dsp_target(op) and contiguous(op.ins[0]) and int8_weights(op) is not None
+        and _dsp_target(op) and row_major_packed(op.ins[0]) and int8_weights(op) is not None
     )
 
 
@@ -271,10 +317,7 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     widened = widen_weights(op)
     packed = packed_weights(k, op, channels, widened)
     ring = None if op.in_place is None else scratch(k, [pixels, c_out], scratch_name(op, "_pixels"), op)
-    flat_x = None
-    if (sh, sw) == (1, 1) and contiguous(x):
-        size = n_ * count * cin
-        flat_x = k.emit(memref.ReinterpretCastOp(x, [], [], [], [0], [size], [1], MemRefType(i8, [size])))
+    flat_x = flat_view(k, x) if (sh, sw) == (1, 1) and row_major_packed(x) else None
 
     def tile(kk: ScalarBuilder, n, first: SSAValue, size: int, row: SSAValue | None = None) -> None:
         """Pixels first .. first + size - 1 in row-major order (with `row`: of that output

@@ -305,15 +305,12 @@ func.func @stage(%x: !qnn.qtensor<1x9x6x4xi8, 0.5:3>) -> !qnn.qtensor<1x9x6x4xi8
 """
 
 
-@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
-def test_strided_bands_keep_results(numerics):
-    """patch-schedule's bands give the convolutions strided subviews as inputs: the DSP
-    lowerings must not view those through a flat reinterpret_cast (which starts at the
-    base buffer), so the banded loops must equal the reference executor."""
+def _banded_stage(numerics: str, bands: int, loops: bool):
+    """BANDED with random weights, an input, its reference result and its kernel-level
+    module in `bands` row bands (patch_schedule.apply_bands)."""
     from xdsl.dialects import func
     from xdsl.parser import Parser
 
-    from tinymlir.interpreter import run_loops
     from tinymlir.passes.patch_schedule import apply_bands, stage_refusal
     from tinymlir.pipelines import make_context, run_pipeline
     from tinymlir.reference import run_module
@@ -330,8 +327,192 @@ def test_strided_bands_keep_results(numerics):
     function = next(f for f in kernel.ops if isinstance(f, func.FuncOp) and f.body.blocks)
     stage = [o for o in function.body.block.ops if o.name.startswith("qk.")]
     assert stage_refusal(stage) is None
-    apply_bands(stage, 3)
+    apply_bands(stage, bands, loops=loops)
+    return x, expected, kernel
+
+
+def _taps_over_band_rows(module) -> list:
+    """The flat views (memref.collapse_shape) the DSP taps take of row bands of the
+    function's input: (the view, whether it sits in a band loop)."""
+    from xdsl.dialects import memref
+
+    from tinymlir.passes.patch_schedule import BANDS_ATTR
+
+    def in_band_loop(op) -> bool:
+        parent = op.parent_op()
+        while parent is not None and BANDS_ATTR not in parent.attributes:
+            parent = parent.parent_op()
+        return parent is not None
+
+    return [(o, in_band_loop(o)) for o in module.walk()
+            if isinstance(o, memref.CollapseShapeOp) and isinstance(o.src.owner, memref.SubviewOp)]
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize(("bands", "loops"), [(3, False), (4, True)])
+def test_strided_bands_keep_results(numerics, bands, loops):
+    """patch-schedule's bands give the first convolution row bands of the input (subviews
+    at static offsets, or in a band loop at offsets computed from the band index): their
+    strides are not the band's identity ones, but they are packed row-major, so the SMLAD
+    taps still apply, over a flat view that keeps the band's offset (a flat view from the
+    base buffer would read the wrong rows); the loops equal the reference executor."""
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import run_pipeline
+
+    x, expected, kernel = _banded_stage(numerics, bands, loops)
+    over_rows = [o for o in kernel.walk() if o.name == "qk.conv2d" and o.operands[0].owner.name == "memref.subview"]
     lowered = kernel.clone()
     run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
-    assert "mcuc.smlad" in str(lowered)
+    views = _taps_over_band_rows(lowered)
+    assert len(views) == len(over_rows) > 1  # each band's first convolution: SMLAD taps over its rows
+    if loops:  # the interior bands': inside the loop, at a dynamic offset
+        looped = [view for view, in_loop in views if in_loop]
+        assert looped and all(view.result.type.get_offset() is None for view in looped)
+        loop = looped[0].parent_op()
+        while loop.name != "scf.for" or "tinymlir.patch_bands" not in loop.attributes:
+            loop = loop.parent_op()
+        assert any(o.name == "mcuc.smlad" for o in loop.walk())
     np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
+
+
+TALL = """
+func.func @tall(%x: !qnn.qtensor<1x16x8x4xi8, 0.5:3>) -> !qnn.qtensor<1x16x8x4xi8, 0.5:-2> {
+  %w = qnn.constant dense<W3> : tensor<16x3x3x4xi8> -> !qnn.qtensor<16x3x3x4xi8, 0.1:0>
+  %p = qnn.constant dense<W1> : tensor<4x1x1x16xi8> -> !qnn.qtensor<4x1x1x16xi8, 0.1:0>
+  %b = arith.constant dense<B16> : tensor<16xi32>
+  %b4 = arith.constant dense<[3, -5, 0, 9]> : tensor<4xi32>
+  %a = qnn.conv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x16x8x4xi8, 0.5:3>, !qnn.qtensor<16x3x3x4xi8, 0.1:0>, tensor<16xi32> -> !qnn.qtensor<1x16x8x16xi8, 0.5:1>
+  %y = qnn.conv2d %a, %p, %b4 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x16x8x16xi8, 0.5:1>, !qnn.qtensor<4x1x1x16xi8, 0.1:0>, tensor<4xi32> -> !qnn.qtensor<1x16x8x4xi8, 0.5:-2>
+  func.return %y : !qnn.qtensor<1x16x8x4xi8, 0.5:-2>
+}
+"""
+
+
+def test_banded_dsp_taps_bit_exact_in_c(tmp_path):
+    """A 3x3 convolution whose output patch-schedule runs in a band loop, through the whole
+    mcu pipeline: in C the loop's SMLAD taps read the input pointer advanced by the band's
+    rows (the flat view of a band at a dynamic offset); the host build equals the
+    reference executor bit for bit."""
+    from xdsl.parser import Parser
+
+    from tinymlir.build import build_host, run_host
+    from tinymlir.compiler import compile_model
+    from tinymlir.pipelines import make_context
+    from tinymlir.reference import run_module
+
+    _require(["cc"])
+    rng = np.random.default_rng(4)
+    text = (TALL.replace("W3", str(rng.integers(-127, 128, (16, 3, 3, 4)).tolist()))
+            .replace("W1", str(rng.integers(-127, 128, (4, 1, 1, 16)).tolist()))
+            .replace("B16", str(rng.integers(-300, 300, 16).tolist())))
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, "tflm")
+    compiled = compile_model(module, tmp_path)
+    source = compiled.c_file.read_text()
+    assert "for (int32_t band" in source, "no band loop"
+    loop = source[source.index("for (int32_t band"):]
+    assert "tinymlir_smlad" in loop.split("TINYMLIR_LAYER_HOOK")[0] and "x + " in loop
+    exe = build_host(compiled.c_file, compiled.library, tmp_path)
+    rows = [[rng.integers(-128, 128, (1, 16, 8, 4), dtype=np.int8)] for _ in range(2)]
+    for (y,), (x,) in zip(run_host(exe, rows, tmp_path, compiled.library), rows, strict=True):
+        want = run_module(compiled.module, [x])[0]
+        np.testing.assert_array_equal(y.reshape(want.shape), want)
+
+
+def test_row_major_packed_accepts_row_bands_only():
+    """Row bands (any offset, dynamic too) are packed row-major; column windows and
+    strided rows are not; the flat view's layout keeps the offset (collapse_layout)."""
+    from xdsl.dialects.builtin import MemRefType, StridedLayoutAttr, i8
+    from xdsl.ir import Block
+
+    from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import row_major_packed
+    from tinymlir.strided_memref import collapse_layout
+
+    def value(shape, strides=None, offset=0):
+        layout = StridedLayoutAttr(strides, offset) if strides is not None else None
+        t = MemRefType(i8, shape, layout) if layout is not None else MemRefType(i8, shape)
+        return Block(arg_types=[t]).args[0]
+
+    assert row_major_packed(value([1, 4, 8, 16]))
+    assert row_major_packed(value([1, 4, 8, 16], [4096, 128, 16, 1], None))  # a band of 32 rows, dynamic offset
+    assert row_major_packed(value([1, 4, 8, 16], [4096, 128, 16, 1], 384))
+    assert not row_major_packed(value([1, 4, 6, 16], [4096, 128, 16, 1], 16))  # 6 of 8 columns
+    assert not row_major_packed(value([1, 4, 8, 16], [4096, 256, 16, 1], None))  # every other row
+    assert not row_major_packed(value([1, 4, 8, 8], [4096, 128, 16, 1], 0))  # half the channels
+    assert not row_major_packed(value([1, 4, 8, 16], [None, 128, 16, 1], 0))
+    band = value([1, 4, 8, 16], [4096, 128, 16, 1], None).type
+    assert collapse_layout(band, [[0, 1, 2, 3]]) == (None, (1,))
+    assert collapse_layout(value([1, 4, 8, 16], [4096, 128, 16, 1], 384).type, [[0, 1], [2, 3]]) == (384, (128, 1))
+    with pytest.raises(ValueError, match="not contiguous"):
+        collapse_layout(value([1, 4, 6, 16], [4096, 128, 16, 1], 16).type, [[0, 1, 2, 3]])
+
+
+FEW_CHANNELS = """
+func.func @first(%x: !qnn.qtensor<1xHxWx3xSTORE, 0.5:ZX>) -> !qnn.qtensor<1xOHxOWx8xSTORE, 0.25:OZ> {
+  %w = qnn.constant dense<W> : tensor<8x3x3x3xi8> -> !qnn.qtensor<8x3x3x3xi8, 0.02:0>
+  %b = arith.constant dense<B> : tensor<8xi32>
+  %y = qnn.conv2d %x, %w, %b strides [2, 2] pads PADS dilations [1, 1] groups 1 : !qnn.qtensor<1xHxWx3xSTORE, 0.5:ZX>, !qnn.qtensor<8x3x3x3xi8, 0.02:0>, tensor<8xi32> -> !qnn.qtensor<1xOHxOWx8xSTORE, 0.25:OZ>
+  func.return %y : !qnn.qtensor<1xOHxOWx8xSTORE, 0.25:OZ>
+}
+"""
+
+
+def _few_channels(numerics: str, pads: list[int], unsigned: bool, rng):
+    """FEW_CHANNELS at 46 x 46 (padded and widened to 4 channels: 48 * 48 * 4 bytes, over
+    cortex_m4_padded's COPY_LIMIT) with random weights, and a random input."""
+    from xdsl.parser import Parser
+
+    from tinymlir.pipelines import make_context
+
+    h = w = 46
+    oh = (h + pads[0] + pads[2] - 3) // 2 + 1
+    text = (FEW_CHANNELS.replace("W>", f"{rng.integers(-127, 128, (8, 3, 3, 3)).tolist()}>")
+            .replace("B>", f"{rng.integers(-500, 500, 8).tolist()}>").replace("PADS", str(pads))
+            .replace("OH", str(oh)).replace("OW", str(oh)).replace("H", str(h)).replace("W", str(w))
+            .replace("STORE", "ui8" if unsigned else "i8").replace("ZX", "130" if unsigned else "-5")
+            .replace("OZ", "125" if unsigned else "-3"))
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, numerics)
+    x = rng.integers(0 if unsigned else -128, 256 if unsigned else 128, (1, h, w, 3)).astype(np.uint8 if unsigned else np.int8)
+    return module, x
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize(("pads", "unsigned"), [([0, 0, 1, 1], False), ([1, 1, 1, 1], False), ([0, 0, 0, 0], False), ([0, 0, 1, 1], True)])
+def test_few_channels_over_the_copy_limit_match_reference(numerics, pads, unsigned):
+    """A first convolution (Cin 3) whose padded copy would pass cortex_m4_padded's
+    COPY_LIMIT: its channel tiles take each kernel row's valid taps as one run over a flat
+    view; a whole row (no padding column) as SMLAD over its first 2 quads and the 9th tap
+    alone, a row cut by the padding tap by tap (a signed input; an unsigned one, tap by tap
+    throughout); the loops equal the reference executor."""
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import run_pipeline
+    from tinymlir.reference import run_module
+
+    module, x = _few_channels(numerics, pads, unsigned, np.random.default_rng(8))
+    lowered = module.clone()
+    run_pipeline(lowered, PIPELINE)
+    printed = str(lowered)
+    assert "memref.collapse_shape %x" in printed
+    assert ("mcuc.smlad" in printed) == ("y_packed" in printed) == (not unsigned)
+    assert ("scf.if" in printed) == (not unsigned and any(pads))
+    np.testing.assert_array_equal(run_loops(lowered, [x])[0], run_module(module, [x])[0])
+
+
+@pytest.mark.parametrize("pads", [[0, 0, 1, 1], [1, 1, 1, 1]])
+def test_few_channels_over_the_copy_limit_bit_exact_in_c(tmp_path, pads):
+    """The same through the mcu pipeline: the strict host build (the weights' kernel rows
+    read through a pointer to the constant array) equals the reference executor."""
+    from tinymlir.build import build_host, run_host
+    from tinymlir.compiler import compile_model
+    from tinymlir.reference import run_module
+
+    _require(["cc"])
+    rng = np.random.default_rng(9)
+    module, x = _few_channels("tflm", pads, False, rng)
+    compiled = compile_model(module, tmp_path)
+    assert "tinymlir_smlad" in compiled.c_file.read_text()
+    exe = build_host(compiled.c_file, compiled.library, tmp_path)
+    (y,) = run_host(exe, [[x]], tmp_path, compiled.library)[0]
+    want = run_module(compiled.module, [x])[0]
+    np.testing.assert_array_equal(y.reshape(want.shape), want)

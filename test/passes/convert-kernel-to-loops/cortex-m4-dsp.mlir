@@ -11,7 +11,7 @@
 // CHECK-NOT:   sym_name = "y_weight"
 // CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x2x2x2xi32>, initial_value = dense<{{\[\[\[\[}}196609, -196610]
 // CHECK-LABEL: func.func @pointwise
-// CHECK:         %[[FLAT:[0-9]+]] = memref.reinterpret_cast %x to offset: [0], sizes: [48], strides: [1] : memref<1x2x3x8xi8> to memref<48xi8>
+// CHECK:         %[[FLAT:[0-9]+]] = memref.collapse_shape %x {{\[\[}}0 : i64, 1 : i64, 2 : i64, 3 : i64]] : memref<1x2x3x8xi8> into memref<48xi8>
 // CHECK:         scf.for %[[T:[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:      %[[P0:[0-9]+]] = arith.muli %[[T]], %{{.*}} : index
 // CHECK:           %[[B0:[0-9]+]] = arith.muli %[[P0]], %{{.*}} : index
@@ -91,7 +91,7 @@ func.func @unsigned_input(%x: !qnn.qtensor<1x2x2x4xui8, 0.5:128>) -> !qnn.qtenso
 // CHECK:       "memref.global"() <{sym_name = "y_packed", type = memref<1x1x2x2xi32>
 // CHECK-LABEL: func.func @padded
 // CHECK:         %[[OFFSET:[0-9]+]] = arith.constant 65537 : i32
-// CHECK:         %[[FLAT:[0-9]+]] = memref.reinterpret_cast %x to offset: [0], sizes: [16], strides: [1] : memref<1x2x2x4xi8> to memref<16xi8>
+// CHECK:         %[[FLAT:[0-9]+]] = memref.collapse_shape %x {{\[\[}}0 : i64, 1 : i64, 2 : i64, 3 : i64]] : memref<1x2x2x4xi8> into memref<16xi8>
 // CHECK:         scf.for
 // CHECK:           scf.for {{.*}} -> (i32, i32) {
 // CHECK:               %[[X:[0-9]+]] = mcuc.load_s8x4 %[[FLAT]][%{{.*}}] : memref<16xi8>

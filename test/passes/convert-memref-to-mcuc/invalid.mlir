@@ -142,3 +142,32 @@ func.func @returned_buffer(%i: index) -> i8 {
   %v = memref.load %a[%i] : memref<4xi8>
   func.return %v : i8
 }
+
+// -----
+
+// A window of some columns is not contiguous: it has no flat view.
+// CHECK: convert-memref-to-mcuc: memref.collapse_shape: dimensions [0, 1] of memref<2x3xi8, strided<[6, 1], offset: 1>> are not contiguous (stride 6, not 3)
+func.func @collapse_of_columns(%x: memref<4x6xi8>) {
+  %t = memref.subview %x[0, 1] [2, 3] [1, 1] : memref<4x6xi8> to memref<2x3xi8, strided<[6, 1], offset: 1>>
+  %f = memref.collapse_shape %t [[0, 1]] : memref<2x3xi8, strided<[6, 1], offset: 1>> into memref<6xi8, strided<[1], offset: 1>>
+  func.return
+}
+
+// -----
+
+// The flat view of a band at a dynamic offset has a dynamic offset too.
+// CHECK: convert-memref-to-mcuc: memref.collapse_shape: the offset of memref<12xi8> is static but its source's is dynamic
+func.func @collapse_dropping_the_offset(%x: memref<4x6xi8>, %i: index) {
+  %t = memref.subview %x[%i, 0] [2, 6] [1, 1] : memref<4x6xi8> to memref<2x6xi8, strided<[6, 1], offset: ?>>
+  %f = memref.collapse_shape %t [[0, 1]] : memref<2x6xi8, strided<[6, 1], offset: ?>> into memref<12xi8>
+  func.return
+}
+
+// -----
+
+// CHECK: convert-memref-to-mcuc: memref.collapse_shape: the layout of memref<12xi8> is not the collapsed strided<[1], offset: 6>
+func.func @collapse_losing_the_offset(%x: memref<4x6xi8>) {
+  %t = memref.subview %x[1, 0] [2, 6] [1, 1] : memref<4x6xi8> to memref<2x6xi8, strided<[6, 1], offset: 6>>
+  %f = memref.collapse_shape %t [[0, 1]] : memref<2x6xi8, strided<[6, 1], offset: 6>> into memref<12xi8>
+  func.return
+}
