@@ -15,7 +15,9 @@ with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc
 (2x * M + 2^31) >> 32 is the same floor((x * M + 2^30) / 2^31), without the 64-bit
 add and shift (~3 instructions less per output). Per-tensor
 constants are immediates; per-channel ones are the op's multiplier and shift tables
-and a table of addends made here.
+and a table of addends made here. A kernel that loops over one channel's outputs
+(depthwise) takes the stage of that channel (channel_stage): the multiplier, exponent
+and addend are computed once per channel, the addend from the shift (no addend table).
 
 Exactness (tinymlir.fixedpoint is the specification, test_cortex_m4_requant.py checks it):
 floor((p + 2^30) / 2^31) equals TFLM's nudged truncating division for every p, and its
@@ -56,6 +58,9 @@ ACTIVATION_BOUND = 256
 """A bound on |x - zx| (and on |x|) for int8 / uint8 activations."""
 
 Stage = Callable[[ScalarBuilder, SSAValue, SSAValue], SSAValue]
+"""stage(k, acc, channel): the output value (i32) of an accumulator."""
+ChannelStage = Callable[[ScalarBuilder, SSAValue], SSAValue]
+"""The stage of one channel: (k, acc) -> the output value (see channel_stage)."""
 
 
 def _global_of(value: SSAValue) -> memref.GlobalOp | None:
@@ -207,21 +212,45 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         e_value = k.i32(e)
         return lambda kk, acc, c: clamp(kk, rounded(kk, srdhm(kk, acc, m_value), addend, e_value))
 
-    # The op's own multiplier and shift tables (read from here, so they stay used) and
-    # one new table of addends.
+    # The op's own multiplier and shift tables (read from here, so they stay used).
     tables = iter(op.tables)
     multiplier_at = per_channel(k, op, "multiplier", tables)
     shift_at = per_channel(k, op, "shift", tables)
     e = -params.shift
-    addends = constant_table(k, op, layer_base(op) + "_requant_addend",
-                     (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e))
+    addend_values = (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e)
+    addends: list[SSAValue] = []
 
     def per_channel_stage(kk: ScalarBuilder, acc, c):
-        addend = kk.emit(memref.LoadOp.get(addends, [c]))
+        # Per output, the addends are one table load (made on first use, its get_global at
+        # `k`, before the op's loops): cheaper than computing them from the shift.
+        if not addends:
+            addends.append(constant_table(k, op, layer_base(op) + "_requant_addend", addend_values))
+        addend = kk.emit(memref.LoadOp.get(addends[0], [c]))
         exponent = kk.sub(kk.i32(0), shift_at(kk, c))
         return clamp(kk, rounded(kk, srdhm(kk, acc, multiplier_at(kk, c)), addend, exponent))
 
+    def at_channel(kk: ScalarBuilder, c) -> ChannelStage:
+        # Once per channel, so the addend 2^(e-1) + zp * 2^e is computed from the shift
+        # (~4 instructions) instead of read from a table (flash).
+        exponent = kk.sub(kk.i32(0), shift_at(kk, c))
+        multiplier = multiplier_at(kk, c)
+        if halves and multiplier.type != i32:
+            multiplier = kk.narrow(multiplier)
+        unit = kk.shl(kk.i32(1), exponent)
+        addend = kk.add(kk.shr(unit, kk.i32(1)), kk.mul(unit, kk.i32(zp)) if zp else kk.i32(0))
+        return lambda k1, acc: clamp(k1, rounded(k1, srdhm(k1, acc, multiplier), addend, exponent))
+
+    per_channel_stage.at_channel = at_channel  # type: ignore[attr-defined]
     return per_channel_stage
+
+
+def channel_stage(stage: Stage, k: ScalarBuilder, c: SSAValue) -> ChannelStage:
+    """`stage` for channel c, with what depends only on c computed at `k` (outside the
+    loop over the channel's outputs) where the stage allows it."""
+    hoist = getattr(stage, "at_channel", None)
+    if hoist is not None:
+        return hoist(k, c)
+    return lambda kk, acc: stage(kk, acc, c)
 
 
 def fast_output_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage:
