@@ -40,30 +40,35 @@
 // CHECK-NEXT: };
 
 // The activation arena (two 8,000-byte feature maps before the in-place schedules of
-// kernel-in-place; now one, plus the first convolution's 696-byte padded input copy, the
+// kernel-in-place; now one, plus the first convolution's 240-byte ring of padded input rows, the
 // 128-byte pair scratch of the pointwise convolutions and the 193-byte padded plane of the
 // depthwise ones, which share bytes), then the entry point
 // (the ONNX input is 'input.1': its C parameter is 'input' or 'input_1' depending on how
 // the importer shortens names; the header declares 'input' either way).
-// The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer.
+// The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer
+// but the depthwise ones (their addends come from the shift, once per channel); a depthwise
+// layer's weights are one int8 word per kernel row.
 // CHECK:      static const int32_t depthwise_conv2d_3_folded_bias[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int32_t depthwise_conv2d_3_row_lanes[64][3][2] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int32_t depthwise_conv2d_3_row_words[64][3] TINYMLIR_ALIGN(4) = {
 // The DSP kernels' weights, packed as int8 quads (cortex-m4 keeps them int8: no widening).
 // CHECK:      static const int32_t conv2d_4_packed[32][16][2] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t dense_packed[3][16][4] TINYMLIR_ALIGN(4) = {
 // CHECK:      /* activation arena (offsets planned by plan-arena) */
-// CHECK-NEXT: static int8_t kws_dscnn_arena[8696] TINYMLIR_ALIGN(4);
+// CHECK-NEXT: static int8_t kws_dscnn_arena[8240] TINYMLIR_ALIGN(4);
 // CHECK-EMPTY:
 // CHECK-NEXT: int kws_dscnn_run(const int8_t *[[IN:input(_1)?]], int8_t *Identity_out) {
 // CHECK-NEXT:     int8_t *const arena = kws_dscnn_arena;
 
 // Each layer: its description before its loop nests, the hook on the buffer it wrote
 // (index, pointer, element count) after them.
-// The first convolution (Cin 1) reads a copy of the input padded with its zero point (83).
+// The first convolution (Cin 1) reads a ring of input rows padded with its zero point
+// (83), each row in two slots (mirrored: a window's 10 rows are contiguous).
 // CHECK-NEXT:     int8_t *const conv2d_padded = arena + {{[0-9]+}};
 // CHECK:              conv2d_padded[{{.*}}] = 83;
-// CHECK:                  conv2d_padded[{{.*}}] = [[IN]][{{.*}}];
+// CHECK:                  const int8_t [[XV:v[0-9]+]] = [[IN]][{{.*}}];
+// CHECK:                  conv2d_padded[{{.*}}] = [[XV]];
+// CHECK-NEXT:             conv2d_padded[{{.*}} + 120] = [[XV]];
 // CHECK:          /* conv2d: conv2d 1x49x10x1 -> 1x25x5x64, kernel 10x4, stride 2x2, groups 1, 320,000 MACs */
 // CHECK:                      const int32_t v{{[0-9]+}} = tinymlir_load_s8x4(&conv2d_padded[{{.*}}]);
 // CHECK:          TINYMLIR_LAYER_HOOK(0, arena, 8000);
