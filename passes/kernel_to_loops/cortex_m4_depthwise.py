@@ -19,21 +19,23 @@ SXTB16 ROR #8, and two SMLAD with the row's weights as 16-bit lanes A = (w0, w2)
 B = (w1, 0). The weights are kept as int8 in flash, one word (w0, w1, w2, 0) per kernel
 row, and widened once per channel (SXTB16, SXTB16 ROR #8: the lanes cost ~3
 instructions a row per channel, nothing per output), so the table is 4 bytes per row
-rather than 8 of 16-bit lanes (widen_weights buys nothing here). Where the width is
-even, outputs go in horizontal pairs (ow, ow + 1) sharing the loop and the addresses;
-with stride 1 they also share the reads: output ow + 1's row is (p1, p3) . A +
-(p0, p2) . C with C = B << 16 = (0, w1), so a pair's row is 1 read, 2 SXTB16 and 4
-SMLAD. An odd width keeps single outputs (measured: an overlapping last pair on
-DS-CNN's width 5 recomputes 1 output in 6 and costs more than it saves). The stage is
-the channel's (channel_stage: multiplier, exponent and addend once per channel, the
-addend computed from the shift: no addend table).
+rather than 8 of 16-bit lanes (widen_weights buys nothing here). Outputs go in
+vertical pairs (oh, oh + 1) at the same column: the sh + kh plane rows of a pair are
+each read and widened once (3x3 stride 1: 4 reads for 2 outputs instead of 6; stride
+2: 5), and a pair needs only the 6 lanes and the channel's stage constants in
+registers, where horizontal pairs sharing reads would need a third lane word per row
+(measured: more spills, slower). An odd height's last pair overlaps the one before it
+(that row is computed twice, the same values; the plane is the input, so writing it
+twice is harmless also in place): no tail code. The stage is the channel's
+(channel_stage: multiplier, exponent and addend once per channel, the addend computed
+from the shift: no addend table).
 
-Cost model per output (3x3, stride 1, pairs): DSP 3 x 3.5 + address (~1) + stage (~13:
-5 arithmetic, 7 for the clamp as GCC emits it, 1 store) + loop (~2) + reloads of
-what does not fit the 14 registers (~4): ~30 instructions for 9 MACs (about 2 reads a
-row more with stride 2); single outputs ~38; scalar 9 loads + 9 MLA + the same: ~34
-(but 9 weight registers); plus ~4 per input element for the copy; against ~9 x 6 + ~20
-for the generic nest.
+Cost model per pair (3x3, stride 1): 4 x (read + 2 SXTB16) + 12 SMLAD + 2 stages (~11
+each: 5 arithmetic, 5 for the int8 saturation, 1 store) + address and loop (~4) +
+reloads of what does not fit the 14 registers (~4): ~54 instructions for 18 MACs, ~27
+per output (~40 for single outputs); scalar 9 loads + 9 MLA + the stage: ~34 (but 9
+weight registers); plus ~4 per input element for the copy; against ~9 x 6 + ~20 for
+the generic nest.
 
 Applies to depthwise qk.conv2d (channel multiplier 1) with dilation 1, constant weights,
 kh * kw <= MAX_TAPS, and no in-place schedule or the `channel` one.
@@ -106,7 +108,7 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
         bias_buf = b_buf  # zx is already in the bias (or there are no padding taps)
     ph, pw = h_ + pt + pb, w_ + pl + pr
     dsp = planar and kw_ == 3 and not unsigned and target_of(op).cpu.has("dsp")
-    pairs = dsp and ow_ % 2 == 0
+    pairs = dsp and oh_ >= 2
     if planar:
         # one flat plane, 4 spare bytes: a row's last 4-byte read may pass its end
         plane = scratch(k, [ph * pw + QUAD], scratch_name(op, "_plane"), op)
@@ -131,11 +133,11 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
             kk.nest([h_, w_], lambda k1, hw: k1.copy_element(
                 x, [n, hw[0], hw[1], c], plane, [flat(k1, k1.affine(hw[0], 1, pt), k1.affine(hw[1], 1, pl))]))
         if dsp:
-            lanes = []  # per kernel row: A = (w0, w2), B = (w1, 0), and C = (0, w1) for shared reads
+            lanes = []  # per kernel row: A = (w0, w2), B = (w1, 0)
             for i in range(kh_):
                 word = kk.emit(memref.LoadOp.get(words, [c, kk.idx(i)]))
                 a, b = kk.emit(mcuc.Sxtb16Op(word)), kk.emit(mcuc.Sxtb16Op(word, 8))
-                lanes.append((a, b, kk.shl(b, kk.i32(16)) if pairs and sw == 1 else None))
+                lanes.append((a, b))
         else:
             taps = [[kk.load_i32(w_buf, [c, kk.idx(i), kk.idx(j), kk.idx(0)], False) for j in range(kw_)]
                     for i in range(kh_)]
@@ -146,20 +148,26 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
             word = k1.emit(mcuc.LoadS8x4Op(plane, [flat(k1, r, col)]))
             return k1.emit(mcuc.Sxtb16Op(word)), k1.emit(mcuc.Sxtb16Op(word, 8))
 
-        def pair(k1: ScalarBuilder, oh, t) -> None:
-            ow0 = k1.mul(t, k1.idx(2))
-            acc0 = acc1 = bias
-            for i, (a, b, c_lanes) in enumerate(lanes):
-                r = k1.affine(oh, sh, i)
-                even, odd = widened(k1, r, k1.affine(ow0, sw, 0))
-                acc0 = k1.emit(mcuc.SmladOp(odd, b, k1.emit(mcuc.SmladOp(even, a, acc0))))
-                if c_lanes is not None:  # (p1, p3) . (w0, w2) + (p0, p2) . (0, w1)
-                    acc1 = k1.emit(mcuc.SmladOp(even, c_lanes, k1.emit(mcuc.SmladOp(odd, a, acc1))))
-                else:
-                    even1, odd1 = widened(k1, r, k1.affine(ow0, sw, sw))
-                    acc1 = k1.emit(mcuc.SmladOp(odd1, b, k1.emit(mcuc.SmladOp(even1, a, acc1))))
-            for dx, acc in enumerate((acc0, acc1)):
-                k1.store_i8(output(k1, acc), y, [n, oh, k1.affine(ow0, 1, dx), c])
+        def pair(k1: ScalarBuilder, t, ow) -> None:
+            # Outputs (oh0, ow) and (oh0 + 1, ow): plane rows oh0 * sh + j, each read and
+            # widened once, serve the first output for j < kh and the second for j >= sh.
+            # The last pair of an odd height overlaps the one before it (same values).
+            oh0 = k1.mul(t, k1.idx(2))
+            if oh_ % 2:
+                oh0 = k1.min(oh0, k1.idx(oh_ - 2))
+            col = k1.affine(ow, sw, 0)
+            accs = [bias, bias]
+            for j in range(sh + kh_):
+                users = [(0, j)] if j < kh_ else []
+                users += [(1, j - sh)] if 0 <= j - sh < kh_ else []
+                if not users:
+                    continue
+                even, odd = widened(k1, k1.add(k1.affine(oh0, sh, 0), k1.idx(j)), col)
+                for which, i in users:
+                    a, b = lanes[i]
+                    accs[which] = k1.emit(mcuc.SmladOp(odd, b, k1.emit(mcuc.SmladOp(even, a, accs[which]))))
+            for dy, acc in enumerate(accs):
+                k1.store_i8(output(k1, acc), y, [n, k1.affine(oh0, 1, dy), ow, c])
 
         def pixel(k1: ScalarBuilder, hw) -> None:
             oh, ow = hw
@@ -168,7 +176,8 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
                 r = k1.affine(oh, sh, i)
                 if dsp:  # (p0, p2) . (w0, w2) + (p1, p3) . (w1, 0)
                     even, odd = widened(k1, r, k1.affine(ow, sw, 0))
-                    acc = k1.emit(mcuc.SmladOp(odd, lanes[i][1], k1.emit(mcuc.SmladOp(even, lanes[i][0], acc))))
+                    a, b = lanes[i]
+                    acc = k1.emit(mcuc.SmladOp(odd, b, k1.emit(mcuc.SmladOp(even, a, acc))))
                     continue
                 for j in range(kw_):
                     col = k1.affine(ow, sw, j)
@@ -180,7 +189,7 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
             k1.store_i8(output(k1, acc), y, [n, oh, ow, c])
 
         if pairs:
-            kk.nest([oh_, ow_ // 2], lambda k1, ht: pair(k1, *ht))
+            kk.nest([(oh_ + 1) // 2, ow_], lambda k1, tw: pair(k1, *tw))
         else:
             kk.nest([oh_, ow_], pixel)
 

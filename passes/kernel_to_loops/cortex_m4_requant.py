@@ -8,7 +8,8 @@ constants, and the stage becomes, for a right shift e >= 1 (the usual case),
     t = (acc * M + 2^30) >> 31           (64-bit; = SRDHM since TFLM multipliers are >= 0)
     y = (t + (t >> 31) + addend) >> e    (addend = 2^(e-1) + zp * 2^e: rounding half away
                                           from zero, then the output zero point)
-    y = clamp(y, lo, hi)
+    y = clamp(y, lo, hi)                 (for int8's -128..127: y if y >> 7 == y >> 31, else
+                                          (y >> 31) ^ 127; GCC emits no SSAT for min/max)
 
 and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. On a target
 with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc.smmulr):
@@ -34,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from xdsl.dialects import func, memref
+from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
@@ -193,6 +194,13 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
 
     def clamp(kk: ScalarBuilder, y: SSAValue) -> SSAValue:
+        if (lo, hi) == (-128, 127):
+            # Saturation to int8 without the two bounds in registers (GCC emits no SSAT for
+            # min/max): y fits iff y >> 7 == y >> 31; else (y >> 31) ^ 127 is 127 or -128.
+            # ~5 instructions (shift-compare, IT, EOR) against ~7 and a register.
+            sign = kk.shr(y, kk.i32(31))
+            fits = kk.cmp(kk.shr(y, kk.i32(7)), sign, "eq")
+            return kk.select(fits, y, kk.emit(arith.XOrIOp(sign, kk.i32(127))))
         return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
 
     def rounded(kk: ScalarBuilder, t: SSAValue, addend: SSAValue, e: SSAValue) -> SSAValue:

@@ -83,17 +83,19 @@ def test_first_layer_short_input_keeps_the_whole_copy():
 
 
 @pytest.mark.parametrize("h, w, strides, pads, per_channel", [
-    (5, 6, (1, 1), (1, 1, 1, 1), True),    # even width: pairs sharing the reads (C = B << 16)
-    (6, 8, (2, 2), (0, 0, 1, 1), True),    # stride 2, even output width 4: pairs, 2 reads a row
-    (7, 5, (1, 1), (1, 1, 1, 1), True),    # odd width: single outputs
-    (4, 9, (2, 2), (1, 1, 1, 1), False),   # odd output width 5, per-tensor stage
-    (3, 2, (1, 1), (1, 1, 1, 1), True),    # the narrowest pair
+    (6, 5, (1, 1), (1, 1, 1, 1), True),    # even height: vertical pairs sharing 2 of 4 rows
+    (7, 4, (1, 1), (1, 1, 1, 1), True),    # odd height 7: the last pair overlaps the one before
+    (8, 6, (2, 2), (0, 0, 1, 1), True),    # stride 2: pairs share 1 of 5 rows
+    (9, 9, (2, 2), (1, 1, 1, 1), False),   # stride 2, odd output height 5, per-tensor stage
+    (1, 7, (1, 1), (1, 1, 1, 1), True),    # one output row: single outputs
+    (3, 3, (1, 1), (0, 1, 0, 1), True),    # no top/bottom padding: also one output row
 ])
 def test_depthwise_pairs_and_single_outputs_match_reference(h, w, strides, pads, per_channel):
     """Depthwise 3x3 with the int8 row words widened per channel, per-channel stages and
-    horizontal pairs where the output width is even; zx = 3 makes the padding count."""
+    vertical output pairs where there are 2 output rows or more; zx = 3 makes the padding
+    count."""
     printed = _lower_and_check(h, w, 8, 8, 3, 3, strides, pads, depthwise=True, per_channel=per_channel)
     assert "_row_words" in printed and "_row_lanes" not in printed and "requant_addend" not in printed
-    ow = (w + pads[1] + pads[3] - 3) // strides[1] + 1
-    smlads_per_row = printed.count("mcuc.smlad")
-    assert smlads_per_row == (12 if ow % 2 == 0 else 6)  # 3 rows x 2 SMLAD per output in the loop body
+    oh = (h + pads[0] + pads[2] - 3) // strides[0] + 1
+    # in the loop body: 2 SMLAD per kernel row and output, 3 rows, 1 or 2 outputs
+    assert printed.count("mcuc.smlad") == (12 if oh >= 2 else 6)
