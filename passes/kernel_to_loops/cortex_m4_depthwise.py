@@ -16,10 +16,14 @@ where it is exact (cortex_m4_requant).
 With the DSP extension and a signed input (kw = 3), a kernel row of an output is one
 4-byte read of the plane (p0..p3; the plane has 4 spare bytes at its end), SXTB16 and
 SXTB16 ROR #8, and two SMLAD with the row's weights as 16-bit lanes A = (w0, w2) and
-B = (w1, 0). The weights are kept as int8 in flash, one word (w0, w1, w2, 0) per kernel
-row, and widened once per channel (SXTB16, SXTB16 ROR #8: the lanes cost ~3
-instructions a row per channel, nothing per output), so the table is 4 bytes per row
-rather than 8 of 16-bit lanes (widen_weights buys nothing here). Outputs go in
+B = (w1, 0). The lanes come from the layer's own int8 weights, read in place (no
+copy in flash) and widened once per channel: row i of channel c is the 4-byte read at
+c * kh * 3 + 3i, (w0, w1, w2, next row's w0), whose SXTB16 is A and whose SXTB16 ROR #8
+masked to its low lane is B; the last row is read one byte earlier, (previous w2, w0,
+w1, w2), so no read passes the weights' end: A is its SXTB16 ROR #8 and B the high lane
+of its SXTB16, shifted down. (A 1-row kernel has no previous row: its rows are a table
+of (w0, w1, w2, 0) words.) That is ~4 instructions a row per channel and nothing per
+output, so 16-bit lanes in flash (widen_weights) would buy nothing here. Outputs go in
 vertical pairs (oh, oh + 1) at the same column: the sh + kh plane rows of a pair are
 each read and widened once (3x3 stride 1: 4 reads for 2 outputs instead of 6; stride
 2: 5), and a pair needs only the 6 lanes and the channel's stage constants in
@@ -45,7 +49,7 @@ from __future__ import annotations
 
 import numpy as np
 from xdsl.dialects import memref
-from xdsl.dialects.builtin import IntegerType
+from xdsl.dialects.builtin import IntegerType, MemRefType, i8
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import mcuc
@@ -113,7 +117,11 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
         # one flat plane, 4 spare bytes: a row's last 4-byte read may pass its end
         plane = scratch(k, [ph * pw + QUAD], scratch_name(op, "_plane"), op)
         border = k.c(xt.zero_point, IntegerType(8))
-    if dsp:
+    if dsp and kh_ >= 2:
+        # the weights themselves, as a flat view: a kernel row's 3 taps are one 4-byte read
+        taps_total = c_ * kh_ * kw_
+        flat_w = k.emit(memref.ReinterpretCastOp(w_buf, [], [], [], [0], [taps_total], [1], MemRefType(i8, [taps_total])))
+    elif dsp:
         words = constant_table(k, op, layer_base(op) + "_row_words", row_words(weights.reshape(c_, kh_, kw_)))
 
     def flat(kk: ScalarBuilder, r, col):
@@ -134,10 +142,18 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
                 x, [n, hw[0], hw[1], c], plane, [flat(k1, k1.affine(hw[0], 1, pt), k1.affine(hw[1], 1, pl))]))
         if dsp:
             lanes = []  # per kernel row: A = (w0, w2), B = (w1, 0)
+            low16 = kk.i32(0xFFFF)
             for i in range(kh_):
-                word = kk.emit(memref.LoadOp.get(words, [c, kk.idx(i)]))
-                a, b = kk.emit(mcuc.Sxtb16Op(word)), kk.emit(mcuc.Sxtb16Op(word, 8))
-                lanes.append((a, b))
+                if kh_ == 1:
+                    word = kk.emit(memref.LoadOp.get(words, [c, kk.idx(i)]))
+                    lanes.append((kk.emit(mcuc.Sxtb16Op(word)), kk.emit(mcuc.Sxtb16Op(word, 8))))
+                elif i < kh_ - 1:  # (w0, w1, w2, next row's w0)
+                    word = kk.emit(mcuc.LoadS8x4Op(flat_w, [kk.affine(c, kh_ * kw_, i * kw_)]))
+                    lanes.append((kk.emit(mcuc.Sxtb16Op(word)), kk.band(kk.emit(mcuc.Sxtb16Op(word, 8)), low16)))
+                else:  # (previous row's w2, w0, w1, w2): no read past the weights' end
+                    word = kk.emit(mcuc.LoadS8x4Op(flat_w, [kk.affine(c, kh_ * kw_, i * kw_ - 1)]))
+                    b = kk.band(kk.shr(kk.emit(mcuc.Sxtb16Op(word)), kk.i32(16)), low16)
+                    lanes.append((kk.emit(mcuc.Sxtb16Op(word, 8)), b))
         else:
             taps = [[kk.load_i32(w_buf, [c, kk.idx(i), kk.idx(j), kk.idx(0)], False) for j in range(kw_)]
                     for i in range(kh_)]

@@ -95,7 +95,16 @@ def test_depthwise_pairs_and_single_outputs_match_reference(h, w, strides, pads,
     vertical output pairs where there are 2 output rows or more; zx = 3 makes the padding
     count."""
     printed = _lower_and_check(h, w, 8, 8, 3, 3, strides, pads, depthwise=True, per_channel=per_channel)
-    assert "_row_words" in printed and "_row_lanes" not in printed and "requant_addend" not in printed
+    # the weights are read in place (no row_lanes or row_words table), no addend table
+    assert "_row_words" not in printed and "_row_lanes" not in printed and "requant_addend" not in printed
+    assert "memref.reinterpret_cast" in printed
     oh = (h + pads[0] + pads[2] - 3) // strides[0] + 1
     # in the loop body: 2 SMLAD per kernel row and output, 3 rows, 1 or 2 outputs
     assert printed.count("mcuc.smlad") == (12 if oh >= 2 else 6)
+
+
+def test_depthwise_one_row_kernel_reads_a_row_word_table():
+    """A 1x3 depthwise kernel has no previous row to read its last row from: its row is a
+    word of a (w0, w1, w2, 0) table."""
+    printed = _lower_and_check(5, 7, 8, 8, 1, 3, (1, 1), (0, 1, 0, 1), depthwise=True)
+    assert "_row_words" in printed and "mcuc.smlad" in printed
