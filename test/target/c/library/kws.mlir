@@ -47,9 +47,9 @@
 // the importer shortens names; the header declares 'input' either way).
 // The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer
 // but the depthwise ones (their addends come from the shift, once per channel); a depthwise
-// layer's weights are one int8 word per kernel row.
+// layer's kernel rows are read from its own int8 weights (no packed copy), which stay
+// among the model's tables above.
 // CHECK:      static const int32_t depthwise_conv2d_3_folded_bias[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int32_t depthwise_conv2d_3_row_words[64][3] TINYMLIR_ALIGN(4) = {
 // The DSP kernels' weights, packed as int8 quads (cortex-m4 keeps them int8: no widening).
 // CHECK:      static const int32_t conv2d_4_packed[32][16][2] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
