@@ -89,6 +89,8 @@ def test_first_layer_short_input_keeps_the_whole_copy():
     (9, 9, (2, 2), (1, 1, 1, 1), False),   # stride 2, odd output height 5, per-tensor stage
     (1, 7, (1, 1), (1, 1, 1, 1), True),    # one output row: single outputs
     (3, 3, (1, 1), (0, 1, 0, 1), True),    # no top/bottom padding: also one output row
+    (4, 11, (1, 1), (1, 1, 1, 1), True),   # a prime width above COPY_UNROLL: the plane copy stays rolled
+    (3, 16, (1, 1), (1, 1, 1, 1), True),   # width 16: the copy unrolled by 8, in 2 blocks
 ])
 def test_depthwise_pairs_and_single_outputs_match_reference(h, w, strides, pads, per_channel):
     """Depthwise 3x3 with the int8 row words widened per channel, per-channel stages and
