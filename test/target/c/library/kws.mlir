@@ -63,13 +63,14 @@
 // Each layer: its description before its loop nests, the hook on the buffer it wrote
 // (index, pointer, element count) after them.
 // The first convolution (Cin 1) reads a ring of input rows padded with its zero point
-// (83), each row in two slots (mirrored: a window's 10 rows are contiguous).
+// (83), each row in two slots (mirrored: a window's 10 rows are contiguous), written as
+// it enters the window of an output row.
 // CHECK-NEXT:     int8_t *const conv2d_padded = arena + {{[0-9]+}};
 // CHECK:              conv2d_padded[{{.*}}] = 83;
+// CHECK:          /* conv2d: conv2d 1x49x10x1 -> 1x25x5x64, kernel 10x4, stride 2x2, groups 1, 320,000 MACs */
 // CHECK:                  const int8_t [[XV:v[0-9]+]] = [[IN]][{{.*}}];
 // CHECK:                  conv2d_padded[{{.*}}] = [[XV]];
 // CHECK-NEXT:             conv2d_padded[{{.*}} + 120] = [[XV]];
-// CHECK:          /* conv2d: conv2d 1x49x10x1 -> 1x25x5x64, kernel 10x4, stride 2x2, groups 1, 320,000 MACs */
 // CHECK:                      const int32_t v{{[0-9]+}} = tinymlir_load_s8x4(&conv2d_padded[{{.*}}]);
 // CHECK:          TINYMLIR_LAYER_HOOK(0, arena, 8000);
 // CHECK:          /* depthwise_conv2d: conv2d 1x25x5x64 -> 1x25x5x64, kernel 3x3, stride 1x1, groups 64, 72,000 MACs */
