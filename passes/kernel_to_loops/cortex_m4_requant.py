@@ -39,6 +39,7 @@ from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
+    IntegerType,
     MemRefType,
     StringAttr,
     TensorType,
@@ -139,18 +140,20 @@ class Requantiser:
         return self.per_tensor or bool((self.shift <= -1).all())
 
 
-def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray) -> SSAValue:
-    """A constant i32 global with `values` (an existing one of the same name base and
-    contents: patch-schedule's band copies of a layer share their tables), and its
-    get_global before `op`'s loops."""
+def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray,
+                   element: IntegerType = i32) -> SSAValue:
+    """A constant global of `element` (i32 or i8) with `values` (an existing one of the same
+    name base and contents: patch-schedule's band copies of a layer share their tables),
+    and its get_global before `op`'s loops."""
     function = op.parent_op()
     while function is not None and not isinstance(function, func.FuncOp):
         function = function.parent_op()
     assert function is not None and function.parent_block() is not None
     module = function.parent_block()
     shape = list(values.shape)
-    data = DenseIntOrFPElementsAttr(TensorType(i32, shape), BytesAttr(values.astype("<i4").tobytes()))
-    mtype = MemRefType(i32, shape)
+    storage = "<i4" if element == i32 else "i1"
+    data = DenseIntOrFPElementsAttr(TensorType(element, shape), BytesAttr(values.astype(storage).tobytes()))
+    mtype = MemRefType(element, shape)
     globals_ = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
     same = next((g for g in globals_ if (g.sym_name.data == base or g.sym_name.data.startswith(base + "_"))
                  and g.type == mtype and g.initial_value == data), None)
@@ -226,15 +229,18 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     shift_at = per_channel(k, op, "shift", tables)
     e = -params.shift
     addend_values = (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e)
-    addends: list[SSAValue] = []
+    per_output: list[SSAValue] = []
 
     def per_channel_stage(kk: ScalarBuilder, acc, c):
-        # Per output, the addends are one table load (made on first use, its get_global at
-        # `k`, before the op's loops): cheaper than computing them from the shift.
-        if not addends:
-            addends.append(constant_table(k, op, layer_base(op) + "_requant_addend", addend_values))
-        addend = kk.emit(memref.LoadOp.get(addends[0], [c]))
-        exponent = kk.sub(kk.i32(0), shift_at(kk, c))
+        # Per output, the addend and the exponent e = -shift are table loads (made on first
+        # use, their get_globals at `k`, before the op's loops): cheaper than computing them
+        # from the shift. The exponents replace the op's shift table (int8 too; the lowering
+        # drops the shift table when nothing else reads it), saving a negation an output.
+        if not per_output:
+            per_output.append(constant_table(k, op, layer_base(op) + "_requant_addend", addend_values))
+            per_output.append(constant_table(k, op, layer_base(op) + "_requant_exponent", e, IntegerType(8)))
+        addend = kk.emit(memref.LoadOp.get(per_output[0], [c]))
+        exponent = kk.load_i32(per_output[1], [c], False)
         return clamp(kk, rounded(kk, srdhm(kk, acc, multiplier_at(kk, c)), addend, exponent))
 
     def at_channel(kk: ScalarBuilder, c) -> ChannelStage:

@@ -29,11 +29,12 @@
 // (the five 1x1 convolutions and four depthwise ones share base names, made unique: the
 // exact suffixes are the importer's business). The 1x1 convolutions' and the dense layer's
 // weights are packed for SMLAD instead (cortex_m4_dsp.py, cortex_m4_padded.py: the first
-// convolution's with a bias folding the input zero point), the depthwise ones as 16-bit
-// lanes per kernel row with a bias folding the input zero point (cortex_m4_depthwise.py),
-// after the other constants.
+// convolution's with a bias folding the input zero point), the depthwise ones read in place
+// with a bias folding the input zero point (cortex_m4_depthwise.py), after the other
+// constants. The convolutions' shifts become the short stage's exponents (-shift, int8);
+// only the depthwise layers keep their shift tables.
 // CHECK:      static const int32_t conv2d_multiplier[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int8_t conv2d_shift[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int8_t depthwise_conv2d_shift[64] TINYMLIR_ALIGN(4) = {
 // CHECK-NOT:  [64][1][1][64]
 // CHECK:      static const int32_t dense_bias[12] TINYMLIR_ALIGN(4) = {
 // CHECK-NEXT:     -92750, -92176, -97474, -107992, -115848, -97372, -78154, -100832, -103615, -107415, -239531, 85
@@ -53,6 +54,7 @@
 // The DSP kernels' weights, packed as int8 quads (cortex-m4 keeps them int8: no widening).
 // CHECK:      static const int32_t conv2d_4_packed[32][16][2] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int8_t conv2d_4_requant_exponent[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t dense_packed[3][16][4] TINYMLIR_ALIGN(4) = {
 // CHECK:      /* activation arena (offsets planned by plan-arena) */
 // CHECK-NEXT: static int8_t kws_dscnn_arena[8240] TINYMLIR_ALIGN(4);
