@@ -15,8 +15,9 @@ and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. On a t
 with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc.smmulr):
 (2x * M + 2^31) >> 32 is the same floor((x * M + 2^30) / 2^31), without the 64-bit
 add and shift (~3 instructions less per output). Per-tensor
-constants are immediates; per-channel ones are the op's multiplier and shift tables
-and a table of addends made here. A kernel that loops over one channel's outputs
+constants are immediates; per-channel ones are the op's multiplier table and two tables
+made here, the addends and the exponents e = -shift (int8, replacing the op's shift
+table, which the lowering then drops: one negation an output less). A kernel that loops over one channel's outputs
 (depthwise) takes the stage of that channel (channel_stage): the multiplier, exponent
 and addend are computed once per channel, the addend from the shift (no addend table).
 
