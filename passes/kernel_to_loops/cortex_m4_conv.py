@@ -91,7 +91,7 @@ class LowerConv2DCortexM4(LowerConv2D):
     output_stage = staticmethod(fast_output_stage)
 
     def match_and_rewrite(self, op: qk.Conv2DOp, rewriter: PatternRewriter) -> None:
-        constants = (op.weight, op.bias)
+        constants = (op.weight, op.bias, *op.tables)  # tables: the short stage may replace the shift table
         super().match_and_rewrite(op, rewriter)
         for value in constants:
             drop_unused_constant(value, rewriter)

@@ -36,7 +36,7 @@ class LowerDenseCortexM4(LowerDense):
     output_stage = staticmethod(fast_output_stage)
 
     def match_and_rewrite(self, op: qk.DenseOp, rewriter: PatternRewriter) -> None:
-        constants = (op.weight, op.bias)
+        constants = (op.weight, op.bias, *op.tables)  # tables: the short stage may replace the shift table
         super().match_and_rewrite(op, rewriter)
         for value in constants:
             drop_unused_constant(value, rewriter)

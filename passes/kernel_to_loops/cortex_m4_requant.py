@@ -8,14 +8,18 @@ constants, and the stage becomes, for a right shift e >= 1 (the usual case),
     t = (acc * M + 2^30) >> 31           (64-bit; = SRDHM since TFLM multipliers are >= 0)
     y = (t + (t >> 31) + addend) >> e    (addend = 2^(e-1) + zp * 2^e: rounding half away
                                           from zero, then the output zero point)
-    y = clamp(y, lo, hi)
+    y = clamp(y, lo, hi)                 (for int8's -128..127: y if y >> 7 == y >> 31, else
+                                          (y >> 31) ^ 127; GCC emits no SSAT for min/max)
 
 and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. On a target
 with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc.smmulr):
 (2x * M + 2^31) >> 32 is the same floor((x * M + 2^30) / 2^31), without the 64-bit
 add and shift (~3 instructions less per output). Per-tensor
-constants are immediates; per-channel ones are the op's multiplier and shift tables
-and a table of addends made here.
+constants are immediates; per-channel ones are the op's multiplier table and two tables
+made here, the addends and the exponents e = -shift (int8, replacing the op's shift
+table, which the lowering then drops: one negation an output less). A kernel that loops over one channel's outputs
+(depthwise) takes the stage of that channel (channel_stage): the multiplier, exponent
+and addend are computed once per channel, the addend from the shift (no addend table).
 
 Exactness (tinymlir.fixedpoint is the specification, test_cortex_m4_requant.py checks it):
 floor((p + 2^30) / 2^31) equals TFLM's nudged truncating division for every p, and its
@@ -33,7 +37,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
-from xdsl.dialects import func, memref
+from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
@@ -60,6 +64,9 @@ ACTIVATION_BOUND = 256
 """A bound on |x - zx| (and on |x|) for int8 / uint8 activations."""
 
 Stage = Callable[[ScalarBuilder, SSAValue, SSAValue], SSAValue]
+"""stage(k, acc, channel): the output value (i32) of an accumulator."""
+ChannelStage = Callable[[ScalarBuilder, SSAValue], SSAValue]
+"""The stage of one channel: (k, acc) -> the output value (see channel_stage)."""
 
 
 def _global_of(value: SSAValue) -> memref.GlobalOp | None:
@@ -151,18 +158,20 @@ class Requantiser:
         return self.per_tensor or bool((self.shift <= -1).all())
 
 
-def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray) -> SSAValue:
-    """A constant i32 global with `values` (an existing one of the same name base and
-    contents: patch-schedule's band copies of a layer share their tables), and its
-    get_global before `op`'s loops."""
+def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray,
+                   element: IntegerType = i32) -> SSAValue:
+    """A constant global of `element` (i32 or i8) with `values` (an existing one of the same
+    name base and contents: patch-schedule's band copies of a layer share their tables),
+    and its get_global before `op`'s loops."""
     function = op.parent_op()
     while function is not None and not isinstance(function, func.FuncOp):
         function = function.parent_op()
     assert function is not None and function.parent_block() is not None
     module = function.parent_block()
     shape = list(values.shape)
-    data = DenseIntOrFPElementsAttr(TensorType(i32, shape), BytesAttr(values.astype("<i4").tobytes()))
-    mtype = MemRefType(i32, shape)
+    storage = "<i4" if element == i32 else "i1"
+    data = DenseIntOrFPElementsAttr(TensorType(element, shape), BytesAttr(values.astype(storage).tobytes()))
+    mtype = MemRefType(element, shape)
     globals_ = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
     same = next((g for g in globals_ if (g.sym_name.data == base or g.sym_name.data.startswith(base + "_"))
                  and g.type == mtype and g.initial_value == data), None)
@@ -206,6 +215,13 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
 
     def clamp(kk: ScalarBuilder, y: SSAValue) -> SSAValue:
+        if (lo, hi) == (-128, 127):
+            # Saturation to int8 without the two bounds in registers (GCC emits no SSAT for
+            # min/max): y fits iff y >> 7 == y >> 31; else (y >> 31) ^ 127 is 127 or -128.
+            # ~5 instructions (shift-compare, IT, EOR) against ~7 and a register.
+            sign = kk.shr(y, kk.i32(31))
+            fits = kk.cmp(kk.shr(y, kk.i32(7)), sign, "eq")
+            return kk.select(fits, y, kk.emit(arith.XOrIOp(sign, kk.i32(127))))
         return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
 
     def rounded(kk: ScalarBuilder, t: SSAValue, addend: SSAValue, e: SSAValue) -> SSAValue:
@@ -225,21 +241,48 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         e_value = k.i32(e)
         return lambda kk, acc, c: clamp(kk, rounded(kk, srdhm(kk, acc, m_value), addend, e_value))
 
-    # The op's own multiplier and shift tables (read from here, so they stay used) and
-    # one new table of addends.
+    # The op's own multiplier and shift tables (read from here, so they stay used).
     tables = iter(op.tables)
     multiplier_at = per_channel(k, op, "multiplier", tables)
     shift_at = per_channel(k, op, "shift", tables)
     e = -params.shift
-    addends = constant_table(k, op, layer_base(op) + "_requant_addend",
-                     (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e))
+    addend_values = (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e)
+    per_output: list[SSAValue] = []
 
     def per_channel_stage(kk: ScalarBuilder, acc, c):
-        addend = kk.emit(memref.LoadOp.get(addends, [c]))
-        exponent = kk.sub(kk.i32(0), shift_at(kk, c))
+        # Per output, the addend and the exponent e = -shift are table loads (made on first
+        # use, their get_globals at `k`, before the op's loops): cheaper than computing them
+        # from the shift. The exponents replace the op's shift table (int8 too; the lowering
+        # drops the shift table when nothing else reads it), saving a negation an output.
+        if not per_output:
+            per_output.append(constant_table(k, op, layer_base(op) + "_requant_addend", addend_values))
+            per_output.append(constant_table(k, op, layer_base(op) + "_requant_exponent", e, IntegerType(8)))
+        addend = kk.emit(memref.LoadOp.get(per_output[0], [c]))
+        exponent = kk.load_i32(per_output[1], [c], False)
         return clamp(kk, rounded(kk, srdhm(kk, acc, multiplier_at(kk, c)), addend, exponent))
 
+    def at_channel(kk: ScalarBuilder, c) -> ChannelStage:
+        # Once per channel, so the addend 2^(e-1) + zp * 2^e is computed from the shift
+        # (~4 instructions) instead of read from a table (flash).
+        exponent = kk.sub(kk.i32(0), shift_at(kk, c))
+        multiplier = multiplier_at(kk, c)
+        if halves and multiplier.type != i32:
+            multiplier = kk.narrow(multiplier)
+        unit = kk.shl(kk.i32(1), exponent)
+        addend = kk.add(kk.shr(unit, kk.i32(1)), kk.mul(unit, kk.i32(zp)) if zp else kk.i32(0))
+        return lambda k1, acc: clamp(k1, rounded(k1, srdhm(k1, acc, multiplier), addend, exponent))
+
+    per_channel_stage.at_channel = at_channel  # type: ignore[attr-defined]
     return per_channel_stage
+
+
+def channel_stage(stage: Stage, k: ScalarBuilder, c: SSAValue) -> ChannelStage:
+    """`stage` for channel c, with what depends only on c computed at `k` (outside the
+    loop over the channel's outputs) where the stage allows it."""
+    hoist = getattr(stage, "at_channel", None)
+    if hoist is not None:
+        return hoist(k, c)
+    return lambda kk, acc: stage(kk, acc, c)
 
 
 def fast_output_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage:

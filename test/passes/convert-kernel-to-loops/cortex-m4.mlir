@@ -3,10 +3,17 @@
 // cortex-m4 conv2d with Cin = 2 (not a multiple of 4): SMLAD over a padded copy
 // (cortex_m4_padded.py), 2 output channels per tile; the short requantiser: SMMULR
 // (the accumulator bound allows 2 * acc), the rounding shift with the addend table (zero
-// point folded in), no fxp call.
+// point folded in) and the exponents (-shift) replacing the shift table, no fxp call. The
+// copy is a mirrored ring of 2 x kh = 2 rows of 3 x 4
+// bytes (fewer than the 3 rows of the input): each row enters its slot p mod 1 and the
+// mirror, as the input or (outside it) the zero point.
 // CHECK:       "memref.global"() <{sym_name = "y_requant_addend", type = memref<2xi32>
+// CHECK:       "memref.global"() <{sym_name = "y_requant_exponent", type = memref<2xi8>
+// CHECK-NOT:     y_shift
 // CHECK-LABEL: func.func @conv_1x1
-// CHECK:         %y_padded = memref.alloc() {alignment = 4 : i64} : memref<36xi8>
+// CHECK:         %y_padded = memref.alloc() {alignment = 4 : i64} : memref<24xi8>
+// CHECK:         scf.for
+// CHECK:           scf.if
 // CHECK:         mcuc.load_s8x4 %y_padded
 // CHECK:         memref.load %y_requant_addend
 // CHECK:         mcuc.smmulr

@@ -29,42 +29,50 @@
 // (the five 1x1 convolutions and four depthwise ones share base names, made unique: the
 // exact suffixes are the importer's business). The 1x1 convolutions' and the dense layer's
 // weights are packed for SMLAD instead (cortex_m4_dsp.py, cortex_m4_padded.py: the first
-// convolution's with a bias folding the input zero point), the depthwise ones as 16-bit
-// lanes per kernel row with a bias folding the input zero point (cortex_m4_depthwise.py),
-// after the other constants.
+// convolution's with a bias folding the input zero point), the depthwise ones read in place
+// with a bias folding the input zero point (cortex_m4_depthwise.py), after the other
+// constants. The convolutions' shifts become the short stage's exponents (-shift, int8);
+// only the depthwise layers keep their shift tables.
 // CHECK:      static const int32_t conv2d_multiplier[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int8_t conv2d_shift[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int8_t depthwise_conv2d_shift[64] TINYMLIR_ALIGN(4) = {
 // CHECK-NOT:  [64][1][1][64]
 // CHECK:      static const int32_t dense_bias[12] TINYMLIR_ALIGN(4) = {
 // CHECK-NEXT:     -92750, -92176, -97474, -107992, -115848, -97372, -78154, -100832, -103615, -107415, -239531, 85
 // CHECK-NEXT: };
 
 // The activation arena (two 8,000-byte feature maps before the in-place schedules of
-// kernel-in-place; now one, plus the first convolution's 696-byte padded input copy, the
+// kernel-in-place; now one, plus the first convolution's 240-byte ring of padded input rows, the
 // 128-byte pair scratch of the pointwise convolutions and the 193-byte padded plane of the
 // depthwise ones, which share bytes), then the entry point
 // (the ONNX input is 'input.1': its C parameter is 'input' or 'input_1' depending on how
 // the importer shortens names; the header declares 'input' either way).
-// The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer.
+// The short requantiser's addend tables (cortex_m4_requant.py), one per per-channel layer
+// but the depthwise ones (their addends come from the shift, once per channel); a depthwise
+// layer's kernel rows are read from its own int8 weights (no packed copy), which stay
+// among the model's tables above.
 // CHECK:      static const int32_t depthwise_conv2d_3_folded_bias[64] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int32_t depthwise_conv2d_3_row_lanes[64][3][2] TINYMLIR_ALIGN(4) = {
-// CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
 // The DSP kernels' weights, packed as int8 quads (cortex-m4 keeps them int8: no widening).
 // CHECK:      static const int32_t conv2d_4_packed[32][16][2] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int32_t conv2d_4_requant_addend[64] TINYMLIR_ALIGN(4) = {
+// CHECK:      static const int8_t conv2d_4_requant_exponent[64] TINYMLIR_ALIGN(4) = {
 // CHECK:      static const int32_t dense_packed[3][16][4] TINYMLIR_ALIGN(4) = {
 // CHECK:      /* activation arena (offsets planned by plan-arena) */
-// CHECK-NEXT: static int8_t kws_dscnn_arena[8696] TINYMLIR_ALIGN(4);
+// CHECK-NEXT: static int8_t kws_dscnn_arena[8240] TINYMLIR_ALIGN(4);
 // CHECK-EMPTY:
 // CHECK-NEXT: int kws_dscnn_run(const int8_t *[[IN:input(_1)?]], int8_t *Identity_out) {
 // CHECK-NEXT:     int8_t *const arena = kws_dscnn_arena;
 
 // Each layer: its description before its loop nests, the hook on the buffer it wrote
 // (index, pointer, element count) after them.
-// The first convolution (Cin 1) reads a copy of the input padded with its zero point (83).
+// The first convolution (Cin 1) reads a ring of input rows padded with its zero point
+// (83), each row in two slots (mirrored: a window's 10 rows are contiguous), written as
+// it enters the window of an output row.
 // CHECK-NEXT:     int8_t *const conv2d_padded = arena + {{[0-9]+}};
 // CHECK:              conv2d_padded[{{.*}}] = 83;
-// CHECK:                  conv2d_padded[{{.*}}] = [[IN]][{{.*}}];
 // CHECK:          /* conv2d: conv2d 1x49x10x1 -> 1x25x5x64, kernel 10x4, stride 2x2, groups 1, 320,000 MACs */
+// CHECK:                  const int8_t [[XV:v[0-9]+]] = [[IN]][{{.*}}];
+// CHECK:                  conv2d_padded[{{.*}}] = [[XV]];
+// CHECK-NEXT:             conv2d_padded[{{.*}} + 120] = [[XV]];
 // CHECK:                      const int32_t v{{[0-9]+}} = tinymlir_load_s8x4(&conv2d_padded[{{.*}}]);
 // CHECK:          TINYMLIR_LAYER_HOOK(0, arena, 8000);
 // CHECK:          /* depthwise_conv2d: conv2d 1x25x5x64 -> 1x25x5x64, kernel 3x3, stride 1x1, groups 64, 72,000 MACs */
