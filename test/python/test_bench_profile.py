@@ -98,6 +98,7 @@ def test_profile_of_the_example_adds_up(tmp_path):
     layers = profiled["layers"]
     assert [g.names[0] for g in layers][:3] == ["conv2d", "depthwise_conv2d", "conv2d.1"]
     assert sum(g.instructions for g in layers) + profiled["tail"].instructions == profiled["instructions"]
-    # the hook calls are the only difference from the plain build: a few instructions each
-    assert abs(profiled["instructions"] - plain["instructions"]) <= 8 * len(layers)
+    # the hook calls are the only difference from the plain build: they cost a few
+    # instructions each and change GCC's code around them a little
+    assert abs(profiled["instructions"] - plain["instructions"]) <= 0.01 * plain["instructions"]
     assert profiled["instructions"] < profiled["cycles"] < 3 * profiled["instructions"]
