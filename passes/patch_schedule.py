@@ -443,20 +443,7 @@ def apply_bands(
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
             raise PassError(f"patch-schedule: {refusal}")
-    # Weights, tables and the stitched output are used from the first band on: their
-    # definitions (get_globals, the output's alloc) move up to the stage's start.
-    members = set(stage)
-    block = first.parent
-    assert block is not None
-    for op in stage:
-        for value in op.operands:
-            owner = value.owner
-            if (
-                isinstance(owner, memref.GetGlobalOp | memref.AllocOp) and owner not in members
-                and owner.parent is block and block.get_operation_index(owner) > block.get_operation_index(first)
-            ):
-                owner.detach()
-                Builder(InsertPoint.before(first)).insert(owner)
+    _hoist_definitions(stage)
     per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
     runs = band_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
     if over_input:
@@ -477,27 +464,60 @@ def apply_bands(
         if run_end - run_start == 1:
             clones += _emit_band(builder, stage, layers, buffers, target, None)
             continue
-        # the loop's band index i moves every input and output row by i * step
         moving = _moving_rows(stage, layers)
         step = [y - x for x, y in zip(moving, _moving_rows(stage, per_band[run_start + 1]), strict=True)]
-        lower, upper, one = (
-            builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
-        )
-        body = Block(arg_types=[IndexType()])
-        loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
-        loop.attributes[BANDS_ATTR] = StringAttr(f"bands {run_start}..{run_end - 1} of {bands}")
-        inner = Builder(InsertPoint.at_end(body))
-        band = body.args[0]
-        band.name_hint = "band"
-        rows: list[SSAValue | None] = []
-        for start_row, delta in zip(moving, step, strict=True):
-            if delta == 0:
-                rows.append(None)
-                continue
-            scaled = inner.insert(arith.MuliOp(band, inner.insert(arith.ConstantOp.from_int_and_width(delta, IndexType())).result)).result
-            rows.append(inner.insert(arith.AddiOp(scaled, inner.insert(arith.ConstantOp.from_int_and_width(start_row, IndexType())).result)).result)
+        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step)
         clones += _emit_band(inner, stage, layers, buffers, target, rows)
         inner.insert(scf.YieldOp())
+    _erase_stage(stage)
+    return clones
+
+
+def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
+    """Weights, tables and the stitched output are used from the first band on: their
+    definitions (get_globals, the output's alloc) move up to the stage's start."""
+    first = stage[0]
+    members = set(stage)
+    block = first.parent
+    assert block is not None
+    for op in stage:
+        for value in op.operands:
+            owner = value.owner
+            if (
+                isinstance(owner, memref.GetGlobalOp | memref.AllocOp) and owner not in members
+                and owner.parent is block and block.get_operation_index(owner) > block.get_operation_index(first)
+            ):
+                owner.detach()
+                Builder(InsertPoint.before(first)).insert(owner)
+
+
+def _band_loop(
+    builder: Builder, run_start: int, run_end: int, bands: int, moving: tuple[int, ...], step: list[int], form: str = "",
+) -> tuple[Builder, list[SSAValue | None]]:
+    """A band loop over bands run_start..run_end - 1 (its index i moves every moving row
+    by i * step): a builder at the end of its body and the moving rows' index values
+    (None where a row does not move)."""
+    lower, upper, one = (
+        builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
+    )
+    body = Block(arg_types=[IndexType()])
+    loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
+    loop.attributes[BANDS_ATTR] = StringAttr(f"{form}bands {run_start}..{run_end - 1} of {bands}")
+    inner = Builder(InsertPoint.at_end(body))
+    band = body.args[0]
+    band.name_hint = "band"
+    rows: list[SSAValue | None] = []
+    for start_row, delta in zip(moving, step, strict=True):
+        if delta == 0:
+            rows.append(None)
+            continue
+        scaled = inner.insert(arith.MuliOp(band, inner.insert(arith.ConstantOp.from_int_and_width(delta, IndexType())).result)).result
+        rows.append(inner.insert(arith.AddiOp(scaled, inner.insert(arith.ConstantOp.from_int_and_width(start_row, IndexType())).result)).result)
+    return inner, rows
+
+
+def _erase_stage(stage: list[qk.KernelOp]) -> None:
+    """Erases the stage's ops and the allocations of its intermediates."""
     intermediates = [op.outs for op in stage[:-1]]
     for op in reversed(stage):
         op.detach()
@@ -507,7 +527,6 @@ def apply_bands(
         if isinstance(owner, Operation) and not value.uses:
             owner.detach()
             owner.erase()
-    return clones
 
 
 def _emit_band(
@@ -532,17 +551,236 @@ def _emit_band(
             out = _rows_view(builder, target, layer.rows, row)
         else:
             out = buffers[len(placed)]
-        clone = op.clone()
-        clone.operands = [*data, *op.ins[len(data):], out]
-        clone.properties["input_types"] = ArrayAttr([
-            _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, layer.windows, strict=True)
-        ])
-        clone.properties["output_type"] = _with_rows(op.output_type, layer.rows[1] - layer.rows[0])
-        if layer.pads is not None:
-            clone.properties["pads"] = DenseArrayBase.from_list(i64, list(layer.pads))
-        builder.insert(clone)
-        clones.append(clone)
+        clones.append(_band_clone(builder, op, data, out, layer.rows, layer.windows, layer.pads))
         placed[op.outs] = (out, layer.rows[0])
+    return clones
+
+
+def _band_clone(
+    builder: Builder, op: qk.KernelOp, data: list[SSAValue], out: SSAValue, rows: tuple[int, int],
+    windows: tuple[tuple[int, int], ...], pads: tuple[int, ...] | None,
+) -> Operation:
+    """`op` re-issued on `data` and `out` for output rows `rows`, reading `windows`."""
+    clone = op.clone()
+    clone.operands = [*data, *op.ins[len(data):], out]
+    clone.properties["input_types"] = ArrayAttr([
+        _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, windows, strict=True)
+    ])
+    clone.properties["output_type"] = _with_rows(op.output_type, rows[1] - rows[0])
+    if pads is not None:
+        clone.properties["pads"] = DenseArrayBase.from_list(i64, list(pads))
+    builder.insert(clone)
+    return clone
+
+
+# ---------------------------------------------------------------------------------------
+# The stream form: bands that keep the rows their successor shares
+
+
+@dataclass(frozen=True)
+class _StreamBand:
+    """One band of the stream form. `layers`: per stage op, the rows it computes in this
+    band (only those no earlier band computed; the last op: the band's output rows), the
+    rows of each data input it reads, its pads and where its first row goes in its buffer
+    (None for the last op, which writes the stitched output); `shifts`: per intermediate,
+    (rows to drop, rows to keep) at the band's start: the rows an earlier band computed
+    that this band still reads move to the front of the buffer."""
+
+    layers: tuple[tuple[tuple[int, int], tuple[tuple[int, int], ...], tuple[int, ...] | None, int | None], ...]
+    shifts: tuple[tuple[int, int], ...]
+    base: tuple[int, ...]
+    """Per intermediate, the map row its buffer's first row holds in this band."""
+
+
+def stream_bands(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None,
+) -> tuple[list[_StreamBand], tuple[int, ...]] | str:
+    """The stage's bands in the stream form and the rows of each intermediate's buffer
+    (the most any band holds), or why the stage cannot stream in `bands` bands: a value
+    whose band windows move backwards, or rows to compute whose window holds no row of
+    the map."""
+    geometry = geometry or BandGeometry()
+    per_band = geometry.bands(stage, bands)
+    inner = [geometry.layer(op).outs for op in stage[:-1]]
+    computed = {v: (0, 0) for v in inner}  # rows of each intermediate computed so far: [0, end)
+    previous: dict[SSAValue, tuple[int, int]] | None = None
+    out: list[_StreamBand] = []
+    for needed in per_band:
+        shifts = []
+        for v in inner:
+            lo, hi = needed[v]
+            if previous is not None and (lo < previous[v][0] or hi < previous[v][1]):
+                return f"{stage[inner.index(v)].layer_name.data}: its band windows move backwards"
+            keep = 0 if previous is None else max(0, computed[v][1] - lo)
+            drop = 0 if previous is None else lo - previous[v][0]
+            shifts.append((drop, keep))
+        base = {v: needed[v][0] for v in inner}
+        layers = []
+        for op in stage:
+            layer = geometry.layer(op)
+            if op is stage[-1]:
+                rows, offset = needed[layer.outs], None
+            else:
+                rows = (max(needed[layer.outs][0], computed[layer.outs][1]), needed[layer.outs][1])
+                offset = rows[0] - base[layer.outs]
+            if rows[1] <= rows[0]:
+                layers.append((rows, (), None, offset))
+                continue
+            windows = tuple(geometry.windows(op, rows))
+            if any(hi <= lo for lo, hi in windows):
+                return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
+            pads = tuple(_band_pads(op, rows, windows[0])) if isinstance(op, qk.Conv2DOp) else None
+            layers.append((rows, windows, pads, offset))
+            if op is not stage[-1]:
+                computed[layer.outs] = (0, rows[1])
+        out.append(_StreamBand(tuple(layers), tuple(shifts), tuple(base[v] for v in inner)))
+        previous = needed
+    capacity = tuple(max(needed[v][1] - needed[v][0] for needed in per_band) for v in inner)
+    return out, capacity
+
+
+def stream_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> str | None:
+    """Why the stage cannot run in `bands` streamed bands (None: it can)."""
+    plan = stream_bands(stage, bands, geometry)
+    return plan if isinstance(plan, str) else None
+
+
+def _stream_moving(stage: list[qk.KernelOp], band: _StreamBand) -> tuple[int, ...]:
+    """The map rows a streamed band reads of the stage's inputs and writes of its output
+    (what moves from band to band; the buffers hold their rows from their base)."""
+    inner = {op.outs for op in stage[:-1]}
+    starts = [
+        w[0] for op, (rows, windows, _, _) in zip(stage, band.layers, strict=True) if windows
+        for v, w in zip(op.data_inputs, windows, strict=True) if v not in inner
+    ]
+    return (*starts, band.layers[-1][0][0])
+
+
+def _stream_shape(stage: list[qk.KernelOp], band: _StreamBand) -> tuple:
+    """What two streamed bands must share to run as iterations of one loop: the shifts,
+    and per layer every count, pad and offset into a buffer."""
+    index = {op.outs: j for j, op in enumerate(stage[:-1])}
+    return band.shifts, tuple(
+        (rows[1] - rows[0], pads, offset, tuple(
+            (w[1] - w[0], w[0] - band.base[index[v]] if v in index else None)
+            for v, w in zip(op.data_inputs, windows, strict=True)
+        ) if windows else None)
+        for op, (rows, windows, pads, offset) in zip(stage, band.layers, strict=True)
+    )
+
+
+def stream_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> list[tuple[int, int]]:
+    """`band_runs` for the stream form: consecutive bands of one `_stream_shape` whose
+    moving rows advance by one step. The first band (which keeps no rows) is always a
+    run of its own, so the buffers are also used outside any band loop and plan-arena
+    keeps them live over the whole loop (their kept rows cross iterations)."""
+    plan = stream_bands(stage, bands, geometry)
+    assert not isinstance(plan, str), plan
+    per_band = plan[0]
+    runs: list[tuple[int, int]] = [(0, 1)]
+    b = 1
+    while b < bands:
+        end = b + 1
+        shape = _stream_shape(stage, per_band[b])
+        if end < bands and _stream_shape(stage, per_band[end]) == shape:
+            step = [y - x for x, y in zip(_stream_moving(stage, per_band[b]), _stream_moving(stage, per_band[end]), strict=True)]
+            end += 1
+            while end < bands and _stream_shape(stage, per_band[end]) == shape and [
+                y - x for x, y in zip(_stream_moving(stage, per_band[end - 1]), _stream_moving(stage, per_band[end]), strict=True)
+            ] == step:
+                end += 1
+        runs.append((b, end))
+        b = end
+    return runs
+
+
+def apply_stream(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
+    over_input: bool = False,
+) -> list[Operation]:
+    """Replace the stage by its ops re-issued per band in the stream form (see the module
+    docstring): one buffer per intermediate, allocated before the stage with the rows the
+    largest band holds; each band first moves the rows it shares with the previous band
+    to the front of each buffer (`memref.copy`, row by row where source and destination
+    overlap), then each op computes only the rows no earlier band computed. Nothing is
+    recomputed. Runs of bands of one shape (`stream_runs`) become band loops as in
+    `apply_bands`; returns the band ops."""
+    geometry = geometry or BandGeometry()
+    plan = stream_bands(stage, bands, geometry)
+    if isinstance(plan, str):
+        raise PassError(f"patch-schedule: {plan}")
+    per_band, capacity = plan
+    if over_input:
+        refusal = overwrite_refusal(stage, bands, geometry)
+        if refusal is not None:
+            raise PassError(f"patch-schedule: {refusal}")
+    first, last = stage[0], stage[-1]
+    _hoist_definitions(stage)
+    runs = stream_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
+    if over_input:
+        from tinymlir.passes.kernel_in_place import write_over
+
+        write_over(last, _stage_input(stage))  # type: ignore[arg-type]
+    target = last.outs
+    builder = Builder(InsertPoint.before(first))
+    buffers = []
+    for op, rows in zip(stage[:-1], capacity, strict=True):
+        _, _, width, channels = op.output_type.get_shape()
+        alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, rows, width, channels]))
+        alloc.memref.name_hint = f"{op.layer_name.data}_stream"
+        buffers.append(alloc.memref)
+    clones: list[Operation] = []
+    for run_start, run_end in runs:
+        band = per_band[run_start]
+        if run_end - run_start == 1:
+            clones += _emit_stream_band(builder, stage, band, buffers, target, None)
+            continue
+        moving = _stream_moving(stage, band)
+        step = [y - x for x, y in zip(moving, _stream_moving(stage, per_band[run_start + 1]), strict=True)]
+        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step, "streamed ")
+        clones += _emit_stream_band(inner, stage, band, buffers, target, rows)
+        inner.insert(scf.YieldOp())
+    _erase_stage(stage)
+    return clones
+
+
+def _emit_stream_band(
+    builder: Builder, stage: list[qk.KernelOp], band: _StreamBand, buffers: list[SSAValue],
+    target: SSAValue, rows: list[SSAValue | None] | None,
+) -> list[Operation]:
+    """One streamed band: the shifts, then the stage's ops on the rows they compute;
+    `rows` as in `_emit_band`."""
+    for buffer, (drop, keep) in zip(buffers, band.shifts, strict=True):
+        if not keep or not drop:
+            continue
+        # rows [drop, drop + keep) -> [0, keep): in one copy when the two do not overlap,
+        # else row by row from the first (each source row is read before it is written)
+        pieces = [(0, keep)] if drop >= keep else [(r, r + 1) for r in range(keep)]
+        for lo, hi in pieces:
+            source = _rows_view(builder, buffer, (lo + drop, hi + drop))
+            builder.insert(memref.CopyOp(source, _rows_view(builder, buffer, (lo, hi))))
+    inner = {op.outs: j for j, op in enumerate(stage[:-1])}
+    moving = iter(rows) if rows is not None else None
+    clones: list[Operation] = []
+    for op, (out_rows, windows, pads, offset) in zip(stage, band.layers, strict=True):
+        if not windows:
+            continue  # nothing new to compute in this band
+        data = []
+        for value, w in zip(op.data_inputs, windows, strict=True):
+            if value in inner:
+                base = band.base[inner[value]]
+                data.append(_rows_view(builder, buffers[inner[value]], (w[0] - base, w[1] - base)))
+            else:
+                row = next(moving) if moving is not None else None
+                data.append(_rows_view(builder, value, w, row))
+        count = out_rows[1] - out_rows[0]
+        if op is stage[-1]:
+            row = next(moving) if moving is not None else None
+            out = _rows_view(builder, target, out_rows, row)
+        else:
+            assert offset is not None
+            out = _rows_view(builder, buffers[inner[op.outs]], (offset, offset + count))
+        clones.append(_band_clone(builder, op, data, out, out_rows, windows, pads))
     return clones
 
 
@@ -781,6 +1019,11 @@ class PatchSchedulePass(ModulePass):
             self._schedule(ctx, op, function)
 
     def _schedule(self, ctx: Context, module: ModuleOp, function: func.FuncOp) -> None:
+        from tinymlir.passes.kernel_in_place import transpose_views
+
+        # kernel-in-place's views of transposed inputs are made first, so that the search
+        # costs the plan with them (the caller's image is then read in place, in bands)
+        transpose_views(function)
         ops = _kernel_ops(function)
         if not any(isinstance(o, qk.Conv2DOp) and o.output_type.get_shape()[1] > 1 for o in ops):
             function.attributes[SCHEDULE_ATTR] = StringAttr("layer-by-layer: no spatial layers")
