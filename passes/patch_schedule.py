@@ -134,6 +134,9 @@ class Candidate:
     over_input: bool = False
     """The stitched output overwrites the stage input's rows no later band reads
     (`overwrite_refusal`)."""
+    stream: bool = False
+    """The stream form (`apply_stream`): rows shared by neighbouring bands are kept, not
+    recomputed."""
 
 
 def _rows_split(rows: int, bands: int) -> list[tuple[int, int]]:
@@ -803,10 +806,32 @@ def _arena(
     candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
     ops = _kernel_ops(copy)
     for c in candidates:
-        apply_bands(ops[c.start : c.stop], c.bands, loops=loops, over_input=c.over_input)
+        apply_form = apply_stream if c.stream else apply_bands
+        apply_form(ops[c.start : c.stop], c.bands, loops=loops, over_input=c.over_input)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
+
+
+def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, alignment: int, loops: bool = True) -> tuple[int, int]:
+    """With `candidate` applied (on a copy, then kernel-in-place): the most bytes live at
+    a step of its bands (plan-arena's lifetimes) and the arena."""
+    from tinymlir.passes.kernel_in_place import KernelInPlacePass
+    from tinymlir.passes.plan_arena import lifetimes, place_greedy, timeline
+
+    copy = function.clone()
+    holder = ModuleOp([copy])
+    ops = _kernel_ops(copy)
+    apply_form = apply_stream if candidate.stream else apply_bands
+    clones = apply_form(ops[candidate.start : candidate.stop], candidate.bands, loops=loops, over_input=candidate.over_input)
+    KernelInPlacePass().apply(ctx, holder)
+    buffers = lifetimes(copy)
+    step_of = timeline(copy)[0]
+    steps = [step_of[c] for c in clones if c in step_of]
+    local = max(
+        (sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(min(steps), max(steps) + 1)), default=0,
+    )
+    return local, place_greedy(buffers, alignment) if buffers else 0
 
 
 def _is_step(op: Operation) -> bool:
@@ -898,12 +923,16 @@ class _CandidateBound:
         """The arena of the function as it is (plan-arena after kernel-in-place)."""
         return self._place_greedy(self._buffers, self._alignment) if self._buffers else 0
 
-    def bound(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False) -> int:
+    def bound(
+        self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
+        stream: bool = False,
+    ) -> int:
         """A lower bound of the arena with `stage` (kernel ops `start`...) in `bands` bands."""
-        return max(self.parts(stage, start, geometry, bands, over_input))
+        return max(self.parts(stage, start, geometry, bands, over_input, stream))
 
     def parts(
         self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
+        stream: bool = False,
     ) -> tuple[int, int, int]:
         """`bound` in three parts: the steps before the stage, its band steps, the steps
         after it (all zero where the bound does not apply). `over_input`: the output is a
@@ -938,6 +967,20 @@ class _CandidateBound:
         peak = 0
         last = len(stage) - 1
         per_band = geometry.bands(stage, bands)
+        if stream:
+            # one buffer per intermediate, from its first write to the stage's end
+            plan = stream_bands(stage, bands, geometry)
+            assert not isinstance(plan, str), plan
+            buffer_rows = plan[1]
+            kept = [rows * layer.output_shape[2] * layer.output_shape[3] for rows, layer in zip(buffer_rows, layers, strict=False)]
+            for b in range(min(len(per_band), 2)):
+                for j in range(len(stage)):
+                    live = sum(size for size, until in outer_bytes if until is None or b < len(per_band) - 1 or j <= until)
+                    if b > 0 or j == last:
+                        live += stitched_bytes
+                    live += sum(kept[: j + 1] if b == 0 else kept)
+                    peak = max(peak, live)
+            return self.before[start], peak, self.after[last_step + 1]
         for b, needed in enumerate(per_band):
             band_bytes = []
             for layer in layers[:-1]:
@@ -1011,10 +1054,14 @@ class PatchSchedulePass(ModulePass):
     """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
     loops: bool = True
     """Run bands of the same shape as one band loop (else every band is unrolled)."""
+    stream: bool = True
+    """Also search the stream form (kept rows instead of recomputed halos)."""
+    max_stream_bands: int = 32
+    """Most bands of the stream form (its bands cost no MACs, so it wants more of them)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1:
-            raise PassError("patch-schedule: max_extra_macs must be >= 0, max_stage and max_bands >= 1")
+        if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1 or self.max_stream_bands < 1:
+            raise PassError("patch-schedule: max_extra_macs must be >= 0, max_stage, max_bands and max_stream_bands >= 1")
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             self._schedule(ctx, op, function)
 
@@ -1029,6 +1076,25 @@ class PatchSchedulePass(ModulePass):
             function.attributes[SCHEDULE_ATTR] = StringAttr("layer-by-layer: no spatial layers")
             return
         alignment = target_of(module).alignment
+        # both strategies on copies; the smaller arena (then fewer extra MACs) is kept
+        results = []
+        for peak_first in (False, True):
+            copy = function.clone()
+            ModuleOp([copy])
+            outcome = self._search(ctx, copy, alignment, peak_first)
+            results.append((outcome[0], outcome[1], peak_first, copy, outcome[2]))
+        _, _, _, chosen, description = min(results, key=lambda r: r[:3])
+        function.detach_region(function.body)
+        function.add_region(chosen.detach_region(chosen.body))
+        function.attributes[SCHEDULE_ATTR] = StringAttr(description)
+
+    def _search(self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool) -> tuple[int, int, str]:
+        """Bands stages of `function` round by round: each round the stage (or pair)
+        giving the smallest arena (`peak_first` False), or the stage covering the plan's
+        peak step that lowers the bytes live there the most (`peak_first`: a greedy that
+        does not settle for a stage other regions hide). Returns the arena, the extra
+        MACs and the schedule's description."""
+        ops = _kernel_ops(function)
         model_macs = sum(o.macs() for o in ops)
         geometry = BandGeometry()
         bounds = _CandidateBound(ctx, function, ops, alignment)
@@ -1038,8 +1104,11 @@ class PatchSchedulePass(ModulePass):
         stages: list[str] = []
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
-            found, best, candidates = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
-            if best is None and found:
+            if peak_first:
+                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment)
+            else:
+                found, best, candidates = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+            if best is None and found and not peak_first:
                 best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
             if best is None:
                 if found:
@@ -1049,21 +1118,26 @@ class PatchSchedulePass(ModulePass):
             for c in sorted(chosen, key=lambda c: -c.start):  # later stages first: indices stay valid
                 stage = ops[c.start : c.stop]
                 form = ", output over its input" if c.over_input else ""
+                kind = "streamed row bands (kept rows)" if c.stream else "row bands"
                 stages.append(
-                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {c.bands} row bands{form}"
+                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {c.bands} {kind}{form}"
                 )
-                budget -= extra_macs(stage, c.bands, geometry)
-                banded |= set(apply_bands(stage, c.bands, geometry, loops=self.loops, over_input=c.over_input))
+                budget -= 0 if c.stream else extra_macs(stage, c.bands, geometry)
+                apply_form = apply_stream if c.stream else apply_bands
+                banded |= set(apply_form(stage, c.bands, geometry, loops=self.loops, over_input=c.over_input))
             current = arena
             if any(c.over_input for c in chosen):
                 geometry = BandGeometry()  # the readers of a stage output over its input read a view now
             ops = _kernel_ops(function)
             bounds = _CandidateBound(ctx, function, ops, alignment)
+        if peak_first:
+            current = bounds.current_arena()
+            if current >= baseline:
+                return baseline, 0, f"layer-by-layer: {reason}"  # a copy: the caller drops it
         if not stages:
-            function.attributes[SCHEDULE_ATTR] = StringAttr(f"layer-by-layer: {reason}")
-            return
+            return current, 0, f"layer-by-layer: {reason}"
         extra = round(self.max_extra_macs * model_macs - budget)
-        function.attributes[SCHEDULE_ATTR] = StringAttr(
+        return current, extra, (
             f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
         )
@@ -1071,13 +1145,61 @@ class PatchSchedulePass(ModulePass):
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
         geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int,
-    ) -> tuple[bool, tuple[tuple[int, int, int, int], tuple[Candidate]] | None, list]:
+    ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
         not yet in bands), the one giving the smallest arena below `current` (ties:
         fewer bands, fewer MACs, first found; None if none beats it), and every candidate
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
-        candidates: list[tuple[tuple[int, int, int, int], Candidate]] = []
+        candidates: list[tuple[tuple[int, ...], Candidate]] = []
         described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget):
+            candidates.append(((max(parts), parts[1], candidate.bands, extra, len(candidates)), candidate))
+            described.append((candidate, extra, parts))
+        # planned by increasing bound: once a bound reaches the best arena (with the same
+        # tie-breaks), no later candidate can win
+        best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
+        for key, candidate in sorted(candidates, key=lambda c: c[0]):
+            if key[0] >= current or (best is not None and key >= best[0]):
+                break
+            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
+            if arena_key[0] < current and (best is None or arena_key < best[0]):
+                best = (arena_key, (candidate,))
+        return bool(candidates), best, described
+
+    def _best_at_peak(
+        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int,
+    ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None]:
+        """Whether any stage fits `budget`, and among the stages covering the current
+        plan's peak step (the most bytes live) the one leaving the fewest bytes live at
+        the steps of its bands (ties: fewer MACs, fewer bands, first found), None if
+        none lowers the peak. Planned by increasing bound of its band steps."""
+        peak = max(bounds.live, default=0)
+        peak_step = bounds.live.index(peak) if bounds.live else -1
+        scored = []
+        any_found = False
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget):
+            any_found = True
+            if bounds.position[candidate.start] <= peak_step <= bounds.position[candidate.stop - 1] and parts[1] < peak:
+                scored.append(((parts[1], extra, candidate.bands, len(scored)), candidate))
+        best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
+        for key, candidate in sorted(scored, key=lambda c: c[0]):
+            if best is not None and key >= best[0]:
+                break
+            local, arena = _local_peak(ctx, function, candidate, alignment, self.loops)
+            local_key = (local, *key[1:])
+            if local < peak and (best is None or local_key < best[0]):
+                best = (local_key, (candidate,))
+        if best is not None:
+            best = ((_arena(ctx, function, best[1][0], alignment, self.loops), *best[0]), best[1])
+        return any_found, best
+
+    def _candidates(
+        self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
+        budget: float,
+    ):
+        """Every stage (of ops not yet in bands), form and band count within `budget`
+        extra MACs: (candidate, extra MACs, the parts of its bound)."""
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 stage = ops[start:stop]
@@ -1092,25 +1214,19 @@ class PatchSchedulePass(ModulePass):
                         continue
                     forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
                     for over_input in forms:
-                        parts = bounds.parts(stage, start, geometry, bands, over_input)
-                        candidate = Candidate(start, stop, bands, over_input)
-                        candidates.append(((max(parts), bands, extra, len(candidates)), candidate))
-                        described.append((candidate, extra, parts))
-        # planned by increasing bound: once a bound reaches the best arena (with the same
-        # tie-breaks), no later candidate can win
-        best: tuple[tuple[int, int, int, int], tuple[Candidate]] | None = None
-        for key, candidate in sorted(candidates, key=lambda c: c[0]):
-            if key[0] >= current or (best is not None and key >= best[0]):
-                break
-            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
-            if arena_key[0] < current and (best is None or arena_key < best[0]):
-                best = (arena_key, (candidate,))
-        return bool(candidates), best, described
+                        yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
+                for bands in range(2, min(rows, self.max_stream_bands) + 1) if self.stream else ():
+                    if stream_refusal(stage, bands, geometry) is not None:
+                        continue
+                    forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
+                    for over_input in forms:
+                        candidate = Candidate(start, stop, bands, over_input, stream=True)
+                        yield candidate, 0, bounds.parts(stage, start, geometry, bands, over_input, stream=True)
 
     def _best_pair(
         self, ctx: Context, function: func.FuncOp, described: list, bounds: _CandidateBound,
         budget: float, alignment: int, current: int,
-    ) -> tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]] | None:
+    ) -> tuple[tuple[int, ...], tuple[Candidate, Candidate]] | None:
         """When no single stage lowers the arena (two regions of the plan peak alike, as
         in ResNet-8's first two blocks), the pair of disjoint stages within `budget`
         giving the smallest arena below `current` (ties: fewer bands, fewer MACs, first
@@ -1118,7 +1234,7 @@ class PatchSchedulePass(ModulePass):
         search: a pair's bound is the largest of the steps before the first stage, each
         stage's band steps, the steps between them and those after the second."""
         useful = [d for d in described if d[2][1] < current and (d[2][0] or d[2][1] or d[2][2])]
-        pairs: list[tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]]] = []
+        pairs: list[tuple[tuple[int, ...], tuple[Candidate, Candidate]]] = []
         for i, (first, first_extra, (before, first_bands, _)) in enumerate(useful):
             if before >= current:
                 continue
@@ -1127,9 +1243,9 @@ class PatchSchedulePass(ModulePass):
                     continue
                 bound = max(before, first_bands, second_bands, after, bounds.between(first.stop, second.start))
                 if bound < current:
-                    key = (bound, first.bands + second.bands, first_extra + second_extra, len(pairs))
+                    key = (bound, max(first_bands, second_bands), first.bands + second.bands, first_extra + second_extra, len(pairs))
                     pairs.append((key, (first, second)))
-        best: tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]] | None = None
+        best: tuple[tuple[int, ...], tuple[Candidate, Candidate]] | None = None
         for key, pair in sorted(pairs, key=lambda p: p[0]):
             if best is not None and key >= best[0]:
                 break
