@@ -971,14 +971,51 @@ class _CandidateBound:
             # one buffer per intermediate, from its first write to the stage's end
             plan = stream_bands(stage, bands, geometry)
             assert not isinstance(plan, str), plan
-            buffer_rows = plan[1]
+            streamed, buffer_rows = plan
             kept = [rows * layer.output_shape[2] * layer.output_shape[3] for rows, layer in zip(buffer_rows, layers, strict=False)]
-            for b in range(min(len(per_band), 2)):
+            # each buffer is live from the first to the last step touching it (its writer
+            # computing rows, a reader reading them, a shift moving them)
+            touched: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(kept))}
+            for b, band in enumerate(streamed):
+                for i, (drop, keep) in enumerate(band.shifts):
+                    if drop and keep:
+                        touched[i].append((b, 0))
+                for j, (_, windows, _, _) in enumerate(band.layers):
+                    if not windows:
+                        continue
+                    if j < len(kept):
+                        touched[j].append((b, j))
+                    for value in layers[j].data_inputs:
+                        if value in layer_of:
+                            touched[layer_of[value]].append((b, j))
+            # a buffer some band writes whole may be merged by kernel-in-place with an input
+            # its writer overwrites (one buffer for both): not counted
+            for i, op in enumerate(stage[:-1]):
+                whole = any(band.layers[i][3] == 0 and band.layers[i][0][1] - band.layers[i][0][0] == buffer_rows[i] for band in streamed)
+                if whole and (
+                    isinstance(op, qk.AddOp | qk.RequantizeOp)
+                    or (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
+                ):
+                    touched[i] = []
+            spans = {i: (min(t), max(t)) for i, t in touched.items() if t}
+            # an input read only up to some band: live until its last read there
+            last_read: dict[memref.AllocOp, tuple[int, int]] = {}
+            for b, band in enumerate(streamed):
+                for j, (_, windows, _, _) in enumerate(band.layers):
+                    for value in layers[j].data_inputs if windows else ():
+                        root = _root_alloc(value)
+                        if value not in layer_of and root is not None and outer.get(root, None) is not None:
+                            last_read[root] = max(last_read.get(root, (b, j)), (b, j))
+            outer_stream = [
+                (buffer_bytes(root.memref.type), None if until is None else last_read.get(root, (0, -1)))
+                for root, until in outer.items()
+            ]
+            for b in range(len(per_band)):
                 for j in range(len(stage)):
-                    live = sum(size for size, until in outer_bytes if until is None or b < len(per_band) - 1 or j <= until)
+                    live = sum(size for size, until in outer_stream if until is None or (b, j) <= until)
                     if b > 0 or j == last:
                         live += stitched_bytes
-                    live += sum(kept[: j + 1] if b == 0 else kept)
+                    live += sum(kept[i] for i, (lo, hi) in spans.items() if lo <= (b, j) <= hi)
                     peak = max(peak, live)
             return self.before[start], peak, self.after[last_step + 1]
         for b, needed in enumerate(per_band):
