@@ -15,6 +15,23 @@ What it does
     This is MCUNetV2's patch form on a 1-wide grid of full-width patches (halos are
     recomputed).
 
+    Stream form (`Candidate.stream`, `apply_stream`, `stream_bands`): the same bands, but
+    nothing is recomputed (StreamNet, line-buffer fusion). Each intermediate has one
+    buffer, allocated before the stage, of the most rows any band reads of it; at a band's
+    start the rows it shares with the previous band (the k - s overlap of each layer) move
+    to the buffer's front (`memref.copy`, row by row where source and destination
+    overlap), then every op computes only the rows no earlier band computed (an op with no
+    new rows is skipped), reading its inputs at the rows' offsets in their buffers. Pads
+    come from the windows as in the band form, so this is bit-exact; the extra MACs are 0
+    (the copies move k - s rows per layer and band). The first band keeps no rows and is
+    always unrolled, so the buffers are used outside any band loop and plan-arena keeps
+    them live across it (kept rows cross iterations); the steady-state bands (`stream_runs`)
+    run as one band loop.
+
+    A transpose of the caller's input (an ONNX model's NCHW image) is first folded into its
+    readers as a strided view (kernel-in-place's `transpose_views`), so the image is read
+    in place, band by band, and its NHWC copy never enters the arena.
+
     Consecutive bands of the same shape (every row count, pad and offset into a band
     buffer equal; the input and output rows advancing by a constant step: `band_runs`)
     run as one band loop, an `scf.for` over the band index marked
@@ -43,10 +60,18 @@ Cost model
     the planner's real arena: the candidate is applied to a copy of the function (in
     the form it will take, band loops included), followed by kernel-in-place and
     plan-arena's placement, and the size is read back.
-    Both forms (output over input where allowed) are candidates.
-    The candidate with the smallest arena wins (ties: fewer bands, then fewer MACs, then
-    the first in the search order), and the stage is applied if it beats the current
-    plan; then the next stage is searched, until none does. When no single stage beats
+    Both forms (output over input where allowed), and the stream form with up to
+    `max_stream_bands` bands, are candidates.
+    The candidate with the smallest arena wins (ties: the smaller bound of its band steps,
+    fewer bands, then fewer MACs, then the first in the search order), and the stage is
+    applied if it beats the current plan; then the next stage is searched, until none
+    does. This greedy can settle on a stage that other regions of the plan hide (the
+    arena is their peak whatever the stage does), so a second greedy runs beside it
+    (`peak_first`): each round it takes, among the stages covering the current plan's peak
+    step, the one leaving the fewest bytes live at its band steps (`_local_peak`; ties:
+    fewer MACs, fewer bands), while that lowers the peak. Both run on copies and the
+    smaller arena (then fewer extra MACs) is kept: MobileNetV2-96 needs the second
+    (streamed stem..b1, then b2-b3 and b4 stages: 27,264 B against 54,912 B). When no single stage beats
     it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
     pair of disjoint stages within the budget is searched the same way (its bound: the
     largest of the steps before the first stage, both stages' band steps, the current
@@ -76,6 +101,9 @@ Cost model
       kernel-in-place writes over. With the output over the input, the input counts
       over the whole stage and the output not separately. In a band loop
       each body step holds at least what that step of one unrolled band holds.
+    * in the stream form, each buffer from the first to the last step touching it (writer,
+      readers, shifts), the inputs until their last read, except a buffer some band writes
+      whole in a form kernel-in-place may merge with an input.
     Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
@@ -178,6 +206,8 @@ class BandGeometry:
         self._layers: dict[qk.KernelOp, _Layer] = {}
         self._overwrite: dict[tuple[qk.KernelOp, ...], tuple[str | None, tuple]] = {}
         self._reads_whole: dict[tuple, bool] = {}
+        self._row_params: dict[qk.Conv2DOp, tuple[int, int, int, int, int, int]] = {}
+        self._stream: dict[tuple[tuple[qk.KernelOp, ...], int], tuple[list, tuple[int, ...]] | str] = {}
 
     def layer(self, op: qk.KernelOp) -> _Layer:
         """What the search reads of `op` (its properties are slow to read)."""
@@ -187,6 +217,16 @@ class BandGeometry:
                 tuple(tuple(t.get_shape()) for t in op.input_types.data), tuple(op.ins), op.outs,
             )
         return self._layers[op]
+
+    def row_params(self, op: qk.Conv2DOp) -> tuple[int, int, int, int, int, int]:
+        """The convolution's top, left and right pads, row stride and dilation and kernel
+        height (its properties are slow to read)."""
+        if op not in self._row_params:
+            pads = _ints(op.pads)
+            self._row_params[op] = (
+                pads[0], pads[1], pads[3], _ints(op.strides)[0], _ints(op.dilations)[0], op.weight.type.get_shape()[1],
+            )
+        return self._row_params[op]
 
     def windows(self, op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
         """The rows of each data input `op` reads for output rows `rows`."""
@@ -227,13 +267,12 @@ def _with_rows(t: QTensorType, rows: int) -> QTensorType:
     return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
 
 
-def _band_pads(op: qk.Conv2DOp, out_rows: tuple[int, int], in_rows: tuple[int, int]) -> list[int]:
+def _band_pads(
+    op: qk.Conv2DOp, out_rows: tuple[int, int], in_rows: tuple[int, int], geometry: BandGeometry | None = None,
+) -> list[int]:
     """The op's pads for one band: its left/right pads, and as top/bottom padding only
     the rows of the band's window that lie outside the map."""
-    pt, pl, _, pr = _ints(op.pads)
-    sh = _ints(op.strides)[0]
-    dh = _ints(op.dilations)[0]
-    kh = op.weight.type.get_shape()[1]
+    pt, pl, pr, sh, dh, kh = (geometry or BandGeometry()).row_params(op)
     first = out_rows[0] * sh - pt
     last = (out_rows[1] - 1) * sh - pt + (kh - 1) * dh
     return [in_rows[0] - first, pl, last + 1 - in_rows[1], pr]
@@ -364,8 +403,14 @@ def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: S
         return buffer
     offsets: list[SSAValue | int] = [0, rows[0] if row is None else row, 0, 0]
     sizes: list[SSAValue | int] = [1, count, shape[2], shape[3]]
-    result = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
+    key = (t, rows[0] if row is None else None, count)
+    result = _SUBVIEW_TYPES.get(key)
+    if result is None:  # the search builds the same views many times; types are values
+        result = _SUBVIEW_TYPES[key] = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
     return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
+
+
+_SUBVIEW_TYPES: dict[tuple, MemRefType] = {}
 
 
 @dataclass(frozen=True)
@@ -382,7 +427,7 @@ def _band_layers(stage: list[qk.KernelOp], needed: dict[SSAValue, tuple[int, int
     for op in stage:
         rows = needed[op.outs]
         windows = tuple(geometry.windows(op, rows))
-        pads = tuple(_band_pads(op, rows, windows[0])) if isinstance(op, qk.Conv2DOp) else None
+        pads = tuple(_band_pads(op, rows, windows[0], geometry)) if isinstance(op, qk.Conv2DOp) else None
         layers.append(_LayerInBand(rows, windows, pads))
     return layers
 
@@ -603,6 +648,15 @@ def stream_bands(
     whose band windows move backwards, or rows to compute whose window holds no row of
     the map."""
     geometry = geometry or BandGeometry()
+    key = (tuple(stage), bands)
+    if key not in geometry._stream:
+        geometry._stream[key] = _stream_bands_uncached(stage, bands, geometry)
+    return geometry._stream[key]
+
+
+def _stream_bands_uncached(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry,
+) -> tuple[list[_StreamBand], tuple[int, ...]] | str:
     per_band = geometry.bands(stage, bands)
     inner = [geometry.layer(op).outs for op in stage[:-1]]
     computed = {v: (0, 0) for v in inner}  # rows of each intermediate computed so far: [0, end)
@@ -632,7 +686,7 @@ def stream_bands(
             windows = tuple(geometry.windows(op, rows))
             if any(hi <= lo for lo, hi in windows):
                 return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
-            pads = tuple(_band_pads(op, rows, windows[0])) if isinstance(op, qk.Conv2DOp) else None
+            pads = tuple(_band_pads(op, rows, windows[0], geometry)) if isinstance(op, qk.Conv2DOp) else None
             layers.append((rows, windows, pads, offset))
             if op is not stage[-1]:
                 computed[layer.outs] = (0, rows[1])
@@ -785,6 +839,13 @@ def _emit_stream_band(
             out = _rows_view(builder, buffers[inner[op.outs]], (offset, offset + count))
         clones.append(_band_clone(builder, op, data, out, out_rows, windows, pads))
     return clones
+
+
+def _stream_band_counts(rows: int, most: int) -> list[int]:
+    """The band counts the stream form tries: the fewest bands for each band height
+    (more bands of the same largest height hold no fewer rows, and cost more copies)."""
+    counts = sorted({-(-rows // height) for height in range(1, rows)})
+    return [c for c in counts if 2 <= c <= most]
 
 
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
@@ -1220,15 +1281,16 @@ class PatchSchedulePass(ModulePass):
             if bounds.position[candidate.start] <= peak_step <= bounds.position[candidate.stop - 1] and parts[1] < peak:
                 scored.append(((parts[1], extra, candidate.bands, len(scored)), candidate))
         best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
+        best_arena = 0
         for key, candidate in sorted(scored, key=lambda c: c[0]):
             if best is not None and key >= best[0]:
                 break
             local, arena = _local_peak(ctx, function, candidate, alignment, self.loops)
             local_key = (local, *key[1:])
             if local < peak and (best is None or local_key < best[0]):
-                best = (local_key, (candidate,))
+                best, best_arena = (local_key, (candidate,)), arena
         if best is not None:
-            best = ((_arena(ctx, function, best[1][0], alignment, self.loops), *best[0]), best[1])
+            best = ((best_arena, *best[0]), best[1])
         return any_found, best
 
     def _candidates(
@@ -1252,7 +1314,7 @@ class PatchSchedulePass(ModulePass):
                     forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
                     for over_input in forms:
                         yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
-                for bands in range(2, min(rows, self.max_stream_bands) + 1) if self.stream else ():
+                for bands in _stream_band_counts(rows, self.max_stream_bands) if self.stream else ():
                     if stream_refusal(stage, bands, geometry) is not None:
                         continue
                     forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
