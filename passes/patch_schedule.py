@@ -1156,6 +1156,8 @@ class PatchSchedulePass(ModulePass):
     """Also search the stream form (kept rows instead of recomputed halos)."""
     max_stream_bands: int = 32
     """Most bands of the stream form (its bands cost no MACs, so it wants more of them)."""
+    peak_first: bool = True
+    """Also run the peak-first greedy (see the cost model) and keep the better result."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1 or self.max_stream_bands < 1:
@@ -1176,7 +1178,7 @@ class PatchSchedulePass(ModulePass):
         alignment = target_of(module).alignment
         # both strategies on copies; the smaller arena (then fewer extra MACs) is kept
         results = []
-        for peak_first in (False, True):
+        for peak_first in (False, True) if self.peak_first else (False,):
             copy = function.clone()
             ModuleOp([copy])
             outcome = self._search(ctx, copy, alignment, peak_first)
@@ -1276,9 +1278,9 @@ class PatchSchedulePass(ModulePass):
         peak_step = bounds.live.index(peak) if bounds.live else -1
         scored = []
         any_found = False
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget):
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, peak_step):
             any_found = True
-            if bounds.position[candidate.start] <= peak_step <= bounds.position[candidate.stop - 1] and parts[1] < peak:
+            if parts[1] < peak:
                 scored.append(((parts[1], extra, candidate.bands, len(scored)), candidate))
         best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
         best_arena = 0
@@ -1295,12 +1297,15 @@ class PatchSchedulePass(ModulePass):
 
     def _candidates(
         self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
-        budget: float,
+        budget: float, covering: int | None = None,
     ):
-        """Every stage (of ops not yet in bands), form and band count within `budget`
-        extra MACs: (candidate, extra MACs, the parts of its bound)."""
+        """Every stage (of ops not yet in bands; with `covering`, only those whose steps
+        include that step), form and band count within `budget` extra MACs: (candidate,
+        extra MACs, the parts of its bound)."""
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
+                if covering is not None and not bounds.position[start] <= covering <= bounds.position[stop - 1]:
+                    continue
                 stage = ops[start:stop]
                 if banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
                     continue
