@@ -16,10 +16,21 @@ What it does
       row r, output row r + pad_top, is done.
     convert-kernel-to-loops emits the schedule; plan-arena then has one buffer less.
 
+    Before that, a `qk.transpose` of a function argument that nothing writes (the
+    caller's input, e.g. an ONNX model's NCHW image relaid out to NHWC), read only by
+    convolutions, is folded into its readers (`transpose_views`): its output buffer
+    becomes a `memref.reinterpret_cast` of the argument with the permuted strides and
+    the copy is erased. A convolution reads its input through `memref.load`s at NHWC
+    indices, which the strides map to the same bytes the copy held, so this is exact;
+    its fast paths that need packed channels refuse the view (their predicates check
+    the layout). The arena loses the whole copy (the argument is the caller's buffer).
+
 Cost model
     Greedy, in program order: reusing a dying input never costs RAM (the scratch plane or
     ring is at most one channel plane or pad_top + 1 rows, smaller than the output), so
-    every op that can go in place does.
+    every op that can go in place does. A transpose view saves its whole output and
+    costs no instruction (the reader's loads only change strides), so every transpose
+    that can be folded is.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel (`qk` ops reading and writing
 buffers; in a loop body (patch-schedule's band loops) each body is scheduled on its own, a
@@ -34,8 +45,8 @@ from dataclasses import dataclass
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
 from xdsl.dialects import func, memref
-from xdsl.dialects.builtin import MemRefType, ModuleOp, StringAttr, i8
-from xdsl.ir import Operation, SSAValue
+from xdsl.dialects.builtin import MemRefType, ModuleOp, NoneAttr, StridedLayoutAttr, StringAttr, i8
+from xdsl.ir import BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
@@ -114,6 +125,70 @@ def write_over(op: qk.KernelOp, source: SSAValue) -> None:
     alloc.erase()
 
 
+def transpose_view_refusal(op: qk.TransposeOp) -> str | None:
+    """Why `op` cannot be folded into its readers as a strided view (None: it can): its
+    input must be a function argument with the identity layout that no op writes, its
+    output an allocation written only by `op` and read only as the input of
+    convolutions (directly or through subviews), and the two of one element type and
+    quantisation (a transpose only moves bytes)."""
+    source, alloc = op.ins[0], op.outs
+    if not isinstance(source, BlockArgument) or not isinstance(source.type, MemRefType):
+        return "its input is not a function argument"
+    if not isinstance(source.type.layout, NoneAttr):
+        return "its input is not a packed buffer"
+    for use in source.uses:
+        user = use.operation
+        if not isinstance(user, qk.KernelOp) or user.outs is source:
+            return "its input is written or viewed elsewhere"
+    if not isinstance(alloc.owner, memref.AllocOp):
+        return "its output is not an allocation of its own"
+    if op.input_types.data[0].with_shape(op.output_type.get_shape()) != op.output_type:
+        return "it changes the element type or quantisation"
+
+    def read_by_convolutions(value: SSAValue) -> bool:
+        for use in value.uses:
+            user = use.operation
+            if user is op:
+                continue
+            if isinstance(user, memref.SubviewOp) and use.index == 0:
+                if not read_by_convolutions(user.result):
+                    return False
+            elif not (isinstance(user, qk.Conv2DOp) and use.index == 0 and user.outs is not value):
+                return False
+        return True
+
+    if not read_by_convolutions(alloc):
+        return "its output is read by an op other than a convolution"
+    return None
+
+
+def transpose_views(function: func.FuncOp) -> int:
+    """Folds every transpose `transpose_view_refusal` allows into a strided view of its
+    input (see the module docstring); returns how many."""
+    folded = 0
+    for op in [o for o in function.walk() if isinstance(o, qk.TransposeOp)]:
+        if transpose_view_refusal(op) is not None:
+            continue
+        source, alloc = op.ins[0], op.outs.owner
+        assert isinstance(alloc, memref.AllocOp) and isinstance(source.type, MemRefType)
+        perm = _ints(op.perm)
+        source_strides = source.type.get_strides()
+        assert source_strides is not None
+        shape = list(op.output_type.get_shape())
+        strides = [source_strides[p] for p in perm]
+        view_type = MemRefType(source.type.element_type, shape, StridedLayoutAttr(strides, 0))
+        view = memref.ReinterpretCastOp(source, [], [], [], [0], shape, strides, view_type)
+        Builder(InsertPoint.before(alloc)).insert(view)
+        view.result.name_hint = alloc.memref.name_hint
+        op.detach()
+        op.erase()
+        alloc.memref.replace_all_uses_with(view.result)
+        alloc.detach()
+        alloc.erase()
+        folded += 1
+    return folded
+
+
 @dataclass(frozen=True)
 class KernelInPlacePass(ModulePass):
     """See the module docstring."""
@@ -122,6 +197,7 @@ class KernelInPlacePass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
+            transpose_views(function)
             # the function's block and the blocks of loops holding kernel ops (patch-schedule's
             # band loops), each with its own program order
             blocks = list(dict.fromkeys(o.parent_block() for o in function.walk() if isinstance(o, qk.KernelOp)))

@@ -15,6 +15,23 @@ What it does
     This is MCUNetV2's patch form on a 1-wide grid of full-width patches (halos are
     recomputed).
 
+    Stream form (`Candidate.stream`, `apply_stream`, `stream_bands`): the same bands, but
+    nothing is recomputed (StreamNet, line-buffer fusion). Each intermediate has one
+    buffer, allocated before the stage, of the most rows any band reads of it; at a band's
+    start the rows it shares with the previous band (the k - s overlap of each layer) move
+    to the buffer's front (`memref.copy`, row by row where source and destination
+    overlap), then every op computes only the rows no earlier band computed (an op with no
+    new rows is skipped), reading its inputs at the rows' offsets in their buffers. Pads
+    come from the windows as in the band form, so this is bit-exact; the extra MACs are 0
+    (the copies move k - s rows per layer and band). The first band keeps no rows and is
+    always unrolled, so the buffers are used outside any band loop and plan-arena keeps
+    them live across it (kept rows cross iterations); the steady-state bands (`stream_runs`)
+    run as one band loop.
+
+    A transpose of the caller's input (an ONNX model's NCHW image) is first folded into its
+    readers as a strided view (kernel-in-place's `transpose_views`), so the image is read
+    in place, band by band, and its NHWC copy never enters the arena.
+
     Consecutive bands of the same shape (every row count, pad and offset into a band
     buffer equal; the input and output rows advancing by a constant step: `band_runs`)
     run as one band loop, an `scf.for` over the band index marked
@@ -43,10 +60,18 @@ Cost model
     the planner's real arena: the candidate is applied to a copy of the function (in
     the form it will take, band loops included), followed by kernel-in-place and
     plan-arena's placement, and the size is read back.
-    Both forms (output over input where allowed) are candidates.
-    The candidate with the smallest arena wins (ties: fewer bands, then fewer MACs, then
-    the first in the search order), and the stage is applied if it beats the current
-    plan; then the next stage is searched, until none does. When no single stage beats
+    Both forms (output over input where allowed), and the stream form with up to
+    `max_stream_bands` bands, are candidates.
+    The candidate with the smallest arena wins (ties: the smaller bound of its band steps,
+    fewer bands, then fewer MACs, then the first in the search order), and the stage is
+    applied if it beats the current plan; then the next stage is searched, until none
+    does. This greedy can settle on a stage that other regions of the plan hide (the
+    arena is their peak whatever the stage does), so a second greedy runs beside it
+    (`peak_first`): each round it takes, among the stages covering the current plan's peak
+    step, the one leaving the fewest bytes live at its band steps (`_local_peak`; ties:
+    fewer MACs, fewer bands), while that lowers the peak. Both run on copies and the
+    smaller arena (then fewer extra MACs) is kept: MobileNetV2-96 needs the second
+    (streamed stem..b1, then b2-b3 and b4 stages: 27,264 B against 54,912 B). When no single stage beats
     it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
     pair of disjoint stages within the budget is searched the same way (its bound: the
     largest of the steps before the first stage, both stages' band steps, the current
@@ -76,6 +101,9 @@ Cost model
       kernel-in-place writes over. With the output over the input, the input counts
       over the whole stage and the output not separately. In a band loop
       each body step holds at least what that step of one unrolled band holds.
+    * in the stream form, each buffer from the first to the last step touching it (writer,
+      readers, shifts), the inputs until their last read, except a buffer some band writes
+      whole in a form kernel-in-place may merge with an input.
     Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
@@ -134,6 +162,9 @@ class Candidate:
     over_input: bool = False
     """The stitched output overwrites the stage input's rows no later band reads
     (`overwrite_refusal`)."""
+    stream: bool = False
+    """The stream form (`apply_stream`): rows shared by neighbouring bands are kept, not
+    recomputed."""
 
 
 def _rows_split(rows: int, bands: int) -> list[tuple[int, int]]:
@@ -175,6 +206,8 @@ class BandGeometry:
         self._layers: dict[qk.KernelOp, _Layer] = {}
         self._overwrite: dict[tuple[qk.KernelOp, ...], tuple[str | None, tuple]] = {}
         self._reads_whole: dict[tuple, bool] = {}
+        self._row_params: dict[qk.Conv2DOp, tuple[int, int, int, int, int, int]] = {}
+        self._stream: dict[tuple[tuple[qk.KernelOp, ...], int], tuple[list, tuple[int, ...]] | str] = {}
 
     def layer(self, op: qk.KernelOp) -> _Layer:
         """What the search reads of `op` (its properties are slow to read)."""
@@ -184,6 +217,16 @@ class BandGeometry:
                 tuple(tuple(t.get_shape()) for t in op.input_types.data), tuple(op.ins), op.outs,
             )
         return self._layers[op]
+
+    def row_params(self, op: qk.Conv2DOp) -> tuple[int, int, int, int, int, int]:
+        """The convolution's top, left and right pads, row stride and dilation and kernel
+        height (its properties are slow to read)."""
+        if op not in self._row_params:
+            pads = _ints(op.pads)
+            self._row_params[op] = (
+                pads[0], pads[1], pads[3], _ints(op.strides)[0], _ints(op.dilations)[0], op.weight.type.get_shape()[1],
+            )
+        return self._row_params[op]
 
     def windows(self, op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
         """The rows of each data input `op` reads for output rows `rows`."""
@@ -224,13 +267,12 @@ def _with_rows(t: QTensorType, rows: int) -> QTensorType:
     return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
 
 
-def _band_pads(op: qk.Conv2DOp, out_rows: tuple[int, int], in_rows: tuple[int, int]) -> list[int]:
+def _band_pads(
+    op: qk.Conv2DOp, out_rows: tuple[int, int], in_rows: tuple[int, int], geometry: BandGeometry | None = None,
+) -> list[int]:
     """The op's pads for one band: its left/right pads, and as top/bottom padding only
     the rows of the band's window that lie outside the map."""
-    pt, pl, _, pr = _ints(op.pads)
-    sh = _ints(op.strides)[0]
-    dh = _ints(op.dilations)[0]
-    kh = op.weight.type.get_shape()[1]
+    pt, pl, pr, sh, dh, kh = (geometry or BandGeometry()).row_params(op)
     first = out_rows[0] * sh - pt
     last = (out_rows[1] - 1) * sh - pt + (kh - 1) * dh
     return [in_rows[0] - first, pl, last + 1 - in_rows[1], pr]
@@ -361,8 +403,14 @@ def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: S
         return buffer
     offsets: list[SSAValue | int] = [0, rows[0] if row is None else row, 0, 0]
     sizes: list[SSAValue | int] = [1, count, shape[2], shape[3]]
-    result = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
+    key = (t, rows[0] if row is None else None, count)
+    result = _SUBVIEW_TYPES.get(key)
+    if result is None:  # the search builds the same views many times; types are values
+        result = _SUBVIEW_TYPES[key] = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
     return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
+
+
+_SUBVIEW_TYPES: dict[tuple, MemRefType] = {}
 
 
 @dataclass(frozen=True)
@@ -379,7 +427,7 @@ def _band_layers(stage: list[qk.KernelOp], needed: dict[SSAValue, tuple[int, int
     for op in stage:
         rows = needed[op.outs]
         windows = tuple(geometry.windows(op, rows))
-        pads = tuple(_band_pads(op, rows, windows[0])) if isinstance(op, qk.Conv2DOp) else None
+        pads = tuple(_band_pads(op, rows, windows[0], geometry)) if isinstance(op, qk.Conv2DOp) else None
         layers.append(_LayerInBand(rows, windows, pads))
     return layers
 
@@ -443,20 +491,7 @@ def apply_bands(
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
             raise PassError(f"patch-schedule: {refusal}")
-    # Weights, tables and the stitched output are used from the first band on: their
-    # definitions (get_globals, the output's alloc) move up to the stage's start.
-    members = set(stage)
-    block = first.parent
-    assert block is not None
-    for op in stage:
-        for value in op.operands:
-            owner = value.owner
-            if (
-                isinstance(owner, memref.GetGlobalOp | memref.AllocOp) and owner not in members
-                and owner.parent is block and block.get_operation_index(owner) > block.get_operation_index(first)
-            ):
-                owner.detach()
-                Builder(InsertPoint.before(first)).insert(owner)
+    _hoist_definitions(stage)
     per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
     runs = band_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
     if over_input:
@@ -477,27 +512,60 @@ def apply_bands(
         if run_end - run_start == 1:
             clones += _emit_band(builder, stage, layers, buffers, target, None)
             continue
-        # the loop's band index i moves every input and output row by i * step
         moving = _moving_rows(stage, layers)
         step = [y - x for x, y in zip(moving, _moving_rows(stage, per_band[run_start + 1]), strict=True)]
-        lower, upper, one = (
-            builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
-        )
-        body = Block(arg_types=[IndexType()])
-        loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
-        loop.attributes[BANDS_ATTR] = StringAttr(f"bands {run_start}..{run_end - 1} of {bands}")
-        inner = Builder(InsertPoint.at_end(body))
-        band = body.args[0]
-        band.name_hint = "band"
-        rows: list[SSAValue | None] = []
-        for start_row, delta in zip(moving, step, strict=True):
-            if delta == 0:
-                rows.append(None)
-                continue
-            scaled = inner.insert(arith.MuliOp(band, inner.insert(arith.ConstantOp.from_int_and_width(delta, IndexType())).result)).result
-            rows.append(inner.insert(arith.AddiOp(scaled, inner.insert(arith.ConstantOp.from_int_and_width(start_row, IndexType())).result)).result)
+        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step)
         clones += _emit_band(inner, stage, layers, buffers, target, rows)
         inner.insert(scf.YieldOp())
+    _erase_stage(stage)
+    return clones
+
+
+def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
+    """Weights, tables and the stitched output are used from the first band on: their
+    definitions (get_globals, the output's alloc) move up to the stage's start."""
+    first = stage[0]
+    members = set(stage)
+    block = first.parent
+    assert block is not None
+    for op in stage:
+        for value in op.operands:
+            owner = value.owner
+            if (
+                isinstance(owner, memref.GetGlobalOp | memref.AllocOp) and owner not in members
+                and owner.parent is block and block.get_operation_index(owner) > block.get_operation_index(first)
+            ):
+                owner.detach()
+                Builder(InsertPoint.before(first)).insert(owner)
+
+
+def _band_loop(
+    builder: Builder, run_start: int, run_end: int, bands: int, moving: tuple[int, ...], step: list[int], form: str = "",
+) -> tuple[Builder, list[SSAValue | None]]:
+    """A band loop over bands run_start..run_end - 1 (its index i moves every moving row
+    by i * step): a builder at the end of its body and the moving rows' index values
+    (None where a row does not move)."""
+    lower, upper, one = (
+        builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
+    )
+    body = Block(arg_types=[IndexType()])
+    loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
+    loop.attributes[BANDS_ATTR] = StringAttr(f"{form}bands {run_start}..{run_end - 1} of {bands}")
+    inner = Builder(InsertPoint.at_end(body))
+    band = body.args[0]
+    band.name_hint = "band"
+    rows: list[SSAValue | None] = []
+    for start_row, delta in zip(moving, step, strict=True):
+        if delta == 0:
+            rows.append(None)
+            continue
+        scaled = inner.insert(arith.MuliOp(band, inner.insert(arith.ConstantOp.from_int_and_width(delta, IndexType())).result)).result
+        rows.append(inner.insert(arith.AddiOp(scaled, inner.insert(arith.ConstantOp.from_int_and_width(start_row, IndexType())).result)).result)
+    return inner, rows
+
+
+def _erase_stage(stage: list[qk.KernelOp]) -> None:
+    """Erases the stage's ops and the allocations of its intermediates."""
     intermediates = [op.outs for op in stage[:-1]]
     for op in reversed(stage):
         op.detach()
@@ -507,7 +575,6 @@ def apply_bands(
         if isinstance(owner, Operation) and not value.uses:
             owner.detach()
             owner.erase()
-    return clones
 
 
 def _emit_band(
@@ -532,18 +599,253 @@ def _emit_band(
             out = _rows_view(builder, target, layer.rows, row)
         else:
             out = buffers[len(placed)]
-        clone = op.clone()
-        clone.operands = [*data, *op.ins[len(data):], out]
-        clone.properties["input_types"] = ArrayAttr([
-            _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, layer.windows, strict=True)
-        ])
-        clone.properties["output_type"] = _with_rows(op.output_type, layer.rows[1] - layer.rows[0])
-        if layer.pads is not None:
-            clone.properties["pads"] = DenseArrayBase.from_list(i64, list(layer.pads))
-        builder.insert(clone)
-        clones.append(clone)
+        clones.append(_band_clone(builder, op, data, out, layer.rows, layer.windows, layer.pads))
         placed[op.outs] = (out, layer.rows[0])
     return clones
+
+
+def _band_clone(
+    builder: Builder, op: qk.KernelOp, data: list[SSAValue], out: SSAValue, rows: tuple[int, int],
+    windows: tuple[tuple[int, int], ...], pads: tuple[int, ...] | None,
+) -> Operation:
+    """`op` re-issued on `data` and `out` for output rows `rows`, reading `windows`."""
+    clone = op.clone()
+    clone.operands = [*data, *op.ins[len(data):], out]
+    clone.properties["input_types"] = ArrayAttr([
+        _with_rows(t, w[1] - w[0]) for t, w in zip(op.input_types.data, windows, strict=True)
+    ])
+    clone.properties["output_type"] = _with_rows(op.output_type, rows[1] - rows[0])
+    if pads is not None:
+        clone.properties["pads"] = DenseArrayBase.from_list(i64, list(pads))
+    builder.insert(clone)
+    return clone
+
+
+# ---------------------------------------------------------------------------------------
+# The stream form: bands that keep the rows their successor shares
+
+
+@dataclass(frozen=True)
+class _StreamBand:
+    """One band of the stream form. `layers`: per stage op, the rows it computes in this
+    band (only those no earlier band computed; the last op: the band's output rows), the
+    rows of each data input it reads, its pads and where its first row goes in its buffer
+    (None for the last op, which writes the stitched output); `shifts`: per intermediate,
+    (rows to drop, rows to keep) at the band's start: the rows an earlier band computed
+    that this band still reads move to the front of the buffer."""
+
+    layers: tuple[tuple[tuple[int, int], tuple[tuple[int, int], ...], tuple[int, ...] | None, int | None], ...]
+    shifts: tuple[tuple[int, int], ...]
+    base: tuple[int, ...]
+    """Per intermediate, the map row its buffer's first row holds in this band."""
+
+
+def stream_bands(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None,
+) -> tuple[list[_StreamBand], tuple[int, ...]] | str:
+    """The stage's bands in the stream form and the rows of each intermediate's buffer
+    (the most any band holds), or why the stage cannot stream in `bands` bands: a value
+    whose band windows move backwards, or rows to compute whose window holds no row of
+    the map."""
+    geometry = geometry or BandGeometry()
+    key = (tuple(stage), bands)
+    if key not in geometry._stream:
+        geometry._stream[key] = _stream_bands_uncached(stage, bands, geometry)
+    return geometry._stream[key]
+
+
+def _stream_bands_uncached(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry,
+) -> tuple[list[_StreamBand], tuple[int, ...]] | str:
+    per_band = geometry.bands(stage, bands)
+    inner = [geometry.layer(op).outs for op in stage[:-1]]
+    computed = {v: (0, 0) for v in inner}  # rows of each intermediate computed so far: [0, end)
+    previous: dict[SSAValue, tuple[int, int]] | None = None
+    out: list[_StreamBand] = []
+    for needed in per_band:
+        shifts = []
+        for v in inner:
+            lo, hi = needed[v]
+            if previous is not None and (lo < previous[v][0] or hi < previous[v][1]):
+                return f"{stage[inner.index(v)].layer_name.data}: its band windows move backwards"
+            keep = 0 if previous is None else max(0, computed[v][1] - lo)
+            drop = 0 if previous is None else lo - previous[v][0]
+            shifts.append((drop, keep))
+        base = {v: needed[v][0] for v in inner}
+        layers = []
+        for op in stage:
+            layer = geometry.layer(op)
+            if op is stage[-1]:
+                rows, offset = needed[layer.outs], None
+            else:
+                rows = (max(needed[layer.outs][0], computed[layer.outs][1]), needed[layer.outs][1])
+                offset = rows[0] - base[layer.outs]
+            if rows[1] <= rows[0]:
+                layers.append((rows, (), None, offset))
+                continue
+            windows = tuple(geometry.windows(op, rows))
+            if any(hi <= lo for lo, hi in windows):
+                return f"{op.layer_name.data}: a band of {bands} reads only padding rows"
+            pads = tuple(_band_pads(op, rows, windows[0], geometry)) if isinstance(op, qk.Conv2DOp) else None
+            layers.append((rows, windows, pads, offset))
+            if op is not stage[-1]:
+                computed[layer.outs] = (0, rows[1])
+        out.append(_StreamBand(tuple(layers), tuple(shifts), tuple(base[v] for v in inner)))
+        previous = needed
+    capacity = tuple(max(needed[v][1] - needed[v][0] for needed in per_band) for v in inner)
+    return out, capacity
+
+
+def stream_refusal(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> str | None:
+    """Why the stage cannot run in `bands` streamed bands (None: it can)."""
+    plan = stream_bands(stage, bands, geometry)
+    return plan if isinstance(plan, str) else None
+
+
+def _stream_moving(stage: list[qk.KernelOp], band: _StreamBand) -> tuple[int, ...]:
+    """The map rows a streamed band reads of the stage's inputs and writes of its output
+    (what moves from band to band; the buffers hold their rows from their base)."""
+    inner = {op.outs for op in stage[:-1]}
+    starts = [
+        w[0] for op, (rows, windows, _, _) in zip(stage, band.layers, strict=True) if windows
+        for v, w in zip(op.data_inputs, windows, strict=True) if v not in inner
+    ]
+    return (*starts, band.layers[-1][0][0])
+
+
+def _stream_shape(stage: list[qk.KernelOp], band: _StreamBand) -> tuple:
+    """What two streamed bands must share to run as iterations of one loop: the shifts,
+    and per layer every count, pad and offset into a buffer."""
+    index = {op.outs: j for j, op in enumerate(stage[:-1])}
+    return band.shifts, tuple(
+        (rows[1] - rows[0], pads, offset, tuple(
+            (w[1] - w[0], w[0] - band.base[index[v]] if v in index else None)
+            for v, w in zip(op.data_inputs, windows, strict=True)
+        ) if windows else None)
+        for op, (rows, windows, pads, offset) in zip(stage, band.layers, strict=True)
+    )
+
+
+def stream_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None) -> list[tuple[int, int]]:
+    """`band_runs` for the stream form: consecutive bands of one `_stream_shape` whose
+    moving rows advance by one step. The first band (which keeps no rows) is always a
+    run of its own, so the buffers are also used outside any band loop and plan-arena
+    keeps them live over the whole loop (their kept rows cross iterations)."""
+    plan = stream_bands(stage, bands, geometry)
+    assert not isinstance(plan, str), plan
+    per_band = plan[0]
+    runs: list[tuple[int, int]] = [(0, 1)]
+    b = 1
+    while b < bands:
+        end = b + 1
+        shape = _stream_shape(stage, per_band[b])
+        if end < bands and _stream_shape(stage, per_band[end]) == shape:
+            step = [y - x for x, y in zip(_stream_moving(stage, per_band[b]), _stream_moving(stage, per_band[end]), strict=True)]
+            end += 1
+            while end < bands and _stream_shape(stage, per_band[end]) == shape and [
+                y - x for x, y in zip(_stream_moving(stage, per_band[end - 1]), _stream_moving(stage, per_band[end]), strict=True)
+            ] == step:
+                end += 1
+        runs.append((b, end))
+        b = end
+    return runs
+
+
+def apply_stream(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
+    over_input: bool = False,
+) -> list[Operation]:
+    """Replace the stage by its ops re-issued per band in the stream form (see the module
+    docstring): one buffer per intermediate, allocated before the stage with the rows the
+    largest band holds; each band first moves the rows it shares with the previous band
+    to the front of each buffer (`memref.copy`, row by row where source and destination
+    overlap), then each op computes only the rows no earlier band computed. Nothing is
+    recomputed. Runs of bands of one shape (`stream_runs`) become band loops as in
+    `apply_bands`; returns the band ops."""
+    geometry = geometry or BandGeometry()
+    plan = stream_bands(stage, bands, geometry)
+    if isinstance(plan, str):
+        raise PassError(f"patch-schedule: {plan}")
+    per_band, capacity = plan
+    if over_input:
+        refusal = overwrite_refusal(stage, bands, geometry)
+        if refusal is not None:
+            raise PassError(f"patch-schedule: {refusal}")
+    first, last = stage[0], stage[-1]
+    _hoist_definitions(stage)
+    runs = stream_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
+    if over_input:
+        from tinymlir.passes.kernel_in_place import write_over
+
+        write_over(last, _stage_input(stage))  # type: ignore[arg-type]
+    target = last.outs
+    builder = Builder(InsertPoint.before(first))
+    buffers = []
+    for op, rows in zip(stage[:-1], capacity, strict=True):
+        _, _, width, channels = op.output_type.get_shape()
+        alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, rows, width, channels]))
+        alloc.memref.name_hint = f"{op.layer_name.data}_stream"
+        buffers.append(alloc.memref)
+    clones: list[Operation] = []
+    for run_start, run_end in runs:
+        band = per_band[run_start]
+        if run_end - run_start == 1:
+            clones += _emit_stream_band(builder, stage, band, buffers, target, None)
+            continue
+        moving = _stream_moving(stage, band)
+        step = [y - x for x, y in zip(moving, _stream_moving(stage, per_band[run_start + 1]), strict=True)]
+        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step, "streamed ")
+        clones += _emit_stream_band(inner, stage, band, buffers, target, rows)
+        inner.insert(scf.YieldOp())
+    _erase_stage(stage)
+    return clones
+
+
+def _emit_stream_band(
+    builder: Builder, stage: list[qk.KernelOp], band: _StreamBand, buffers: list[SSAValue],
+    target: SSAValue, rows: list[SSAValue | None] | None,
+) -> list[Operation]:
+    """One streamed band: the shifts, then the stage's ops on the rows they compute;
+    `rows` as in `_emit_band`."""
+    for buffer, (drop, keep) in zip(buffers, band.shifts, strict=True):
+        if not keep or not drop:
+            continue
+        # rows [drop, drop + keep) -> [0, keep): in one copy when the two do not overlap,
+        # else row by row from the first (each source row is read before it is written)
+        pieces = [(0, keep)] if drop >= keep else [(r, r + 1) for r in range(keep)]
+        for lo, hi in pieces:
+            source = _rows_view(builder, buffer, (lo + drop, hi + drop))
+            builder.insert(memref.CopyOp(source, _rows_view(builder, buffer, (lo, hi))))
+    inner = {op.outs: j for j, op in enumerate(stage[:-1])}
+    moving = iter(rows) if rows is not None else None
+    clones: list[Operation] = []
+    for op, (out_rows, windows, pads, offset) in zip(stage, band.layers, strict=True):
+        if not windows:
+            continue  # nothing new to compute in this band
+        data = []
+        for value, w in zip(op.data_inputs, windows, strict=True):
+            if value in inner:
+                base = band.base[inner[value]]
+                data.append(_rows_view(builder, buffers[inner[value]], (w[0] - base, w[1] - base)))
+            else:
+                row = next(moving) if moving is not None else None
+                data.append(_rows_view(builder, value, w, row))
+        count = out_rows[1] - out_rows[0]
+        if op is stage[-1]:
+            row = next(moving) if moving is not None else None
+            out = _rows_view(builder, target, out_rows, row)
+        else:
+            assert offset is not None
+            out = _rows_view(builder, buffers[inner[op.outs]], (offset, offset + count))
+        clones.append(_band_clone(builder, op, data, out, out_rows, windows, pads))
+    return clones
+
+
+def _stream_band_counts(rows: int, most: int) -> list[int]:
+    """The band counts the stream form tries: the fewest bands for each band height
+    (more bands of the same largest height hold no fewer rows, and cost more copies)."""
+    counts = sorted({-(-rows // height) for height in range(1, rows)})
+    return [c for c in counts if 2 <= c <= most]
 
 
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
@@ -565,10 +867,32 @@ def _arena(
     candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
     ops = _kernel_ops(copy)
     for c in candidates:
-        apply_bands(ops[c.start : c.stop], c.bands, loops=loops, over_input=c.over_input)
+        apply_form = apply_stream if c.stream else apply_bands
+        apply_form(ops[c.start : c.stop], c.bands, loops=loops, over_input=c.over_input)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
+
+
+def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, alignment: int, loops: bool = True) -> tuple[int, int]:
+    """With `candidate` applied (on a copy, then kernel-in-place): the most bytes live at
+    a step of its bands (plan-arena's lifetimes) and the arena."""
+    from tinymlir.passes.kernel_in_place import KernelInPlacePass
+    from tinymlir.passes.plan_arena import lifetimes, place_greedy, timeline
+
+    copy = function.clone()
+    holder = ModuleOp([copy])
+    ops = _kernel_ops(copy)
+    apply_form = apply_stream if candidate.stream else apply_bands
+    clones = apply_form(ops[candidate.start : candidate.stop], candidate.bands, loops=loops, over_input=candidate.over_input)
+    KernelInPlacePass().apply(ctx, holder)
+    buffers = lifetimes(copy)
+    step_of = timeline(copy)[0]
+    steps = [step_of[c] for c in clones if c in step_of]
+    local = max(
+        (sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(min(steps), max(steps) + 1)), default=0,
+    )
+    return local, place_greedy(buffers, alignment) if buffers else 0
 
 
 def _is_step(op: Operation) -> bool:
@@ -660,12 +984,16 @@ class _CandidateBound:
         """The arena of the function as it is (plan-arena after kernel-in-place)."""
         return self._place_greedy(self._buffers, self._alignment) if self._buffers else 0
 
-    def bound(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False) -> int:
+    def bound(
+        self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
+        stream: bool = False,
+    ) -> int:
         """A lower bound of the arena with `stage` (kernel ops `start`...) in `bands` bands."""
-        return max(self.parts(stage, start, geometry, bands, over_input))
+        return max(self.parts(stage, start, geometry, bands, over_input, stream))
 
     def parts(
         self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
+        stream: bool = False,
     ) -> tuple[int, int, int]:
         """`bound` in three parts: the steps before the stage, its band steps, the steps
         after it (all zero where the bound does not apply). `over_input`: the output is a
@@ -700,6 +1028,57 @@ class _CandidateBound:
         peak = 0
         last = len(stage) - 1
         per_band = geometry.bands(stage, bands)
+        if stream:
+            # one buffer per intermediate, from its first write to the stage's end
+            plan = stream_bands(stage, bands, geometry)
+            assert not isinstance(plan, str), plan
+            streamed, buffer_rows = plan
+            kept = [rows * layer.output_shape[2] * layer.output_shape[3] for rows, layer in zip(buffer_rows, layers, strict=False)]
+            # each buffer is live from the first to the last step touching it (its writer
+            # computing rows, a reader reading them, a shift moving them)
+            touched: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(kept))}
+            for b, band in enumerate(streamed):
+                for i, (drop, keep) in enumerate(band.shifts):
+                    if drop and keep:
+                        touched[i].append((b, 0))
+                for j, (_, windows, _, _) in enumerate(band.layers):
+                    if not windows:
+                        continue
+                    if j < len(kept):
+                        touched[j].append((b, j))
+                    for value in layers[j].data_inputs:
+                        if value in layer_of:
+                            touched[layer_of[value]].append((b, j))
+            # a buffer some band writes whole may be merged by kernel-in-place with an input
+            # its writer overwrites (one buffer for both): not counted
+            for i, op in enumerate(stage[:-1]):
+                whole = any(band.layers[i][3] == 0 and band.layers[i][0][1] - band.layers[i][0][0] == buffer_rows[i] for band in streamed)
+                if whole and (
+                    isinstance(op, qk.AddOp | qk.RequantizeOp)
+                    or (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
+                ):
+                    touched[i] = []
+            spans = {i: (min(t), max(t)) for i, t in touched.items() if t}
+            # an input read only up to some band: live until its last read there
+            last_read: dict[memref.AllocOp, tuple[int, int]] = {}
+            for b, band in enumerate(streamed):
+                for j, (_, windows, _, _) in enumerate(band.layers):
+                    for value in layers[j].data_inputs if windows else ():
+                        root = _root_alloc(value)
+                        if value not in layer_of and root is not None and outer.get(root, None) is not None:
+                            last_read[root] = max(last_read.get(root, (b, j)), (b, j))
+            outer_stream = [
+                (buffer_bytes(root.memref.type), None if until is None else last_read.get(root, (0, -1)))
+                for root, until in outer.items()
+            ]
+            for b in range(len(per_band)):
+                for j in range(len(stage)):
+                    live = sum(size for size, until in outer_stream if until is None or (b, j) <= until)
+                    if b > 0 or j == last:
+                        live += stitched_bytes
+                    live += sum(kept[i] for i, (lo, hi) in spans.items() if lo <= (b, j) <= hi)
+                    peak = max(peak, live)
+            return self.before[start], peak, self.after[last_step + 1]
         for b, needed in enumerate(per_band):
             band_bytes = []
             for layer in layers[:-1]:
@@ -773,19 +1152,49 @@ class PatchSchedulePass(ModulePass):
     """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
     loops: bool = True
     """Run bands of the same shape as one band loop (else every band is unrolled)."""
+    stream: bool = True
+    """Also search the stream form (kept rows instead of recomputed halos)."""
+    max_stream_bands: int = 32
+    """Most bands of the stream form (its bands cost no MACs, so it wants more of them)."""
+    peak_first: bool = True
+    """Also run the peak-first greedy (see the cost model) and keep the better result."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1:
-            raise PassError("patch-schedule: max_extra_macs must be >= 0, max_stage and max_bands >= 1")
+        if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1 or self.max_stream_bands < 1:
+            raise PassError("patch-schedule: max_extra_macs must be >= 0, max_stage, max_bands and max_stream_bands >= 1")
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             self._schedule(ctx, op, function)
 
     def _schedule(self, ctx: Context, module: ModuleOp, function: func.FuncOp) -> None:
+        from tinymlir.passes.kernel_in_place import transpose_views
+
+        # kernel-in-place's views of transposed inputs are made first, so that the search
+        # costs the plan with them (the caller's image is then read in place, in bands)
+        transpose_views(function)
         ops = _kernel_ops(function)
         if not any(isinstance(o, qk.Conv2DOp) and o.output_type.get_shape()[1] > 1 for o in ops):
             function.attributes[SCHEDULE_ATTR] = StringAttr("layer-by-layer: no spatial layers")
             return
         alignment = target_of(module).alignment
+        # both strategies on copies; the smaller arena (then fewer extra MACs) is kept
+        results = []
+        for peak_first in (False, True) if self.peak_first else (False,):
+            copy = function.clone()
+            ModuleOp([copy])
+            outcome = self._search(ctx, copy, alignment, peak_first)
+            results.append((outcome[0], outcome[1], peak_first, copy, outcome[2]))
+        _, _, _, chosen, description = min(results, key=lambda r: r[:3])
+        function.detach_region(function.body)
+        function.add_region(chosen.detach_region(chosen.body))
+        function.attributes[SCHEDULE_ATTR] = StringAttr(description)
+
+    def _search(self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool) -> tuple[int, int, str]:
+        """Bands stages of `function` round by round: each round the stage (or pair)
+        giving the smallest arena (`peak_first` False), or the stage covering the plan's
+        peak step that lowers the bytes live there the most (`peak_first`: a greedy that
+        does not settle for a stage other regions hide). Returns the arena, the extra
+        MACs and the schedule's description."""
+        ops = _kernel_ops(function)
         model_macs = sum(o.macs() for o in ops)
         geometry = BandGeometry()
         bounds = _CandidateBound(ctx, function, ops, alignment)
@@ -795,8 +1204,11 @@ class PatchSchedulePass(ModulePass):
         stages: list[str] = []
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
-            found, best, candidates = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
-            if best is None and found:
+            if peak_first:
+                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment)
+            else:
+                found, best, candidates = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+            if best is None and found and not peak_first:
                 best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
             if best is None:
                 if found:
@@ -806,21 +1218,26 @@ class PatchSchedulePass(ModulePass):
             for c in sorted(chosen, key=lambda c: -c.start):  # later stages first: indices stay valid
                 stage = ops[c.start : c.stop]
                 form = ", output over its input" if c.over_input else ""
+                kind = "streamed row bands (kept rows)" if c.stream else "row bands"
                 stages.append(
-                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {c.bands} row bands{form}"
+                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {c.bands} {kind}{form}"
                 )
-                budget -= extra_macs(stage, c.bands, geometry)
-                banded |= set(apply_bands(stage, c.bands, geometry, loops=self.loops, over_input=c.over_input))
+                budget -= 0 if c.stream else extra_macs(stage, c.bands, geometry)
+                apply_form = apply_stream if c.stream else apply_bands
+                banded |= set(apply_form(stage, c.bands, geometry, loops=self.loops, over_input=c.over_input))
             current = arena
             if any(c.over_input for c in chosen):
                 geometry = BandGeometry()  # the readers of a stage output over its input read a view now
             ops = _kernel_ops(function)
             bounds = _CandidateBound(ctx, function, ops, alignment)
+        if peak_first:
+            current = bounds.current_arena()
+            if current >= baseline:
+                return baseline, 0, f"layer-by-layer: {reason}"  # a copy: the caller drops it
         if not stages:
-            function.attributes[SCHEDULE_ATTR] = StringAttr(f"layer-by-layer: {reason}")
-            return
+            return current, 0, f"layer-by-layer: {reason}"
         extra = round(self.max_extra_macs * model_macs - budget)
-        function.attributes[SCHEDULE_ATTR] = StringAttr(
+        return current, extra, (
             f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
         )
@@ -828,15 +1245,67 @@ class PatchSchedulePass(ModulePass):
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
         geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int,
-    ) -> tuple[bool, tuple[tuple[int, int, int, int], tuple[Candidate]] | None, list]:
+    ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
         not yet in bands), the one giving the smallest arena below `current` (ties:
         fewer bands, fewer MACs, first found; None if none beats it), and every candidate
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
-        candidates: list[tuple[tuple[int, int, int, int], Candidate]] = []
+        candidates: list[tuple[tuple[int, ...], Candidate]] = []
         described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget):
+            candidates.append(((max(parts), parts[1], candidate.bands, extra, len(candidates)), candidate))
+            described.append((candidate, extra, parts))
+        # planned by increasing bound: once a bound reaches the best arena (with the same
+        # tie-breaks), no later candidate can win
+        best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
+        for key, candidate in sorted(candidates, key=lambda c: c[0]):
+            if key[0] >= current or (best is not None and key >= best[0]):
+                break
+            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
+            if arena_key[0] < current and (best is None or arena_key < best[0]):
+                best = (arena_key, (candidate,))
+        return bool(candidates), best, described
+
+    def _best_at_peak(
+        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int,
+    ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None]:
+        """Whether any stage fits `budget`, and among the stages covering the current
+        plan's peak step (the most bytes live) the one leaving the fewest bytes live at
+        the steps of its bands (ties: fewer MACs, fewer bands, first found), None if
+        none lowers the peak. Planned by increasing bound of its band steps."""
+        peak = max(bounds.live, default=0)
+        peak_step = bounds.live.index(peak) if bounds.live else -1
+        scored = []
+        any_found = False
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, peak_step):
+            any_found = True
+            if parts[1] < peak:
+                scored.append(((parts[1], extra, candidate.bands, len(scored)), candidate))
+        best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
+        best_arena = 0
+        for key, candidate in sorted(scored, key=lambda c: c[0]):
+            if best is not None and key >= best[0]:
+                break
+            local, arena = _local_peak(ctx, function, candidate, alignment, self.loops)
+            local_key = (local, *key[1:])
+            if local < peak and (best is None or local_key < best[0]):
+                best, best_arena = (local_key, (candidate,)), arena
+        if best is not None:
+            best = ((best_arena, *best[0]), best[1])
+        return any_found, best
+
+    def _candidates(
+        self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
+        budget: float, covering: int | None = None,
+    ):
+        """Every stage (of ops not yet in bands; with `covering`, only those whose steps
+        include that step), form and band count within `budget` extra MACs: (candidate,
+        extra MACs, the parts of its bound)."""
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
+                if covering is not None and not bounds.position[start] <= covering <= bounds.position[stop - 1]:
+                    continue
                 stage = ops[start:stop]
                 if banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
                     continue
@@ -849,25 +1318,19 @@ class PatchSchedulePass(ModulePass):
                         continue
                     forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
                     for over_input in forms:
-                        parts = bounds.parts(stage, start, geometry, bands, over_input)
-                        candidate = Candidate(start, stop, bands, over_input)
-                        candidates.append(((max(parts), bands, extra, len(candidates)), candidate))
-                        described.append((candidate, extra, parts))
-        # planned by increasing bound: once a bound reaches the best arena (with the same
-        # tie-breaks), no later candidate can win
-        best: tuple[tuple[int, int, int, int], tuple[Candidate]] | None = None
-        for key, candidate in sorted(candidates, key=lambda c: c[0]):
-            if key[0] >= current or (best is not None and key >= best[0]):
-                break
-            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
-            if arena_key[0] < current and (best is None or arena_key < best[0]):
-                best = (arena_key, (candidate,))
-        return bool(candidates), best, described
+                        yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
+                for bands in _stream_band_counts(rows, self.max_stream_bands) if self.stream else ():
+                    if stream_refusal(stage, bands, geometry) is not None:
+                        continue
+                    forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
+                    for over_input in forms:
+                        candidate = Candidate(start, stop, bands, over_input, stream=True)
+                        yield candidate, 0, bounds.parts(stage, start, geometry, bands, over_input, stream=True)
 
     def _best_pair(
         self, ctx: Context, function: func.FuncOp, described: list, bounds: _CandidateBound,
         budget: float, alignment: int, current: int,
-    ) -> tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]] | None:
+    ) -> tuple[tuple[int, ...], tuple[Candidate, Candidate]] | None:
         """When no single stage lowers the arena (two regions of the plan peak alike, as
         in ResNet-8's first two blocks), the pair of disjoint stages within `budget`
         giving the smallest arena below `current` (ties: fewer bands, fewer MACs, first
@@ -875,7 +1338,7 @@ class PatchSchedulePass(ModulePass):
         search: a pair's bound is the largest of the steps before the first stage, each
         stage's band steps, the steps between them and those after the second."""
         useful = [d for d in described if d[2][1] < current and (d[2][0] or d[2][1] or d[2][2])]
-        pairs: list[tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]]] = []
+        pairs: list[tuple[tuple[int, ...], tuple[Candidate, Candidate]]] = []
         for i, (first, first_extra, (before, first_bands, _)) in enumerate(useful):
             if before >= current:
                 continue
@@ -884,9 +1347,9 @@ class PatchSchedulePass(ModulePass):
                     continue
                 bound = max(before, first_bands, second_bands, after, bounds.between(first.stop, second.start))
                 if bound < current:
-                    key = (bound, first.bands + second.bands, first_extra + second_extra, len(pairs))
+                    key = (bound, max(first_bands, second_bands), first.bands + second.bands, first_extra + second_extra, len(pairs))
                     pairs.append((key, (first, second)))
-        best: tuple[tuple[int, int, int, int], tuple[Candidate, Candidate]] | None = None
+        best: tuple[tuple[int, ...], tuple[Candidate, Candidate]] | None = None
         for key, pair in sorted(pairs, key=lambda p: p[0]):
             if best is not None and key >= best[0]:
                 break

@@ -57,7 +57,8 @@ def numbered_layers(ops) -> list[tuple[int, object]]:
 
 
 def read_layer_dump(path: Path) -> list[dict[int, np.ndarray]]:
-    """The dump of a per-layer run: per input row, layer index -> bytes (rows restart at 0)."""
+    """The dump of a per-layer run: per input row, layer index -> bytes (a row ends where a
+    layer reports again)."""
     data = path.read_bytes()
     rows: list[dict[int, np.ndarray]] = []
     pos = 0
@@ -66,7 +67,7 @@ def read_layer_dump(path: Path) -> list[dict[int, np.ndarray]]:
         pos += 8
         values = np.frombuffer(data, np.int8, size, pos).copy()
         pos += size
-        if index == 0 or not rows:
+        if not rows or index in rows[-1]:  # each layer reports once per run (layer 0 may be folded away)
             rows.append({})
         rows[-1][index] = values
     return rows

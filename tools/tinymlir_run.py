@@ -78,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             workdir_obj = tempfile.TemporaryDirectory(prefix="tinymlir-run-")
             workdir = Path(workdir_obj.name)
-        compiled = compile_model(args.model, workdir, numerics=args.numerics)
+        # per layer, every layer's output must exist whole: a patch-schedule stage keeps only
+        # bands of its intermediates, so the per-layer build runs layer by layer
+        compiled = compile_model(
+            args.model, workdir, numerics=args.numerics, patch_max_extra_macs="off" if args.per_layer else None,
+        )
         module, c_file, library = compiled.module, compiled.c_file, compiled.library
         if len(library.inputs) != 1 or len(library.outputs) != 1:
             raise TinymlirError(

@@ -167,7 +167,10 @@ def flat_view(k: ScalarBuilder, value: SSAValue) -> SSAValue:
 
 
 def _dsp_target(op: qk.Conv2DOp | qk.DenseOp) -> bool:
-    return dsp_input_ok(op) and op.input_types.data[0].get_shape()[-1] % QUAD == 0
+    # SMLAD reads 4 channels as one word: they must be adjacent (not so in a transposed view)
+    x = op.ins[0].type
+    adjacent = isinstance(x, MemRefType) and (x.get_strides() or (1,))[-1] == 1
+    return dsp_input_ok(op) and adjacent and op.input_types.data[0].get_shape()[-1] % QUAD == 0
 
 
 def pointwise_applies(op: qk.Conv2DOp) -> bool:

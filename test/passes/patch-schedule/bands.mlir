@@ -1,7 +1,7 @@
 // patch-schedule runs an early stage of convolutions in row bands: each band's rows are
 // walked back through the stage (halo t_in = (t_out - 1) * s + (k - 1) * d + 1), the
 // intermediate maps exist only as band buffers, and only rows outside the map are padding.
-// RUN: tinymlir-opt %s --split-input-file -p convert-qnn-to-kernel,patch-schedule | filecheck %s
+// RUN: tinymlir-opt %s --split-input-file -p "convert-qnn-to-kernel,patch-schedule{stream=false}" | filecheck %s
 
 // A 3x3/s2 convolution, a 3x3 depthwise and a 1x1 convolution: the whole chain runs in
 // bands; the input is read through row subviews (halo rows included), the last layer

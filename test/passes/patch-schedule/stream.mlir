@@ -1,0 +1,64 @@
+// patch-schedule's stream form: one buffer per intermediate holding the rows a band
+// reads; each band first moves the rows it shares with the previous band to the front
+// (memref.copy, row by row where they overlap) and then computes only the rows no earlier
+// band computed: nothing is recomputed (+0 MACs).
+// RUN: tinymlir-opt %s -p convert-qnn-to-kernel,patch-schedule | filecheck %s
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false}" | filecheck %s --check-prefix=RECOMPUTE
+// RUN: tinymlir-opt %s -p convert-qnn-to-kernel,patch-schedule,kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena | filecheck %s --check-prefix=ARENA
+
+// A 3x3/s2 convolution, a 3x3 depthwise and a 1x1 convolution in 8 bands of one output
+// row: %a keeps 3 rows (the depthwise's window), %dw one. Band 0 computes rows 0-1 of
+// %a; band 1 row 2; bands 2-6 (one shape: a band loop) drop one row, keep two and
+// compute one; the last band computes no row of %a (rows 6-7 are kept) and reads the
+// bottom padding.
+// CHECK-LABEL: func.func @chain
+// CHECK-SAME:    tinymlir.patch_schedule = "bands: a..y (3 layers) in 8 streamed row bands (kept rows), arena 256 B (layer-by-layer 512 B), +0 MACs (0.0 %)"
+// CHECK:         %a_stream = memref.alloc() {{.*}} : memref<1x3x8x8xi8>
+// CHECK:         %dw_stream = memref.alloc() {{.*}} : memref<1x1x8x8xi8>
+// CHECK:         %[[X0:.*]] = memref.subview %x[0, 0, 0, 0] [1, 4, 16, 1] [1, 1, 1, 1]
+// CHECK:         %[[A0:.*]] = memref.subview %a_stream[0, 0, 0, 0] [1, 2, 8, 8] [1, 1, 1, 1]
+// CHECK:         qk.conv2d ins(%[[X0]], {{.*}}) outs(%[[A0]] : {{.*}}) {{{.*}}pads = array<i64: 1, 1, 0, 1>
+// CHECK:         qk.conv2d ins({{.*}}) outs(%dw_stream : memref<1x1x8x8xi8>)
+// CHECK:         qk.conv2d ins(%dw_stream, {{.*}}) outs({{.*}})
+// CHECK:         %[[X1:.*]] = memref.subview %x[0, 3, 0, 0] [1, 3, 16, 1] [1, 1, 1, 1]
+// CHECK:         %[[A1:.*]] = memref.subview %a_stream[0, 2, 0, 0] [1, 1, 8, 8] [1, 1, 1, 1]
+// CHECK:         qk.conv2d ins(%[[X1]], {{.*}}) outs(%[[A1]] : {{.*}}) {{{.*}}pads = array<i64: 0, 1, 0, 1>
+// CHECK:         scf.for %band
+// CHECK:           %[[FROM1:.*]] = memref.subview %a_stream[0, 1, 0, 0] [1, 1, 8, 8]
+// CHECK:           %[[TO0:.*]] = memref.subview %a_stream[0, 0, 0, 0] [1, 1, 8, 8]
+// CHECK:           "memref.copy"(%[[FROM1]], %[[TO0]])
+// CHECK:           %[[FROM2:.*]] = memref.subview %a_stream[0, 2, 0, 0] [1, 1, 8, 8]
+// CHECK:           %[[TO1:.*]] = memref.subview %a_stream[0, 1, 0, 0] [1, 1, 8, 8]
+// CHECK:           "memref.copy"(%[[FROM2]], %[[TO1]])
+// CHECK:           qk.conv2d
+// CHECK:           qk.conv2d ins(%a_stream, {{.*}}) outs(%dw_stream : memref<1x1x8x8xi8>)
+// CHECK:           qk.conv2d ins(%dw_stream, {{.*}})
+// CHECK:         } {tinymlir.patch_bands = "streamed bands 2..6 of 8"}
+// CHECK:         "memref.copy"
+// CHECK:         "memref.copy"
+// CHECK-NEXT:    %[[A7:.*]] = memref.subview %a_stream[0, 0, 0, 0] [1, 2, 8, 8] [1, 1, 1, 1]
+// CHECK-NEXT:    qk.conv2d ins(%[[A7]], {{.*}}) outs(%dw_stream : memref<1x1x8x8xi8>) {{{.*}}pads = array<i64: 0, 1, 1, 1>
+// CHECK:         qk.conv2d ins(%dw_stream, {{.*}})
+// CHECK-NOT:     qk.
+// CHECK:         func.return
+
+// Without the stream form, recomputed halos in 2 bands.
+// RECOMPUTE:     tinymlir.patch_schedule = "bands: a..y (3 layers) in 2 row bands, arena 320 B (layer-by-layer 512 B), +1,152 MACs
+
+// After lowering the stream buffers (192 + 64 B) live from band 0 to the last band, across
+// the band loop; the arena also holds the Cortex-M4 padded input copy of the first
+// convolution (band 0's 360 B is the largest) and the depthwise scratch plane.
+// ARENA:         tinymlir.arena_size = 552 : i64
+// ARENA-SAME:    {name = "a_stream", offset = {{[0-9]+}} : i64, size = 192 : i64, first = 27 : i64, last = 77 : i64}
+// ARENA-SAME:    {name = "dw_stream", offset = {{[0-9]+}} : i64, size = 64 : i64, first = 35 : i64, last = 79 : i64}
+func.func @chain(%x: !qnn.qtensor<1x16x16x1xi8, 0.5:3>) -> !qnn.qtensor<1x8x8x2xi8, 0.5:0> {
+  %w = qnn.constant dense<1> : tensor<8x3x3x1xi8> -> !qnn.qtensor<8x3x3x1xi8, 0.1:0>
+  %dww = qnn.constant dense<2> : tensor<8x3x3x1xi8> -> !qnn.qtensor<8x3x3x1xi8, 0.1:0>
+  %pww = qnn.constant dense<1> : tensor<2x1x1x8xi8> -> !qnn.qtensor<2x1x1x8xi8, 0.1:0>
+  %b = arith.constant dense<0> : tensor<8xi32>
+  %b2 = arith.constant dense<0> : tensor<2xi32>
+  %a = qnn.conv2d %x, %w, %b strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x16x16x1xi8, 0.5:3>, !qnn.qtensor<8x3x3x1xi8, 0.1:0>, tensor<8xi32> -> !qnn.qtensor<1x8x8x8xi8, 0.5:0>
+  %dw = qnn.conv2d %a, %dww, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 8 : !qnn.qtensor<1x8x8x8xi8, 0.5:0>, !qnn.qtensor<8x3x3x1xi8, 0.1:0>, tensor<8xi32> -> !qnn.qtensor<1x8x8x8xi8, 0.5:0>
+  %y = qnn.conv2d %dw, %pww, %b2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x8x8x8xi8, 0.5:0>, !qnn.qtensor<2x1x1x8xi8, 0.1:0>, tensor<2xi32> -> !qnn.qtensor<1x8x8x2xi8, 0.5:0>
+  func.return %y : !qnn.qtensor<1x8x8x2xi8, 0.5:0>
+}
