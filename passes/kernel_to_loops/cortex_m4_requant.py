@@ -217,9 +217,10 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
 
     def clamp(kk: ScalarBuilder, y: SSAValue) -> SSAValue:
         # GCC emits no SSAT for min/max, so the int8 saturation is mcuc.ssat (one SSAT #8);
-        # a fused activation's bound inside [-128, 127] (ReLU's [zp, 127], ReLU6's upper
-        # one) is one min or max after it (CMP, IT, MOV), instead of two around y.
-        if lo > hi or lo < -128 or hi > 127:
+        # with one bound of a fused activation inside [-128, 127] (ReLU's [zp, 127]) that
+        # bound is one max or min after it (CMP, IT, MOV). With both inside (ReLU6 when
+        # zp > -128), SSAT would saturate nothing the min and max do not: those two only.
+        if not (-128 <= lo <= hi <= 127) or (lo > -128 and hi < 127):
             return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
         y = kk.emit(mcuc.SsatOp(y, 8))
         if lo > -128:
