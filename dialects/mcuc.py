@@ -51,7 +51,8 @@ Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
                   mcuc.load_s8x4 %lv : !emitc.lvalue<i8>   (at the loop level also
                   mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>); printed as calls of static
                   inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR where
-                  __ARM_FEATURE_DSP is defined (SSAT: __ARM_FEATURE_SAT), bit-identical
+                  __ARM_FEATURE_DSP is defined (SSAT: ACLE's __ssat where
+                  __ARM_FEATURE_SAT is), bit-identical
                   portable C elsewhere
 
 Arithmetic has C semantics, as in emitc: the operands of `mcuc.add` etc. are
@@ -1608,6 +1609,10 @@ DSP_HELPERS = """\
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(TINYMLIR_PORTABLE_DSP)
 #define TINYMLIR_ARM_DSP 1
 #endif
+#if defined(__ARM_FEATURE_SAT) && !defined(TINYMLIR_PORTABLE_DSP)
+#include <arm_acle.h>
+#define TINYMLIR_ARM_SAT 1
+#endif
 static inline int32_t tinymlir_lane(int32_t x, int shift)
 {
     return (int32_t)((((uint32_t)x >> shift) & 0xFFFFu) ^ 0x8000u) - 0x8000;
@@ -1690,13 +1695,13 @@ static inline int32_t tinymlir_smmulr(int32_t a, int32_t b)
 #endif
 }
 /* x saturated to [-128, 127] (SSAT #8). SSAT is ARMv7-M base Thumb-2, not the DSP extension:
- * ACLE's __ARM_FEATURE_SAT guards it (Cortex-M3 too, not ARMv6-M). */
+ * ACLE's __ARM_FEATURE_SAT guards it (Cortex-M3 too, not ARMv6-M). ACLE's __ssat, unlike
+ * inline asm, is an instruction the compiler knows: it folds a preceding arithmetic shift
+ * into SSAT's shift operand and schedules around it. */
 static inline int32_t tinymlir_ssat8(int32_t x)
 {
-#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__) && !defined(TINYMLIR_PORTABLE_DSP)
-    int32_t r;
-    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(x));
-    return r;
+#ifdef TINYMLIR_ARM_SAT
+    return __ssat(x, 8);
 #else
     return x < -128 ? -128 : x > 127 ? 127 : x;
 #endif

@@ -1,7 +1,7 @@
 // mcuc.ssat (Arm's SSAT: saturate an i32 to a signed bit width) round-trips in the custom
 // and the generic form, and prints as a call of the static inline tinymlir_ssat8 of
-// mcuc.DSP_HELPERS (SSAT #8 under ACLE's __ARM_FEATURE_SAT, the same clamp in portable C
-// elsewhere), nesting inside expressions like the other DSP helpers.
+// mcuc.DSP_HELPERS (ACLE's __ssat, one SSAT #8, under __ARM_FEATURE_SAT; the same clamp
+// in portable C elsewhere), nesting inside expressions like the other DSP helpers.
 
 // RUN: tinymlir-opt %s | tinymlir-opt | filecheck %s --check-prefix=ROUND
 // RUN: tinymlir-opt %s --print-op-generic | tinymlir-opt | filecheck %s --check-prefix=ROUND
@@ -10,12 +10,14 @@
 // ROUND:      %s = mcuc.ssat %y, 8
 // ROUND-NEXT: %m = mcuc.ssat %s, 8
 
+// CHECK:      #if defined(__ARM_FEATURE_SAT) && !defined(TINYMLIR_PORTABLE_DSP)
+// CHECK-NEXT: #include <arm_acle.h>
+// CHECK-NEXT: #define TINYMLIR_ARM_SAT 1
+// CHECK-NEXT: #endif
 // CHECK:      static inline int32_t tinymlir_ssat8(int32_t x)
 // CHECK-NEXT: {
-// CHECK-NEXT: #if defined(__ARM_FEATURE_SAT) && defined(__GNUC__) && !defined(TINYMLIR_PORTABLE_DSP)
-// CHECK-NEXT:     int32_t r;
-// CHECK-NEXT:     __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(x));
-// CHECK-NEXT:     return r;
+// CHECK-NEXT: #ifdef TINYMLIR_ARM_SAT
+// CHECK-NEXT:     return __ssat(x, 8);
 // CHECK-NEXT: #else
 // CHECK-NEXT:     return x < -128 ? -128 : x > 127 ? 127 : x;
 // CHECK-NEXT: #endif
