@@ -52,8 +52,7 @@ Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
                   mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>); printed as calls of static
                   inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR where
                   __ARM_FEATURE_DSP is defined (SSAT: ACLE's __ssat where
-                  __ARM_FEATURE_SAT is), bit-identical
-                  portable C elsewhere
+                  __ARM_FEATURE_SAT is), bit-identical portable C elsewhere
 
 Arithmetic has C semantics, as in emitc: the operands of `mcuc.add` etc. are
 promoted as in C and the result is converted to the result type; signed
@@ -1891,8 +1890,9 @@ SSAT_WIDTHS = (8,)
 @irdl_op_definition
 class SsatOp(DspHelperCall, IRDLOperation):
     """`%r = mcuc.ssat %x, 8` (i32): x saturated to the signed `bits`-bit range, [-128, 127]
-    for 8 (Arm's SSAT, one instruction: GCC emits none for a min/max clamp). Printed as
-    `tinymlir_ssat8` (DSP_HELPERS; bits in SSAT_WIDTHS, those with a helper)."""
+    for 8 (Arm's SSAT, one instruction; GCC 12 finds it for a lone min/max clamp, not for
+    those of the lowered kernels). Printed as `tinymlir_ssat8` (DSP_HELPERS; bits in
+    SSAT_WIDTHS, those with a helper)."""
 
     name = "mcuc.ssat"
     C_HELPER: ClassVar[str] = "tinymlir_ssat"

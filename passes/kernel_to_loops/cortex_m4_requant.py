@@ -8,9 +8,8 @@ constants, and the stage becomes, for a right shift e >= 1 (the usual case),
     t = (acc * M + 2^30) >> 31           (64-bit; = SRDHM since TFLM multipliers are >= 0)
     y = (t + (t >> 31) + addend) >> e    (addend = 2^(e-1) + zp * 2^e: rounding half away
                                           from zero, then the output zero point)
-    y = clamp(y, lo, hi)                 (SSAT #8, mcuc.ssat: GCC emits none for min/max;
-                                          then max(y, lo) / min(y, hi) for the bounds of a
-                                          fused activation inside -128..127)
+    y = clamp(y, lo, hi)                 (SSAT #8, mcuc.ssat; then max(y, lo) / min(y, hi)
+                                          for a fused activation's bound inside -128..127)
 
 and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. On a target
 with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc.smmulr):
@@ -216,10 +215,11 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
 
     def clamp(kk: ScalarBuilder, y: SSAValue) -> SSAValue:
-        # GCC emits no SSAT for min/max, so the int8 saturation is mcuc.ssat (one SSAT #8);
-        # with one bound of a fused activation inside [-128, 127] (ReLU's [zp, 127]) that
-        # bound is one max or min after it (CMP, IT, MOV). With both inside (ReLU6 when
-        # zp > -128), SSAT would saturate nothing the min and max do not: those two only.
+        # The int8 saturation is mcuc.ssat (one SSAT #8): GCC 12 makes SSAT of a lone
+        # min/max clamp, but not of these (min/max here: +7 % -O2 instructions on VWW).
+        # A fused activation's bound inside [-128, 127] (ReLU's [zp, 127]) is one max or
+        # min after it (CMP, IT, MOV). With both inside (ReLU6 when zp > -128), SSAT would
+        # saturate nothing the max and min do not: those two only.
         if not (-128 <= lo <= hi <= 127) or (lo > -128 and hi < 127):
             return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
         y = kk.emit(mcuc.SsatOp(y, 8))
