@@ -47,10 +47,12 @@ Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
                   mcuc.conditional %c, %a, %b : T       mcuc.cast %x : T to U
   DSP (i32)       mcuc.smlad %a, %b, %acc               mcuc.sxtb16 %x [ror 8]
                   mcuc.sxtab16 %a, %x [ror 8]             mcuc.smmulr %a, %b
+                  mcuc.ssat %x, 8                       (SSAT: saturate to int8)
                   mcuc.load_s8x4 %lv : !emitc.lvalue<i8>   (at the loop level also
                   mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>); printed as calls of static
                   inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR where
-                  __ARM_FEATURE_DSP is defined, bit-identical portable C elsewhere
+                  __ARM_FEATURE_DSP is defined (SSAT: ACLE's __ssat where
+                  __ARM_FEATURE_SAT is), bit-identical portable C elsewhere
 
 Arithmetic has C semantics, as in emitc: the operands of `mcuc.add` etc. are
 promoted as in C and the result is converted to the result type; signed
@@ -1606,6 +1608,10 @@ DSP_HELPERS = """\
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(TINYMLIR_PORTABLE_DSP)
 #define TINYMLIR_ARM_DSP 1
 #endif
+#if defined(__ARM_FEATURE_SAT) && !defined(TINYMLIR_PORTABLE_DSP)
+#include <arm_acle.h>
+#define TINYMLIR_ARM_SAT 1
+#endif
 static inline int32_t tinymlir_lane(int32_t x, int shift)
 {
     return (int32_t)((((uint32_t)x >> shift) & 0xFFFFu) ^ 0x8000u) - 0x8000;
@@ -1687,6 +1693,18 @@ static inline int32_t tinymlir_smmulr(int32_t a, int32_t b)
     return (int32_t)(((int64_t)a * b + INT64_C(0x80000000)) >> 32);
 #endif
 }
+/* x saturated to [-128, 127] (SSAT #8). SSAT is ARMv7-M base Thumb-2, not the DSP extension:
+ * ACLE's __ARM_FEATURE_SAT guards it (Cortex-M3 too, not ARMv6-M). ACLE's __ssat, unlike
+ * inline asm, is an instruction the compiler knows: it folds a preceding arithmetic shift
+ * into SSAT's shift operand and schedules around it. */
+static inline int32_t tinymlir_ssat8(int32_t x)
+{
+#ifdef TINYMLIR_ARM_SAT
+    return __ssat(x, 8);
+#else
+    return x < -128 ? -128 : x > 127 ? 127 : x;
+#endif
+}
 /* the 4 int8 at p as one int32, p[j] in byte j (an unaligned 32-bit load where allowed) */
 static inline int32_t tinymlir_load_s8x4(const int8_t *p)
 {
@@ -1700,7 +1718,7 @@ static inline int32_t tinymlir_load_s8x4(const int8_t *p)
     return v <= 0x7FFFFFFFu ? (int32_t)v : (int32_t)(v - 0x80000000u) - 0x7FFFFFFF - 1;
 #endif
 }"""
-"""The C of the DSP ops (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op): static inline helpers the
+"""The C of the DSP ops (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, SsatOp, LoadS8x4Op): static inline helpers the
 printer writes once, before the first function, in a file that uses any of them."""
 
 
@@ -1739,6 +1757,12 @@ def sxtab16(a: int, x: int, rotate: int = 0) -> int:
 def smmulr(a: int, b: int) -> int:
     """SMMULR: (a * b + 2^31) >> 32 on the signed 64-bit product (always an int32)."""
     return _signed32((a * b + (1 << 31)) >> 32)
+
+
+def ssat(x: int, bits: int) -> int:
+    """SSAT #bits: x saturated to the signed range [-2^(bits-1), 2^(bits-1) - 1]."""
+    bound = 1 << (bits - 1)
+    return min(max(x, -bound), bound - 1)
 
 
 def pack_s8x4(values) -> int:
@@ -1859,6 +1883,42 @@ class Sxtab16Op(DspHelperCall, IRDLOperation):
         self.verify_rotation()
 
 
+SSAT_WIDTHS = (8,)
+"""The widths mcuc.ssat takes: those with a helper in DSP_HELPERS (tinymlir_ssat<bits>)."""
+
+
+@irdl_op_definition
+class SsatOp(DspHelperCall, IRDLOperation):
+    """`%r = mcuc.ssat %x, 8` (i32): x saturated to the signed `bits`-bit range, [-128, 127]
+    for 8 (Arm's SSAT, one instruction; GCC 12 finds it for a lone min/max clamp, not for
+    those of the lowered kernels). Printed as `tinymlir_ssat8` (DSP_HELPERS; bits in
+    SSAT_WIDTHS, those with a helper)."""
+
+    name = "mcuc.ssat"
+    C_HELPER: ClassVar[str] = "tinymlir_ssat"
+    operand = operand_def(i32)
+    bits = prop_def(IntegerAttr[I64])
+    result = result_def(i32)
+    assembly_format = "$operand `,` $bits attr-dict"
+    traits = traits_def(InFunction(), CExpression(), Pure())
+
+    def __init__(self, operand: SSAValue | Operation, bits: int):
+        super().__init__(operands=[operand], result_types=[i32], properties={"bits": IntegerAttr(bits, i64)})
+
+    @property
+    def width(self) -> int:
+        return self.bits.value.data
+
+    @property
+    def helper_name(self) -> str:
+        return f"{self.C_HELPER}{self.width}"
+
+    def verify_(self) -> None:
+        if self.width not in SSAT_WIDTHS:
+            widths = ", ".join(map(str, SSAT_WIDTHS))
+            raise VerifyException(f"mcuc.ssat: bits must be one of {widths} (those with a C helper), got {self.width}")
+
+
 @irdl_op_definition
 class LoadS8x4Op(IRDLOperation):
     """Reads 4 consecutive int8 as one int32 with element j in byte j (the lane order of
@@ -1895,7 +1955,7 @@ class LoadS8x4Op(IRDLOperation):
             raise VerifyException("mcuc.load_s8x4: the last dimension holds fewer than 4 elements")
 
 
-DSP_OPS = (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, LoadS8x4Op)
+DSP_OPS = (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, SsatOp, LoadS8x4Op)
 """The ops whose C is DSP_HELPERS."""
 
 
@@ -2206,6 +2266,7 @@ MCUC = Dialect(
         SmmulrOp,
         Sxtb16Op,
         Sxtab16Op,
+        SsatOp,
         LoadS8x4Op,
     ],
     [ConstType, CmpPredicateAttr],

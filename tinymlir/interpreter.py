@@ -152,6 +152,10 @@ class TinymlirLoopFunctions(InterpreterFunctions):
     def run_smmulr(self, interpreter: Interpreter, op: mcuc.SmmulrOp, args: PythonValues) -> PythonValues:
         return (mcuc.smmulr(args[0], args[1]),)
 
+    @impl(mcuc.SsatOp)
+    def run_ssat(self, interpreter: Interpreter, op: mcuc.SsatOp, args: PythonValues) -> PythonValues:
+        return (mcuc.ssat(int(args[0]), op.width),)
+
     @impl(mcuc.Sxtab16Op)
     def run_sxtab16(self, interpreter: Interpreter, op: mcuc.Sxtab16Op, args: PythonValues) -> PythonValues:
         return (mcuc.sxtab16(args[0], args[1], op.rotation),)

@@ -8,8 +8,8 @@ constants, and the stage becomes, for a right shift e >= 1 (the usual case),
     t = (acc * M + 2^30) >> 31           (64-bit; = SRDHM since TFLM multipliers are >= 0)
     y = (t + (t >> 31) + addend) >> e    (addend = 2^(e-1) + zp * 2^e: rounding half away
                                           from zero, then the output zero point)
-    y = clamp(y, lo, hi)                 (for int8's -128..127: y if y >> 7 == y >> 31, else
-                                          (y >> 31) ^ 127; GCC emits no SSAT for min/max)
+    y = clamp(y, lo, hi)                 (SSAT #8, mcuc.ssat; then max(y, lo) / min(y, hi)
+                                          for a fused activation's bound inside -128..127)
 
 and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. On a target
 with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc.smmulr):
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
-from xdsl.dialects import arith, func, memref
+from xdsl.dialects import func, memref
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
@@ -215,14 +215,17 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
 
     def clamp(kk: ScalarBuilder, y: SSAValue) -> SSAValue:
-        if (lo, hi) == (-128, 127):
-            # Saturation to int8 without the two bounds in registers (GCC emits no SSAT for
-            # min/max): y fits iff y >> 7 == y >> 31; else (y >> 31) ^ 127 is 127 or -128.
-            # ~5 instructions (shift-compare, IT, EOR) against ~7 and a register.
-            sign = kk.shr(y, kk.i32(31))
-            fits = kk.cmp(kk.shr(y, kk.i32(7)), sign, "eq")
-            return kk.select(fits, y, kk.emit(arith.XOrIOp(sign, kk.i32(127))))
-        return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
+        # The int8 saturation is mcuc.ssat (one SSAT #8): GCC 12 makes SSAT of a lone
+        # min/max clamp, but not of these (min/max here: +7 % -O2 instructions on VWW).
+        # A fused activation's bound inside [-128, 127] (ReLU's [zp, 127]) is one max or
+        # min after it (CMP, IT, MOV). With both inside (ReLU6 when zp > -128), SSAT would
+        # saturate nothing the max and min do not: those two only.
+        if not (-128 <= lo <= hi <= 127) or (lo > -128 and hi < 127):
+            return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
+        y = kk.emit(mcuc.SsatOp(y, 8))
+        if lo > -128:
+            y = kk.max(y, kk.i32(lo))
+        return kk.min(y, kk.i32(hi)) if hi < 127 else y
 
     def rounded(kk: ScalarBuilder, t: SSAValue, addend: SSAValue, e: SSAValue) -> SSAValue:
         return kk.shr(kk.add(kk.add(t, kk.shr(t, kk.i32(31))), addend), e)

@@ -1,4 +1,4 @@
-"""The DSP helpers (mcuc.smlad / sxtb16 / load_s8x4, their C in mcuc.DSP_HELPERS) and the
+"""The DSP helpers (mcuc.smlad / sxtb16 / smmulr / ssat / load_s8x4, their C in mcuc.DSP_HELPERS) and the
 weight packing of passes/kernel_to_loops/cortex_m4_dsp.py.
 
 - the Python semantics (what the interpreter runs) against a lane-by-lane numpy model;
@@ -27,7 +27,12 @@ from tinymlir.dialects import mcuc, qnn
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import QUAD, pack_weights, pack_widened_weights
 
 CASES = 512
-OUTS = 7
+OUTS = 8
+
+#: 2^k - 1, 2^k and 2^k + 1 and their negations for every k (wrapped to int32): the bounds of
+#: every saturation width, INT32_MIN and INT32_MAX among them.
+EDGES = np.unique([((s * ((1 << k) + d) + (1 << 31)) % (1 << 32)) - (1 << 31)
+                   for k in range(32) for d in (-1, 0, 1) for s in (1, -1)])
 
 
 def _lanes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,6 +47,7 @@ def _wrap32(v: np.ndarray) -> np.ndarray:
 def _words(rng, n: int) -> np.ndarray:
     values = rng.integers(-(1 << 31), 1 << 31, n, dtype=np.int64)
     values[:8] = [0, -1, -(1 << 31), (1 << 31) - 1, 0x7FFF7FFF, -0x7FFF8000, 0x80008000 - (1 << 32), 0x00FF00FF]
+    values[8:8 + EDGES.size] = EDGES
     return values
 
 
@@ -52,7 +58,7 @@ def _cases(seed: int = 1):
 
 def _expected(a, b, acc):
     """(smlad, sxtb16, sxtb16 ror 8, load_s8x4 of a's bytes, smmulr(a, b), sxtab16(acc, a),
-    sxtab16(acc, a) ror 8) per case, from numpy."""
+    sxtab16(acc, a) ror 8, ssat 8 of a) per case, from numpy."""
     (alo, ahi), (blo, bhi) = _lanes(a), _lanes(b)
     smlad = _wrap32(acc + alo * blo + ahi * bhi)
     bytes_ = (a.astype(np.int64)[:, None] >> np.arange(0, 32, 8)) & 0xFF
@@ -68,12 +74,13 @@ def _expected(a, b, acc):
         return _wrap32(((clo + lo) & 0xFFFF) | (((chi + hi) & 0xFFFF) << 16))
 
     return (smlad, sxtb, sxtb_ror, _wrap32(bytes_ @ (1 << np.arange(0, 32, 8))), smmulr,
-            add16(sxtb), add16(sxtb_ror))
+            add16(sxtb), add16(sxtb_ror), np.clip(a, -128, 127))
 
 
 def test_python_semantics_match_numpy():
     a, b, acc = _cases()
-    smlad, sxtb, sxtb_ror, word, smmulr, sxtab, sxtab_ror = _expected(a, b, acc)
+    smlad, sxtb, sxtb_ror, word, smmulr, sxtab, sxtab_ror, ssat8 = _expected(a, b, acc)
+    assert set(EDGES) <= set(a.tolist())
     for i in range(CASES):
         x, y, z = int(a[i]), int(b[i]), int(acc[i])
         assert mcuc.smmulr(x, y) == smmulr[i]
@@ -81,6 +88,7 @@ def test_python_semantics_match_numpy():
         assert mcuc.smlad(x, y, z) == smlad[i]
         assert mcuc.sxtb16(x) == sxtb[i]
         assert mcuc.sxtb16(x, 8) == sxtb_ror[i]
+        assert mcuc.ssat(x, 8) == ssat8[i]
         raw = struct.pack("<i", x)
         assert mcuc.pack_s8x4(struct.unpack("4b", raw)) == word[i] == x
 
@@ -92,7 +100,7 @@ def test_python_semantics_match_numpy():
 def _write_library(directory: Path) -> tuple[Path, Path]:
     """dsp_run(input, output): input = CASES x (a, b, acc) little-endian int32; output =
     CASES x OUTS little-endian int32: smlad, sxtb16, sxtb16_ror8, load_s8x4 (unaligned,
-    1-3 bytes on), smmulr, sxtab16, sxtab16_ror8."""
+    1-3 bytes on), smmulr, sxtab16, sxtab16_ror8, ssat8."""
     header, source = directory / "dsp.h", directory / "dsp.c"
     header.write_text(
         f"""#ifndef DSP_H
@@ -130,6 +138,7 @@ int dsp_run(const int8_t *input, int8_t *output)
         put(out + 16, tinymlir_smmulr(a, b));
         put(out + 20, tinymlir_sxtab16(acc, a));
         put(out + 24, tinymlir_sxtab16_ror8(acc, a));
+        put(out + 28, tinymlir_ssat8(a));
     }}
     return 0;
 }}
@@ -141,9 +150,10 @@ int dsp_run(const int8_t *input, int8_t *output)
 def _input_and_expected() -> tuple[bytes, np.ndarray]:
     a, b, acc = _cases(7)
     data = np.stack([a, b, acc], axis=1).astype("<i8").astype("<i4").tobytes()
-    smlad, sxtb, sxtb_ror, _, smmulr, sxtab, sxtab_ror = _expected(a, b, acc)
+    smlad, sxtb, sxtb_ror, _, smmulr, sxtab, sxtab_ror, ssat8 = _expected(a, b, acc)
     shifted = [np.frombuffer(data[12 * i + 1 + i % 3:12 * i + 5 + i % 3], "<i4")[0] for i in range(CASES)]
-    return data, np.stack([smlad, sxtb, sxtb_ror, np.array(shifted, np.int64), smmulr, sxtab, sxtab_ror], axis=1)
+    return data, np.stack([smlad, sxtb, sxtb_ror, np.array(shifted, np.int64), smmulr, sxtab, sxtab_ror, ssat8],
+                          axis=1)
 
 
 def _require(tools: list[str]) -> None:
@@ -181,7 +191,8 @@ int main(void)
 
 
 def test_dsp_instructions_on_cortex_m4(tmp_path):
-    """The __ARM_FEATURE_DSP path (inline SMLAD / SXTB16, unaligned LDR) under QEMU."""
+    """The __ARM_FEATURE_DSP path (inline SMLAD / SXTB16, unaligned LDR; SSAT under
+    __ARM_FEATURE_SAT) under QEMU."""
     from tinymlir.bench.cortex_m import CROSS_TOOLS, build_cortex_m, run_qemu
 
     _require(list(CROSS_TOOLS))
@@ -191,7 +202,7 @@ def test_dsp_instructions_on_cortex_m4(tmp_path):
     disassembly = subprocess.run(
         ["arm-none-eabi-objdump", "-d", str(build.library_objects[0])], capture_output=True, text=True, check=True
     ).stdout
-    for instruction in ("smlad", "sxtb16", "sxtab16", "smmulr", "ror #8"):
+    for instruction in ("smlad", "sxtb16", "sxtab16", "smmulr", "ror #8", "ssat"):
         assert instruction in disassembly
     run = run_qemu(build.elf, tmp_path / "m4", name="dsp")
     np.testing.assert_array_equal(np.frombuffer(run["output"], "<i4").reshape(CASES, OUTS), expected)

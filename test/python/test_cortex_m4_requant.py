@@ -82,3 +82,59 @@ def test_proof_refuses_overflow_and_negative_multipliers():
     assert not Requantiser(np.array([1 << 30, 1 << 30]), np.array([-3, 0]), np.array([100, 100])).exact(0)
     assert Requantiser(np.array([1 << 30, 1 << 30]), np.array([-3, -7]), np.array([100, 100])).exact(0)
     assert Requantiser(np.array([1 << 30]), np.array([1]), np.array([1000])).exact(0)
+
+
+CLAMPED_CONV = """
+func.func @layer(%x: !qnn.qtensor<1x3x4x8xi8, 0.5:3>) -> !qnn.qtensor<1x3x4x8xi8, 0.05:-5> {
+  %w = qnn.constant dense<WEIGHTS> : tensor<8x1x1x8xi8> -> !qnn.qtensor<8x1x1x8xi8, SCALES>
+  %b = arith.constant dense<BIAS> : tensor<8xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 CLAMP : !qnn.qtensor<1x3x4x8xi8, 0.5:3>, !qnn.qtensor<8x1x1x8xi8, SCALES>, tensor<8xi32> -> !qnn.qtensor<1x3x4x8xi8, 0.05:-5>
+  func.return %y : !qnn.qtensor<1x3x4x8xi8, 0.05:-5>
+}
+"""
+
+
+@pytest.mark.parametrize("per_channel", [False, True])
+@pytest.mark.parametrize("clamp, ssat, bounds", [
+    (None, 1, ()),                          # the int8 range: SSAT alone
+    ((-5, 127), 1, ("maxsi",)),             # ReLU: SSAT, then the lower bound
+    ((-128, 40), 1, ("minsi",)),            # an upper bound only: SSAT, then it
+    ((-5, 40), 0, ("maxsi", "minsi")),      # both inside: a max and a min, no SSAT
+])
+def test_lowered_clamp_matches_reference(per_channel, clamp, ssat, bounds):
+    """A 1x1 conv lowered for cortex-m4 (the short stage with each clamp form), its loops run
+    by the interpreter (mcuc.ssat included) against the reference executor, on outputs that
+    saturate at both ends."""
+    from xdsl.parser import Parser
+
+    from tinymlir.dialects import qnn
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import make_context, run_pipeline
+    from tinymlir.reference import run_module
+    from tinymlir.target import load_target, set_target
+
+    rng = np.random.default_rng(11)
+    scales = ("axis 0 {" + ", ".join(f"{s:.4f}:0" for s in rng.uniform(0.002, 0.02, 8)) + "}"
+              if per_channel else "0.01:0")
+    text = (CLAMPED_CONV.replace("WEIGHTS", str(rng.integers(-127, 128, (8, 1, 1, 8)).tolist()))
+            .replace("BIAS", str(rng.integers(-2000, 2000, 8).tolist())).replace("SCALES", scales)
+            .replace("CLAMP", f"clamp [{clamp[0]}, {clamp[1]}]" if clamp else ""))
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, "tflm")
+    set_target(module, load_target("cortex-m4"))
+    lowered = module.clone()
+    run_pipeline(lowered, "convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse")
+    lowered.verify()
+    printed = str(lowered)
+    assert "fxp." not in printed  # the short stage
+    assert (printed.count("mcuc.ssat") > 0) == bool(ssat)
+    for name in ("maxsi", "minsi"):
+        assert (f"arith.{name}" in printed) == (name in bounds)
+    lo, hi = clamp or (-128, 127)
+    saturated = set()
+    for _ in range(3):
+        x = rng.integers(-128, 128, (1, 3, 4, 8), dtype=np.int8)
+        expected = run_module(module, [x])[0]
+        np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
+        saturated |= set(np.unique(expected)) & {lo, hi}
+    assert saturated == {lo, hi}

@@ -767,6 +767,37 @@ mcuc.func @cast_drops_const() {
 // -----
 
 //===----------------------------------------------------------------------===//
+// DSP helpers: mcuc.ssat
+//===----------------------------------------------------------------------===//
+
+// Only the widths with a C helper in DSP_HELPERS (tinymlir_ssat8).
+// CHECK: Operation does not verify: mcuc.ssat: bits must be one of 8 (those with a C helper), got 16
+mcuc.func @ssat_width(%x: i32) -> i32 {
+  %r = mcuc.ssat %x, 16
+  mcuc.return %r : i32
+}
+
+// -----
+
+// CHECK: Operation does not verify: operand 'operand' at position 0 does not verify:
+// CHECK-NEXT: Expected attribute i32 but got i16
+mcuc.func @ssat_i16(%x: i16) {
+  %r = "mcuc.ssat"(%x) <{bits = 8 : i64}> : (i16) -> i32
+  mcuc.return
+}
+
+// -----
+
+// CHECK: Operation does not verify: result 'result' at position 0 does not verify:
+// CHECK-NEXT: Expected attribute i32 but got i8
+mcuc.func @ssat_i8_result(%x: i32) {
+  %r = "mcuc.ssat"(%x) <{bits = 8 : i64}> : (i32) -> i8
+  mcuc.return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
 // mcuc.yield, mcuc.for, mcuc.if
 //===----------------------------------------------------------------------===//
 

@@ -17,9 +17,12 @@
 // CHECK-NEXT: #define TINYMLIR_LAYER_HOOK(index, data, size) ((void)0)
 // CHECK-NEXT: #endif
 
-// The DSP helpers (mcuc.DSP_HELPERS): SMLAD / SXTB16 under __ARM_FEATURE_DSP, portable C elsewhere.
+// The DSP helpers (mcuc.DSP_HELPERS): SMLAD / SXTB16 under __ARM_FEATURE_DSP, SSAT (ACLE's
+// __ssat) under __ARM_FEATURE_SAT, portable C elsewhere.
 // CHECK:      #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(TINYMLIR_PORTABLE_DSP)
+// CHECK:      #if defined(__ARM_FEATURE_SAT) && !defined(TINYMLIR_PORTABLE_DSP)
 // CHECK:      static inline int32_t tinymlir_smlad(int32_t a, int32_t b, int32_t acc)
+// CHECK:      static inline int32_t tinymlir_ssat8(int32_t x)
 
 // The fixed-point helpers are static, with prototypes for those called before their definition.
 // CHECK:      static int32_t tinymlir_rounding_divide_by_pot(int32_t, int32_t);
@@ -75,12 +78,16 @@
 // CHECK-NEXT:             conv2d_padded[{{.*}} + 120] = [[XV]];
 // CHECK:                      const int32_t v{{[0-9]+}} = tinymlir_load_s8x4(&conv2d_padded[{{.*}}]);
 // CHECK:          TINYMLIR_LAYER_HOOK(0, arena, 8000);
+// The short requantiser's int8 clamp is one SSAT (mcuc.ssat); a depthwise layer's addend and
+// exponent are per channel (outside the loop over its outputs), a 1x1 convolution's are tables.
 // CHECK:          /* depthwise_conv2d: conv2d 1x25x5x64 -> 1x25x5x64, kernel 3x3, stride 1x1, groups 64, 72,000 MACs */
+// CHECK:                  = (int8_t)tinymlir_ssat8(([[T:v[0-9]+]] + ([[T]] >> 31) + v{{[0-9]+}}) >> v{{[0-9]+}});
 // CHECK:          TINYMLIR_LAYER_HOOK(1, [[P:[a-z_0-9]+]], 8000);
 // CHECK:          /* conv2d{{[._]?[0-9]*}}: conv2d 1x25x5x64 -> 1x25x5x64, kernel 1x1, stride 1x1, groups 1, 512,000 MACs */
 // CHECK:                      const int32_t [[XW:v[0-9]+]] = tinymlir_load_s8x4(&arena[{{.*}}]);
 // CHECK-NEXT:                 const int32_t v{{[0-9]+}} = tinymlir_sxtb16([[XW]]);
 // CHECK:                      const int32_t v{{[0-9]+}} = conv2d_{{[0-9]+}}_packed[{{.*}}][0];
+// CHECK:              = (int8_t)tinymlir_ssat8(([[T:v[0-9]+]] + ([[T]] >> 31) + [[C:conv2d_[0-9]+]]_requant_addend[[[K:v[0-9]+]]]) >> (int32_t)[[C]]_requant_exponent[[[K]]]);
 // CHECK:          TINYMLIR_LAYER_HOOK(2, arena, 8000);
 // CHECK:          /* depthwise_conv2d{{[._]?[0-9]*}}: conv2d 1x25x5x64 -> 1x25x5x64, kernel 3x3, stride 1x1, groups 64, 72,000 MACs */
 // CHECK:          TINYMLIR_LAYER_HOOK(3, [[P]], 8000);
@@ -113,6 +120,7 @@
 
 // The whole model runs in the arena and the caller's buffers: no heap, no other mutable
 // global, no float; 12 layer hooks (the flatten between pooling and dense is a reshape).
+// BODY-NOT:   ^ 127
 // BODY-NOT:   malloc
 // BODY-NOT:   float
 // BODY-NOT:   {{^}}static {{(u?int(16|32|64)_t|uint8_t|bool)}} {{[a-z_0-9]+}}[
