@@ -58,22 +58,30 @@ def _insert_after_hook(text: str, layer: int, code: str) -> str:
     return text[:end] + "\n    " + code + text[end:]
 
 
+def _first_hook(text: str) -> int:
+    """The first layer with a hook call (layer 0 may have none: a transpose of the input
+    that kernel-in-place makes a view of it)."""
+    return min(_hooks(text))
+
+
 def _past_the_arena(text: str) -> str:
     size = int(re.search(r"^static int8_t \w+_arena\[(\d+)\]", text, re.M).group(1))
-    return _insert_after_hook(text, 0, f"{{ volatile int32_t k = {size}; arena[k] = 0; }}")
+    return _insert_after_hook(text, _first_hook(text), f"{{ volatile int32_t k = {size}; arena[k] = 0; }}")
 
 
 def _overflow_and_clobber(text: str) -> str:
     # small_cnn: layer 1 'conv1' is read by layer 2 and again by the residual add (layer 4)
     _, conv1 = _hooks(text)[1]
     text = _insert_after_hook(text, 2, f"{conv1}[0] = (int8_t)({conv1}[0] ^ 1);")
-    return _insert_after_hook(text, 0, "{ volatile int32_t big = INT32_MAX; big = big + 1; }")
+    return _insert_after_hook(text, _first_hook(text), "{ volatile int32_t big = INT32_MAX; big = big + 1; }")
 
 
 def _unwritten(text: str) -> str:
-    body = text.index("_run(const")
+    """One trip fewer of the last loop opened before the first store into the output."""
+    signature = re.search(r"_run\(const \w+ \*\w+, \w+ \*(\w+)\)", text)
+    first_store = text.index(f"{signature.group(1)}[", signature.end())
     loop = re.compile(r"for \(int32_t (v\d+) = 0; \1 < (\d+); \+\+\1\)")
-    m = loop.search(text, body)
+    m = [m for m in loop.finditer(text, signature.end(), first_store)][-1]
     return text[: m.start()] + f"for (int32_t {m.group(1)} = 0; {m.group(1)} < {int(m.group(2)) - 1}; ++{m.group(1)})" + text[m.end():]
 
 
