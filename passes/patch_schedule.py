@@ -460,15 +460,23 @@ def band_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | Non
     are runs of one."""
     geometry = geometry or BandGeometry()
     per_band = [_band_layers(stage, needed, geometry) for needed in geometry.bands(stage, bands)]
-    runs: list[tuple[int, int]] = []
-    b = 0
-    while b < bands:
+    shapes = [_band_shape(stage, band) for band in per_band]
+    moving = [_moving_rows(stage, band) for band in per_band]
+    return _runs(shapes, moving, 0)
+
+
+def _runs(shapes: list[tuple], moving: list[tuple[int, ...]], first: int) -> list[tuple[int, int]]:
+    """Bands `first`.. grouped into runs [first, end) of one shape whose moving rows
+    advance by one constant step; the bands before `first` are runs of one."""
+    runs: list[tuple[int, int]] = [(b, b + 1) for b in range(first)]
+    b = first
+    while b < len(shapes):
         end = b + 1
-        if end < bands and _band_shape(stage, per_band[end]) == _band_shape(stage, per_band[b]):
-            step = [y - x for x, y in zip(_moving_rows(stage, per_band[b]), _moving_rows(stage, per_band[end]), strict=True)]
+        if end < len(shapes) and shapes[end] == shapes[b]:
+            step = [y - x for x, y in zip(moving[b], moving[end], strict=True)]
             end += 1
-            while end < bands and _band_shape(stage, per_band[end]) == _band_shape(stage, per_band[b]) and [
-                y - x for x, y in zip(_moving_rows(stage, per_band[end - 1]), _moving_rows(stage, per_band[end]), strict=True)
+            while end < len(shapes) and shapes[end] == shapes[b] and [
+                y - x for x, y in zip(moving[end - 1], moving[end], strict=True)
             ] == step:
                 end += 1
         runs.append((b, end))
@@ -734,21 +742,9 @@ def stream_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | N
     plan = stream_bands(stage, bands, geometry)
     assert not isinstance(plan, str), plan
     per_band = plan[0]
-    runs: list[tuple[int, int]] = [(0, 1)]
-    b = 1
-    while b < bands:
-        end = b + 1
-        shape = _stream_shape(stage, per_band[b])
-        if end < bands and _stream_shape(stage, per_band[end]) == shape:
-            step = [y - x for x, y in zip(_stream_moving(stage, per_band[b]), _stream_moving(stage, per_band[end]), strict=True)]
-            end += 1
-            while end < bands and _stream_shape(stage, per_band[end]) == shape and [
-                y - x for x, y in zip(_stream_moving(stage, per_band[end - 1]), _stream_moving(stage, per_band[end]), strict=True)
-            ] == step:
-                end += 1
-        runs.append((b, end))
-        b = end
-    return runs
+    shapes = [_stream_shape(stage, band) for band in per_band]
+    moving = [_stream_moving(stage, band) for band in per_band]
+    return _runs(shapes, moving, 1)
 
 
 def apply_stream(

@@ -80,9 +80,9 @@ func.func @tall(%x: {x}) -> {y} {{
 """
 
 
-def _in_bands(source: str, numerics: str, bands: int, loops: bool, seed: int):
-    """The graph, a random input, its reference result, and its kernel-level module with
-    the whole chain applied in `bands` bands."""
+def _kernel_case(source: str, numerics: str, seed: int):
+    """A random input of the graph, its reference result, the graph's kernel-level module
+    and that module's kernel ops."""
     module = Parser(make_context(), source).parse_module()
     qnn.set_numerics(module, numerics)
     shape = next(f for f in module.ops if isinstance(f, func.FuncOp)).function_type.inputs.data[0].get_shape()
@@ -90,7 +90,13 @@ def _in_bands(source: str, numerics: str, bands: int, loops: bool, seed: int):
     expected = run_module(module, [x])[0]
     kernel = module.clone()
     run_pipeline(kernel, "convert-qnn-to-kernel")
-    stage = _kernel_ops(kernel)
+    return x, expected, kernel, _kernel_ops(kernel)
+
+
+def _in_bands(source: str, numerics: str, bands: int, loops: bool, seed: int):
+    """The graph, a random input, its reference result, and its kernel-level module with
+    the whole chain applied in `bands` bands."""
+    x, expected, kernel, stage = _kernel_case(source, numerics, seed)
     assert stage_refusal(stage) is None
     assert extra_macs(stage, bands) > 0
     apply_bands(stage, bands, loops=loops)
@@ -421,14 +427,7 @@ def test_stream_matches_layer_by_layer(numerics, loops, graph, bands):
     from tinymlir.passes.patch_schedule import apply_stream, stream_refusal, stream_runs
 
     source = STAGE if graph == "stage" else tall_stage()
-    module = Parser(make_context(), source).parse_module()
-    qnn.set_numerics(module, numerics)
-    shape = next(f for f in module.ops if isinstance(f, func.FuncOp)).function_type.inputs.data[0].get_shape()
-    x = np.random.default_rng(bands).integers(-128, 128, shape, dtype=np.int8)
-    expected = run_module(module, [x])[0]
-    kernel = module.clone()
-    run_pipeline(kernel, "convert-qnn-to-kernel")
-    stage = _kernel_ops(kernel)
+    x, expected, kernel, stage = _kernel_case(source, numerics, bands)
     assert stream_refusal(stage, bands) is None
     runs = stream_runs(stage, bands)
     apply_stream(stage, bands, loops=loops)

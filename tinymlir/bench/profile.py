@@ -39,6 +39,7 @@ _SINGLE_LOADS = {"ldr", "ldrb", "ldrh", "ldrsb", "ldrsh", "ldrex", "ldrexb", "ld
                  "ldrsbt", "ldrsht"}
 _MULTIPLE = {"ldm", "ldmia", "ldmfd", "ldmdb", "ldmea", "pop", "stm", "stmia", "stmea", "stmdb", "stmfd", "push"}
 _DOUBLE = {"ldrd", "strd"}
+_COSTED = _SINGLE_LOADS | _MULTIPLE | _DOUBLE
 _REGISTER = re.compile(r"\b(r\d+|sb|sl|fp|ip|sp|lr|pc)\b")
 
 
@@ -47,8 +48,7 @@ def mnemonic(disassembly: str) -> str:
     condition of an IT block (``ldrne.w r3, [r2]`` -> ``ldr``)."""
     word = disassembly.split(None, 1)[0].lower() if disassembly.strip() else "?"
     word = word.split(".", 1)[0]
-    known = _SINGLE_LOADS | _MULTIPLE | _DOUBLE
-    if word not in known and len(word) > 2 and word[-2:] in _CONDITIONS and word[:-2] in known:
+    if word not in _COSTED and len(word) > 2 and word[-2:] in _CONDITIONS and word[:-2] in _COSTED:
         word = word[:-2]
     return word
 
@@ -117,7 +117,6 @@ class LayerGroup:
     """Layers whose time is measured together: one layer, or a patch-schedule stage."""
 
     names: tuple[str, ...]
-    docs: tuple[str, ...]
     macs: int
     instructions: int
     cycles: int
@@ -161,7 +160,6 @@ def layer_groups(
     for members in groups:
         result.append(LayerGroup(
             names=tuple(docs[k][0] for k in members),
-            docs=tuple(docs[k][1] for k in members),
             macs=sum(
                 layer_macs.get(hook_index[k], 0) if layer_macs is not None
                 else int((docs[k][2] or "0").replace(",", "")) for k in members
