@@ -8,6 +8,16 @@ batch rows, units, reduction; add: elements), move `bytes` between the slow and 
 level, and use `footprint` bytes of the fast level, whose `capacity` is the last field. The
 verifier checks that the tile fits its level.
 
+`#tile.register<"gemm", 2 : i64, 2 : i64, "output", "int8", 1 : i64, 14 : i64, 855000 : i64, 1040000 : i64>`
+(the `tile.register` attribute) is the register level's choice for a Cortex-M4 SMLAD
+kernel: the kernel (gemm, dense, taps, padded, depthwise), its register tile of m output
+pixels x n channels, the operand kept in registers ("output": the accumulators over K;
+"weights": a depthwise channel's lanes over its outputs), the weights' format (int8
+widened in the loop, int16 widened at compile time), the K unroll, the registers it
+needs, and the predicted instructions and cycles of the layer
+(passes/kernel_to_loops/register_tile.py). The verifier checks that a tile without
+spills (all but depthwise) fits the 14 registers.
+
 tile-apply (passes/tile_apply.py) executes a plan: the op becomes its tiles (unrolled, one
 qk op per tile on fast buffers) with a `memref.copy` per block moved, each marked
 `tile.transfer = "<layer>"`, so that an instrumented run counts the plan's bytes. Not yet
@@ -24,6 +34,11 @@ from xdsl.utils.exceptions import VerifyException
 
 STATIONARY = ("untiled", "output", "weights", "input")
 PLAN_KEY = "tile.plan"
+REGISTER_KEY = "tile.register"
+KERNELS = ("gemm", "dense", "taps", "padded", "depthwise")
+WEIGHT_FORMATS = ("int8", "int16")
+REGISTERS = 14
+"""Allocatable integer registers of a Cortex-M4 (r0-r12, lr)."""
 
 
 @irdl_attr_definition
@@ -63,4 +78,42 @@ class PlanAttr(ParametrizedAttribute):
             raise VerifyException("tile.plan: bytes moved must not be negative")
 
 
-TILE = Dialect("tile", [], [PlanAttr])
+@irdl_attr_definition
+class RegisterAttr(ParametrizedAttribute):
+    name = "tile.register"
+
+    kernel: StringAttr
+    pixels: IntegerAttr[I64]
+    channels: IntegerAttr[I64]
+    stationary: StringAttr
+    weights: StringAttr
+    unroll: IntegerAttr[I64]
+    registers: IntegerAttr[I64]
+    instructions: IntegerAttr[I64]
+    cycles: IntegerAttr[I64]
+
+    @staticmethod
+    def make(kernel: str, pixels: int, channels: int, stationary: str, weights: str, unroll: int,
+             registers: int, instructions: int, cycles: int) -> RegisterAttr:
+        ints = [IntegerAttr(v, i64) for v in (pixels, channels)]
+        rest = [IntegerAttr(v, i64) for v in (unroll, registers, instructions, cycles)]
+        return RegisterAttr(StringAttr(kernel), *ints, StringAttr(stationary), StringAttr(weights), *rest)
+
+    def verify(self) -> None:
+        if self.kernel.data not in KERNELS:
+            raise VerifyException(f"tile.register: kernel must be one of {', '.join(KERNELS)}, got '{self.kernel.data}'")
+        if self.stationary.data not in ("output", "weights"):
+            raise VerifyException(f"tile.register: stationary operand must be output or weights, got '{self.stationary.data}'")
+        if self.weights.data not in WEIGHT_FORMATS:
+            raise VerifyException(f"tile.register: weights must be int8 or int16, got '{self.weights.data}'")
+        sizes = [a.value.data for a in (self.pixels, self.channels, self.unroll)]
+        if any(v <= 0 for v in sizes):
+            raise VerifyException(f"tile.register: pixels, channels and unroll must be positive, got {sizes}")
+        if self.kernel.data != "depthwise" and self.registers.value.data > REGISTERS:
+            raise VerifyException(f"tile.register: the tile needs {self.registers.value.data} registers, "
+                                  f"more than the {REGISTERS} a Cortex-M4 has")
+        if self.instructions.value.data < 0 or self.cycles.value.data < 0:
+            raise VerifyException("tile.register: predicted costs must not be negative")
+
+
+TILE = Dialect("tile", [], [PlanAttr, RegisterAttr])

@@ -50,6 +50,17 @@ Search
     footprint and the same traffic) and the three resident choices: provably optimal for the
     model. Ties go to fewer tiles, then weights, input, output resident.
 
+Register level
+    On a target with the DSP extension every qk.conv2d and qk.dense that a Cortex-M4 SMLAD
+    kernel lowers also gets the register level's choice, the micro-kernel's register tile
+    (m output pixels x n channels), the operand kept in registers, the weights' format and
+    the K unroll, by the cost model of instructions and cycles within 14 registers stated
+    in passes/kernel_to_loops/register_tile.py (C1-C3), recorded as `tile.register`
+    (dialects/tile.py) and printed with its predicted cost by `print-tiling=true`. The
+    Cortex-M4 lowerings compute the same choice (cortex_m4_conv.register_choice,
+    cortex_m4_dense.register_choice) and generate that tile, so the register level needs
+    no fast memory level and runs whether or not one is given.
+
 Assumes buffer-level functions of convert-qnn-to-kernel (NHWC, OHWI weights). Grouped
 convolutions that are not depthwise are not modelled: they must fit untiled, else error.
 """
@@ -65,7 +76,7 @@ from xdsl.dialects.builtin import MemRefType, ModuleOp, i16
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
-from tinymlir.dialects.tile import PLAN_KEY, PlanAttr
+from tinymlir.dialects.tile import PLAN_KEY, REGISTER_KEY, PlanAttr, RegisterAttr
 from tinymlir.errors import PassError
 from tinymlir.target import Target, target_of
 
@@ -295,6 +306,21 @@ def fast_capacity(target: Target) -> int | None:
     return level.capacity if level is not None else None
 
 
+def register_choice(op: qk.KernelOp):
+    """The register level's choice for `op` (register_tile.RegisterTile), or None: not a
+    conv or dense, no DSP target, or no SMLAD kernel lowers it."""
+    # The lowerings import the whole kernel_to_loops package: only when asked.
+    from tinymlir.passes.kernel_to_loops import cortex_m4_conv, cortex_m4_dense
+
+    if not target_of(op).cpu.has("dsp"):
+        return None
+    if isinstance(op, qk.Conv2DOp):
+        return cortex_m4_conv.register_choice(op)
+    if isinstance(op, qk.DenseOp):
+        return cortex_m4_dense.register_choice(op)
+    return None
+
+
 def describe(name: str, choice: Choice) -> str:
     tile = "x".join(str(t) for t in choice.tile) or "-"
     kept = "untiled" if choice.stationary == "untiled" else f"{choice.stationary} resident"
@@ -310,6 +336,17 @@ class TileForMemoryPass(ModulePass):
     print_tiling: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for kernel in op.walk():
+            if not isinstance(kernel, qk.KernelOp):
+                continue
+            tile = register_choice(kernel)
+            if tile is None:
+                continue
+            kernel.attributes[REGISTER_KEY] = RegisterAttr.make(
+                tile.kind, tile.pixels, tile.channels, tile.stationary, tile.weights, tile.unroll,
+                tile.registers, tile.instructions, tile.cycles)
+            if self.print_tiling:
+                print(f"tile-for-memory: {kernel.layer_name.data}: {tile.describe()}")
         capacity = self.capacity or fast_capacity(target_of(op))
         if capacity is None:
             return

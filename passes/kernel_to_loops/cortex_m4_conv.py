@@ -41,7 +41,8 @@ from xdsl.pattern_rewriter import PatternRewriter
 from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.common import ints, window_bounds
 from tinymlir.passes.kernel_to_loops.conv import LowerConv2D, rows_in_place
-from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import depthwise_applies, lower_depthwise
+from tinymlir.passes.kernel_to_loops.cortex_m4_dense import per_channel_requant
+from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import depthwise_applies, dsp_rows, lower_depthwise
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     QUAD,
     both_lanes,
@@ -60,28 +61,84 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     taps_apply,
     widen_weights,
 )
-from tinymlir.passes.kernel_to_loops.cortex_m4_padded import lower_padded_copy, padded_copy_applies
+from tinymlir.passes.kernel_to_loops.cortex_m4_padded import (
+    buffer_size,
+    lower_padded_copy,
+    padded_copy_applies,
+    padded_quads,
+)
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     constant_table,
     fast_output_stage,
     layer_base,
 )
+from tinymlir.passes.kernel_to_loops.register_tile import Kernel, RegisterTile, choose
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
 
 TILES = (4, 2)
-"""Channel tile widths tried, widest first (4 accumulators + 4 weights + pointers fit the
-M4's 14 registers)."""
+"""Channel tile widths of the plain-C (no SMLAD) channel tiles, widest first (4
+accumulators + 4 weights + pointers fit the M4's 14 registers). The SMLAD kernels take
+theirs from register_choice."""
+
+
+def tiled_conv(op: qk.Conv2DOp) -> bool:
+    """Groups 1, dilation 1, no in-place schedule but the row ring: the channel-tiled kernels."""
+    return (not op.depthwise and op.groups.value.data == 1 and ints(op.dilations) == [1, 1]
+            and (op.in_place is None or op.in_place.data == "rows"))
 
 
 def channel_tile(op: qk.Conv2DOp) -> int | None:
-    """The channel tile width for `op`, or None where the generic nest is used."""
-    if op.depthwise or op.groups.value.data != 1 or ints(op.dilations) != [1, 1]:
-        return None
-    if op.in_place is not None and op.in_place.data != "rows":
+    """The plain-C channel tile width for `op`, or None where the generic nest is used."""
+    if not tiled_conv(op):
         return None
     c_out = op.output_type.get_shape()[3]
     return next((t for t in TILES if c_out % t == 0), None)
+
+
+def _valid(extent: int, out: int, stride: int, pad: int, taps: int) -> list[int]:
+    """Per output index along one axis: the kernel taps inside the input."""
+    return [sum(0 <= o * stride - pad + t < extent for t in range(taps)) for o in range(out)]
+
+
+def register_kernel(op: qk.Conv2DOp) -> Kernel | None:
+    """The register model's view of `op` (register_tile.Kernel): which SMLAD kernel lowers
+    it and on what shape; None where none does (the plain-C and generic nests)."""
+    xt = op.input_types.data[0]
+    _, h_, w_, _ = xt.get_shape()
+    n_, oh_, ow_, c_out = op.output_type.get_shape()
+    _, kh_, kw_, cin = op.weight.type.get_shape()
+    sh, sw = ints(op.strides)
+    pt, pl, pb, pr = ints(op.pads)
+    common = {"batch": n_, "per_channel": per_channel_requant(op)}
+    if depthwise_applies(op):
+        if not dsp_rows(op):
+            return None
+        plane = (h_ + pt + pb) * (w_ + pl + pr) + QUAD
+        return Kernel("depthwise", oh_, c_out, kh_, stride=sh, columns=ow_, copy=h_ * w_ * c_out, fill=plane,
+                      **common)
+    if not tiled_conv(op):
+        return None
+    widened = widen_weights(op) if dsp_input_ok(op) else False
+    if pointwise_applies(op):
+        return Kernel("gemm", oh_ * ow_, c_out, cin // QUAD, max_pixels=4, int16_weights=widened, **common)
+    if padded_copy_applies(op):
+        rows = oh_ * ow_ * kh_
+        return Kernel("padded", oh_ * ow_, c_out, padded_quads(op), int16_weights=widened, rows_valid=rows,
+                      copy=h_ * w_ * cin, fill=buffer_size(op), static_k=False, **common)
+    if taps_apply(op):
+        rows, cols = _valid(h_, oh_, sh, pt, kh_), _valid(w_, ow_, sw, pl, kw_)
+        quads = sum(rows) * sum(cols) * cin // QUAD
+        return Kernel("taps", oh_ * ow_, c_out, kh_ * kw_ * cin // QUAD, int16_weights=widened,
+                      quads_valid=quads, rows_valid=sum(rows) * ow_, static_k=False, **common)
+    return None
+
+
+def register_choice(op: qk.Conv2DOp) -> RegisterTile | None:
+    """The register tile tile-for-memory's register level chooses for `op`, which the
+    SMLAD kernels below generate (None: no SMLAD kernel applies)."""
+    kernel = register_kernel(op)
+    return None if kernel is None else choose(kernel)
 
 
 @lowering(qk.Conv2DOp, target="cortex-m4")
@@ -97,16 +154,18 @@ class LowerConv2DCortexM4(LowerConv2D):
             drop_unused_constant(value, rewriter)
 
     def lower(self, k: ScalarBuilder, op: qk.Conv2DOp) -> None:
+        choice = register_choice(op)
         if depthwise_applies(op):
-            lower_depthwise(k, op, self.output_stage(k, op))
+            lower_depthwise(k, op, self.output_stage(k, op), choice)
             return
-        if pointwise_applies(op):
-            lower_pointwise(k, op, self.output_stage(k, op))
+        kind = choice.kind if choice is not None else None
+        if kind == "gemm":
+            lower_pointwise(k, op, self.output_stage(k, op), choice)
             return
-        tile = channel_tile(op)
-        if padded_copy_applies(op, tile):
-            lower_padded_copy(k, op, self.output_stage(k, op), tile)
+        if kind == "padded":
+            lower_padded_copy(k, op, self.output_stage(k, op), choice)
             return
+        tile = choice.channels if kind == "taps" else channel_tile(op)
         if tile is None:
             super().lower(k, op)
             return
@@ -120,9 +179,9 @@ class LowerConv2DCortexM4(LowerConv2D):
         padded = op.padded
         stage = self.output_stage(k, op)
         zx = k.i32(xt.zero_point) if padded else None
-        dsp = taps_apply(op)
+        dsp = kind == "taps"
         if dsp:
-            widened = widen_weights(op)
+            widened = choice.weights == "int16"
             packed = packed_weights(k, op, tile, widened)
             quads = cin // QUAD
             offset = k.i32(both_lanes(-xt.zero_point)) if padded else None

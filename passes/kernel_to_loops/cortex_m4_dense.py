@@ -13,17 +13,38 @@ from xdsl.pattern_rewriter import PatternRewriter
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
-    dense_tile,
+    QUAD,
+    dense_applies,
     drop_unused_constant,
     lower_dense,
+    widen_weights,
 )
-from tinymlir.passes.kernel_to_loops.cortex_m4_requant import fast_output_stage
+from tinymlir.passes.kernel_to_loops.cortex_m4_requant import Requantiser, fast_output_stage
+from tinymlir.passes.kernel_to_loops.register_tile import Kernel, RegisterTile, choose
 from tinymlir.passes.kernel_to_loops.dense import LowerDense
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
 
 DENSE_TILE = 4
 """Output units per plain-C register tile."""
+
+
+def per_channel_requant(op: qk.Conv2DOp | qk.DenseOp) -> bool:
+    """Whether the output stage reads per-channel tables (the register model's E)."""
+    params = Requantiser.of(op)
+    return params is None or not params.per_tensor
+
+
+def register_choice(op: qk.DenseOp) -> RegisterTile | None:
+    """The register tile of lower_dense for `op` (register_tile.choose over 1 x n tiles, n
+    dividing the units), or None where the SMLAD kernel does not apply."""
+    batch, depth = op.input_types.data[0].get_shape()
+    if depth % QUAD or not dense_applies(op):
+        return None
+    units = op.output_type.get_shape()[1]
+    kernel = Kernel("dense", 1, units, depth // QUAD, batch=batch, per_channel=per_channel_requant(op),
+                    int16_weights=widen_weights(op))
+    return choose(kernel)
 
 
 @lowering(qk.DenseOp, target="cortex-m4")
@@ -42,9 +63,9 @@ class LowerDenseCortexM4(LowerDense):
             drop_unused_constant(value, rewriter)
 
     def lower(self, k: ScalarBuilder, op: qk.DenseOp) -> None:
-        tile = dense_tile(op)
-        if tile is not None:
-            lower_dense(k, op, self.output_stage(k, op), tile)
+        choice = register_choice(op)
+        if choice is not None:
+            lower_dense(k, op, self.output_stage(k, op), choice)
             return
         xt = op.input_types.data[0]
         x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs

@@ -65,6 +65,7 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     constant_values,
     layer_base,
 )
+from tinymlir.passes.kernel_to_loops.register_tile import RegisterTile
 from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
 
@@ -96,8 +97,18 @@ def row_words(weights: np.ndarray) -> np.ndarray:
     return bytes_.view("<i4").reshape(c_, kh_).astype(np.int64)
 
 
-def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
-    """See the module docstring (depthwise_applies(op))."""
+def dsp_rows(op: qk.Conv2DOp) -> bool:
+    """Whether a kernel row is one SXTB16-widened 4-byte read of the padded plane (the
+    DSP path of the module docstring): kw = 3, a signed input, the `dsp` feature, and a
+    plane (padding or the in-place schedule)."""
+    kw = op.weight.type.get_shape()[2]
+    planar = op.padded or op.in_place is not None
+    return planar and kw == 3 and not op.input_types.data[0].is_unsigned and target_of(op).cpu.has("dsp")
+
+
+def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, choice: RegisterTile | None) -> None:
+    """See the module docstring (depthwise_applies(op)); `choice`: the register tile of the
+    DSP path (m = 2: vertical pairs), None for the scalar one."""
     xt = op.input_types.data[0]
     x, w_buf, b_buf, y = op.ins[0], op.weight, op.bias, op.outs
     _, h_, w_, _ = xt.get_shape()
@@ -117,8 +128,8 @@ def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     else:
         bias_buf = b_buf  # zx is already in the bias (or there are no padding taps)
     ph, pw = h_ + pt + pb, w_ + pl + pr
-    dsp = planar and kw_ == 3 and not unsigned and target_of(op).cpu.has("dsp")
-    pairs = dsp and oh_ >= 2
+    dsp = dsp_rows(op)
+    pairs = dsp and choice is not None and choice.pixels == 2
     if planar:
         # one flat plane, 4 spare bytes: a row's last 4-byte read may pass its end
         plane = scratch(k, [ph * pw + QUAD], scratch_name(op, "_plane"), op)

@@ -16,10 +16,14 @@ Dense layers use each weight once per inference, so there the weights are widene
 compile time (pack_widened_weights: two words of 16-bit lanes per quad and channel, no
 SXTB16 on weights in the loop) when the target asks for it ([c] widen_weights) and the doubled weights fit its flash budget.
 
-Register tile (m pixels x n channels): convolutions 2 x 2, two consecutive output
-pixels in row-major order (4 accumulators, 4 widened activations, 2 widened weights and
-3 pointers fit the M4's 14 registers with no spill; 2 x 4 would need 17), a 1 x 2 tile
-for the last pixel of an odd count (its code only then); dense 1 x 4 (or 1 x 2). The
+Register tile (m pixels x n channels) and operand formats: the register level of
+tile-for-memory chooses them per layer (register_tile.choose, by its cost model of
+instructions and cycles within 14 registers; the lowerings get the choice from
+cortex_m4_conv.register_choice and cortex_m4_dense.register_choice). For convolutions
+that is 2 x 2, two consecutive output pixels in row-major order (4 accumulators, 4
+widened activations, 2 widened weights and 3 pointers fit the M4's 14 registers with no
+spill; 2 x 4 would need 17), a (P mod m) x n tile for the last pixels; dense 1 x 4 (or
+what divides the units). The
 requantised values of a tile are computed before its stores, so the per-channel
 parameters are read once for both pixels. The requantisation runs once per output, after the K loop
 (cortex_m4_requant's short exact form where it applies).
@@ -60,6 +64,7 @@ from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import mcuc
 from tinymlir.passes.kernel_to_loops.common import ints, scratch
 from tinymlir.passes.kernel_to_loops.conv import scratch_name
+from tinymlir.passes.kernel_to_loops.register_tile import RegisterTile
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     Stage,
     constant_table,
@@ -72,12 +77,6 @@ from tinymlir.target import target_of
 
 QUAD = 4
 """K elements per step: one 32-bit word of int8."""
-
-CONV_TILE = (2, 2)
-"""(pixels, channels) of a convolution's register tile."""
-
-DENSE_TILES = (4, 2)
-"""Channel tile widths of a dense layer (one input row), widest first."""
 
 
 def pack_lanes(low: int, high: int) -> int:
@@ -174,12 +173,12 @@ def _dsp_target(op: qk.Conv2DOp | qk.DenseOp) -> bool:
 
 
 def pointwise_applies(op: qk.Conv2DOp) -> bool:
-    """Whether lower_pointwise handles `op` (see the module docstring)."""
+    """Whether lower_pointwise handles `op` (see the module docstring), given a register
+    tile whose channels divide Cout."""
     _, kh, kw, _ = op.weight.type.get_shape()
-    c_out = op.output_type.get_shape()[3]
     return (
         (kh, kw) == (1, 1) and not op.padded and not op.depthwise and op.groups.value.data == 1
-        and (op.in_place is None or op.in_place.data == "rows") and c_out % CONV_TILE[1] == 0
+        and (op.in_place is None or op.in_place.data == "rows")
         and _dsp_target(op) and int8_weights(op) is not None
     )
 
@@ -196,25 +195,23 @@ def taps_apply(op: qk.Conv2DOp) -> bool:
     )
 
 
-def dense_tile(op: qk.DenseOp) -> int | None:
-    """The channel tile of lower_dense for `op`, or None where it does not apply."""
-    units = op.output_type.get_shape()[1]
-    tile = next((t for t in DENSE_TILES if units % t == 0), None)
-    if tile is None or not _dsp_target(op) or int8_weights(op) is None:
-        return None
-    return tile
+def dense_applies(op: qk.DenseOp) -> bool:
+    """Whether lower_dense handles `op`, given a register tile whose channels divide the units."""
+    return _dsp_target(op) and int8_weights(op) is not None
 
 
 def smlad_tile(
     k: ScalarBuilder, x: SSAValue, rows: Sequence[Sequence[SSAValue]], packed: SSAValue,
     block: SSAValue, channels: int, quads: int | SSAValue, accs: Sequence[SSAValue],
     widened_weights: bool = False, first_quad: SSAValue | None = None, x_offset: SSAValue | None = None,
+    unroll: int = 1,
 ) -> list[SSAValue]:
     """The K loop of one register tile: accs[i * channels + j] (pixel i, channel j of the
     block) plus the dot product of x[*rows[i][:-1], rows[i][-1] + 0 : 4 * quads] with the
     block's packed weights (pack_weights, or pack_widened_weights when `widened_weights`)
     from quad `first_quad` on (0 if None); `x_offset` (two 16-bit lanes) is added to the
-    widened activations (SXTAB16), e.g. minus the input zero point."""
+    widened activations (SXTAB16), e.g. minus the input zero point. `unroll` quads per
+    iteration (a constant `quads`; the remainder quads after the loop)."""
 
     def widen(kk: ScalarBuilder, word: SSAValue, rotate: int) -> SSAValue:
         if x_offset is None:
@@ -240,7 +237,19 @@ def smlad_tile(
                 out[i * channels + j] = kk.emit(mcuc.SmladOp(x_odd, w_odd, a))
         return out
 
-    return list(k.loop(0, quads, quad, list(accs)))
+    if unroll == 1 or not isinstance(quads, int):
+        return list(k.loop(0, quads, quad, list(accs)))
+
+    def step(kk: ScalarBuilder, s, *acc):
+        out = list(acc)
+        for u in range(unroll):
+            out = quad(kk, kk.affine(s, unroll, u), *out)
+        return out
+
+    out = list(k.loop(0, quads // unroll, step, list(accs))) if quads >= unroll else list(accs)
+    for q in range(quads - quads % unroll, quads):
+        out = quad(k, k.idx(q), *out)
+    return out
 
 
 def drop_unused_constant(value: SSAValue, rewriter: PatternRewriter) -> None:
@@ -305,19 +314,20 @@ def widen_weights(op: qk.Conv2DOp | qk.DenseOp) -> bool:
     return target.budgets.flash is None or _constant_bytes(op) + extra <= target.budgets.flash
 
 
-def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
-    """A 1x1 convolution as a matmul in 2 x 2 SMLAD tiles over pairs of output pixels in
-    row-major order (a 1 x 2 tile for the last pixel of an odd count); pointwise_applies.
+def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, choice: RegisterTile) -> None:
+    """A 1x1 convolution as a matmul in m x n SMLAD tiles (the register choice, e.g. 2 x 2)
+    over runs of m output pixels in row-major order (a (P mod m) x n tile for the last
+    pixels); pointwise_applies.
     In place (the `rows` schedule: same shape, stride 1), each pair's outputs go to a
     2 x Cout scratch and over the pair's inputs once the pair is done (output pixel p
     only reads input pixel p)."""
-    pixels, channels = CONV_TILE
+    pixels, channels = choice.pixels, choice.channels
     x, b_buf, y = op.ins[0], op.bias, op.outs
     n_, oh_, ow_, c_out = op.output_type.get_shape()
     cin = op.weight.type.get_shape()[3]
     sh, sw = ints(op.strides)
     count = oh_ * ow_
-    widened = widen_weights(op)
+    widened = choice.weights == "int16"
     packed = packed_weights(k, op, channels, widened)
     ring = None if op.in_place is None else scratch(k, [pixels, c_out], scratch_name(op, "_pixels"), op)
     flat_x = flat_view(k, x) if (sh, sw) == (1, 1) and row_major_packed(x) else None
@@ -345,7 +355,7 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
             cs = [c0, *(k1.add(c0, k1.idx(j)) for j in range(1, channels))]
             bias = [k1.emit(memref.LoadOp.get(b_buf, [c])) for c in cs]
             accs = smlad_tile(k1, x if flat_x is None else flat_x, x_rows, packed, ob, channels, cin // QUAD,
-                              bias * size, widened)
+                              bias * size, widened, unroll=choice.unroll)
             values = [stage(k1, accs[i * channels + j], c) for i in range(size) for j, c in enumerate(cs)]
             for i, (oh, ow) in enumerate(places):
                 for j, c in enumerate(cs):
@@ -370,12 +380,13 @@ def lower_pointwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage) -> None:
     k.nest([n_], batch)
 
 
-def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, tile: int) -> None:
-    """A dense layer in 1 x `tile` SMLAD tiles (tile = dense_tile(op))."""
+def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, choice: RegisterTile) -> None:
+    """A dense layer in 1 x n SMLAD tiles (the register choice; dense_applies(op))."""
     x, b_buf, y = op.ins[0], op.bias, op.outs
     n_, depth = op.input_types.data[0].get_shape()
     units = op.output_type.get_shape()[1]
-    widened = widen_weights(op)
+    tile = choice.channels
+    widened = choice.weights == "int16"
     packed = packed_weights(k, op, tile, widened)
 
     def block(kk: ScalarBuilder, ivs) -> None:
@@ -383,7 +394,8 @@ def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, tile: int) -> No
         o0 = kk.mul(ob, kk.idx(tile))
         outs = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, tile))]
         bias = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in outs]
-        accs = smlad_tile(kk, x, [[n, kk.idx(0)]], packed, ob, tile, depth // QUAD, bias, widened)
+        accs = smlad_tile(kk, x, [[n, kk.idx(0)]], packed, ob, tile, depth // QUAD, bias, widened,
+                          unroll=choice.unroll)
         for acc, o in zip(accs, outs, strict=True):
             kk.store_i8(stage(kk, acc, o), y, [n, o])
 

@@ -52,7 +52,6 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     pack_weights,
     pack_widened_weights,
     smlad_tile,
-    widen_weights,
 )
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     Stage,
@@ -60,6 +59,7 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     constant_values,
     layer_base,
 )
+from tinymlir.passes.kernel_to_loops.register_tile import RegisterTile
 from tinymlir.scalar_builder import ScalarBuilder
 
 COPY_LIMIT = 8192
@@ -89,20 +89,32 @@ def buffer_rows(op: qk.Conv2DOp) -> tuple[int, bool]:
     return (2 * kh if ring else h + pt + pb), ring
 
 
-def padded_copy_applies(op: qk.Conv2DOp, tile: int | None) -> bool:
+def buffer_size(op: qk.Conv2DOp) -> int:
+    """Bytes of the padded buffer (ring or whole copy)."""
     x_shape = op.input_types.data[0].get_shape()
+    _, _, kw, cin = op.weight.type.get_shape()
+    _, pl, _, pr = ints(op.pads)
+    return buffer_rows(op)[0] * (x_shape[2] + pl + pr) * _channels(cin, kw)
+
+
+def padded_quads(op: qk.Conv2DOp) -> int:
+    """Quads per output over the padded buffer: kh x kw x Cin' / 4."""
     _, kh, kw, cin = op.weight.type.get_shape()
-    if tile is None or op.depthwise or op.groups.value.data != 1 or ints(op.dilations) != [1, 1]:
+    return kh * kw * _channels(cin, kw) // QUAD
+
+
+def padded_copy_applies(op: qk.Conv2DOp) -> bool:
+    """Whether lower_padded_copy handles `op`, given a register tile whose channels divide Cout."""
+    _, kh, kw, cin = op.weight.type.get_shape()
+    if op.depthwise or op.groups.value.data != 1 or ints(op.dilations) != [1, 1]:
         return False
     if cin % QUAD == 0 or op.in_place is not None or not dsp_input_ok(op):
         return False
-    pt, pl, pb, pr = ints(op.pads)
-    size = buffer_rows(op)[0] * (x_shape[2] + pl + pr) * _channels(cin, kw)
-    return size <= COPY_LIMIT and int8_weights(op) is not None
+    return buffer_size(op) <= COPY_LIMIT and int8_weights(op) is not None
 
 
-def lower_padded_copy(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, tile: int) -> None:
-    """See the module docstring (padded_copy_applies(op, tile))."""
+def lower_padded_copy(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, choice: RegisterTile) -> None:
+    """See the module docstring (padded_copy_applies(op); `choice`: the 1 x n register tile)."""
     xt = op.input_types.data[0]
     x, b_buf, y = op.ins[0], op.bias, op.outs
     _, h_, w_, _ = xt.get_shape()
@@ -117,7 +129,8 @@ def lower_padded_copy(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, tile: int
     padded_w = np.zeros((c_out, kh_, kw_, channels), np.int64)
     padded_w[..., :cin] = weights
     rows = padded_w.reshape(c_out, -1)
-    widened = widen_weights(op)
+    tile = choice.channels
+    widened = choice.weights == "int16"
     packed_values = pack_widened_weights(rows, tile) if widened else pack_weights(rows, tile)
     packed = constant_table(k, op, layer_base(op) + "_packed", packed_values)
     bias_buf = b_buf

@@ -1,0 +1,243 @@
+"""The register level of tile-for-memory: the Cortex-M4 micro-kernel's register tile.
+
+For one layer seen as a kernel (`Kernel`: which of the Cortex-M4 lowerings runs it and the
+shape it runs on), `choose` enumerates the register tiles that lowering can generate,
+m output pixels x n output channels, with each operand format it can read (weights int8
+widened in the loop with SXTB16, or int16 widened at compile time where the target allows
+it) and K unroll u, keeps those that fit the registers, and returns the one of fewest
+predicted cycles (ties: fewer instructions, then the smaller tile). The lowerings take
+their tile from this choice (cortex_m4_conv.register_choice, cortex_m4_dense's), and
+tile-for-memory's `print-tiling=true` shows it with its predicted cost.
+
+Cost model (C1-C3 of /work/shared/docs/kernels-cortex-m4.md, calibrated on the four MLPerf
+models' per-layer QEMU counts, tinymlir-bench's "Where the time goes"). One K step is a
+quad (4 reduction elements, 2 k-pairs): every activation word (4 int8 of one pixel) is
+loaded once per tile and widened with 2 SXTB16, each int8 weight word (4 of one channel)
+is widened with 2 SXTB16 per tile, so per quad of an m x n tile
+
+    instructions  I_q = 2mn (SMLAD) + m (LDR) + 2m (SXTB16) + L_w + W_w + O/u
+                  L_w = ceil(n/2) LDRD (int8: GCC pairs the n adjacent words) or n LDRD (int16)
+                  W_w = 2n (int8) or 0 (int16)
+    cycles        C_q = 2mn + 2m + 2m + 3·L_w + W_w + (O + 1)/u      (LDR 2, LDRD 3, branch 2)
+    registers     R = mn (accumulators) + 2m (the widened activations, kept over the n
+                  channels) + n (int8: the weight words, which GCC loads ahead in LDRD
+                  pairs and widens in place) or 2 (int16: one channel's LDRD) + 1 (the
+                  other widened half) + 3 (two pointers, the end) + (u - 1)·(m + n) (the
+                  next quad's words in flight)  <=  14
+                  (matches the objdump of GCC 12 -O2: 2 x 2 and 1 x 4 use all 14 with no
+                  spill in the K loop; 1 x 5 and 1 x 6 spill)
+
+O = LOOP_STEP = 3 (pointer step, compare, branch). Per output tile: T = n + TILE_SETUP
+(bias loads, pointers, the tile loop's step) and E per output (the short requantiser,
+cortex_m4_requant: REQUANT per-tensor, REQUANT_PER_CHANNEL with per-channel tables). So a
+layer of P output pixels, N channels and Q quads per output costs
+
+    gemm (1x1 conv), dense:  I = N/n · [ floor(P/m)·(Q·I_q(m, n) + T + mn·E) + tail ]
+                             (tail: the last P mod m pixels as one (P mod m) x n tile)
+    taps (k x k conv over the input's flat rows, 1 x n): the valid taps only,
+                             I = N/n · [ Q_valid·I_q(1, n) + rows_valid·ROW_STEP + P·(T + n·E) ]
+                             (Q_valid: quads of the window inside the image summed over the
+                             pixels; rows_valid: kernel rows inside; ROW_STEP the run's bounds)
+    padded (Cin % 4 != 0, over a zero-point-padded copy, 1 x n): Q = kh·kw·Cin'/4 for every
+                             pixel, rows = kh per pixel, + COPY per input element and FILL
+                             per copy byte
+    depthwise (weights of a channel stationary, m vertical outputs share the plane rows
+                             they read, 1 channel): per output step (m outputs)
+                             (sh·(m-1) + kh)·(LDR + 2 SXTB16) + 2·kh·m SMLAD
+                             + m·(E_dw + 1) + DW_STEP, with R = 2·kh (lanes) + m + 3 (stage)
+                             + 3 + 2 over 14 costing SPILL reloads per register a step;
+                             + per channel DW_CHANNEL + the plane copy (2 per element).
+
+The same functions give the bench's predicted instructions per layer (predict: the
+chosen tile's I), to compare with QEMU's count.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+REGISTERS = 14
+"""Allocatable integer registers of the Cortex-M4 (r0-r12, lr)."""
+
+LOOP_STEP = 3
+"""Instructions of a rolled K loop's step: pointer add, compare, branch."""
+
+TILE_SETUP = 10
+"""Instructions per output tile besides its bias loads: pointers, the tile loop's step."""
+
+ROW_STEP = 14
+"""Instructions per kernel row of the taps kernel: the row's start and (padded) its bounds."""
+
+REQUANT = 7
+"""Instructions per output of the short requantiser with per-tensor constants (SMMULR
+with its doubling, the rounding add, the addend, SSAT with its shift, the store)."""
+
+REQUANT_PER_CHANNEL = 11
+"""The same with per-channel multiplier, addend and exponent tables (3 loads, register shift)."""
+
+COPY = 3
+"""Instructions per input element copied into a padded buffer (a load and two stores)."""
+
+FILL = 1
+"""Instructions per byte of a padded buffer's zero-point fill (once per inference)."""
+
+DW_STEP = 8
+"""Instructions per depthwise output step besides its taps and stages: the plane address
+and the loops."""
+
+DW_CHANNEL = 30
+"""Instructions per depthwise channel: its lanes from the weights, bias and stage constants."""
+
+SPILL = 2
+"""Instructions per depthwise step for each register over REGISTERS (a reload and its use)."""
+
+UNROLLS = (1, 2)
+"""K unroll factors considered."""
+
+MAX_TILE = 10
+"""m·n <= MAX_TILE: larger tiles cannot fit 14 registers with their accumulators."""
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A layer as the register model sees it.
+
+    kind: "gemm" (1x1 conv: m pixels x n channels), "dense" (1 x n), "taps" (k x k conv,
+    1 x n), "padded" (k x k conv over a padded copy, 1 x n) or "depthwise" (m vertical
+    outputs of one channel). pixels: output pixels per batch (P); channels: N; quads: K
+    quads per output (gemm, dense, padded; depthwise: kernel rows kh), quads_valid / rows_valid:
+    the taps kernel's quads and kernel rows inside the image summed over the pixels;
+    batch: images; max_pixels: the largest m the lowering takes (gemm); columns: output
+    columns (depthwise steps are ceil(pixels / m) x columns); static_k: the K loop's trip
+    count is a constant (only then is it unrolled); per_channel: per-channel requantisation; int16_weights: the target
+    allows weights widened at compile time; stride: depthwise vertical stride; copy /
+    fill: elements copied into and bytes filled of a padded buffer or plane."""
+
+    kind: str
+    pixels: int
+    channels: int
+    quads: int
+    batch: int = 1
+    per_channel: bool = False
+    int16_weights: bool = False
+    quads_valid: int = 0
+    rows_valid: int = 0
+    stride: int = 1
+    copy: int = 0
+    fill: int = 0
+    max_pixels: int | None = None
+    columns: int = 1
+    static_k: bool = True
+
+
+@dataclass(frozen=True)
+class RegisterTile:
+    """A register tile and its predicted cost for one layer."""
+
+    kind: str
+    pixels: int
+    channels: int
+    stationary: str
+    weights: str
+    unroll: int
+    registers: int
+    instructions: int
+    cycles: int
+
+    def describe(self) -> str:
+        kept = {"output": "accumulators resident over K", "weights": "weights resident over the channel's outputs"}
+        widened = "widened at compile time" if self.weights == "int16" else "widened in the loop (SXTB16)"
+        return (f"register tile {self.pixels}x{self.channels} ({self.kind}: pixels x channels), "
+                f"{kept[self.stationary]}, int8 activations / {self.weights} weights {widened}, "
+                f"K unroll {self.unroll}, {self.registers} registers; "
+                f"predicted {self.instructions:,} instructions, {self.cycles:,} cycles")
+
+
+def quad_cost(m: int, n: int, weights: str, unroll: int) -> tuple[float, float]:
+    """(instructions, cycles) of one quad of an m x n tile (the docstring's I_q, C_q)."""
+    int8 = weights == "int8"
+    loads_w = math.ceil(n / 2) if int8 else n
+    widen_w = 2 * n if int8 else 0
+    instructions = 2 * m * n + m + 2 * m + loads_w + widen_w + LOOP_STEP / unroll
+    cycles = 2 * m * n + 2 * m + 2 * m + 3 * loads_w + widen_w + (LOOP_STEP + 1) / unroll
+    return instructions, cycles
+
+
+def gemm_registers(m: int, n: int, weights: str, unroll: int) -> int:
+    return m * n + 2 * m + (n if weights == "int8" else 2) + 1 + 3 + (unroll - 1) * (m + n)
+
+
+def depthwise_registers(m: int, rows: int) -> int:
+    return 2 * rows + m + 3 + 3 + 2
+
+
+def _tile_cost(k: Kernel, m: int, n: int, weights: str, unroll: int) -> tuple[float, float]:
+    """(instructions, cycles) of the whole layer for one candidate."""
+    e = REQUANT_PER_CHANNEL if k.per_channel else REQUANT
+    setup = n + TILE_SETUP
+    blocks = k.batch * k.channels // n
+    if k.kind in ("gemm", "dense"):
+        full, tail = divmod(k.pixels, m)
+        qi, qc = quad_cost(m, n, weights, unroll)
+        instructions = full * (k.quads * qi + setup + m * n * e)
+        cycles = full * (k.quads * qc + setup + m * n * e)
+        if tail:
+            ti, tc = quad_cost(tail, n, weights, unroll)
+            instructions += k.quads * ti + setup + tail * n * e
+            cycles += k.quads * tc + setup + tail * n * e
+        return blocks * instructions, blocks * cycles
+    if k.kind in ("taps", "padded"):
+        qi, qc = quad_cost(1, n, weights, unroll)
+        quads, rows = (k.quads_valid, k.rows_valid) if k.kind == "taps" else (k.pixels * k.quads, k.rows_valid)
+        per = rows * ROW_STEP + k.pixels * (setup + n * e)
+        extra = k.batch * (COPY * k.copy + FILL * k.fill)
+        return blocks * (quads * qi + per) + extra, blocks * (quads * qc + per) + extra
+    if k.kind == "depthwise":
+        rows = k.quads
+        steps = math.ceil(k.pixels / m) * k.columns
+        reads = k.stride * (m - 1) + rows
+        spills = max(0, depthwise_registers(m, rows) - REGISTERS)
+        step_i = reads * 3 + 2 * rows * m + m * (e + 1) + DW_STEP + SPILL * spills
+        step_c = reads * 4 + 2 * rows * m + m * (e + 1) + DW_STEP + 1 + 2 * SPILL * spills
+        channel = DW_CHANNEL + 2 * k.copy // max(k.channels, 1)
+        per_i, per_c = steps * step_i + channel, steps * step_c + channel
+        return blocks * per_i + k.batch * FILL * k.fill, blocks * per_c + k.batch * FILL * k.fill
+    raise ValueError(f"register tile: unknown kernel kind '{k.kind}'")
+
+
+def candidates(k: Kernel) -> list[RegisterTile]:
+    """Every tile the kernel's lowering can generate that fits the registers."""
+    result = []
+    if k.kind == "depthwise":
+        for m in (1, 2):
+            if m > max(k.pixels, 1):
+                continue
+            i, c = _tile_cost(k, m, 1, "int8", 1)
+            result.append(RegisterTile(k.kind, m, 1, "weights", "int8", 1, depthwise_registers(m, k.quads),
+                                       round(i), round(c)))
+        return result
+    formats = ("int8", "int16") if k.int16_weights else ("int8",)
+    pixel_tiles = range(1, (k.max_pixels or 1) + 1) if k.kind == "gemm" else (1,)
+    for m in pixel_tiles:
+        for n in range(1, k.channels + 1):
+            if k.channels % n or m * n > MAX_TILE:
+                continue
+            for unroll in UNROLLS if k.static_k else (1,):
+                for weights in formats:
+                    registers = gemm_registers(m, n, weights, unroll)
+                    if registers > REGISTERS:
+                        continue
+                    i, c = _tile_cost(k, m, n, weights, unroll)
+                    result.append(RegisterTile(k.kind, m, n, "output", weights, unroll, registers, round(i), round(c)))
+    return result
+
+
+def choose(k: Kernel, allowed=None) -> RegisterTile | None:
+    """The candidate of fewest predicted cycles (then instructions, then the smaller tile,
+    then no unroll); `allowed(tile)` restricts the candidates to what the lowering
+    supports. None if no candidate fits."""
+    pool = [t for t in candidates(k) if allowed is None or allowed(t)]
+    if not pool:
+        return None
+    return min(pool, key=lambda t: (t.cycles, t.instructions, t.pixels * t.channels, t.unroll))
