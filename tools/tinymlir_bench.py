@@ -228,6 +228,18 @@ def layer_macs(model: Path) -> dict[int, int]:
     return {op.layer.value.data: op.macs() for op in module.walk() if isinstance(op, qk.KernelOp)}
 
 
+def layer_predicted(model: Path) -> dict[int, int]:
+    """The register model's predicted Cortex-M4 instructions by layer (hook) index, on the
+    mcu pipeline's kernel-level IR (tinymlir.bench.profile.layer_predictions)."""
+    from tinymlir.bench.profile import layer_predictions
+    from tinymlir.compiler import import_model
+    from tinymlir.pipelines import KERNEL, QNN, run_pipeline
+
+    module = import_model(model)
+    run_pipeline(module, f"{QNN},{KERNEL}")
+    return layer_predictions(module)
+
+
 # --------------------------------------------------------------------------------------
 # Inputs and expected outputs
 # --------------------------------------------------------------------------------------
@@ -427,7 +439,8 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
     # the layer hooks defined as the harness's marker; tinymlir.bench.profile)
     log(f"{name}: per-layer profile, Cortex-M4 {PROFILE_OPT} under QEMU")
     profiled = profile_cortex_m(
-        c_file, h_file, name, io["row"], PROFILE_OPT, workdir / f"m4{PROFILE_OPT}-profile", layer_macs=layer_macs(model)
+        c_file, h_file, name, io["row"], PROFILE_OPT, workdir / f"m4{PROFILE_OPT}-profile", layer_macs=layer_macs(model),
+        layer_predicted=layer_predicted(model),
     )
     m4_profiled = m4[PROFILE_OPT.lstrip("-")]
     m4_profiled["cycles_estimate"] = profiled["cycles"]
@@ -438,7 +451,7 @@ def bench_model(model: Path, args, workdir: Path) -> tuple[dict, list[str]]:
         "cycles_estimate": profiled["cycles"],
         "layers": [
             {"layers": list(g.names), "label": g.label, "macs": g.macs, "instructions": g.instructions,
-             "cycles_estimate": g.cycles}
+             "cycles_estimate": g.cycles, "predicted_instructions": g.predicted, "predicted_layers": g.modelled}
             for g in profiled["layers"]
         ],
         "tail_instructions": profiled["tail"].instructions,
@@ -621,6 +634,18 @@ def _signed(value) -> str:
     return "n/a" if value is None else f"{value:+,}"
 
 
+def _fully_predicted(row: dict) -> bool:
+    return row.get("predicted_instructions") is not None and row["predicted_layers"] == len(row["layers"])
+
+
+def _predicted(row: dict) -> str:
+    """A per-layer row's predicted instructions; (k/n) where the model covers k of its n layers."""
+    value = row.get("predicted_instructions")
+    if value is None:
+        return "n/a"
+    return _int(value) if _fully_predicted(row) else f"{_int(value)} ({row['predicted_layers']}/{len(row['layers'])})"
+
+
 def render_markdown(report: dict) -> str:
     models = report["models"]
     env = report["environment"]
@@ -705,10 +730,13 @@ def render_markdown(report: dict) -> str:
         "",
         "Cycle estimate: LDR 2, LDM/STM/PUSH/POP/LDRD/STRD 1 + N, others 1 (tinymlir/bench/profile.py); "
         "not a cycle count. The profiled build calls a marker after each layer; the last column of a "
-        "model's first row is its total minus the plain -O2 count.",
+        "model's first row is its total minus the plain -O2 count. Predicted: the register model's "
+        "instructions (passes/kernel_to_loops/register_tile.py) for the SMLAD layers of the row; "
+        "(k/n): only k of the row's n layers are modelled, the rest (adds, pooling) are not predicted.",
         "",
-        "| model | layer | MACs | instr | share | MAC/instr | cycles (estimate) | profiled total − -O2 count |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| model | layer | MACs | instr | share | MAC/instr | cycles (estimate) | predicted instr | predicted / instr "
+        "| profiled total − -O2 count |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in models:
         pr = m.get("profile")
@@ -720,7 +748,9 @@ def render_markdown(report: dict) -> str:
                 f"| {m['name'] if i == 0 else ''} | {row['label']} | {_int(row['macs'])} | {_int(row['instructions'])} "
                 f"| {_ratio(100 * share if share is not None else None, 1)} % "
                 f"| {_ratio(row['macs'] / row['instructions'] if row['instructions'] and row['macs'] else None, 3)} "
-                f"| {_int(row['cycles_estimate'])} | {_signed(pr['hook_instructions']) if i == 0 else ''} |"
+                f"| {_int(row['cycles_estimate'])} | {_predicted(row)} "
+                f"| {_ratio(row['predicted_instructions'] / row['instructions'] if _fully_predicted(row) else None, 3)} "
+                f"| {_signed(pr['hook_instructions']) if i == 0 else ''} |"
             )
     lines += [
         "",

@@ -42,7 +42,11 @@ from tinymlir.dialects import kernel as qk
 from tinymlir.passes.kernel_to_loops.common import ints, window_bounds
 from tinymlir.passes.kernel_to_loops.conv import LowerConv2D, rows_in_place
 from tinymlir.passes.kernel_to_loops.cortex_m4_dense import per_channel_requant
-from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import depthwise_applies, dsp_rows, lower_depthwise
+from tinymlir.passes.kernel_to_loops.cortex_m4_depthwise import (
+    depthwise_applies,
+    dsp_rows,
+    lower_depthwise,
+)
 from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     QUAD,
     both_lanes,

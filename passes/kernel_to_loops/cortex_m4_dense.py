@@ -20,8 +20,8 @@ from tinymlir.passes.kernel_to_loops.cortex_m4_dsp import (
     widen_weights,
 )
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import Requantiser, fast_output_stage
-from tinymlir.passes.kernel_to_loops.register_tile import Kernel, RegisterTile, choose
 from tinymlir.passes.kernel_to_loops.dense import LowerDense
+from tinymlir.passes.kernel_to_loops.register_tile import Kernel, RegisterTile, choose
 from tinymlir.passes.kernel_to_loops.registry import lowering
 from tinymlir.scalar_builder import ScalarBuilder
 

@@ -64,13 +64,13 @@ from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import mcuc
 from tinymlir.passes.kernel_to_loops.common import ints, scratch
 from tinymlir.passes.kernel_to_loops.conv import scratch_name
-from tinymlir.passes.kernel_to_loops.register_tile import RegisterTile
 from tinymlir.passes.kernel_to_loops.cortex_m4_requant import (
     Stage,
     constant_table,
     constant_values,
     layer_base,
 )
+from tinymlir.passes.kernel_to_loops.register_tile import RegisterTile
 from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.strided_memref import collapse_layout, row_major
 from tinymlir.target import target_of

@@ -20,9 +20,9 @@ is widened with 2 SXTB16 per tile, so per quad of an m x n tile
                   W_w = 2n (int8) or 0 (int16)
     cycles        C_q = 2mn + 2m + 2m + 3·L_w + W_w + (O + 1)/u      (LDR 2, LDRD 3, branch 2)
     registers     R = mn (accumulators) + 2m (the widened activations, kept over the n
-                  channels) + n (int8: the weight words, which GCC loads ahead in LDRD
-                  pairs and widens in place) or 2 (int16: one channel's LDRD) + 1 (the
-                  other widened half) + 3 (two pointers, the end) + (u - 1)·(m + n) (the
+                  channels) + n (the weight words of the n channels, which GCC loads
+                  ahead in LDRD pairs and widens in place; int16: the first word of each
+                  channel's pair) + 1 (the other widened half) + 3 (two pointers, the end) + (u - 1)·(m + n) (the
                   next quad's words in flight)  <=  14
                   (matches the objdump of GCC 12 -O2: 2 x 2 and 1 x 4 use all 14 with no
                   spill in the K loop; 1 x 5 and 1 x 6 spill)
@@ -39,8 +39,8 @@ layer of P output pixels, N channels and Q quads per output costs
                              (Q_valid: quads of the window inside the image summed over the
                              pixels; rows_valid: kernel rows inside; ROW_STEP the run's bounds)
     padded (Cin % 4 != 0, over a zero-point-padded copy, 1 x n): Q = kh·kw·Cin'/4 for every
-                             pixel, rows = kh per pixel, + COPY per input element and FILL
-                             per copy byte
+                             pixel, rows = kh per pixel at PADDED_ROW_STEP, + COPY per
+                             input element and FILL per copy byte
     depthwise (weights of a channel stationary, m vertical outputs share the plane rows
                              they read, 1 channel): per output step (m outputs)
                              (sh·(m-1) + kh)·(LDR + 2 SXTB16) + 2·kh·m SMLAD
@@ -68,6 +68,9 @@ TILE_SETUP = 10
 
 ROW_STEP = 14
 """Instructions per kernel row of the taps kernel: the row's start and (padded) its bounds."""
+
+PADDED_ROW_STEP = 5
+"""Instructions per kernel row over a padded copy: the row's start (no bounds)."""
 
 REQUANT = 7
 """Instructions per output of the short requantiser with per-tensor constants (SMMULR
@@ -165,7 +168,7 @@ def quad_cost(m: int, n: int, weights: str, unroll: int) -> tuple[float, float]:
 
 
 def gemm_registers(m: int, n: int, weights: str, unroll: int) -> int:
-    return m * n + 2 * m + (n if weights == "int8" else 2) + 1 + 3 + (unroll - 1) * (m + n)
+    return m * n + 2 * m + n + 1 + 3 + (unroll - 1) * (m + n)
 
 
 def depthwise_registers(m: int, rows: int) -> int:
@@ -190,7 +193,7 @@ def _tile_cost(k: Kernel, m: int, n: int, weights: str, unroll: int) -> tuple[fl
     if k.kind in ("taps", "padded"):
         qi, qc = quad_cost(1, n, weights, unroll)
         quads, rows = (k.quads_valid, k.rows_valid) if k.kind == "taps" else (k.pixels * k.quads, k.rows_valid)
-        per = rows * ROW_STEP + k.pixels * (setup + n * e)
+        per = rows * (ROW_STEP if k.kind == "taps" else PADDED_ROW_STEP) + k.pixels * (setup + n * e)
         extra = k.batch * (COPY * k.copy + FILL * k.fill)
         return blocks * (quads * qi + per) + extra, blocks * (quads * qc + per) + extra
     if k.kind == "depthwise":

@@ -114,12 +114,16 @@ _LAYER_DOC = re.compile(r"^\s*/\* ([^ :]+): (.*?)(?:, ([\d,]+) MACs)? \*/$")
 
 @dataclass(frozen=True)
 class LayerGroup:
-    """Layers whose time is measured together: one layer, or a patch-schedule stage."""
+    """Layers whose time is measured together: one layer, or a patch-schedule stage.
+    predicted: the register model's instructions for the group's modelled layers (None:
+    none is); modelled: how many of its layers the model covers."""
 
     names: tuple[str, ...]
     macs: int
     instructions: int
     cycles: int
+    predicted: int | None = None
+    modelled: int = 0
 
     @property
     def label(self) -> str:
@@ -128,14 +132,58 @@ class LayerGroup:
         return f"{self.names[0]}..{self.names[-1]} ({len(self.names)} layers, one banded stage)"
 
 
+def layer_predictions(module) -> dict[int, int]:
+    """Predicted Cortex-M4 instructions by layer (hook) index for a kernel-level module
+    (the mcu pipeline's IR before convert-kernel-to-loops): the register level's prediction
+    for each qk op that an SMLAD kernel lowers (tile_for_memory.register_choice), times the
+    trips of the constant loops around it (a patch-schedule band loop), summed over a
+    layer's band copies. Layers with an op the model does not cover are left out."""
+    from xdsl.dialects import arith, scf
+
+    from tinymlir.dialects import kernel as qk
+    from tinymlir.passes.tile_for_memory import register_choice
+
+    def constant(value) -> int | None:
+        owner = getattr(value, "owner", None)
+        if isinstance(owner, arith.ConstantOp) and hasattr(owner.value, "value"):
+            return owner.value.value.data
+        return None
+
+    def trips(op) -> int:
+        count, parent = 1, op.parent_op()
+        while parent is not None:
+            if isinstance(parent, scf.ForOp):
+                lb, ub, step = (constant(v) for v in (parent.lb, parent.ub, parent.step))
+                if None in (lb, ub, step) or step <= 0:
+                    raise BenchError(f"per-layer prediction: a loop around {op.layer_name.data} has no constant bounds")
+                count *= max(0, -(-(ub - lb) // step))
+            parent = parent.parent_op()
+        return count
+
+    predicted: dict[int, int] = {}
+    unmodelled: set[int] = set()
+    for op in module.walk():
+        if not isinstance(op, qk.KernelOp):
+            continue
+        index = op.layer.value.data
+        tile = register_choice(op)
+        if tile is None:
+            unmodelled.add(index)
+            continue
+        predicted[index] = predicted.get(index, 0) + tile.instructions * trips(op)
+    return {i: v for i, v in predicted.items() if i not in unmodelled}
+
+
 def layer_groups(
-    c_text: str, segments: Sequence[Segment], layer_macs: Mapping[int, int] | None = None
+    c_text: str, segments: Sequence[Segment], layer_macs: Mapping[int, int] | None = None,
+    layer_predicted: Mapping[int, int] | None = None,
 ) -> tuple[list[LayerGroup], Segment]:
     """Groups of the library's layers with their segments' figures, in program order, and
     the rest of the run after the last hook (the return). `c_text` is the generated C
     whose hooks the profiled build called; one segment per hook call plus the tail.
     `layer_macs`: MACs by layer (hook) index; without it, from the layer comments, which
-    in a banded stage describe the first band only."""
+    in a banded stage describe the first band only. `layer_predicted`: the register
+    model's instructions by layer index (layer_predictions)."""
     lines = c_text.splitlines()
     doc_lines = [(i, m.groups()) for i, line in enumerate(lines) if (m := _LAYER_DOC.match(line))]
     docs = [d for _, d in doc_lines]
@@ -158,6 +206,8 @@ def layer_groups(
             groups.append([k])
     result = []
     for members in groups:
+        modelled = [layer_predicted[hook_index[k]] for k in members
+                    if layer_predicted is not None and hook_index[k] in layer_predicted]
         result.append(LayerGroup(
             names=tuple(docs[k][0] for k in members),
             macs=sum(
@@ -166,24 +216,28 @@ def layer_groups(
             ),
             instructions=sum(segments[k].instructions for k in members),
             cycles=sum(segments[k].cycles for k in members),
+            predicted=sum(modelled) if modelled else None,
+            modelled=len(modelled),
         ))  # fmt: skip
     return result, segments[-1]
 
 
 def profile_cortex_m(
     c_file: Path, header: Path, name: str, input_bytes: bytes, opt: str, workdir: Path,
-    *, layer_macs: Mapping[int, int] | None = None, timeout: float = 600.0,
+    *, layer_macs: Mapping[int, int] | None = None, layer_predicted: Mapping[int, int] | None = None,
+    timeout: float = 600.0,
 ) -> dict:
     """Builds the library with the profiling hook, runs it once under the profiling plugin
     and returns ``{"instructions": the region's count, "cycles": the estimate, "layers":
-    [LayerGroup], "tail": Segment, "output": bytes}`` (`layer_macs`: see layer_groups)."""
+    [LayerGroup], "tail": Segment, "output": bytes}`` (`layer_macs`, `layer_predicted`: see
+    layer_groups)."""
     from tinymlir.bench.cortex_m import build_cortex_m, run_qemu
 
     build = build_cortex_m([c_file], header, name, input_bytes, opt=opt, workdir=workdir,
                            extra_cflags=PROFILE_HOOK_FLAGS)
     run = run_qemu(build.elf, workdir, name=name, profile=True, timeout=timeout)
     segments = run["segments"]
-    groups, tail = layer_groups(Path(c_file).read_text(), segments, layer_macs)
+    groups, tail = layer_groups(Path(c_file).read_text(), segments, layer_macs, layer_predicted)
     counted = sum(s.instructions for s in segments)
     if abs(counted - run["instructions"]) > 2:
         raise BenchError(
