@@ -11,7 +11,12 @@ constants, and the stage becomes, for a right shift e >= 1 (the usual case),
     y = clamp(y, lo, hi)                 (SSAT #8, mcuc.ssat; then max(y, lo) / min(y, hi)
                                           for a fused activation's bound inside -128..127)
 
-and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. On a target
+and for a shift s >= 0, t = ((acc << s) * M + 2^30) >> 31 and y = t + zp. Where folding
+zp into the addend could overflow (a large e: zp * 2^e, e.g. channels with a huge bias and
+tiny scale), zp is added after the shift instead (one ADD more). Per-channel parameters
+with some shift 0 (e = 0: no rounding) mask the sign term with a per-channel int8 table
+(-1 where e > 0, 0 where e = 0: one load and AND more), since (t + (t >> 31) + 0) >> 0
+would not be t. On a target
 with the DSP extension, where |acc << s| < 2^30 is proved, t is one SMMULR (mcuc.smmulr):
 (2x * M + 2^31) >> 32 is the same floor((x * M + 2^30) / 2^31), without the 64-bit
 add and shift (~3 instructions less per output). Per-tensor
@@ -26,8 +31,8 @@ floor((p + 2^30) / 2^31) equals TFLM's nudged truncating division for every p, a
 saturating case (x = M = INT32_MIN) cannot occur with M >= 0. Folding zp into the shifted
 sum, and the left shift, must not overflow int32: both are proved per channel from the
 constant weights and bias (|acc| <= 256 * sum|w| + |bias|, as |x - zx| <= 255). When the
-proof fails, the weights are not constants, a multiplier is negative, the numerics are
-onnx, or per-channel shifts are not all right shifts, the generic stage is kept.
+proof fails in both forms, the weights are not constants, a multiplier is negative, the
+numerics are onnx, or some per-channel shift is a left shift, the generic stage is kept.
 """
 
 from __future__ import annotations
@@ -139,23 +144,38 @@ class Requantiser:
     def per_tensor(self) -> bool:
         return bool((self.multiplier == self.multiplier[0]).all() and (self.shift == self.shift[0]).all())
 
-    def exact_channels(self, zero_point: int) -> np.ndarray:
-        """Per channel: whether the short form is exact for every reachable accumulator."""
+    def exact_channels(self, zero_point: int, fold: bool = True) -> np.ndarray:
+        """Per channel: whether the short form is exact for every reachable accumulator,
+        with the output zero point folded into the addend (`fold`) or added after the shift."""
         ok = (self.multiplier >= 0) & (self.shift <= 31) & (self.shift >= -31)
         left = np.clip(self.shift, 0, 31)
         right = np.clip(-self.shift, 0, 31)
         shifted = self.acc_bound << left
         ok &= shifted <= INT32_MAX
         t_bound = ((np.minimum(shifted, INT32_MAX) * self.multiplier + (1 << 30)) >> 31) + 1
-        # |t + (t >> 31) + 2^(e-1) + zp * 2^e| < 2^31 for right shifts, |t + zp| for others
-        ok &= t_bound + 1 + (np.int64(1) << right) * (abs(zero_point) + 1) <= INT32_MAX
+        if fold:
+            # |t + (t >> 31) + 2^(e-1) + zp * 2^e| < 2^31 for right shifts, |t + zp| for others
+            ok &= t_bound + 1 + (np.int64(1) << right) * (abs(zero_point) + 1) <= INT32_MAX
+        else:
+            # |t + (t >> 31) + 2^(e-1)| < 2^31, then |(...) >> e + zp| (e >= 1) or |t + zp|
+            ok &= t_bound + 1 + np.where(right > 0, np.int64(1) << np.maximum(right - 1, 0), abs(zero_point)) <= INT32_MAX
         return ok
 
+    def short_form(self, zero_point: int) -> tuple[bool, bool] | None:
+        """The short form exact for the whole op: (fold, zero exponents), fold = the zero
+        point in the addend (else added after the shift), zero exponents = some channel of
+        per-channel parameters has shift 0 (its rounding term is masked off); None if
+        none is (a negative multiplier, an overflow, per-channel left shifts)."""
+        if not self.per_tensor and (self.shift > 0).any():
+            return None
+        for fold in (True, False):
+            if self.exact_channels(zero_point, fold).all():
+                return fold, not self.per_tensor and bool((self.shift == 0).any())
+        return None
+
     def exact(self, zero_point: int) -> bool:
-        """Whether the short form computes TFLM's result for the whole op."""
-        if not self.exact_channels(zero_point).all():
-            return False
-        return self.per_tensor or bool((self.shift <= -1).all())
+        """Whether a short form computes TFLM's result for the whole op."""
+        return self.short_form(zero_point) is not None
 
 
 def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndarray,
@@ -200,8 +220,10 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     """The short requantiser of `op` (see the module docstring), or None where it is not exact."""
     params = Requantiser.of(op)
     zp = op.output_type.zero_point
-    if params is None or not params.exact(zp):
+    form = None if params is None else params.short_form(zp)
+    if form is None:
         return None
+    fold, zero_exponents = form
     lo, hi = op.bounds
 
     # SMMULR(2x, M) = floor((x * M + 2^30) / 2^31) where 2x fits in int32 (|x| < 2^30).
@@ -227,8 +249,14 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
             y = kk.max(y, kk.i32(lo))
         return kk.min(y, kk.i32(hi)) if hi < 127 else y
 
-    def rounded(kk: ScalarBuilder, t: SSAValue, addend: SSAValue, e: SSAValue) -> SSAValue:
-        return kk.shr(kk.add(kk.add(t, kk.shr(t, kk.i32(31))), addend), e)
+    def rounded(kk: ScalarBuilder, t: SSAValue, addend: SSAValue, e: SSAValue, sign_mask: SSAValue | None = None) -> SSAValue:
+        # (t + (t >> 31) + addend) >> e; sign_mask (-1, or 0 where e = 0: no rounding) masks
+        # the sign term; the zero point after the shift where it is not in the addend
+        sign = kk.shr(t, kk.i32(31))
+        if sign_mask is not None:
+            sign = kk.band(sign, sign_mask)
+        y = kk.shr(kk.add(kk.add(t, sign), addend), e)
+        return y if fold or not zp else kk.add(y, kk.i32(zp))
 
     if params.per_tensor:
         m, s = int(params.multiplier[0]), int(params.shift[0])
@@ -240,7 +268,7 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
                 return clamp(kk, kk.add(t, kk.i32(zp)) if zp else t)
             return stage
         e = -s
-        addend = k.i32((1 << (e - 1)) + zp * (1 << e))
+        addend = k.i32((1 << (e - 1)) + (zp * (1 << e) if fold else 0))
         e_value = k.i32(e)
         return lambda kk, acc, c: clamp(kk, rounded(kk, srdhm(kk, acc, m_value), addend, e_value))
 
@@ -249,7 +277,7 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     multiplier_at = per_channel(k, op, "multiplier", tables)
     shift_at = per_channel(k, op, "shift", tables)
     e = -params.shift
-    addend_values = (np.int64(1) << (e - 1)) + zp * (np.int64(1) << e)
+    addend_values = np.where(e > 0, np.int64(1) << np.maximum(e - 1, 0), 0) + (zp * (np.int64(1) << e) if fold else 0)
     per_output: list[SSAValue] = []
 
     def per_channel_stage(kk: ScalarBuilder, acc, c):
@@ -260,9 +288,13 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         if not per_output:
             per_output.append(constant_table(k, op, layer_base(op) + "_requant_addend", addend_values))
             per_output.append(constant_table(k, op, layer_base(op) + "_requant_exponent", e, IntegerType(8)))
+            if zero_exponents:  # -1 where e > 0, 0 where e = 0 (int8, sign-extended)
+                per_output.append(constant_table(k, op, layer_base(op) + "_requant_sign_mask", -(e > 0).astype(np.int64),
+                                                 IntegerType(8)))
         addend = kk.emit(memref.LoadOp.get(per_output[0], [c]))
         exponent = kk.load_i32(per_output[1], [c], False)
-        return clamp(kk, rounded(kk, srdhm(kk, acc, multiplier_at(kk, c)), addend, exponent))
+        mask = kk.load_i32(per_output[2], [c], False) if zero_exponents else None
+        return clamp(kk, rounded(kk, srdhm(kk, acc, multiplier_at(kk, c)), addend, exponent, mask))
 
     def at_channel(kk: ScalarBuilder, c) -> ChannelStage:
         # Once per channel, so the addend 2^(e-1) + zp * 2^e is computed from the shift
@@ -272,8 +304,10 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         if halves and multiplier.type != i32:
             multiplier = kk.narrow(multiplier)
         unit = kk.shl(kk.i32(1), exponent)
-        addend = kk.add(kk.shr(unit, kk.i32(1)), kk.mul(unit, kk.i32(zp)) if zp else kk.i32(0))
-        return lambda k1, acc: clamp(k1, rounded(k1, srdhm(k1, acc, multiplier), addend, exponent))
+        addend = kk.add(kk.shr(unit, kk.i32(1)), kk.mul(unit, kk.i32(zp)) if zp and fold else kk.i32(0))
+        # -(e != 0): no rounding term where e = 0
+        mask = kk.sub(kk.i32(0), kk.min(exponent, kk.i32(1))) if zero_exponents else None
+        return lambda k1, acc: clamp(k1, rounded(k1, srdhm(k1, acc, multiplier), addend, exponent, mask))
 
     per_channel_stage.at_channel = at_channel  # type: ignore[attr-defined]
     return per_channel_stage

@@ -18,8 +18,9 @@ def _in_int32(*values: np.ndarray) -> None:
         assert (v >= INT32_MIN).all() and (v <= INT32_MAX).all(), "an int32 intermediate overflows"
 
 
-def short(acc, m, shift, zp, lo, hi) -> np.ndarray:
-    """The lowering's arithmetic, in int64 with every int32 intermediate checked."""
+def short(acc, m, shift, zp, lo, hi, fold=True) -> np.ndarray:
+    """The lowering's arithmetic, in int64 with every int32 intermediate checked; `fold`:
+    the zero point in the addend, else added after the shift."""
     acc, m, shift = (np.asarray(v, np.int64) for v in (acc, m, shift))
     left = np.maximum(shift, 0)
     right = np.maximum(-shift, 0)
@@ -27,11 +28,16 @@ def short(acc, m, shift, zp, lo, hi) -> np.ndarray:
     _in_int32(x)
     t = (x * m + (1 << 30)) >> 31
     _in_int32(t)
-    addend = np.where(right > 0, (np.int64(1) << np.maximum(right - 1, 0)) + zp * (np.int64(1) << right), zp)
-    sign = np.where(right > 0, t >> 31, 0)
+    folded = zp * (np.int64(1) << right) if fold else 0
+    addend = np.where(right > 0, (np.int64(1) << np.maximum(right - 1, 0)), 0) + folded
+    sign = np.where(right > 0, t >> 31, 0)  # the lowering's sign mask where e = 0
     total = t + sign + addend
     _in_int32(t + sign, total)
-    return np.clip(total >> right, lo, hi)
+    y = total >> right
+    if not fold:
+        y = y + zp
+        _in_int32(y)
+    return np.clip(y, lo, hi)
 
 
 def reference(acc, m, shift, zp, lo, hi) -> np.ndarray:
@@ -60,6 +66,24 @@ def test_short_requantiser_matches_tflm(zp, lo, hi):
     np.testing.assert_array_equal(short(acc, m, shift, zp, lo, hi), reference(acc, m, shift, zp, lo, hi))
 
 
+@pytest.mark.parametrize("zp", [-128, 5, 127])
+def test_zero_point_after_the_shift_matches_tflm(zp):
+    """Large exponents with |zp| = 128 (refused with the zero point folded) and accumulators
+    up to 2^30 (a huge bias): the zero point added after the rounding shift."""
+    rng = np.random.default_rng(zp & 0xFF)
+    acc, m, shift, _ = _cases(rng, 500_000)
+    shift = rng.integers(-31, 1, acc.size)
+    bound = rng.integers(1, 1 << 30, acc.size)
+    acc = rng.integers(-bound, bound + 1)
+    acc[:1000] = np.where(rng.random(1000) < 0.5, -bound[:1000], bound[:1000])
+    params = Requantiser(m, shift, bound)
+    folded, after = params.exact_channels(zp, fold=True), params.exact_channels(zp, fold=False)
+    assert after.all() and folded.mean() < 0.9  # every case has the form, not all the folded one
+    acc, m, shift = acc[after], m[after], shift[after]
+    np.testing.assert_array_equal(short(acc, m, shift, zp, -128, 127, fold=False),
+                                  reference(acc, m, shift, zp, -128, 127))
+
+
 def test_rounding_ties_match_tflm():
     """acc * M / 2^31 / 2^e exactly halfway, both signs, every exponent."""
     rows = []
@@ -78,8 +102,12 @@ def test_proof_refuses_overflow_and_negative_multipliers():
     assert not Requantiser(np.array([1 << 30]), np.array([2]), big).exact(0)  # left shift overflows
     assert not Requantiser(np.array([INT32_MAX]), np.array([-20]), np.array([INT32_MAX])).exact(0)
     assert not Requantiser(np.array([-5]), np.array([-3]), np.array([100])).exact(0)
-    # per-channel shifts must all be right shifts
-    assert not Requantiser(np.array([1 << 30, 1 << 30]), np.array([-3, 0]), np.array([100, 100])).exact(0)
+    # per-channel shifts must be right shifts or 0 (masked rounding), no left shifts
+    assert not Requantiser(np.array([1 << 30, 1 << 30]), np.array([-3, 1]), np.array([100, 100])).exact(0)
+    assert Requantiser(np.array([1 << 30, 1 << 30]), np.array([-3, 0]), np.array([100, 100])).short_form(0) == (True, True)
+    # zp * 2^27 overflows folded: the zero point goes after the shift
+    huge = Requantiser(np.array([1 << 30, 1 << 30]), np.array([-3, -27]), np.array([100, 1 << 30]))
+    assert huge.short_form(-128) == (False, False)
     assert Requantiser(np.array([1 << 30, 1 << 30]), np.array([-3, -7]), np.array([100, 100])).exact(0)
     assert Requantiser(np.array([1 << 30]), np.array([1]), np.array([1000])).exact(0)
 
