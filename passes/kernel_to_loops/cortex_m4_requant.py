@@ -216,6 +216,57 @@ def layer_base(op: qk.KernelOp) -> str:
     return ("layer" if name.startswith("qnn.") else name).replace(".", "_").replace("/", "_")
 
 
+def doubling_high_mul(kk: ScalarBuilder, x: SSAValue, m: SSAValue, halves: bool) -> SSAValue:
+    """floor((x * M + 2^30) / 2^31) (TFLM's SRDHM for M >= 0): SMMULR(2x, M) where `halves`
+    (|x| < 2^30 proved and the DSP extension), else the 64-bit product."""
+    if halves:
+        return kk.emit(mcuc.SmmulrOp(kk.add(x, x), m if m.type == i32 else kk.narrow(m)))
+    product = kk.mul(kk.wide(x), m if m.type == i64 else kk.wide(m))
+    return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
+
+
+def clamp_output(kk: ScalarBuilder, y: SSAValue, lo: int, hi: int) -> SSAValue:
+    """y clamped to [lo, hi]."""
+    # The int8 saturation is mcuc.ssat (one SSAT #8): GCC 12 makes SSAT of a lone
+    # min/max clamp, but not of these (min/max here: +7 % -O2 instructions on VWW).
+    # A fused activation's bound inside [-128, 127] (ReLU's [zp, 127]) is one max or
+    # min after it (CMP, IT, MOV). With both inside (ReLU6 when zp > -128), SSAT would
+    # saturate nothing the max and min do not: those two only.
+    if not (-128 <= lo <= hi <= 127) or (lo > -128 and hi < 127):
+        return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
+    y = kk.emit(mcuc.SsatOp(y, 8))
+    if lo > -128:
+        y = kk.max(y, kk.i32(lo))
+    return kk.min(y, kk.i32(hi)) if hi < 127 else y
+
+
+def short_multiplier(multiplier: int, shift: int, bound: int, dsp: bool, zero_point: int = 0
+                     ) -> Callable[[ScalarBuilder, SSAValue], SSAValue] | None:
+    """x -> MultiplyByQuantizedMultiplier(x, multiplier, shift) + zero_point for every
+    |x| <= bound, in the short form with constant parameters (the zero point folded into
+    the rounding addend, or added after the shift where that could overflow), or None
+    where neither is proved exact."""
+    params = Requantiser(np.array([multiplier]), np.array([shift]), np.array([bound]))
+    form = params.short_form(zero_point)
+    if form is None:
+        return None
+    fold = form[0]
+    halves = dsp and (bound << max(shift, 0)) < (1 << 30)
+
+    def apply(kk: ScalarBuilder, x: SSAValue) -> SSAValue:
+        if shift > 0:
+            x = kk.shl(x, kk.i32(shift))
+        t = doubling_high_mul(kk, x, kk.c(multiplier, i32 if halves else i64), halves)
+        if shift >= 0:
+            return kk.add(t, kk.i32(zero_point)) if zero_point else t
+        e = -shift
+        addend = (1 << (e - 1)) + (zero_point << e if fold else 0)
+        y = kk.shr(kk.add(kk.add(t, kk.shr(t, kk.i32(31))), kk.i32(addend)), kk.i32(e))
+        return kk.add(y, kk.i32(zero_point)) if zero_point and not fold else y
+
+    return apply
+
+
 def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     """The short requantiser of `op` (see the module docstring), or None where it is not exact."""
     params = Requantiser.of(op)
@@ -231,23 +282,10 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
         ((params.acc_bound << np.clip(params.shift, 0, 31)) < (1 << 30)).all())
 
     def srdhm(kk: ScalarBuilder, x: SSAValue, m: SSAValue) -> SSAValue:
-        if halves:
-            return kk.emit(mcuc.SmmulrOp(kk.add(x, x), m if m.type == i32 else kk.narrow(m)))
-        product = kk.mul(kk.wide(x), m if m.type == i64 else kk.wide(m))
-        return kk.narrow(kk.shr(kk.add(product, kk.c(1 << 30, i64)), kk.c(31, i64)))
+        return doubling_high_mul(kk, x, m, halves)
 
     def clamp(kk: ScalarBuilder, y: SSAValue) -> SSAValue:
-        # The int8 saturation is mcuc.ssat (one SSAT #8): GCC 12 makes SSAT of a lone
-        # min/max clamp, but not of these (min/max here: +7 % -O2 instructions on VWW).
-        # A fused activation's bound inside [-128, 127] (ReLU's [zp, 127]) is one max or
-        # min after it (CMP, IT, MOV). With both inside (ReLU6 when zp > -128), SSAT would
-        # saturate nothing the max and min do not: those two only.
-        if not (-128 <= lo <= hi <= 127) or (lo > -128 and hi < 127):
-            return kk.min(kk.max(y, kk.i32(lo)), kk.i32(hi))
-        y = kk.emit(mcuc.SsatOp(y, 8))
-        if lo > -128:
-            y = kk.max(y, kk.i32(lo))
-        return kk.min(y, kk.i32(hi)) if hi < 127 else y
+        return clamp_output(kk, y, lo, hi)
 
     def rounded(kk: ScalarBuilder, t: SSAValue, addend: SSAValue, e: SSAValue, sign_mask: SSAValue | None = None) -> SSAValue:
         # (t + (t >> 31) + addend) >> e; sign_mask (-1, or 0 where e = 0: no rounding) masks
