@@ -105,6 +105,19 @@ def _valid(extent: int, out: int, stride: int, pad: int, taps: int) -> list[int]
     return [sum(0 <= o * stride - pad + t < extent for t in range(taps)) for o in range(out)]
 
 
+def interior_pairs(op: qk.Conv2DOp) -> tuple[int, int]:
+    """(first column, count) of the pairs of adjacent output columns, from the first whose
+    kernel row starts inside the image, whose kernel rows both lie inside it horizontally."""
+    w_ = op.input_types.data[0].get_shape()[2]
+    ow_ = op.output_type.get_shape()[2]
+    kw_ = op.weight.type.get_shape()[2]
+    sw = ints(op.strides)[1]
+    pl = ints(op.pads)[1]
+    left = -(-pl // sw)
+    right = min(ow_, (w_ + pl - kw_) // sw + 1)
+    return left, max(0, right - left) // 2
+
+
 def register_kernel(op: qk.Conv2DOp) -> Kernel | None:
     """The register model's view of `op` (register_tile.Kernel): which SMLAD kernel lowers
     it and on what shape; None where none does (the plain-C and generic nests)."""
@@ -133,8 +146,11 @@ def register_kernel(op: qk.Conv2DOp) -> Kernel | None:
     if taps_apply(op):
         rows, cols = _valid(h_, oh_, sh, pt, kh_), _valid(w_, ow_, sw, pl, kw_)
         quads = sum(rows) * sum(cols) * cin // QUAD
+        pairs = interior_pairs(op)[1]
         return Kernel("taps", oh_ * ow_, c_out, kh_ * kw_ * cin // QUAD, int16_weights=widened,
-                      quads_valid=quads, rows_valid=sum(rows) * ow_, static_k=False, **common)
+                      quads_valid=quads, rows_valid=sum(rows) * ow_, static_k=False, offset=op.padded,
+                      pairs=pairs * oh_, pair_rows=sum(rows) * pairs, pair_quads=sum(rows) * pairs * kw_ * cin // QUAD,
+                      **common)
     return None
 
 
@@ -280,13 +296,61 @@ class LowerConv2DCortexM4(LowerConv2D):
 
             kk.loop(0, c_out // tile, block)
 
+        left, pairs = interior_pairs(op) if dsp and choice.pixels == 2 else (0, 0)
+
+        def pair(kk: ScalarBuilder, n, oh, ow0, store) -> None:
+            """Output pixels (oh, ow0) and (oh, ow0 + 1), whose kernel rows lie inside the
+            image horizontally: 2 x tile SMLAD tiles (the weights widened once for both),
+            each kernel row kw * Cin / 4 quads, the second pixel's at a constant offset."""
+
+            def block(k0: ScalarBuilder, ob) -> None:
+                oc0 = k0.mul(ob, k0.idx(tile))
+                channels = [oc0, *(k0.add(oc0, k0.idx(j)) for j in range(1, tile))]
+                bias = [k0.emit(memref.LoadOp.get(b_buf, [c])) for c in channels]
+                ih0 = k0.affine(oh, sh, -pt)
+                iw0 = k0.affine(ow0, sw, -pl)
+
+                def over_h(k1: ScalarBuilder, kh, *acc):
+                    ih = k1.add(ih0, kh)
+                    image_row = ih if n_ == 1 else k1.add(k1.mul(n, k1.idx(h_)), ih)
+                    start = k1.mul(k1.add(k1.mul(image_row, k1.idx(w_)), iw0), k1.idx(cin))
+                    first = k1.mul(kh, k1.idx(kw_ * quads))
+                    rows = [[start], [k1.affine(start, 1, sw * cin)]]
+                    return smlad_tile(k1, flat_x, rows, packed, ob, tile, kw_ * quads, acc, widened, first, offset)
+
+                accs = bias * 2
+                if padded:
+                    hs, he = window_bounds(k0, ih0, kh_, h_)
+                    results = k0.loop(hs, he, over_h, accs)
+                else:
+                    results = k0.loop(0, kh_, over_h, accs)
+                values = [stage(k0, results[i * tile + j], c) for i in range(2) for j, c in enumerate(channels)]
+                for i in range(2):
+                    for j, c in enumerate(channels):
+                        store(k0, values[i * tile + j], k0.affine(ow0, 1, i), c)
+
+            kk.loop(0, c_out // tile, block)
+
+        def output_row(kk: ScalarBuilder, n, oh, store) -> None:
+            """Output row oh; store(kk, value, ow, oc). With 2-pixel tiles: the left edge's
+            columns one by one, the interior in pairs, the rest one by one."""
+
+            def single(k1: ScalarBuilder, ow) -> None:
+                pixel(k1, n, oh, ow, lambda k0, v, c: store(k0, v, ow, c))
+
+            if not pairs:
+                kk.loop(0, ow_, single)
+                return
+            kk.loop(0, left, single)
+            kk.loop(0, pairs, lambda k1, p: pair(k1, n, oh, k1.affine(p, 2, left), store))
+            kk.loop(left + 2 * pairs, ow_, single)
+
         if op.in_place is None:
-            k.nest([n_, oh_, ow_], lambda kk, ivs: pixel(
-                kk, *ivs, lambda k0, v, c: k0.store_i8(v, y, [*ivs, c])))
+            k.nest([n_, oh_], lambda kk, ivs: output_row(
+                kk, *ivs, lambda k0, v, ow, c: k0.store_i8(v, y, [*ivs, ow, c])))
             return
 
         def fill_row(k1: ScalarBuilder, n, oh, ring: SSAValue, slot) -> None:
-            k1.loop(0, ow_, lambda k2, ow: pixel(
-                k2, n, oh, ow, lambda k0, v, c: k0.store_i8(v, ring, [slot, ow, c])))
+            output_row(k1, n, oh, lambda k0, v, ow, c: k0.store_i8(v, ring, [slot, ow, c]))
 
         rows_in_place(k, op, None, y, pt, fill_row)

@@ -95,6 +95,15 @@ DW_CHANNEL = 30
 SPILL = 2
 """Instructions per depthwise step for each register over REGISTERS (a reload and its use)."""
 
+QUAD_SPILL = 2
+"""Instructions per K quad for each register over REGISTERS (measured: the padded taps
+kernel's 1 x 4 with its SXTAB16 offset register, 26 a quad instead of 24: GCC reloads the
+end pointer and splits an LDRD)."""
+
+SOFT_REGISTERS = 16
+"""Tiles needing more registers than this are not considered (GCC spills them badly);
+between REGISTERS and this, each register over costs QUAD_SPILL a quad."""
+
 UNROLLS = (1, 2)
 """K unroll factors considered."""
 
@@ -113,7 +122,10 @@ class Kernel:
     the taps kernel's quads and kernel rows inside the image summed over the pixels;
     batch: images; max_pixels: the largest m the lowering takes (gemm); columns: output
     columns (depthwise steps are ceil(pixels / m) x columns); static_k: the K loop's trip
-    count is a constant (only then is it unrolled); per_channel: per-channel requantisation; int16_weights: the target
+    count is a constant (only then is it unrolled); offset: the activations are widened
+    with an offset (SXTAB16: a padded input's zero point), one more register; pairs: the
+    taps kernel's pixel pairs with their whole window row inside the image (2 x n tiles:
+    per batch, with their quads and kernel rows summed over the pairs); per_channel: per-channel requantisation; int16_weights: the target
     allows weights widened at compile time; stride: depthwise vertical stride; copy /
     fill: elements copied into and bytes filled of a padded buffer or plane."""
 
@@ -132,6 +144,10 @@ class Kernel:
     max_pixels: int | None = None
     columns: int = 1
     static_k: bool = True
+    offset: bool = False
+    pairs: int = 0
+    pair_quads: int = 0
+    pair_rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,18 +173,20 @@ class RegisterTile:
                 f"predicted {self.instructions:,} instructions, {self.cycles:,} cycles")
 
 
-def quad_cost(m: int, n: int, weights: str, unroll: int) -> tuple[float, float]:
-    """(instructions, cycles) of one quad of an m x n tile (the docstring's I_q, C_q)."""
+def quad_cost(m: int, n: int, weights: str, unroll: int, registers: int = 0) -> tuple[float, float]:
+    """(instructions, cycles) of one quad of an m x n tile (the docstring's I_q, C_q), with
+    QUAD_SPILL reloads a quad for each of `registers` over REGISTERS."""
     int8 = weights == "int8"
     loads_w = math.ceil(n / 2) if int8 else n
     widen_w = 2 * n if int8 else 0
-    instructions = 2 * m * n + m + 2 * m + loads_w + widen_w + LOOP_STEP / unroll
-    cycles = 2 * m * n + 2 * m + 2 * m + 3 * loads_w + widen_w + (LOOP_STEP + 1) / unroll
+    spills = max(0, registers - REGISTERS)
+    instructions = 2 * m * n + m + 2 * m + loads_w + widen_w + LOOP_STEP / unroll + QUAD_SPILL * spills
+    cycles = 2 * m * n + 2 * m + 2 * m + 3 * loads_w + widen_w + (LOOP_STEP + 1) / unroll + 3 * QUAD_SPILL * spills
     return instructions, cycles
 
 
-def gemm_registers(m: int, n: int, weights: str, unroll: int) -> int:
-    return m * n + 2 * m + n + 1 + 3 + (unroll - 1) * (m + n)
+def gemm_registers(m: int, n: int, unroll: int, offset: bool = False) -> int:
+    return m * n + 2 * m + n + 1 + 3 + (unroll - 1) * (m + n) + int(offset)
 
 
 def depthwise_registers(m: int, rows: int) -> int:
@@ -191,11 +209,20 @@ def _tile_cost(k: Kernel, m: int, n: int, weights: str, unroll: int) -> tuple[fl
             cycles += k.quads * tc + setup + tail * n * e
         return blocks * instructions, blocks * cycles
     if k.kind in ("taps", "padded"):
-        qi, qc = quad_cost(1, n, weights, unroll)
+        qi, qc = quad_cost(1, n, weights, unroll, gemm_registers(1, n, unroll, k.offset))
         quads, rows = (k.quads_valid, k.rows_valid) if k.kind == "taps" else (k.pixels * k.quads, k.rows_valid)
-        per = rows * (ROW_STEP if k.kind == "taps" else PADDED_ROW_STEP) + k.pixels * (setup + n * e)
+        pixels = k.pixels
+        instructions = cycles = 0.0
+        if m == 2:  # the interior pairs as 2 x n tiles, the rest single pixels
+            pi, pc = quad_cost(2, n, weights, unroll, gemm_registers(2, n, unroll, k.offset))
+            per = k.pair_rows * PADDED_ROW_STEP + k.pairs * (setup + 2 * n * e)
+            instructions, cycles = k.pair_quads * pi + per, k.pair_quads * pc + per
+            quads, rows, pixels = quads - 2 * k.pair_quads, rows - 2 * k.pair_rows, pixels - 2 * k.pairs
+        per = rows * (ROW_STEP if k.kind == "taps" else PADDED_ROW_STEP) + pixels * (setup + n * e)
         extra = k.batch * (COPY * k.copy + FILL * k.fill)
-        return blocks * (quads * qi + per) + extra, blocks * (quads * qc + per) + extra
+        instructions += quads * qi + per
+        cycles += quads * qc + per
+        return blocks * instructions + extra, blocks * cycles + extra
     if k.kind == "depthwise":
         rows = k.quads
         steps = math.ceil(k.pixels / m) * k.columns
@@ -221,15 +248,18 @@ def candidates(k: Kernel) -> list[RegisterTile]:
                                        round(i), round(c)))
         return result
     formats = ("int8", "int16") if k.int16_weights else ("int8",)
-    pixel_tiles = range(1, (k.max_pixels or 1) + 1) if k.kind == "gemm" else (1,)
+    if k.kind == "gemm":
+        pixel_tiles = range(1, (k.max_pixels or 1) + 1)
+    else:
+        pixel_tiles = (1, 2) if k.kind == "taps" and k.pairs else (1,)
     for m in pixel_tiles:
         for n in range(1, k.channels + 1):
             if k.channels % n or m * n > MAX_TILE:
                 continue
             for unroll in UNROLLS if k.static_k else (1,):
                 for weights in formats:
-                    registers = gemm_registers(m, n, weights, unroll)
-                    if registers > REGISTERS:
+                    registers = gemm_registers(m, n, unroll, k.offset)
+                    if registers > (SOFT_REGISTERS if k.offset else REGISTERS):
                         continue
                     i, c = _tile_cost(k, m, n, weights, unroll)
                     result.append(RegisterTile(k.kind, m, n, "output", weights, unroll, registers, round(i), round(c)))

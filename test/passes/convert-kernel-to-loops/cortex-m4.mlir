@@ -29,16 +29,34 @@ func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x
 
 // -----
 
-// Per-channel shifts -2 and 0: the short form needs right shifts on every channel, so the
-// generic stage (fxp) is kept, still in channel tiles.
+// Per-channel shifts -2 and 0: the short form with a sign-mask table (-1 where the
+// channel rounds, 0 for shift 0, whose (t + (t >> 31) + 0) >> 0 would not be t).
+// CHECK:       "memref.global"() <{sym_name = "y_requant_sign_mask", type = memref<2xi8>, {{.*}}dense<[-1, 0]>
 // CHECK-LABEL: func.func @conv_1x1
-// CHECK-NOT:     requant_addend
 // CHECK:         mcuc.smlad
-// CHECK:         fxp.multiply_by_quantized_multiplier
+// CHECK:         memref.load %y_requant_sign_mask
+// CHECK:         arith.andi
+// CHECK-NOT:     fxp.multiply_by_quantized_multiplier
+// CHECK:         func.return
 func.func @conv_1x1(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x2xi8, 0.25:3> {
   %w = qnn.constant dense<[[[[1, 2]]], [[[3, 4]]]]> : tensor<2x1x1x2xi8> -> !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.3:0}>
   %b = arith.constant dense<[-8, 58]> : tensor<2xi32>
   %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x3x3x2xi8, 0.5:-1>, !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.3:0}>, tensor<2xi32> -> !qnn.qtensor<1x3x3x2xi8, 0.25:3>
+  func.return %y : !qnn.qtensor<1x3x3x2xi8, 0.25:3>
+}
+
+// -----
+
+// Per-channel shifts -2 and +1: no short form has per-channel left shifts, so the
+// generic stage (fxp) is kept, still in channel tiles.
+// CHECK-LABEL: func.func @conv_left_shift
+// CHECK-NOT:     requant_addend
+// CHECK:         mcuc.smlad
+// CHECK:         fxp.multiply_by_quantized_multiplier
+func.func @conv_left_shift(%x: !qnn.qtensor<1x3x3x2xi8, 0.5:-1>) -> !qnn.qtensor<1x3x3x2xi8, 0.25:3> {
+  %w = qnn.constant dense<[[[[1, 2]]], [[[3, 4]]]]> : tensor<2x1x1x2xi8> -> !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.6:0}>
+  %b = arith.constant dense<[-8, 58]> : tensor<2xi32>
+  %y = qnn.conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x3x3x2xi8, 0.5:-1>, !qnn.qtensor<2x1x1x2xi8, axis 0 {0.1:0, 0.6:0}>, tensor<2xi32> -> !qnn.qtensor<1x3x3x2xi8, 0.25:3>
   func.return %y : !qnn.qtensor<1x3x3x2xi8, 0.25:3>
 }
 

@@ -23,11 +23,14 @@ func.func @pointwise(%x: !qnn.qtensor<1x8x8x16xi8, 0.5:0>) -> !qnn.qtensor<1x8x8
 
 // -----
 
-// A padded 3x3 convolution over the input's rows: one pixel x 4 channels (1 x 8 needs 16
-// registers), the window's valid taps only.
-// CHECK: tile-for-memory: y: register tile 1x4 (taps: pixels x channels){{.*}}predicted 206,464 instructions
-// CHECK: tile.register = #tile.register<"taps", 1 : i64, 4 : i64, "output", "int8", 1 : i64, 14 : i64
-// SPEED: tile.register = #tile.register<"taps", 1 : i64, 4 : i64, "output", "int16", 1 : i64, 14 : i64
+// A padded 3x3 convolution over the input's rows (the zero point subtracted in the
+// widening, SXTAB16: one more register). Columns 1..6 of each output row have their
+// kernel rows inside the image: 3 pairs a row as 2 x 2 tiles (the weights widened once
+// for two pixels; 15 registers, the one over 14 reloaded: 22 + 2 a quad for 16 MACs),
+// columns 0 and 7 as 1 x 2 tiles. 1 x 4 everywhere (also 15 registers) is 26 a quad.
+// CHECK: tile-for-memory: y: register tile 2x2 (taps: pixels x channels){{.*}}K unroll 1, 15 registers; predicted 212,880 instructions
+// CHECK: tile.register = #tile.register<"taps", 2 : i64, 2 : i64, "output", "int8", 1 : i64, 15 : i64
+// SPEED: tile.register = #tile.register<"taps", 2 : i64, 2 : i64, "output", "int16", 1 : i64, 15 : i64
 func.func @conv3x3(%x: !qnn.qtensor<1x8x8x16xi8, 0.5:0>) -> !qnn.qtensor<1x8x8x16xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<16x3x3x16xi8> -> !qnn.qtensor<16x3x3x16xi8, 0.1:0>
   %b = arith.constant dense<0> : tensor<16xi32>
