@@ -141,8 +141,10 @@ def register_kernel(op: qk.Conv2DOp) -> Kernel | None:
         return Kernel("gemm", oh_ * ow_, c_out, cin // QUAD, max_pixels=4, int16_weights=widened, **common)
     if padded_copy_applies(op):
         rows = oh_ * ow_ * kh_
+        pairs = oh_ * (ow_ // 2)
         return Kernel("padded", oh_ * ow_, c_out, padded_quads(op), int16_weights=widened, rows_valid=rows,
-                      copy=h_ * w_ * cin, fill=buffer_size(op), static_k=False, **common)
+                      copy=h_ * w_ * cin, fill=buffer_size(op), static_k=False, pairs=pairs, pair_rows=pairs * kh_,
+                      pair_quads=pairs * padded_quads(op), **common)
     if taps_apply(op):
         rows, cols = _valid(h_, oh_, sh, pt, kh_), _valid(w_, ow_, sw, pl, kw_)
         quads = sum(rows) * sum(cols) * cin // QUAD

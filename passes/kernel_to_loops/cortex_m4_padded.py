@@ -205,9 +205,11 @@ def lower_padded_copy(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, choice: R
                 first_row = k1.emit(arith.RemUIOp(k1.affine(oh, sh, 0), k1.idx(kh_)))
             else:
                 first_row = k1.affine(oh, sh, 0)
-            k1.loop(0, ow_, lambda k2, ow: pixel(k2, oh, first_row, ow))
+            columns(k1, oh, first_row)
 
-        def pixel(k1: ScalarBuilder, oh, r0, ow) -> None:
+        def pixel(k1: ScalarBuilder, oh, r0, ow, size: int = 1) -> None:
+            """Output pixels ow .. ow + size - 1 of row oh: size x tile SMLAD tiles (the
+            next pixel's window sw * Cin' bytes on in the buffer)."""
             col = k1.affine(ow, sw, 0)
 
             def block(k2: ScalarBuilder, ob) -> None:
@@ -218,19 +220,30 @@ def lower_padded_copy(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, choice: R
                 def kernel_row(k3: ScalarBuilder, i, *acc):
                     start = element(k3, k3.add(r0, i), col, k3.idx(0))
                     first = k3.mul(i, k3.idx(row_quads))
-                    return smlad_tile(k3, buffer, [[start]], packed, ob, tile, row_quads, acc, widened, first)
+                    rows = [[k3.affine(start, 1, p * sw * channels)] for p in range(size)]
+                    return smlad_tile(k3, buffer, rows, packed, ob, tile, row_quads, acc, widened, first)
 
                 if kh_ <= UNROLL_ROWS:  # kernel rows at constant offsets
-                    accs = bias
+                    accs = bias * size
                     for i in range(kh_):
                         accs = kernel_row(k2, k2.idx(i), *accs)
                 else:
-                    accs = k2.loop(0, kh_, kernel_row, bias)
-                values = [stage(k2, acc, c) for acc, c in zip(accs, cs, strict=True)]
-                for value, c in zip(values, cs, strict=True):
-                    k2.store_i8(value, y, [n, oh, ow, c])
+                    accs = k2.loop(0, kh_, kernel_row, bias * size)
+                values = [stage(k2, accs[p * tile + j], c) for p in range(size) for j, c in enumerate(cs)]
+                for p in range(size):
+                    for j, c in enumerate(cs):
+                        k2.store_i8(values[p * tile + j], y, [n, oh, k2.affine(ow, 1, p), c])
 
             k1.loop(0, c_out // tile, block)
+
+        def columns(k1: ScalarBuilder, oh, r0) -> None:
+            """The row's pixels, in pairs with 2-pixel register tiles (the last alone)."""
+            if choice.pixels == 1:
+                k1.loop(0, ow_, lambda k2, ow: pixel(k2, oh, r0, ow))
+                return
+            k1.loop(0, ow_ // 2, lambda k2, q: pixel(k2, oh, r0, k2.mul(q, k2.idx(2)), 2))
+            if ow_ % 2:
+                pixel(k1, oh, r0, k1.idx(ow_ - 1))
 
         kk.loop(0, oh_, output_row)
 

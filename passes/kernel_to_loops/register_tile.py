@@ -251,7 +251,7 @@ def candidates(k: Kernel) -> list[RegisterTile]:
     if k.kind == "gemm":
         pixel_tiles = range(1, (k.max_pixels or 1) + 1)
     else:
-        pixel_tiles = (1, 2) if k.kind == "taps" and k.pairs else (1,)
+        pixel_tiles = (1, 2) if k.kind in ("taps", "padded") and k.pairs else (1,)
     for m in pixel_tiles:
         for n in range(1, k.channels + 1):
             if k.channels % n or m * n > MAX_TILE:
