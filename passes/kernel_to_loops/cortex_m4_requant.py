@@ -58,6 +58,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import SSAValue
 
+from tinymlir import fixedpoint
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import mcuc
 from tinymlir.passes.kernel_to_loops.common import output_stage, per_channel
@@ -117,6 +118,8 @@ class Requantiser:
     multiplier: np.ndarray
     shift: np.ndarray
     acc_bound: np.ndarray
+    acc_low: np.ndarray | None = None
+    acc_high: np.ndarray | None = None
 
     @staticmethod
     def of(op: qk.Conv2DOp | qk.DenseOp) -> Requantiser | None:
@@ -137,8 +140,33 @@ class Requantiser:
             if values is None:
                 return None
             params.append(values)
-        acc_bound = ACTIVATION_BOUND * np.abs(weight).reshape(channels, -1).sum(axis=1) + np.abs(bias)
-        return Requantiser(params[0], params[1], acc_bound)
+        # acc = bias + sum w * x, the input zero point folded into the bias
+        # (convert-qnn-to-kernel) where no padding tap is skipped, else bias + sum w *
+        # (x - zx) (a skipped tap adds 0, inside the range): its exact interval
+        xt = op.input_types.data[0]
+        lo, hi = (0, 255) if xt.is_unsigned else (-128, 127)
+        if isinstance(op, qk.Conv2DOp) and op.padded:
+            lo, hi = lo - xt.zero_point, hi - xt.zero_point
+        w = weight.reshape(channels, -1)
+        low = bias + np.minimum(w * lo, w * hi).sum(axis=1)
+        high = bias + np.maximum(w * lo, w * hi).sum(axis=1)
+        acc_bound = np.maximum(np.abs(low), np.abs(high))
+        return Requantiser(params[0], params[1], acc_bound, low, high)
+
+    def constant_outputs(self, zero_point: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per channel: whether its clamped output is the same for every reachable
+        accumulator (e.g. a pruned channel: zero weights, a huge bias), and that value."""
+        if self.acc_low is None or self.acc_high is None:
+            none = np.zeros(self.multiplier.shape, bool)
+            return none, np.zeros(self.multiplier.shape, np.int64)
+        ends = [np.clip(fixedpoint.multiply_by_quantized_multiplier(a, self.multiplier, self.shift) + zero_point, lo, hi)
+                for a in (self.acc_low, self.acc_high)]
+        return ends[0] == ends[1], ends[0]  # monotonic in acc (M >= 0)
+
+    def select(self, channels: np.ndarray) -> Requantiser:
+        """The parameters of the selected channels."""
+        pick = [None if v is None else v[channels] for v in (self.acc_low, self.acc_high)]
+        return Requantiser(self.multiplier[channels], self.shift[channels], self.acc_bound[channels], *pick)
 
     @property
     def per_tensor(self) -> bool:
@@ -271,15 +299,27 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     """The short requantiser of `op` (see the module docstring), or None where it is not exact."""
     params = Requantiser.of(op)
     zp = op.output_type.zero_point
-    form = None if params is None else params.short_form(zp)
+    lo, hi = op.bounds
+    if params is None:
+        return None
+    # Channels whose output is one value for every reachable accumulator (pruned ones):
+    # multiplier 0 (t = 0 whatever acc is), exponent 1 and an addend giving that value, so
+    # the proofs below concern only the live channels.
+    constant, values = params.constant_outputs(zp, lo, hi)
+    if params.per_tensor or not constant.any() or constant.all():
+        constant = None
+    live = params if constant is None else params.select(~constant)
+    if constant is not None and (live.shift > 0).any():
+        return None  # per-channel left shifts: no short form
+    form = live.short_form(zp)
     if form is None:
         return None
-    fold, zero_exponents = form
-    lo, hi = op.bounds
+    fold = form[0]
 
-    # SMMULR(2x, M) = floor((x * M + 2^30) / 2^31) where 2x fits in int32 (|x| < 2^30).
+    # SMMULR(2x, M) = floor((x * M + 2^30) / 2^31) where 2x fits in int32 (|x| < 2^30);
+    # with M = 0 the product is 0 even where 2x wraps.
     halves = target_of(op).cpu.has("dsp") and bool(
-        ((params.acc_bound << np.clip(params.shift, 0, 31)) < (1 << 30)).all())
+        ((live.acc_bound << np.clip(live.shift, 0, 31)) < (1 << 30)).all())
 
     def srdhm(kk: ScalarBuilder, x: SSAValue, m: SSAValue) -> SSAValue:
         return doubling_high_mul(kk, x, m, halves)
@@ -315,10 +355,19 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     multiplier_at = per_channel(k, op, "multiplier", tables)
     shift_at = per_channel(k, op, "shift", tables)
     e = -params.shift
+    multipliers = params.multiplier
+    if constant is not None:
+        e = np.where(constant, 1, e)
+        multipliers = np.where(constant, 0, multipliers)
+        table = constant_table(k, op, layer_base(op) + "_requant_multiplier", multipliers)
+        multiplier_at = lambda kk, c: kk.emit(memref.LoadOp.get(table, [c]))  # noqa: E731
+    zero_exponents = bool((e == 0).any())
     addend_values = np.where(e > 0, np.int64(1) << np.maximum(e - 1, 0), 0) + (zp * (np.int64(1) << e) if fold else 0)
+    if constant is not None:  # (2 (v - zp') + 1) >> 1 = v - zp', zp' the zero point added after
+        addend_values = np.where(constant, 2 * (values - (0 if fold else zp)) + 1, addend_values)
     per_output: list[SSAValue] = []
 
-    def per_channel_stage(kk: ScalarBuilder, acc, c):
+    def per_channel_stage(kk: ScalarBuilder, acc, c, tables_only: bool = False):
         # Per output, the addend and the exponent e = -shift are table loads (made on first
         # use, their get_globals at `k`, before the op's loops): cheaper than computing them
         # from the shift. The exponents replace the op's shift table (int8 too; the lowering
@@ -329,6 +378,8 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
             if zero_exponents:  # -1 where e > 0, 0 where e = 0 (int8, sign-extended)
                 per_output.append(constant_table(k, op, layer_base(op) + "_requant_sign_mask", -(e > 0).astype(np.int64),
                                                  IntegerType(8)))
+        if tables_only:
+            return None
         addend = kk.emit(memref.LoadOp.get(per_output[0], [c]))
         exponent = kk.load_i32(per_output[1], [c], False)
         mask = kk.load_i32(per_output[2], [c], False) if zero_exponents else None
@@ -337,12 +388,18 @@ def short_stage(k: ScalarBuilder, op: qk.Conv2DOp | qk.DenseOp) -> Stage | None:
     def at_channel(kk: ScalarBuilder, c) -> ChannelStage:
         # Once per channel, so the addend 2^(e-1) + zp * 2^e is computed from the shift
         # (~4 instructions) instead of read from a table (flash).
-        exponent = kk.sub(kk.i32(0), shift_at(kk, c))
         multiplier = multiplier_at(kk, c)
         if halves and multiplier.type != i32:
             multiplier = kk.narrow(multiplier)
-        unit = kk.shl(kk.i32(1), exponent)
-        addend = kk.add(kk.shr(unit, kk.i32(1)), kk.mul(unit, kk.i32(zp)) if zp and fold else kk.i32(0))
+        if constant is not None:  # the substituted channels' tables
+            if not per_output:
+                per_channel_stage(None, None, None, tables_only=True)
+            addend = kk.emit(memref.LoadOp.get(per_output[0], [c]))
+            exponent = kk.load_i32(per_output[1], [c], False)
+        else:
+            exponent = kk.sub(kk.i32(0), shift_at(kk, c))
+            unit = kk.shl(kk.i32(1), exponent)
+            addend = kk.add(kk.shr(unit, kk.i32(1)), kk.mul(unit, kk.i32(zp)) if zp and fold else kk.i32(0))
         # -(e != 0): no rounding term where e = 0
         mask = kk.sub(kk.i32(0), kk.min(exponent, kk.i32(1))) if zero_exponents else None
         return lambda k1, acc: clamp(k1, rounded(k1, srdhm(k1, acc, multiplier), addend, exponent, mask))
