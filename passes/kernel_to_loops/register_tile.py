@@ -173,15 +173,18 @@ class RegisterTile:
                 f"predicted {self.instructions:,} instructions, {self.cycles:,} cycles")
 
 
-def quad_cost(m: int, n: int, weights: str, unroll: int, registers: int = 0) -> tuple[float, float]:
+def quad_cost(m: int, n: int, weights: str, unroll: int, registers: int = 0, looped: bool = True
+              ) -> tuple[float, float]:
     """(instructions, cycles) of one quad of an m x n tile (the docstring's I_q, C_q), with
-    QUAD_SPILL reloads a quad for each of `registers` over REGISTERS."""
+    QUAD_SPILL reloads a quad for each of `registers` over REGISTERS; `looped`: False where
+    the K loop has one trip (no loop is emitted, no step)."""
     int8 = weights == "int8"
     loads_w = math.ceil(n / 2) if int8 else n
     widen_w = 2 * n if int8 else 0
     spills = max(0, registers - REGISTERS)
-    instructions = 2 * m * n + m + 2 * m + loads_w + widen_w + LOOP_STEP / unroll + QUAD_SPILL * spills
-    cycles = 2 * m * n + 2 * m + 2 * m + 3 * loads_w + widen_w + (LOOP_STEP + 1) / unroll + 3 * QUAD_SPILL * spills
+    step_i, step_c = (LOOP_STEP / unroll, (LOOP_STEP + 1) / unroll) if looped else (0, 0)
+    instructions = 2 * m * n + m + 2 * m + loads_w + widen_w + step_i + QUAD_SPILL * spills
+    cycles = 2 * m * n + 2 * m + 2 * m + 3 * loads_w + widen_w + step_c + 3 * QUAD_SPILL * spills
     return instructions, cycles
 
 
@@ -209,12 +212,14 @@ def _tile_cost(k: Kernel, m: int, n: int, weights: str, unroll: int) -> tuple[fl
             cycles += k.quads * tc + setup + tail * n * e
         return blocks * instructions, blocks * cycles
     if k.kind in ("taps", "padded"):
-        qi, qc = quad_cost(1, n, weights, unroll, gemm_registers(1, n, unroll, k.offset))
+        # a padded kernel row of one quad (e.g. 1 x 4 taps of Cin 1) is no loop
+        looped = k.kind == "taps" or k.quads * k.pixels > k.rows_valid
+        qi, qc = quad_cost(1, n, weights, unroll, gemm_registers(1, n, unroll, k.offset), looped)
         quads, rows = (k.quads_valid, k.rows_valid) if k.kind == "taps" else (k.pixels * k.quads, k.rows_valid)
         pixels = k.pixels
         instructions = cycles = 0.0
         if m == 2:  # the interior pairs as 2 x n tiles, the rest single pixels
-            pi, pc = quad_cost(2, n, weights, unroll, gemm_registers(2, n, unroll, k.offset))
+            pi, pc = quad_cost(2, n, weights, unroll, gemm_registers(2, n, unroll, k.offset), looped)
             per = k.pair_rows * PADDED_ROW_STEP + k.pairs * (setup + 2 * n * e)
             instructions, cycles = k.pair_quads * pi + per, k.pair_quads * pc + per
             quads, rows, pixels = quads - 2 * k.pair_quads, rows - 2 * k.pair_rows, pixels - 2 * k.pairs

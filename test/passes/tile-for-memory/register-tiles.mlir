@@ -40,9 +40,10 @@ func.func @conv3x3(%x: !qnn.qtensor<1x8x8x16xi8, 0.5:0>) -> !qnn.qtensor<1x8x8x1
 
 // -----
 
-// Cin 3: over a padded copy (Cin padded to 4), one pixel x 4 channels.
-// CHECK: tile-for-memory: y: register tile 1x4 (padded: pixels x channels)
-// CHECK: tile.register = #tile.register<"padded", 1 : i64, 4 : i64, "output", "int8", 1 : i64, 14 : i64
+// Cin 3: over a padded copy (Cin padded to 4, every window inside it), pairs of output
+// columns as 2 x 2 tiles (14 registers: no offset, the zero point is in the copy).
+// CHECK: tile-for-memory: y: register tile 2x2 (padded: pixels x channels)
+// CHECK: tile.register = #tile.register<"padded", 2 : i64, 2 : i64, "output", "int8", 1 : i64, 14 : i64
 func.func @first(%x: !qnn.qtensor<1x8x8x3xi8, 0.5:0>) -> !qnn.qtensor<1x8x8x16xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<16x3x3x3xi8> -> !qnn.qtensor<16x3x3x3xi8, 0.1:0>
   %b = arith.constant dense<0> : tensor<16xi32>
