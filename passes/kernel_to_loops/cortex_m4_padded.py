@@ -18,8 +18,9 @@ instead of 696 B). Otherwise the buffer is the whole padded input, written once.
 
 Then every window is inside the buffer and each kernel row
 is kw * Cin' / 4 quads, contiguous in the buffer and in the packed weights: the
-cortex_m4_dsp K loop (one pixel x TILE channels, SMLAD, weights widened at compile time
-within the flash budget) from a bias with -zx * sum(w) folded in at compile time. A
+cortex_m4_dsp K loop (the register choice: pairs of output columns x n channels, the
+second pixel's window sw * Cin' bytes on, or one pixel x n channels; SMLAD, weights widened
+at compile time within the flash budget) from a bias with -zx * sum(w) folded in at compile time. A
 padding tap then contributes (zx - zx) * w = 0, as TFLM's skipping it.
 
 Cost model per output tile: kh x (kw * Cin' / 4) quads x (1 load + 2 SXTB16 + TILE x 2

@@ -22,34 +22,50 @@ is widened with 2 SXTB16 per tile, so per quad of an m x n tile
     registers     R = mn (accumulators) + 2m (the widened activations, kept over the n
                   channels) + n (the weight words of the n channels, which GCC loads
                   ahead in LDRD pairs and widens in place; int16: the first word of each
-                  channel's pair) + 1 (the other widened half) + 3 (two pointers, the end) + (u - 1)·(m + n) (the
-                  next quad's words in flight)  <=  14
+                  channel's pair) + 1 (the other widened half) + 3 (two pointers, the
+                  end) + (u - 1)·(m + n) (the next quad's words in flight) + 1 if the
+                  activations are widened with an offset (SXTAB16: a padded input's zero
+                  point)  <=  14; with the offset up to SOFT_REGISTERS = 16, each
+                  register over 14 costing QUAD_SPILL = 2 instructions a quad (a reload)
                   (matches the objdump of GCC 12 -O2: 2 x 2 and 1 x 4 use all 14 with no
-                  spill in the K loop; 1 x 5 and 1 x 6 spill)
+                  spill in the K loop; 1 x 5 and 1 x 6 spill; the padded taps kernel's
+                  1 x 4 with its offset is 26 a quad, not 24)
 
-O = LOOP_STEP = 3 (pointer step, compare, branch). Per output tile: T = n + TILE_SETUP
-(bias loads, pointers, the tile loop's step) and E per output (the short requantiser,
-cortex_m4_requant: REQUANT per-tensor, REQUANT_PER_CHANNEL with per-channel tables). So a
-layer of P output pixels, N channels and Q quads per output costs
+O = LOOP_STEP = 3 (pointer step, compare, branch; none where the K loop has one trip).
+Per output tile: T = n + TILE_SETUP (bias loads, pointers, the tile loop's step) and E
+per output (the short requantiser, cortex_m4_requant: REQUANT per-tensor,
+REQUANT_PER_CHANNEL with per-channel tables). So a layer of P output pixels, N channels
+and Q quads per output costs
 
     gemm (1x1 conv), dense:  I = N/n · [ floor(P/m)·(Q·I_q(m, n) + T + mn·E) + tail ]
                              (tail: the last P mod m pixels as one (P mod m) x n tile)
-    taps (k x k conv over the input's flat rows, 1 x n): the valid taps only,
-                             I = N/n · [ Q_valid·I_q(1, n) + rows_valid·ROW_STEP + P·(T + n·E) ]
-                             (Q_valid: quads of the window inside the image summed over the
-                             pixels; rows_valid: kernel rows inside; ROW_STEP the run's bounds)
-    padded (Cin % 4 != 0, over a zero-point-padded copy, 1 x n): Q = kh·kw·Cin'/4 for every
-                             pixel, rows = kh per pixel at PADDED_ROW_STEP, + COPY per
-                             input element and FILL per copy byte
+    taps (k x k conv over the input's flat rows): the valid taps only, m = 1 or 2;
+                             with m = 2 the interior column pairs (both kernel rows
+                             inside the image horizontally: whole rows of kw·Cin/4 quads
+                             at constant offsets) are 2 x n tiles and the rest 1 x n,
+                             I = N/n · [ Q_pair·I_q(2, n) + rows_pair·PADDED_ROW_STEP
+                                         + pairs·(T + 2n·E) + Q_1·I_q(1, n)
+                                         + rows_1·ROW_STEP + P_1·(T + n·E) ]
+                             (Q: quads of the windows inside the image summed over the
+                             pixels; rows: kernel rows inside; ROW_STEP a row's start and
+                             bounds; _1: what the pairs leave, all of it with m = 1)
+    padded (Cin % 4 != 0, over a zero-point-padded copy): the same with every pixel's
+                             window inside the copy, Q = kh·kw·Cin'/4, pairs of columns,
+                             rows at PADDED_ROW_STEP, + COPY per input element and FILL
+                             per copy byte
     depthwise (weights of a channel stationary, m vertical outputs share the plane rows
                              they read, 1 channel): per output step (m outputs)
                              (sh·(m-1) + kh)·(LDR + 2 SXTB16) + 2·kh·m SMLAD
-                             + m·(E_dw + 1) + DW_STEP, with R = 2·kh (lanes) + m + 3 (stage)
+                             + m·(E + 1) + DW_STEP, with R = 2·kh (lanes) + m + 3 (stage)
                              + 3 + 2 over 14 costing SPILL reloads per register a step;
                              + per channel DW_CHANNEL + the plane copy (2 per element).
 
-The same functions give the bench's predicted instructions per layer (predict: the
-chosen tile's I), to compare with QEMU's count.
+Measured against QEMU per layer (tinymlir-bench's table; layer by layer, 2026-12-04):
+taps 0.99-1.02 of the count, gemm 0.87-0.995, depthwise 0.90-1.05, dense 0.92-1.00
+(0.77-0.88 on the last few-unit layers), padded 0.85-1.03.
+
+The chosen tile's I is the bench's predicted instructions per layer
+(tinymlir.bench.profile.layer_predictions), shown beside QEMU's count.
 """
 
 from __future__ import annotations

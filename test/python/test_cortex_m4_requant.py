@@ -166,3 +166,39 @@ def test_lowered_clamp_matches_reference(per_channel, clamp, ssat, bounds):
         np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
         saturated |= set(np.unique(expected)) & {lo, hi}
     assert saturated == {lo, hi}
+
+
+@pytest.mark.parametrize("zero_point", [-128, 3])
+def test_pruned_channels_and_huge_bias_match_reference(zero_point):
+    """Per-channel scales where channels 0 and 5 are pruned (zero weights) with a bias near
+    2^30, and one channel with shift 0: the pruned channels get multiplier 0 and an addend
+    giving their one output, the others the short form (SMMULR, no fxp call); the loops
+    run by the interpreter against the reference executor."""
+    from xdsl.parser import Parser
+
+    from tinymlir.dialects import qnn
+    from tinymlir.interpreter import run_loops
+    from tinymlir.pipelines import make_context, run_pipeline
+    from tinymlir.reference import run_module
+    from tinymlir.target import load_target, set_target
+
+    rng = np.random.default_rng(5)
+    weights = rng.integers(-127, 128, (8, 1, 1, 8))
+    weights[[0, 5]] = 0
+    bias = rng.integers(-2000, 2000, 8)
+    bias[0], bias[5] = (1 << 30) - 64, -(1 << 30)
+    scales = [0.01, 0.004, 0.02, 0.09, 0.003, 0.0005, 0.008, 0.012]  # 0.5 * 0.09 / 0.05 = 0.9: shift 0
+    text = (CLAMPED_CONV.replace("WEIGHTS", str(weights.tolist())).replace("BIAS", str(bias.tolist()))
+            .replace("SCALES", "axis 0 {" + ", ".join(f"{s}:0" for s in scales) + "}").replace("CLAMP", "")
+            .replace("0.05:-5", f"0.05:{zero_point}"))
+    module = Parser(make_context(), text).parse_module()
+    qnn.set_numerics(module, "tflm")
+    set_target(module, load_target("cortex-m4"))
+    lowered = module.clone()
+    run_pipeline(lowered, "convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse")
+    printed = str(lowered)
+    assert "fxp." not in printed and "mcuc.smmulr" in printed
+    assert "_requant_multiplier" in printed and "_requant_sign_mask" in printed
+    for _ in range(3):
+        x = rng.integers(-128, 128, (1, 3, 4, 8), dtype=np.int8)
+        np.testing.assert_array_equal(run_loops(lowered, [x])[0], run_module(module, [x])[0])
