@@ -13,6 +13,7 @@ from tinymlir.bench.profile import (
     Segment,
     estimated_cycles,
     layer_groups,
+    layer_predictions,
     mnemonic,
     parse_profile,
     profile_cortex_m,
@@ -74,6 +75,30 @@ def test_layers_commented_before_the_previous_hook_form_one_group():
     assert [(g.macs, g.instructions, g.cycles) for g in groups] == [(7936, 103, 154), (2560, 50, 60)]
     assert groups[0].label == "conv2d..conv2d.1 (2 layers, one banded stage)"
     assert tail == Segment(2, 5)
+
+
+def test_groups_sum_the_predictions_of_their_modelled_layers():
+    segments = [Segment(100, 150), Segment(3, 4), Segment(50, 60), Segment(2, 5)]
+    groups, _ = layer_groups(C_WITH_A_STAGE, segments, layer_predicted={1: 90, 2: 45})
+    assert [(g.predicted, g.modelled) for g in groups] == [(90, 1), (45, 1)]
+    groups, _ = layer_groups(C_WITH_A_STAGE, segments)
+    assert [(g.predicted, g.modelled) for g in groups] == [(None, 0), (None, 0)]
+
+
+def test_predictions_are_the_register_choices_of_the_layers():
+    """DS-CNN's kernel-level IR (layer by layer): every conv, depthwise and dense layer
+    predicted, as the register model's instructions for its op; the pooling not."""
+    from tinymlir.compiler import import_model
+    from tinymlir.dialects import kernel as qk
+    from tinymlir.passes.tile_for_memory import register_choice
+    from tinymlir.pipelines import KERNEL, QNN, run_pipeline
+
+    module = import_model(EXAMPLE.with_suffix(".onnx"))
+    run_pipeline(module, f"{QNN},{KERNEL}")
+    predicted = layer_predictions(module)
+    layers = [op for op in module.walk() if isinstance(op, qk.Conv2DOp | qk.DenseOp)]
+    assert predicted == {op.layer.value.data: register_choice(op).instructions for op in layers}
+    assert any(isinstance(op, qk.KernelOp) and op.layer.value.data not in predicted for op in module.walk())
 
 
 def test_more_hook_calls_than_hooks_is_an_error():
