@@ -348,9 +348,13 @@ class LowerConv2DCortexM4(LowerConv2D):
             if not pairs:
                 kk.loop(0, ow_, single)
                 return
-            kk.loop(0, left, single)
             kk.loop(0, pairs, lambda k1, p: pair(k1, n, oh, k1.affine(p, 2, left), store))
-            kk.loop(left + 2 * pairs, ow_, single)
+            # the edge columns [0, left) and [left + 2 pairs, ow) as one loop: one copy of
+            # the single-pixel code (flash)
+            edges = ow_ - 2 * pairs
+            if edges:
+                kk.loop(0, edges, lambda k1, t: single(
+                    k1, k1.select(k1.cmp(t, k1.idx(left), "slt"), t, k1.affine(t, 1, 2 * pairs))))
 
         if op.in_place is None:
             k.nest([n_, oh_], lambda kk, ivs: output_row(
