@@ -121,7 +121,7 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref, scf
+from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
@@ -133,19 +133,17 @@ from xdsl.dialects.builtin import (
     i8,
     i64,
 )
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import patch
 from tinymlir.dialects.qnn import QTensorType
 from tinymlir.errors import PassError
 from tinymlir.target import target_of
 
 SCHEDULE_ATTR = "tinymlir.patch_schedule"
 """On the function: a one-line description of the chosen schedule, or why there is none."""
-
-BANDS_ATTR = "tinymlir.patch_bands"
-"""On a band loop: which of the stage's bands it runs."""
 
 
 def _ints(attr) -> list[int]:
@@ -494,7 +492,7 @@ def apply_bands(
     with `loops=False`); `over_input`: the stitched output is a view of the stage
     input's buffer (`overwrite_refusal` must allow it); returns the band ops."""
     geometry = geometry or BandGeometry()
-    first, last = stage[0], stage[-1]
+    last = stage[-1]
     if over_input:
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
@@ -507,7 +505,8 @@ def apply_bands(
 
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
-    builder = Builder(InsertPoint.before(first))
+    tiles = [[(layer.rows, (0, op.output_type.get_shape()[2])) for op, layer in zip(stage, band, strict=True)] for band in per_band]
+    builder = _stage_builder(stage, "recompute", tiles, target)
     clones: list[Operation] = []
     for run_start, run_end in runs:
         layers = per_band[run_start]
@@ -522,9 +521,8 @@ def apply_bands(
             continue
         moving = _moving_rows(stage, layers)
         step = [y - x for x, y in zip(moving, _moving_rows(stage, per_band[run_start + 1]), strict=True)]
-        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step)
+        inner, rows = _band_loop(builder, run_start, run_end, moving, step)
         clones += _emit_band(inner, stage, layers, buffers, target, rows)
-        inner.insert(scf.YieldOp())
     _erase_stage(stage)
     return clones
 
@@ -547,18 +545,26 @@ def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
                 Builder(InsertPoint.before(first)).insert(owner)
 
 
+def _stage_builder(
+    stage: list[qk.KernelOp], form: str, tiles: list[list[tuple[tuple[int, int], tuple[int, int]]]], target: SSAValue,
+) -> Builder:
+    """A `patch.stage` of `form` before the stage writing `target`, its table from the
+    stage's (map-level) ops and each band's output tile per op (rows, columns; 1-wide
+    grid): a builder at the end of its body."""
+    table = [[patch.TileAttr.of(op, tile) for op, tile in zip(stage, band, strict=True)] for band in tiles]
+    op = patch.StageOp(target, form, [len(tiles), 1], [patch.LayerAttr.of(o) for o in stage], table)
+    Builder(InsertPoint.before(stage[0])).insert(op)
+    return Builder(InsertPoint.at_end(op.body.block))
+
+
 def _band_loop(
-    builder: Builder, run_start: int, run_end: int, bands: int, moving: tuple[int, ...], step: list[int], form: str = "",
+    builder: Builder, run_start: int, run_end: int, moving: tuple[int, ...], step: list[int],
 ) -> tuple[Builder, list[SSAValue | None]]:
     """A band loop over bands run_start..run_end - 1 (its index i moves every moving row
     by i * step): a builder at the end of its body and the moving rows' index values
     (None where a row does not move)."""
-    lower, upper, one = (
-        builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
-    )
-    body = Block(arg_types=[IndexType()])
-    loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
-    loop.attributes[BANDS_ATTR] = StringAttr(f"{form}bands {run_start}..{run_end - 1} of {bands}")
+    loop = builder.insert(patch.BandLoopOp(run_start, run_end))
+    body = loop.body.block
     inner = Builder(InsertPoint.at_end(body))
     band = body.args[0]
     band.name_hint = "band"
@@ -767,7 +773,7 @@ def apply_stream(
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
             raise PassError(f"patch-schedule: {refusal}")
-    first, last = stage[0], stage[-1]
+    last = stage[-1]
     _hoist_definitions(stage)
     runs = stream_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
     if over_input:
@@ -775,7 +781,8 @@ def apply_stream(
 
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
-    builder = Builder(InsertPoint.before(first))
+    tiles = [[(layer[0], (0, op.output_type.get_shape()[2])) for op, layer in zip(stage, band.layers, strict=True)] for band in per_band]
+    builder = _stage_builder(stage, "stream", tiles, target)
     buffers = []
     for op, rows in zip(stage[:-1], capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
@@ -790,9 +797,8 @@ def apply_stream(
             continue
         moving = _stream_moving(stage, band)
         step = [y - x for x, y in zip(moving, _stream_moving(stage, per_band[run_start + 1]), strict=True)]
-        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step, "streamed ")
+        inner, rows = _band_loop(builder, run_start, run_end, moving, step)
         clones += _emit_stream_band(inner, stage, band, buffers, target, rows)
-        inner.insert(scf.YieldOp())
     _erase_stage(stage)
     return clones
 
@@ -897,7 +903,8 @@ def _is_step(op: Operation) -> bool:
 
 
 def _steps(function: func.FuncOp) -> list[Operation]:
-    return [o for o in function.body.block.ops if _is_step(o)]
+    """The steps of plan-arena's schedule: kernel ops and band loops, a patch.stage's inline."""
+    return [o for o in patch.schedule_ops(function.body.block.ops) if _is_step(o)]
 
 
 def _may_share(op: qk.KernelOp) -> memref.AllocOp | None:
@@ -944,7 +951,7 @@ class _CandidateBound:
         span = timeline(copy)[1]
         live_before = [
             max(sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(span[o][0], span[o][1] + 1))
-            for o in copy.body.block.ops if _is_step(o)
+            for o in _steps(copy)
         ]
         self.before = [max(live_before[:p], default=0) for p in self.position]
         self.live = live_before
