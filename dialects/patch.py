@@ -368,7 +368,7 @@ class StageOp(IRDLOperation):
             raise VerifyException(f"patch.stage: the tiles of layer '{name}' do not cover its {rows}x{cols} map")
         if disjoint and not once:
             what = "the stitched output" if last else "its map"
-            raise VerifyException(f"patch.stage: the tiles of layer '{name}' overlap or leave {what} ({rows}x{cols}): each element must be computed once")
+            raise VerifyException(f"patch.stage: the tiles of layer '{name}' overlap or reach outside {what} ({rows}x{cols}): each element must be computed once")
         if len(layer.input_maps.data) != len(op.input_types.data):
             raise VerifyException(f"patch.stage: layer '{name}' reads {len(op.input_types.data)} maps, the table {len(layer.input_maps.data)}")
         with _map_level(op, layer) as probe:

@@ -851,7 +851,8 @@ def _stream_band_counts(rows: int, most: int) -> list[int]:
 
 
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
-    return [o for o in function.body.block.ops if isinstance(o, qk.KernelOp)]
+    """The function's top-level kernel ops, a patch.stage's (its unrolled bands) in its place."""
+    return [o for o in patch.schedule_ops(function.body.block.ops) if isinstance(o, qk.KernelOp)]
 
 
 def _arena(
