@@ -25,7 +25,9 @@ The verifier checks the table against the kernels' own geometry: each window is 
 layer's `input_window` (dialects/kernel.py) of its tile, the pads the part of the
 receptive field outside the map, every layer's tiles cover its map (the last layer's
 exactly once, the stitched output; in the stream form every layer's exactly once), and
-every layer of the table is in the region. A stage's body runs once, in order; a band
+every layer of the table is in the region: a kernel op of that name, or after
+convert-kernel-to-loops the loops tagged with its description (`tinymlir.layer_doc`),
+where only the coverage is left to check (no interface gives a loop nest's windows). A stage's body runs once, in order; a band
 loop's iterations share only buffers also used outside it (plan-arena, kernel-in-place).
 
 convert-patch-to-scf inlines the stage and turns each band loop into an `scf.for`.
@@ -60,6 +62,7 @@ from xdsl.traits import NoTerminator, RecursiveMemoryEffect
 from xdsl.utils.exceptions import VerifyException
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.layers import LAYER_DOC_ATTR
 
 FORMS = ("recompute", "stream")
 
@@ -343,14 +346,18 @@ class StageOp(IRDLOperation):
         for b, band in enumerate(bands):
             if len(band) != len(layers):
                 raise VerifyException(f"patch.stage: band {b} has {len(band)} tiles for {len(layers)} layers")
-        ops = {}
+        # the layers: kernel ops (the kernel level), or the loops they were lowered to (tagged
+        # with the layer's description, whose windows no interface answers any more)
+        ops: dict[str, qk.KernelOp | None] = {}
         for op in self.body.walk():
             if isinstance(op, qk.KernelOp):
-                ops.setdefault(op.layer_name.data, op)
+                ops[op.layer_name.data] = op
+            elif isinstance(doc := op.attributes.get(LAYER_DOC_ATTR), StringAttr):
+                ops.setdefault(doc.data.split(":")[0], None)
         for j, layer in enumerate(layers):
             name = layer.layer_name.data
             if name not in ops:
-                raise VerifyException(f"patch.stage: layer '{name}' of the table has no kernel op in the stage")
+                raise VerifyException(f"patch.stage: layer '{name}' of the table is not in the stage")
             last = j == len(layers) - 1
             self._verify_layer(layer, ops[name], [band[j] for band in bands], form == "stream" or last, last)
         out_shape = self.output.type.get_shape()  # type: ignore[union-attr]
@@ -360,7 +367,7 @@ class StageOp(IRDLOperation):
             )
 
     @staticmethod
-    def _verify_layer(layer: LayerAttr, op: qk.KernelOp, tiles: list[TileAttr], disjoint: bool, last: bool) -> None:
+    def _verify_layer(layer: LayerAttr, op: qk.KernelOp | None, tiles: list[TileAttr], disjoint: bool, last: bool) -> None:
         name = layer.layer_name.data
         rows, cols = _ints(layer.output_map)
         covers, once = _covered([t.box for t in tiles if not t.empty], rows, cols)
@@ -369,6 +376,8 @@ class StageOp(IRDLOperation):
         if disjoint and not once:
             what = "the stitched output" if last else "its map"
             raise VerifyException(f"patch.stage: the tiles of layer '{name}' overlap or reach outside {what} ({rows}x{cols}): each element must be computed once")
+        if op is None:
+            return  # lowered to loops
         if len(layer.input_maps.data) != len(op.input_types.data):
             raise VerifyException(f"patch.stage: layer '{name}' reads {len(op.input_types.data)} maps, the table {len(layer.input_maps.data)}")
         with _map_level(op, layer) as probe:

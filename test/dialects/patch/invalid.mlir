@@ -95,7 +95,7 @@ func.func @stage_3(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
 // -----
 
 // Every layer of the table has a kernel op in the stage.
-// CHECK: patch.stage: layer 'z' of the table has no kernel op in the stage
+// CHECK: patch.stage: layer 'z' of the table is not in the stage
 func.func @stage_4(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2xi32>, %pw: memref<1x1x1x2xi8>, %b1: memref<1xi32>, %y: memref<1x4x4x1xi8>) {
   patch.stage "recompute" grid [2, 1] writes %y : memref<1x4x4x1xi8> layers [#patch.layer<"a", map [4, 4] reads [[4, 4]] pads [1, 1, 1, 1]>, #patch.layer<"z", map [4, 4] reads [[4, 4]] pads [0, 0, 0, 0]>] bands [[#patch.tile<0:2 x 0:4 reads [0:3 x 0:4] pads [1, 1, 0, 1]>, #patch.tile<0:2 x 0:4 reads [0:2 x 0:4] pads [0, 0, 0, 0]>], [#patch.tile<2:4 x 0:4 reads [1:4 x 0:4] pads [0, 1, 1, 1]>, #patch.tile<2:4 x 0:4 reads [2:4 x 0:4] pads [0, 0, 0, 0]>]] {
     %a_band0 = memref.alloc() : memref<1x2x4x2xi8>
