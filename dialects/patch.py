@@ -5,7 +5,7 @@
         bands [[#patch.tile<0:2 x 0:8 reads [0:3 x 0:8] pads [1, 1, 0, 1]>, ...], ...] {
       %a_band0 = memref.alloc() ...                       // band (or line) buffers
       qk.conv2d ins(...) outs(%a_band0 ...)               // an unrolled band
-      patch.band_loop %band bands [1, 7] { ... }          // bands 1..6 as one loop
+      patch.band_loop %band in bands 1 to 7 { ... }       // bands 1..6 as one loop
       ...
     }
 
@@ -56,7 +56,7 @@ from xdsl.irdl import (
     region_def,
     traits_def,
 )
-from xdsl.parser import AttrParser
+from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
 from xdsl.traits import NoTerminator, RecursiveMemoryEffect
 from xdsl.utils.exceptions import VerifyException
@@ -257,7 +257,8 @@ def _covered(tiles: Sequence[Box], rows: int, cols: int) -> tuple[bool, bool]:
 @irdl_op_definition
 class BandLoopOp(IRDLOperation):
     """Bands `bands[0]` .. `bands[1] - 1` of the enclosing stage as one loop: the body's
-    index (0 .. count - 1) moves the band's rows; lowered to `scf.for`."""
+    index (0 .. count - 1) moves the band's rows; lowered to `scf.for`. Written
+    `patch.band_loop %band in bands 1 to 7 {...}`."""
 
     name = "patch.band_loop"
 
@@ -265,10 +266,34 @@ class BandLoopOp(IRDLOperation):
     body = region_def("single_block")
 
     traits = traits_def(NoTerminator(), RecursiveMemoryEffect())
-    assembly_format = "`bands` $bands attr-dict-with-keyword $body"
 
-    def __init__(self, first: int, end: int):
-        super().__init__(properties={"bands": _array([first, end])}, regions=[Region(Block(arg_types=[IndexType()]))])
+    def __init__(self, first: int, end: int, body: Region | None = None):
+        super().__init__(
+            properties={"bands": _array([first, end])}, regions=[body or Region(Block(arg_types=[IndexType()]))],
+        )
+
+    def print(self, printer: Printer) -> None:
+        """`patch.band_loop %band in bands 1 to 7 {...}` (bands [1, 7), %band from 0)."""
+        first, end = self.band_range
+        printer.print_string(" ")
+        printer.print_ssa_value(self.body.block.args[0])
+        printer.print_string(f" in bands {first} to {end} ")
+        printer.print_region(self.body, print_entry_block_args=False, print_empty_block=False)
+        printer.print_op_attributes(self.attributes, print_keyword=True)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> BandLoopOp:
+        band = parser.parse_argument(expect_type=False)
+        parser.parse_keyword("in")
+        parser.parse_keyword("bands")
+        first = parser.parse_integer()
+        parser.parse_keyword("to")
+        end = parser.parse_integer()
+        loop = cls(first, end, parser.parse_region((band.resolve(IndexType()),)))
+        extra = parser.parse_optional_attr_dict_with_keyword()
+        if extra is not None:
+            loop.attributes |= extra.data
+        return loop
 
     @property
     def band_range(self) -> tuple[int, int]:

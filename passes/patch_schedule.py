@@ -17,7 +17,7 @@ What it does
 
     Stream form (`Candidate.stream`, `apply_stream`, `stream_bands`): the same bands, but
     nothing is recomputed (StreamNet, line-buffer fusion). Each intermediate has one
-    buffer, allocated before the stage, of the most rows any band reads of it; at a band's
+    buffer, allocated at the stage's start, of the most rows any band reads of it; at a band's
     start the rows it shares with the previous band (the k - s overlap of each layer) move
     to the buffer's front (`memref.copy`, row by row where source and destination
     overlap), then every op computes only the rows no earlier band computed (an op with no
@@ -32,17 +32,21 @@ What it does
     readers as a strided view (kernel-in-place's `transpose_views`), so the image is read
     in place, band by band, and its NHWC copy never enters the arena.
 
+    Each banded stage is one `patch.stage` (dialects/patch.py) holding all its bands and
+    their buffers, writing the stitched output, and recording its form (`recompute` or
+    `stream`), grid ([bands, 1]) and per band and layer the output tile, input windows
+    and pads in map coordinates, which its verifier checks against `input_window`.
     Consecutive bands of the same shape (every row count, pad and offset into a band
     buffer equal; the input and output rows advancing by a constant step: `band_runs`)
-    run as one band loop, an `scf.for` over the band index marked
-    `tinymlir.patch_bands`, whose body holds the stage's kernel ops on subviews at row
-    offsets `band * step + first row` computed from the index, with the band buffers
-    allocated once before the loop. Bands whose pads or row counts differ (the borders,
-    the longer first bands of an uneven split) stay unrolled before and after it
-    (`loops=false`: all bands unrolled). A band loop promises that its iterations share
-    only buffers also used outside it: plan-arena then steps through its body, and
-    kernel-in-place and convert-kernel-to-loops handle the kernel ops in it. (The loop
-    is emitted as scf directly; there is no patch dialect op.)
+    run as one band loop, a `patch.band_loop` over the band index, whose body holds the
+    stage's kernel ops on subviews at row offsets `band * step + first row` computed
+    from the index, with the band buffers allocated once before the loop. Bands whose
+    pads or row counts differ (the borders, the longer first bands of an uneven split)
+    stay unrolled before and after it (`loops=false`: all bands unrolled). A band loop
+    promises that its iterations share only buffers also used outside it: plan-arena
+    then steps through its body, and kernel-in-place and convert-kernel-to-loops handle
+    the kernel ops in it; convert-patch-to-scf, after plan-arena, inlines the stage and
+    makes the loop an `scf.for`.
 
     Output over input (`Candidate.over_input`, `overwrite_refusal`): when the stage reads
     one input buffer that nothing after the stage reads, its last op does not read it,
@@ -486,8 +490,8 @@ def apply_bands(
     stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
     over_input: bool = False,
 ) -> list[Operation]:
-    """Replace the stage by its ops re-issued per band (see the module docstring): a run
-    of bands of the same shape (`band_runs`) as one `scf.for` over the band index with
+    """Replace the stage by a `patch.stage` of its ops re-issued per band (see the module
+    docstring): a run of bands of the same shape (`band_runs`) as one band loop with
     the band buffers allocated once before it, the other bands unrolled (all of them
     with `loops=False`); `over_input`: the stitched output is a view of the stage
     input's buffer (`overwrite_refusal` must allow it); returns the band ops."""
@@ -758,7 +762,7 @@ def apply_stream(
     over_input: bool = False,
 ) -> list[Operation]:
     """Replace the stage by its ops re-issued per band in the stream form (see the module
-    docstring): one buffer per intermediate, allocated before the stage with the rows the
+    docstring), in a `patch.stage`: one buffer per intermediate, allocated first with the rows the
     largest band holds; each band first moves the rows it shares with the previous band
     to the front of each buffer (`memref.copy`, row by row where source and destination
     overlap), then each op computes only the rows no earlier band computed. Nothing is

@@ -8,7 +8,8 @@ What it does
     The function gets `tinymlir.arena_size` (the planned peak),
     `tinymlir.arena_lower_bound` (the largest sum of buffer sizes live at one
     step, which no placement can beat) and `tinymlir.arena_plan` (every buffer's
-    offset, size and lifetime, and the layer at each step) for memory reports.
+    offset, size and lifetime, the layer at each step, and each patch.stage's layers, form,
+    grid and steps) for memory reports.
 
 Cost model
     The schedule is the order of the function's top-level ops (one `qk` kernel op,

@@ -12,8 +12,7 @@ func.func @stage_0(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -35,8 +34,7 @@ func.func @stage_1(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -58,8 +56,7 @@ func.func @stage_2(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -81,8 +78,7 @@ func.func @stage_3(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -104,8 +100,7 @@ func.func @stage_4(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -127,8 +122,7 @@ func.func @stage_5(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -150,8 +144,7 @@ func.func @stage_6(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -173,8 +166,7 @@ func.func @stage_7(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -196,8 +188,7 @@ func.func @stage_8(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -219,8 +210,7 @@ func.func @stage_9(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2x
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -242,8 +232,7 @@ func.func @stage_10(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -265,8 +254,7 @@ func.func @stage_11(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -288,8 +276,7 @@ func.func @stage_12(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -311,8 +298,7 @@ func.func @stage_13(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -334,8 +320,7 @@ func.func @stage_14(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -357,8 +342,7 @@ func.func @stage_15(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 2] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 2 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -380,8 +364,7 @@ func.func @stage_16(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [2, 1] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 2 to 1 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -403,8 +386,7 @@ func.func @stage_17(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
     %y0 = memref.subview %y[0, 0, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>
     qk.conv2d ins(%a_band0, %pw, %b1 : memref<1x2x4x2xi8>, memref<1x1x1x2xi8>, memref<1xi32>) outs(%y0 : memref<1x2x4x1xi8, strided<[16, 4, 1, 1]>>) {layer = 1 : i64, layer_name = "y", input_types = [!qnn.qtensor<1x2x4x2xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x1xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
     %a_band1 = memref.alloc() : memref<1x2x4x2xi8>
-    patch.band_loop bands [1, 3] {
-    ^bb0(%band: index):
+    patch.band_loop %band in bands 1 to 3 {
       %x1 = memref.subview %x[0, 1, 0, 0] [1, 3, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>
       qk.conv2d ins(%x1, %w, %b : memref<1x3x4x1xi8, strided<[16, 4, 1, 1], offset: 4>>, memref<2x3x3x1xi8>, memref<2xi32>) outs(%a_band1 : memref<1x2x4x2xi8>) {layer = 0 : i64, layer_name = "a", input_types = [!qnn.qtensor<1x3x4x1xi8, 0.5:0>], output_type = !qnn.qtensor<1x2x4x2xi8, 0.5:0>, clamp = array<i64: -128, 127>, numerics = #qnn.numerics<tflm>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, multiplier = 1073741824 : i32, shift = 0 : i32}
       %y1 = memref.subview %y[0, 2, 0, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x4x4x1xi8> to memref<1x2x4x1xi8, strided<[16, 4, 1, 1], offset: 8>>
@@ -419,8 +401,7 @@ func.func @stage_17(%x: memref<1x4x4x1xi8>, %w: memref<2x3x3x1xi8>, %b: memref<2
 // A band loop is directly inside a patch.stage.
 // CHECK: patch.band_loop: must be directly inside a patch.stage
 func.func @outside() {
-  patch.band_loop bands [0, 2] {
-  ^bb0(%band: index):
+  patch.band_loop %band in bands 0 to 2 {
   }
   func.return
 }

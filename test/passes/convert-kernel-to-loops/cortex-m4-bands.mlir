@@ -7,7 +7,7 @@
 
 // CHECK-LABEL: func.func @banded
 // CHECK-SAME:    tinymlir.patch_schedule = "bands: a..y (2 layers) in 8 row bands
-// CHECK:         patch.band_loop bands [1, 7]
+// CHECK:         patch.band_loop %band in bands 1 to 7
 // CHECK:           %[[X:.*]] = memref.subview %x[0, %{{.*}}, 0, 0] [1, 4, 8, 4] [1, 1, 1, 1] : memref<1x16x8x4xi8> to memref<1x4x8x4xi8, strided<[512, 32, 4, 1], offset: ?>>
 // CHECK-NEXT:      %[[FLAT:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0 : i64, 1 : i64, 2 : i64, 3 : i64]] : memref<1x4x8x4xi8, strided<[512, 32, 4, 1], offset: ?>> into memref<128xi8, strided<[1], offset: ?>>
 // CHECK-NOT:       patch.band_loop

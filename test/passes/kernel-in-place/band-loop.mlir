@@ -6,7 +6,7 @@
 // CHECK-LABEL: func.func @wide
 // CHECK:         %a_band1 = memref.alloc() {{.*}} : memref<1x6x8x16xi8>
 // CHECK-NEXT:    %d_band1 = memref.reinterpret_cast %a_band1 to offset: [0], sizes: [1, 4, 8, 16], strides: [512, 128, 16, 1] : memref<1x6x8x16xi8> to memref<1x4x8x16xi8>
-// CHECK:         patch.band_loop bands [1, 3]
+// CHECK:         patch.band_loop %band in bands 1 to 3
 // CHECK:           qk.conv2d ins(%{{.*}}, %a_weight, %a_bias : memref<1x8x8x1xi8, strided<[128, 8, 1, 1], offset: ?>>, {{.*}}) outs(%a_band1 : memref<1x6x8x16xi8>)
 // CHECK-NOT:       in_place
 // CHECK-SAME:      }

@@ -14,17 +14,16 @@
 // CHECK-LABEL: func.func @wide
 // CHECK-SAME:    tinymlir.patch_schedule = "bands: a..y (2 layers) in 8 row bands, arena 256 B (layer-by-layer 2048 B), +0 MACs (0.0 %)"
 // CHECK:         patch.stage "recompute" grid [8, 1] writes %y_out : memref<1x16x8x1xi8>
-// CHECK-SAME:      layers [#patch.layer<"a", map [16, 8] reads [[16, 8]] pads [1, 1, 1, 1]>, #patch.layer<"y", map [16, 8] reads [[16, 8]] pads [0, 0, 0, 0]>]
-// CHECK-SAME:      bands [[#patch.tile<0:2 x 0:8 reads [0:3 x 0:8] pads [1, 1, 0, 1]>, #patch.tile<0:2 x 0:8 reads [0:2 x 0:8] pads [0, 0, 0, 0]>],
+// CHECK-SAME:      layers [#patch.layer<"a", map [16, 8] reads {{\[\[}}16, 8{{\]\]}} pads [1, 1, 1, 1]>, #patch.layer<"y", map [16, 8] reads {{\[\[}}16, 8{{\]\]}} pads [0, 0, 0, 0]>]
+// CHECK-SAME:      bands {{\[\[}}#patch.tile<0:2 x 0:8 reads [0:3 x 0:8] pads [1, 1, 0, 1]>, #patch.tile<0:2 x 0:8 reads [0:2 x 0:8] pads [0, 0, 0, 0]>],
 // CHECK-SAME:             [#patch.tile<2:4 x 0:8 reads [1:5 x 0:8] pads [0, 1, 0, 1]>,
-// CHECK-SAME:             [#patch.tile<14:16 x 0:8 reads [13:16 x 0:8] pads [0, 1, 1, 1]>, #patch.tile<14:16 x 0:8 reads [14:16 x 0:8] pads [0, 0, 0, 0]>]] {
+// CHECK-SAME:             [#patch.tile<14:16 x 0:8 reads [13:16 x 0:8] pads [0, 1, 1, 1]>, #patch.tile<14:16 x 0:8 reads [14:16 x 0:8] pads [0, 0, 0, 0]>{{\]\]}} {
 // CHECK:         %a_band0 = memref.alloc() {{.*}} : memref<1x2x8x16xi8>
 // CHECK:         memref.subview %x[0, 0, 0, 0] [1, 3, 8, 1] [1, 1, 1, 1]
 // CHECK:         qk.conv2d {{.*}} outs(%a_band0 : memref<1x2x8x16xi8>) {{{.*}}pads = array<i64: 1, 1, 0, 1>
 // CHECK:         qk.conv2d ins(%a_band0, {{.*}})
 // CHECK:         %a_band1 = memref.alloc() {{.*}} : memref<1x2x8x16xi8>
-// CHECK:         patch.band_loop bands [1, 7] {
-// CHECK-NEXT:    ^bb0(%band: index):
+// CHECK:         patch.band_loop %band in bands 1 to 7 {
 // CHECK:           %[[TWO:.*]] = arith.constant 2 : index
 // CHECK-NEXT:      %[[SCALED:.*]] = arith.muli %band, %[[TWO]] : index
 // CHECK-NEXT:      %[[ONE:.*]] = arith.constant 1 : index
@@ -40,8 +39,7 @@
 // CHECK:         qk.conv2d {{.*}} outs(%a_band7 : memref<1x2x8x16xi8>) {{{.*}}pads = array<i64: 0, 1, 1, 1>
 // CHECK:         qk.conv2d ins(%a_band7, {{.*}})
 // CHECK-NOT:     qk.
-// CHECK:         }
-// CHECK-NEXT:    func.return
+// CHECK:         func.return
 
 // UNROLLED-LABEL: func.func @wide
 // UNROLLED-NOT:   patch.band_loop

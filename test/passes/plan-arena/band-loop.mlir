@@ -14,7 +14,7 @@
 // CHECK-SAME:      {name = "a_band7", offset = 0 : i64, size = 256 : i64, first = 25 : i64, last = 27 : i64}
 // CHECK-SAME:    stages = [{stage = "a..y (2 layers), recompute, grid 8x1", first = 5 : i64, last = 27 : i64}]
 // CHECK:         patch.stage "recompute" grid [8, 1]
-// CHECK:         patch.band_loop bands [1, 7]
+// CHECK:         patch.band_loop %band in bands 1 to 7
 func.func @banded(%x: !qnn.qtensor<1x16x8x1xi8, 0.5:3>) -> !qnn.qtensor<1x8x4x1xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<16x3x3x1xi8> -> !qnn.qtensor<16x3x3x1xi8, 0.1:0>
   %pw = qnn.constant dense<1> : tensor<1x1x1x16xi8> -> !qnn.qtensor<1x1x1x16xi8, 0.1:0>
