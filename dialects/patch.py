@@ -24,8 +24,10 @@ map) and the pads (what clipping cut off), all half-open [lo:hi) rows x columns.
 The verifier checks the table against the kernels' own geometry: each window is the
 layer's `input_window` (dialects/kernel.py) of its tile, the pads the part of the
 receptive field outside the map, every layer's tiles cover its map (the last layer's
-exactly once, the stitched output; in the stream form every layer's exactly once), and
-every layer of the table is in the region: a kernel op of that name, or after
+exactly once, the stitched output; in the stream form every layer's exactly once), the
+kernel ops run the bands in order, each of its band's tile and window sizes (the stage's
+ops one band each, a band loop's all its bands), and every layer of the table is in the
+region: a kernel op of that name, or after
 convert-kernel-to-loops the loops tagged with its description (`tinymlir.layer_doc`),
 where only the coverage is left to check (no interface gives a loop nest's windows). A stage's body runs once, in order; a band
 loop's iterations share only buffers also used outside it (plan-arena, kernel-in-place).
@@ -385,6 +387,7 @@ class StageOp(IRDLOperation):
                 raise VerifyException(f"patch.stage: layer '{name}' of the table is not in the stage")
             last = j == len(layers) - 1
             self._verify_layer(layer, ops[name], [band[j] for band in bands], form == "stream" or last, last)
+        self._verify_band_ops(layers, bands)
         out_shape = self.output.type.get_shape()  # type: ignore[union-attr]
         if list(out_shape[1:3]) != _ints(layers[-1].output_map):
             raise VerifyException(
@@ -421,6 +424,59 @@ class StageOp(IRDLOperation):
                     )
                 if _ints(tile.pads) != pads:
                     raise VerifyException(f"patch.stage: band {b} of layer '{name}': pads {_ints(tile.pads)}, the clipped-off part is {pads}")
+
+
+    def _verify_band_ops(self, layers: list[LayerAttr], bands: list[list[TileAttr]]) -> None:
+        """The kernel ops run the table's bands in order: the stage's ops (one band each) and
+        band loops (their bands, all of one shape), each op of the shape of its band's tile
+        and windows, and every band's tile of every layer computed by one op."""
+        index = {layer.layer_name.data: j for j, layer in enumerate(layers)}
+        done = [0] * len(layers)  # per layer, the bands before this one are computed
+
+        def run(op: qk.KernelOp, first: int, end: int | None) -> None:
+            j = index.get(op.layer_name.data)
+            if j is None:
+                raise VerifyException(f"patch.stage: layer '{op.layer_name.data}' runs in the stage but is not in its table")
+            if end is None:  # an unrolled band: the next one this layer computes
+                first = next((b for b in range(done[j], len(bands)) if not bands[b][j].empty), len(bands))
+                end = first + 1
+            skipped = [b for b in range(done[j], min(first, len(bands))) if not bands[b][j].empty]
+            if first < done[j] or end > len(bands) or skipped:
+                band = skipped[0] if skipped else first
+                raise VerifyException(f"patch.stage: the ops of layer '{op.layer_name.data}' do not run its bands in order (band {band})")
+            shapes = [t.get_shape()[1:3] for t in (op.output_type, *op.input_types.data)]
+            for b in range(first, end):
+                tile = bands[b][j]
+                sizes = [(hi - lo, right - left) for (lo, hi), (left, right) in (tile.box, *(
+                    ((w[0], w[1]), (w[2], w[3])) for w in map(_ints, tile.windows.data)
+                ))]
+                # an input may hold more than the window: a full-width band keeps its row's
+                # trailing columns that a stride skips
+                if tuple(shapes[0]) != sizes[0] or any(
+                    given[0] != need[0] or given[1] < need[1] for given, need in zip(shapes[1:], sizes[1:], strict=True)
+                ):
+                    raise VerifyException(
+                        f"patch.stage: band {b} of layer '{op.layer_name.data}': the op computes "
+                        f"{'x'.join(map(str, shapes[0]))} rows x cols from "
+                        f"{', '.join('x'.join(map(str, s)) for s in shapes[1:])}, the table's tile and windows are "
+                        f"{'x'.join(map(str, sizes[0]))} from {', '.join('x'.join(map(str, s)) for s in sizes[1:])}"
+                    )
+            done[j] = end
+
+        for op in self.body.block.ops:
+            if isinstance(op, qk.KernelOp):
+                run(op, 0, None)
+            elif isinstance(op, BandLoopOp):
+                first, end = op.band_range
+                for inner in op.body.walk():
+                    if isinstance(inner, qk.KernelOp):
+                        run(inner, first, end)
+        if not any(isinstance(op, qk.KernelOp) for op in self.body.walk()):
+            return  # lowered to loops
+        for j, layer in enumerate(layers):
+            missing = [b for b in range(done[j], len(bands)) if not bands[b][j].empty]
+            if missing:
+                raise VerifyException(f"patch.stage: band {missing[0]} of layer '{layer.layer_name.data}' is computed by no op")
 
 
 class _map_level:
