@@ -551,12 +551,13 @@ def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
 
 def _stage_builder(
     stage: list[qk.KernelOp], form: str, tiles: list[list[tuple[tuple[int, int], tuple[int, int]]]], target: SSAValue,
+    grid: tuple[int, int] | None = None,
 ) -> Builder:
     """A `patch.stage` of `form` before the stage writing `target`, its table from the
-    stage's (map-level) ops and each band's output tile per op (rows, columns; 1-wide
-    grid): a builder at the end of its body."""
+    stage's (map-level) ops and each band's output tile per op (rows, columns; bands
+    row-major over `grid`, by default [bands, 1]): a builder at the end of its body."""
     table = [[patch.TileAttr.of(op, tile) for op, tile in zip(stage, band, strict=True)] for band in tiles]
-    op = patch.StageOp(target, form, [len(tiles), 1], [patch.LayerAttr.of(o) for o in stage], table)
+    op = patch.StageOp(target, form, grid or (len(tiles), 1), [patch.LayerAttr.of(o) for o in stage], table)
     Builder(InsertPoint.before(stage[0])).insert(op)
     return Builder(InsertPoint.at_end(op.body.block))
 
