@@ -276,10 +276,14 @@ class BandLoopOp(IRDLOperation):
 
     def print(self, printer: Printer) -> None:
         """`patch.band_loop %band in bands 1 to 7 {...}` (bands [1, 7), %band from 0)."""
-        first, end = self.band_range
+        values, args = _ints(self.bands), self.body.block.args
+        if len(values) != 2 or len(args) != 1:  # invalid: shown as it is, for the diagnostic
+            printer.print_string(f" in bands {values} ")
+            printer.print_region(self.body)
+            return
         printer.print_string(" ")
-        printer.print_ssa_value(self.body.block.args[0])
-        printer.print_string(f" in bands {first} to {end} ")
+        printer.print_ssa_value(args[0])
+        printer.print_string(f" in bands {values[0]} to {values[1]} ")
         printer.print_region(self.body, print_entry_block_args=False, print_empty_block=False)
         printer.print_op_attributes(self.attributes, print_keyword=True)
 
