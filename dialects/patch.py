@@ -175,14 +175,6 @@ class TileAttr(ParametrizedAttribute):
             _array([*output[0], *output[1]]), ArrayAttr([_array([*w[0], *w[1]]) for w in windows]), _array(pads),
         )
 
-    @staticmethod
-    def of(op: qk.KernelOp, output: Box) -> TileAttr:
-        """The tile `output` of a map-level kernel op: its windows and pads."""
-        if output[0][1] <= output[0][0] or output[1][1] <= output[1][0]:
-            return TileAttr.make(output, [], [])
-        windows, pads = window_and_pads(op, output)
-        return TileAttr.make(output, windows, pads)
-
     @property
     def box(self) -> Box:
         r0, r1, c0, c1 = _ints(self.output)

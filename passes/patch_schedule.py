@@ -509,7 +509,7 @@ def apply_bands(
 
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
-    tiles = [[(layer.rows, (0, op.output_type.get_shape()[2])) for op, layer in zip(stage, band, strict=True)] for band in per_band]
+    tiles = [[(layer.rows, layer.windows, layer.pads) for layer in band] for band in per_band]
     builder = _stage_builder(stage, "recompute", tiles, target)
     clones: list[Operation] = []
     for run_start, run_end in runs:
@@ -550,13 +550,27 @@ def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
 
 
 def _stage_builder(
-    stage: list[qk.KernelOp], form: str, tiles: list[list[tuple[tuple[int, int], tuple[int, int]]]], target: SSAValue,
-    grid: tuple[int, int] | None = None,
+    stage: list[qk.KernelOp], form: str, tiles: list[list[tuple]], target: SSAValue, grid: tuple[int, int] | None = None,
 ) -> Builder:
-    """A `patch.stage` of `form` before the stage writing `target`, its table from the
-    stage's (map-level) ops and each band's output tile per op (rows, columns; bands
-    row-major over `grid`, by default [bands, 1]): a builder at the end of its body."""
-    table = [[patch.TileAttr.of(op, tile) for op, tile in zip(stage, band, strict=True)] for band in tiles]
+    """A `patch.stage` of `form` before the stage writing `target`, its table from each
+    band's (rows, row windows, pads) per op of full-width bands (row-major over `grid`, by
+    default [bands, 1]): a builder at the end of its body. The columns every band shares
+    (each op's column windows and left/right pads, what clipping cuts off) are asked of
+    the op's `input_window` once."""
+    columns = []
+    for j, op in enumerate(stage):
+        rows = next(band[j][0] for band in tiles if band[j][1])
+        windows, pads = patch.window_and_pads(op, (rows, (0, op.output_type.get_shape()[2])))
+        columns.append((op.output_type.get_shape()[2], [w[1] for w in windows], pads[1::2]))
+    table = [
+        [
+            patch.TileAttr.make((rows, (0, width)), list(zip(windows, col_windows, strict=True)) if windows else [], (
+                [pads[0], col_pads[0], pads[2], col_pads[1]] if pads is not None and windows else []
+            ))
+            for (rows, windows, pads), (width, col_windows, col_pads) in zip(band, columns, strict=True)
+        ]
+        for band in tiles
+    ]
     op = patch.StageOp(target, form, grid or (len(tiles), 1), [patch.LayerAttr.of(o) for o in stage], table)
     Builder(InsertPoint.before(stage[0])).insert(op)
     return Builder(InsertPoint.at_end(op.body.block))
@@ -786,7 +800,7 @@ def apply_stream(
 
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
-    tiles = [[(layer[0], (0, op.output_type.get_shape()[2])) for op, layer in zip(stage, band.layers, strict=True)] for band in per_band]
+    tiles = [[layer[:3] for layer in band.layers] for band in per_band]
     builder = _stage_builder(stage, "stream", tiles, target)
     buffers = []
     for op, rows in zip(stage[:-1], capacity, strict=True):
