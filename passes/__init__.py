@@ -23,6 +23,12 @@ def _convert_kernel_to_loops() -> type[ModulePass]:
     return ConvertKernelToLoopsPass
 
 
+def _convert_patch_to_scf() -> type[ModulePass]:
+    from tinymlir.passes.convert_patch_to_scf import ConvertPatchToScfPass
+
+    return ConvertPatchToScfPass
+
+
 def _plan_arena() -> type[ModulePass]:
     from tinymlir.passes.plan_arena import PlanArenaPass
 
@@ -112,6 +118,7 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "tile-apply": _tile_apply,
         "convert-kernel-to-loops": _convert_kernel_to_loops,
         "plan-arena": _plan_arena,
+        "convert-patch-to-scf": _convert_patch_to_scf,
         "convert-fxp-to-arith": _convert_fxp_to_arith,
         "arith-emulate-f32": _arith_emulate_f32,
         "convert-func-to-mcuc": _convert_func_to_mcuc,

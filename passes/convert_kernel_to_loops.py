@@ -19,7 +19,7 @@ Cost model
     None: one lowering per op. A target chooses by registering its own.
 
 Assumes verified kernel-level IR (convert-qnn-to-kernel, kernel-in-place): qk ops at the top
-level of a function or in patch-schedule's band loops (`tinymlir.patch_bands`). A qk op
+level of a function, in a `patch.stage` or in its band loops (`patch.band_loop`). A qk op
 without a lowering for the target, or nested elsewhere, is refused with an error naming it.
 """
 
@@ -46,9 +46,9 @@ from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.utils.exceptions import VerifyException
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import patch
 from tinymlir.errors import PassError
 from tinymlir.passes.kernel_to_loops import lowering_for
-from tinymlir.passes.patch_schedule import BANDS_ATTR
 from tinymlir.target import target_of
 
 NAME = "convert-kernel-to-loops"
@@ -84,10 +84,10 @@ class ConvertKernelToLoopsPass(ModulePass):
                     raise PassError(f"{NAME}: @{function.sym_name.data}: {exc}") from None
                 function.arg_attrs = ArrayAttr([port_attrs(p) for p in ports])
                 del function.attributes[qk.PORTS_ATTR]
-            # top-level ops, and those of patch-schedule's band loops
+            # top-level ops, and those of patched stages and their band loops
             for inner in [
                 o for o in function.walk() if isinstance(o, qk.KernelOp | memref.CopyOp)
-                and (o.parent_op() is function or BANDS_ATTR in o.parent_op().attributes)  # type: ignore[union-attr]
+                and (o.parent_op() is function or isinstance(o.parent_op(), patch.StageOp | patch.BandLoopOp))
             ]:
                 pattern = lowering_for(inner, target, cpu)
                 if pattern is None:
@@ -95,4 +95,4 @@ class ConvertKernelToLoopsPass(ModulePass):
                 pattern.match_and_rewrite(inner, PatternRewriter(inner))
         for inner in op.walk():
             if isinstance(inner, qk.KernelOp):
-                raise PassError(f"{NAME}: {inner.name} '{inner.layer_name.data}' must be at the top level of a function or in a band loop")
+                raise PassError(f"{NAME}: {inner.name} '{inner.layer_name.data}' must be at the top level of a function, in a patch.stage or in a band loop")

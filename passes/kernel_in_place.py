@@ -33,8 +33,9 @@ Cost model
     that can be folded is.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel (`qk` ops reading and writing
-buffers; in a loop body (patch-schedule's band loops) each body is scheduled on its own, a
-buffer also used outside the body never being overwritten). A buffer that is a function argument, a view, or also read
+buffers; a `patch.stage`'s body ops scheduled in their place among the function's, a band
+loop's body (`patch.band_loop`) on its own, a buffer also used outside the body never
+being overwritten). A buffer that is a function argument, a view, or also read
 after the op is never overwritten.
 """
 
@@ -50,6 +51,7 @@ from xdsl.ir import BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import patch
 
 
 def _ints(attr) -> list[int]:
@@ -198,9 +200,11 @@ class KernelInPlacePass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             transpose_views(function)
-            # the function's block and the blocks of loops holding kernel ops (patch-schedule's
-            # band loops), each with its own program order
-            blocks = list(dict.fromkeys(o.parent_block() for o in function.walk() if isinstance(o, qk.KernelOp)))
+            # the function's block (a patch.stage's ops in their place) and the blocks of band
+            # loops holding kernel ops, each with its own program order
+            blocks = list(dict.fromkeys(
+                patch.scheduling_block(o.parent_block()) for o in function.walk() if isinstance(o, qk.KernelOp)
+            ))
             for block in blocks:
                 self.apply_to_block(block)
 
@@ -208,8 +212,9 @@ class KernelInPlacePass(ModulePass):
     def apply_to_block(block) -> None:
         # the relative order of the block's kernel ops is all dies_at compares, and rewrites
         # only add or remove views and allocations: one numbering serves the whole block
-        position = {o: i for i, o in enumerate(block.ops)}
-        for kernel in [o for o in block.ops if isinstance(o, qk.KernelOp)]:
+        ops = list(patch.schedule_ops(block.ops))
+        position = {o: i for i, o in enumerate(ops)}
+        for kernel in [o for o in ops if isinstance(o, qk.KernelOp)]:
             if kernel.in_place is not None:
                 continue  # decided before (the pass is idempotent)
             decision = schedule(kernel, position)

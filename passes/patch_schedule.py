@@ -17,7 +17,7 @@ What it does
 
     Stream form (`Candidate.stream`, `apply_stream`, `stream_bands`): the same bands, but
     nothing is recomputed (StreamNet, line-buffer fusion). Each intermediate has one
-    buffer, allocated before the stage, of the most rows any band reads of it; at a band's
+    buffer, allocated at the stage's start, of the most rows any band reads of it; at a band's
     start the rows it shares with the previous band (the k - s overlap of each layer) move
     to the buffer's front (`memref.copy`, row by row where source and destination
     overlap), then every op computes only the rows no earlier band computed (an op with no
@@ -32,17 +32,21 @@ What it does
     readers as a strided view (kernel-in-place's `transpose_views`), so the image is read
     in place, band by band, and its NHWC copy never enters the arena.
 
+    Each banded stage is one `patch.stage` (dialects/patch.py) holding all its bands and
+    their buffers, writing the stitched output, and recording its form (`recompute` or
+    `stream`), grid ([bands, 1]) and per band and layer the output tile, input windows
+    and pads in map coordinates, which its verifier checks against `input_window`.
     Consecutive bands of the same shape (every row count, pad and offset into a band
     buffer equal; the input and output rows advancing by a constant step: `band_runs`)
-    run as one band loop, an `scf.for` over the band index marked
-    `tinymlir.patch_bands`, whose body holds the stage's kernel ops on subviews at row
-    offsets `band * step + first row` computed from the index, with the band buffers
-    allocated once before the loop. Bands whose pads or row counts differ (the borders,
-    the longer first bands of an uneven split) stay unrolled before and after it
-    (`loops=false`: all bands unrolled). A band loop promises that its iterations share
-    only buffers also used outside it: plan-arena then steps through its body, and
-    kernel-in-place and convert-kernel-to-loops handle the kernel ops in it. (The loop
-    is emitted as scf directly; there is no patch dialect op.)
+    run as one band loop, a `patch.band_loop` over the band index, whose body holds the
+    stage's kernel ops on subviews at row offsets `band * step + first row` computed
+    from the index, with the band buffers allocated once before the loop. Bands whose
+    pads or row counts differ (the borders, the longer first bands of an uneven split)
+    stay unrolled before and after it (`loops=false`: all bands unrolled). A band loop
+    promises that its iterations share only buffers also used outside it: plan-arena
+    then steps through its body, and kernel-in-place and convert-kernel-to-loops handle
+    the kernel ops in it; convert-patch-to-scf, after plan-arena, inlines the stage and
+    makes the loop an `scf.for`.
 
     Output over input (`Candidate.over_input`, `overwrite_refusal`): when the stage reads
     one input buffer that nothing after the stage reads, its last op does not read it,
@@ -121,7 +125,7 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref, scf
+from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
@@ -133,19 +137,17 @@ from xdsl.dialects.builtin import (
     i8,
     i64,
 )
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import patch
 from tinymlir.dialects.qnn import QTensorType
 from tinymlir.errors import PassError
 from tinymlir.target import target_of
 
 SCHEDULE_ATTR = "tinymlir.patch_schedule"
 """On the function: a one-line description of the chosen schedule, or why there is none."""
-
-BANDS_ATTR = "tinymlir.patch_bands"
-"""On a band loop: which of the stage's bands it runs."""
 
 
 def _ints(attr) -> list[int]:
@@ -488,13 +490,13 @@ def apply_bands(
     stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
     over_input: bool = False,
 ) -> list[Operation]:
-    """Replace the stage by its ops re-issued per band (see the module docstring): a run
-    of bands of the same shape (`band_runs`) as one `scf.for` over the band index with
+    """Replace the stage by a `patch.stage` of its ops re-issued per band (see the module
+    docstring): a run of bands of the same shape (`band_runs`) as one band loop with
     the band buffers allocated once before it, the other bands unrolled (all of them
     with `loops=False`); `over_input`: the stitched output is a view of the stage
     input's buffer (`overwrite_refusal` must allow it); returns the band ops."""
     geometry = geometry or BandGeometry()
-    first, last = stage[0], stage[-1]
+    last = stage[-1]
     if over_input:
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
@@ -507,7 +509,8 @@ def apply_bands(
 
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
-    builder = Builder(InsertPoint.before(first))
+    tiles = [[(layer.rows, layer.windows, layer.pads) for layer in band] for band in per_band]
+    builder = _stage_builder(stage, "recompute", tiles, target)
     clones: list[Operation] = []
     for run_start, run_end in runs:
         layers = per_band[run_start]
@@ -522,9 +525,8 @@ def apply_bands(
             continue
         moving = _moving_rows(stage, layers)
         step = [y - x for x, y in zip(moving, _moving_rows(stage, per_band[run_start + 1]), strict=True)]
-        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step)
+        inner, rows = _band_loop(builder, run_start, run_end, moving, step)
         clones += _emit_band(inner, stage, layers, buffers, target, rows)
-        inner.insert(scf.YieldOp())
     _erase_stage(stage)
     return clones
 
@@ -547,18 +549,41 @@ def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
                 Builder(InsertPoint.before(first)).insert(owner)
 
 
+def _stage_builder(
+    stage: list[qk.KernelOp], form: str, tiles: list[list[tuple]], target: SSAValue, grid: tuple[int, int] | None = None,
+) -> Builder:
+    """A `patch.stage` of `form` before the stage writing `target`, its table from each
+    band's (rows, row windows, pads) per op of full-width bands (row-major over `grid`, by
+    default [bands, 1]): a builder at the end of its body. The columns every band shares
+    (each op's column windows and left/right pads, what clipping cuts off) are asked of
+    the op's `input_window` once."""
+    columns = []
+    for j, op in enumerate(stage):
+        rows = next(band[j][0] for band in tiles if band[j][1])
+        windows, pads = patch.window_and_pads(op, (rows, (0, op.output_type.get_shape()[2])))
+        columns.append((op.output_type.get_shape()[2], [w[1] for w in windows], pads[1::2]))
+    table = [
+        [
+            patch.TileAttr.make((rows, (0, width)), list(zip(windows, col_windows, strict=True)) if windows else [], (
+                [pads[0], col_pads[0], pads[2], col_pads[1]] if pads is not None and windows else []
+            ))
+            for (rows, windows, pads), (width, col_windows, col_pads) in zip(band, columns, strict=True)
+        ]
+        for band in tiles
+    ]
+    op = patch.StageOp(target, form, grid or (len(tiles), 1), [patch.LayerAttr.of(o) for o in stage], table)
+    Builder(InsertPoint.before(stage[0])).insert(op)
+    return Builder(InsertPoint.at_end(op.body.block))
+
+
 def _band_loop(
-    builder: Builder, run_start: int, run_end: int, bands: int, moving: tuple[int, ...], step: list[int], form: str = "",
+    builder: Builder, run_start: int, run_end: int, moving: tuple[int, ...], step: list[int],
 ) -> tuple[Builder, list[SSAValue | None]]:
     """A band loop over bands run_start..run_end - 1 (its index i moves every moving row
     by i * step): a builder at the end of its body and the moving rows' index values
     (None where a row does not move)."""
-    lower, upper, one = (
-        builder.insert(arith.ConstantOp.from_int_and_width(v, IndexType())).result for v in (0, run_end - run_start, 1)
-    )
-    body = Block(arg_types=[IndexType()])
-    loop = builder.insert(scf.ForOp(lower, upper, one, [], Region(body)))
-    loop.attributes[BANDS_ATTR] = StringAttr(f"{form}bands {run_start}..{run_end - 1} of {bands}")
+    loop = builder.insert(patch.BandLoopOp(run_start, run_end))
+    body = loop.body.block
     inner = Builder(InsertPoint.at_end(body))
     band = body.args[0]
     band.name_hint = "band"
@@ -752,7 +777,7 @@ def apply_stream(
     over_input: bool = False,
 ) -> list[Operation]:
     """Replace the stage by its ops re-issued per band in the stream form (see the module
-    docstring): one buffer per intermediate, allocated before the stage with the rows the
+    docstring), in a `patch.stage`: one buffer per intermediate, allocated first with the rows the
     largest band holds; each band first moves the rows it shares with the previous band
     to the front of each buffer (`memref.copy`, row by row where source and destination
     overlap), then each op computes only the rows no earlier band computed. Nothing is
@@ -767,7 +792,7 @@ def apply_stream(
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
             raise PassError(f"patch-schedule: {refusal}")
-    first, last = stage[0], stage[-1]
+    last = stage[-1]
     _hoist_definitions(stage)
     runs = stream_runs(stage, bands, geometry) if loops else [(b, b + 1) for b in range(bands)]
     if over_input:
@@ -775,7 +800,8 @@ def apply_stream(
 
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
-    builder = Builder(InsertPoint.before(first))
+    tiles = [[layer[:3] for layer in band.layers] for band in per_band]
+    builder = _stage_builder(stage, "stream", tiles, target)
     buffers = []
     for op, rows in zip(stage[:-1], capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
@@ -790,9 +816,8 @@ def apply_stream(
             continue
         moving = _stream_moving(stage, band)
         step = [y - x for x, y in zip(moving, _stream_moving(stage, per_band[run_start + 1]), strict=True)]
-        inner, rows = _band_loop(builder, run_start, run_end, bands, moving, step, "streamed ")
+        inner, rows = _band_loop(builder, run_start, run_end, moving, step)
         clones += _emit_stream_band(inner, stage, band, buffers, target, rows)
-        inner.insert(scf.YieldOp())
     _erase_stage(stage)
     return clones
 
@@ -845,7 +870,8 @@ def _stream_band_counts(rows: int, most: int) -> list[int]:
 
 
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
-    return [o for o in function.body.block.ops if isinstance(o, qk.KernelOp)]
+    """The function's top-level kernel ops, a patch.stage's (its unrolled bands) in its place."""
+    return [o for o in patch.schedule_ops(function.body.block.ops) if isinstance(o, qk.KernelOp)]
 
 
 def _arena(
@@ -897,7 +923,8 @@ def _is_step(op: Operation) -> bool:
 
 
 def _steps(function: func.FuncOp) -> list[Operation]:
-    return [o for o in function.body.block.ops if _is_step(o)]
+    """The steps of plan-arena's schedule: kernel ops and band loops, a patch.stage's inline."""
+    return [o for o in patch.schedule_ops(function.body.block.ops) if _is_step(o)]
 
 
 def _may_share(op: qk.KernelOp) -> memref.AllocOp | None:
@@ -944,7 +971,7 @@ class _CandidateBound:
         span = timeline(copy)[1]
         live_before = [
             max(sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(span[o][0], span[o][1] + 1))
-            for o in copy.body.block.ops if _is_step(o)
+            for o in _steps(copy)
         ]
         self.before = [max(live_before[:p], default=0) for p in self.position]
         self.live = live_before

@@ -8,12 +8,13 @@ What it does
     The function gets `tinymlir.arena_size` (the planned peak),
     `tinymlir.arena_lower_bound` (the largest sum of buffer sizes live at one
     step, which no placement can beat) and `tinymlir.arena_plan` (every buffer's
-    offset, size and lifetime, and the layer at each step) for memory reports.
+    offset, size and lifetime, the layer at each step, and each patch.stage's layers, form,
+    grid and steps) for memory reports.
 
 Cost model
     The schedule is the order of the function's top-level ops (one `qk` kernel op,
-    or its loop nest, per layer), and inside patch-schedule's band loops
-    (`tinymlir.patch_bands`) the order of their body's ops. A buffer is live from the
+    or its loop nest, per layer), a `patch.stage`'s body ops in their place (one step
+    each), and inside its band loops (`patch.band_loop`) the order of their body's ops. A buffer is live from the
     first step that touches it (directly or through a view such as a reshape) to the
     last; one allocated inside a region (a loop body, a tile) lives within the step of
     its op. A band loop's iterations share only buffers also used outside it: a buffer
@@ -45,7 +46,7 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref, scf
+from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DictionaryAttr,
@@ -62,9 +63,9 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import patch
 from tinymlir.errors import PassError
 from tinymlir.layers import LAYER_DOC_ATTR
-from tinymlir.passes.patch_schedule import BANDS_ATTR
 from tinymlir.target import target_of
 
 ARENA_ATTR = "tinymlir.arena"
@@ -119,19 +120,24 @@ def top_level_index(op: Operation, body_ops: dict[Operation, int]) -> int:
 def is_band_loop(op: Operation) -> bool:
     """A band loop of patch-schedule: its iterations share no buffer but the ones also used
     outside the loop (each band rewrites its band buffers before reading them)."""
-    return isinstance(op, scf.ForOp) and BANDS_ATTR in op.attributes
+    return isinstance(op, patch.BandLoopOp)
 
 
 def timeline(function: func.FuncOp) -> tuple[dict[Operation, int], dict[Operation, tuple[int, int]]]:
-    """The steps of the schedule: one per top-level op, but one per op of a band loop's body.
-    Returns the step of each of those ops, and the steps each top-level op spans."""
+    """The steps of the schedule: one per top-level op (a patch.stage's body ops count as
+    top-level), but one per op of a band loop's body. Returns the step of each of those
+    ops, and the steps each top-level op (and each stage) spans."""
     step_of: dict[Operation, int] = {}
     span: dict[Operation, tuple[int, int]] = {}
     for op in function.body.block.ops:
-        first = len(step_of)
-        for inner in op.body.block.ops if is_band_loop(op) else (op,):  # type: ignore[attr-defined]
-            step_of[inner] = len(step_of)
-        span[op] = (first, len(step_of) - 1)
+        stage_first = len(step_of)
+        for scheduled in patch.schedule_ops((op,)):
+            first = len(step_of)
+            for inner in scheduled.body.block.ops if is_band_loop(scheduled) else (scheduled,):  # type: ignore[attr-defined]
+                step_of[inner] = len(step_of)
+            span[scheduled] = (first, len(step_of) - 1)
+        if isinstance(op, patch.StageOp):
+            span[op] = (stage_first, len(step_of) - 1)
     return step_of, span
 
 
@@ -159,7 +165,11 @@ def lifetimes(function: func.FuncOp) -> list[Buffer]:
             top_level_index(use.operation, step_of)
             for value in _aliases(op.memref)
             for use in value.uses
-            if not isinstance(use.operation, memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp | memref.CollapseShapeOp)
+            if not isinstance(
+                use.operation,
+                # a stage's stitched output is touched by the band ops writing it
+                memref.ReinterpretCastOp | memref.ViewOp | memref.SubviewOp | memref.CollapseShapeOp | patch.StageOp,
+            )
         ]
         if not steps:
             steps = [top_level_index(op, step_of)]
@@ -246,9 +256,23 @@ def step_names(function: func.FuncOp) -> list[str]:
     return names
 
 
-def plan_attribute(buffers: list[Buffer], steps: list[str]) -> DictionaryAttr:
-    """The plan, kept in the IR for reports: buffers (name, offset, size, first and last step)
-    and the layer run at each step."""
+def stage_entries(function: func.FuncOp) -> ArrayAttr:
+    """Each patch.stage of `function` for reports: its description (layers, form, grid) and
+    the steps it spans."""
+    span = timeline(function)[1]
+    return ArrayAttr([
+        DictionaryAttr({
+            "stage": StringAttr(op.describe()),
+            "first": IntegerAttr(span[op][0], i64),
+            "last": IntegerAttr(span[op][1], i64),
+        })
+        for op in function.body.block.ops if isinstance(op, patch.StageOp)
+    ])
+
+
+def plan_attribute(buffers: list[Buffer], steps: list[str], stages: ArrayAttr | None = None) -> DictionaryAttr:
+    """The plan, kept in the IR for reports: buffers (name, offset, size, first and last step),
+    the layer run at each step and the patched stages (`stage_entries`)."""
     entries = ArrayAttr(
         [
             DictionaryAttr(
@@ -263,7 +287,10 @@ def plan_attribute(buffers: list[Buffer], steps: list[str]) -> DictionaryAttr:
             for b in sorted(buffers, key=lambda b: (b.first, b.offset))
         ]
     )
-    return DictionaryAttr({"buffers": entries, "steps": ArrayAttr([StringAttr(n) for n in steps])})
+    plan = {"buffers": entries, "steps": ArrayAttr([StringAttr(n) for n in steps])}
+    if stages is not None and stages.data:
+        plan["stages"] = stages
+    return DictionaryAttr(plan)
 
 
 @dataclass(frozen=True)
@@ -284,6 +311,7 @@ class PlanArenaPass(ModulePass):
             if not buffers:
                 continue
             steps = step_names(function)  # before the arena's ops below shift the steps
+            stages = stage_entries(function)
             size = place_greedy(buffers, alignment)
             bound = lower_bound(buffers)
             block = function.body.block
@@ -305,4 +333,4 @@ class PlanArenaPass(ModulePass):
                 buf.alloc.erase()
             function.attributes["tinymlir.arena_size"] = IntegerAttr(size, i64)
             function.attributes["tinymlir.arena_lower_bound"] = IntegerAttr(bound, i64)
-            function.attributes["tinymlir.arena_plan"] = plan_attribute(buffers, steps)
+            function.attributes["tinymlir.arena_plan"] = plan_attribute(buffers, steps, stages)

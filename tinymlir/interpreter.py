@@ -31,7 +31,7 @@ from xdsl.interpreters.shaped_array import ShapedArray
 from xdsl.interpreters.utils.ptr import TypedPtr
 
 from tinymlir import fixedpoint as fp
-from tinymlir.dialects import fxp, mcuc
+from tinymlir.dialects import fxp, mcuc, patch
 from tinymlir.dialects import kernel as qk
 from tinymlir.errors import ExecutionError
 from tinymlir.strided_memref_interpreter import StridedMemRefFunctions
@@ -220,6 +220,23 @@ class TinymlirLoopFunctions(InterpreterFunctions):
         return ()
 
 
+@register_impls
+class PatchFunctions(InterpreterFunctions):
+    """A patched stage runs its body once; a band loop its body once per band."""
+
+    @impl(patch.StageOp)
+    def run_stage(self, interpreter: Interpreter, op: patch.StageOp, args: PythonValues) -> PythonValues:
+        interpreter.run_ssacfg_region(op.body, (), "patch_stage")
+        return ()
+
+    @impl(patch.BandLoopOp)
+    def run_band_loop(self, interpreter: Interpreter, op: patch.BandLoopOp, args: PythonValues) -> PythonValues:
+        first, end = op.band_range
+        for band in range(end - first):
+            interpreter.run_ssacfg_region(op.body, (band,), "band_loop")
+        return ()
+
+
 def _read(array: ShapedArray, unsigned: bool) -> np.ndarray:
     """A buffer's elements (any layout) as a numpy array; i8 storage of uint8 data as 0..255."""
     values = np.asarray(array.data).reshape(array.shape)
@@ -268,7 +285,7 @@ def loop_interpreter(module: ModuleOp) -> Interpreter:
     interpreter = Interpreter(module)
     for functions_impl in (
         xfunc.FuncFunctions(), xarith.ArithFunctions(), xmemref.MemRefFunctions(),
-        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(), KernelFunctions(),
+        xscf.ScfFunctions(), xbuiltin.BuiltinFunctions(), TinymlirLoopFunctions(), KernelFunctions(), PatchFunctions(),
     ):
         interpreter.register_implementations(functions_impl)
     interpreter.register_implementations(Float32Functions(), override=True)

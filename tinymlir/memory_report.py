@@ -7,7 +7,7 @@ layer run at each step of the schedule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xdsl.dialects.builtin import DictionaryAttr, ModuleOp, StringAttr
@@ -32,6 +32,8 @@ class ArenaPlan:
     steps: list[str]
     schedule: str = ""
     """patch-schedule's one line: the banded stage, or why the plan is layer by layer."""
+    stages: list[tuple[str, int, int]] = field(default_factory=list)
+    """Each patched stage (patch.stage: layers, form, grid) and the steps it spans."""
 
     def layer_steps(self) -> list[int]:
         """Steps that run a layer (the others are constants and glue)."""
@@ -56,7 +58,11 @@ def arena_plan(module: ModuleOp) -> ArenaPlan:
             size = op.attributes["tinymlir.arena_size"].value.data
             bound = op.attributes["tinymlir.arena_lower_bound"].value.data
             schedule = op.attributes.get("tinymlir.patch_schedule")
-            return ArenaPlan(size, bound, buffers, steps, schedule.data if isinstance(schedule, StringAttr) else "")
+            stages = [
+                (s.data["stage"].data, s.data["first"].value.data, s.data["last"].value.data)
+                for s in (plan.data["stages"].data if "stages" in plan.data else ())
+            ]
+            return ArenaPlan(size, bound, buffers, steps, schedule.data if isinstance(schedule, StringAttr) else "", stages)
     raise TinymlirError("no arena plan in the module (run plan-arena, e.g. --pipeline=mcu)")
 
 
@@ -68,6 +74,7 @@ def markdown(plan: ArenaPlan, name: str, io_bytes: int = 0) -> str:
         f"(+{plan.size - plan.lower_bound:,}, {100.0 * (plan.size / plan.lower_bound - 1) if plan.lower_bound else 0:.1f} %)",
         f"- input and output buffers (the caller's): {io_bytes:,} bytes",
         *([f"- schedule: {plan.schedule}"] if plan.schedule else []),
+        *(f"- patched stage: {stage}, steps {first}..{last}" for stage, first, last in plan.stages),
         "",
         "## Per layer",
         "",

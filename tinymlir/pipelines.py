@@ -13,7 +13,8 @@ KERNEL = "qnn-schedule,convert-qnn-to-kernel,patch-schedule,kernel-in-place"
 # use (e.g. the Cortex-M4 kernels' flat offsets on strided inputs), which dce drops. cse
 # stays: the Cortex-M4 kernels repeat loads the C pipeline's cse no longer merges after
 # the conversion (the same C as with canonicalize, checked by test_compile_time).
-LOOPS = f"{KERNEL},convert-kernel-to-loops,dce,cse,plan-arena"
+# convert-patch-to-scf after plan-arena, which steps through the patch.stage band loops
+LOOPS = f"{KERNEL},convert-kernel-to-loops,dce,cse,plan-arena,convert-patch-to-scf"
 
 
 def c_pipeline(hard_float: bool = False) -> str:

@@ -36,6 +36,12 @@ def _tile():
     return TILE
 
 
+def _patch():
+    from tinymlir.dialects.patch import PATCH
+
+    return PATCH
+
+
 def _c_target():
     from tinymlir.backend.c_printer import CTarget
 
@@ -43,7 +49,7 @@ def _c_target():
 
 
 TINYMLIR_UNIVERSE = Universe(
-    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc, "qk": _qk, "tile": _tile},
+    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc, "qk": _qk, "tile": _tile, "patch": _patch},
     all_passes=get_all_passes(),
     all_targets={"c": _c_target},
 )

@@ -347,11 +347,11 @@ def _taps_over_band_rows(module) -> list:
     function's input: (the view, whether it sits in a band loop)."""
     from xdsl.dialects import memref
 
-    from tinymlir.passes.patch_schedule import BANDS_ATTR
+    from tinymlir.dialects.patch import BandLoopOp
 
     def in_band_loop(op) -> bool:
         parent = op.parent_op()
-        while parent is not None and BANDS_ATTR not in parent.attributes:
+        while parent is not None and not isinstance(parent, BandLoopOp):
             parent = parent.parent_op()
         return parent is not None
 
@@ -380,7 +380,7 @@ def test_strided_bands_keep_results(numerics, bands, loops):
         looped = [view for view, in_loop in views if in_loop]
         assert looped and all(view.result.type.get_offset() is None for view in looped)
         loop = looped[0].parent_op()
-        while loop.name != "scf.for" or "tinymlir.patch_bands" not in loop.attributes:
+        while loop.name != "patch.band_loop":
             loop = loop.parent_op()
         assert any(o.name == "mcuc.smlad" for o in loop.walk())
     np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)

@@ -82,3 +82,35 @@ def test_steps_name_the_layer_that_writes_its_buffer(tmp_path):
     assert named, "no buffer is named after a layer"
     for name, first in named:
         assert steps.get(first) == name, (name, first, steps.get(first))
+
+
+WIDE = """
+func.func @wide(%x: !qnn.qtensor<1x16x8x1xi8, 0.5:3>) -> !qnn.qtensor<1x16x8x1xi8, 0.5:0> {
+  %w = qnn.constant dense<1> : tensor<16x3x3x1xi8> -> !qnn.qtensor<16x3x3x1xi8, 0.1:0>
+  %pw = qnn.constant dense<1> : tensor<1x1x1x16xi8> -> !qnn.qtensor<1x1x1x16xi8, 0.1:0>
+  %b = arith.constant dense<0> : tensor<16xi32>
+  %b1 = arith.constant dense<0> : tensor<1xi32>
+  %a = qnn.conv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] groups 1 : !qnn.qtensor<1x16x8x1xi8, 0.5:3>, !qnn.qtensor<16x3x3x1xi8, 0.1:0>, tensor<16xi32> -> !qnn.qtensor<1x16x8x16xi8, 0.5:0>
+  %y = qnn.conv2d %a, %pw, %b1 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] groups 1 : !qnn.qtensor<1x16x8x16xi8, 0.5:0>, !qnn.qtensor<1x1x1x16xi8, 0.1:0>, tensor<1xi32> -> !qnn.qtensor<1x16x8x1xi8, 0.5:0>
+  func.return %y : !qnn.qtensor<1x16x8x1xi8, 0.5:0>
+}
+"""
+
+
+@pytest.mark.parametrize(("options", "stage"), [
+    ("stream=false", "a..y (2 layers), recompute, grid 8x1"),
+    ("", "a..y (2 layers), stream, grid 16x1"),
+])
+def test_memory_report_names_the_patched_stage(options, stage):
+    """The plan names each patch.stage (its layers, form and grid) and the steps it spans."""
+    from xdsl.parser import Parser
+
+    from tinymlir.memory_report import arena_plan, markdown
+    from tinymlir.pipelines import make_context, run_pipeline
+
+    module = Parser(make_context(), WIDE).parse_module()
+    run_pipeline(module, f"convert-qnn-to-kernel,patch-schedule{{{options}}},kernel-in-place,convert-kernel-to-loops,plan-arena")
+    plan = arena_plan(module)
+    ((name, first, last),) = plan.stages
+    assert name == stage and 0 < first < last < len(plan.steps)
+    assert f"- patched stage: {stage}, steps {first}..{last}" in markdown(plan, "wide")

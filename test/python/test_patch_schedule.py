@@ -9,10 +9,9 @@ import pytest
 from xdsl.dialects import func
 from xdsl.parser import Parser
 
-from tinymlir.dialects import qnn
+from tinymlir.dialects import patch, qnn
 from tinymlir.interpreter import run_loops
 from tinymlir.passes.patch_schedule import (
-    BANDS_ATTR,
     apply_bands,
     band_runs,
     bands_refusal,
@@ -52,7 +51,7 @@ def _parse(numerics: str):
 
 def _kernel_ops(module):
     function = next(f for f in module.ops if isinstance(f, func.FuncOp) and f.body.blocks)
-    return [o for o in function.body.block.ops if o.name.startswith("qk.")]
+    return [o for o in patch.schedule_ops(function.body.block.ops) if o.name.startswith("qk.")]
 
 
 def tall_stage() -> str:
@@ -112,7 +111,7 @@ def test_bands_match_layer_by_layer(numerics, loops, graph, bands):
     a loop over bands 1-2), in 6 (4, 4, 3, 3, 3, 3: bands 2-4) and in 7 (3 x 6 + 2 x 1)."""
     source = STAGE if graph == "stage" else tall_stage()
     x, expected, kernel, layers = _in_bands(source, numerics, bands, loops, bands)
-    loops_made = [o for o in kernel.walk() if BANDS_ATTR in o.attributes]
+    loops_made = [o for o in kernel.walk() if isinstance(o, patch.BandLoopOp)]
     if loops and graph == "tall":
         assert loops_made, "no band loop"
         body_ops = [o for loop in loops_made for o in loop.walk() if o.name.startswith("qk.")]
@@ -130,6 +129,24 @@ def _stage_of(source: str):
     module = Parser(make_context(), source).parse_module()
     run_pipeline(module, "convert-qnn-to-kernel")
     return _kernel_ops(module)
+
+
+@pytest.mark.parametrize("loops", [False, True])
+def test_stage_op_records_the_bands(loops):
+    """The bands are one patch.stage writing the stitched output: recompute form, a grid of
+    bands x 1, the last layer's tiles the row split of its output (full width), each window
+    the layer's input_window of its tile (the verifier checks it)."""
+    from tinymlir.passes.patch_schedule import _rows_split
+
+    x, expected, kernel, layers = _in_bands(tall_stage(), "tflm", 6, loops, 6)
+    (stage,) = [o for o in kernel.walk() if isinstance(o, patch.StageOp)]
+    assert stage.form.data == "recompute" and stage.grid_shape == (6, 1)
+    assert [layer.layer_name.data for layer in stage.layers.data][-1] == "y"
+    last = [band.data[-1].box for band in stage.bands.data]
+    assert last == [(rows, (0, 6)) for rows in _rows_split(20, 6)]
+    assert len(stage.layers.data) == layers
+    assert any(isinstance(o, patch.BandLoopOp) for o in stage.walk()) == loops
+    stage.verify()
 
 
 def test_band_runs():
@@ -298,7 +315,7 @@ def test_band_loops_run_bit_exact_in_c(tmp_path):
     source = mobilenet_v2_like()
     kernel = Parser(make_context(), source).parse_module()
     run_pipeline(kernel, "qnn-schedule,convert-qnn-to-kernel,patch-schedule")
-    assert any(BANDS_ATTR in o.attributes for o in kernel.walk())
+    assert any(isinstance(o, patch.BandLoopOp) for o in kernel.walk())
     module = Parser(make_context(), source).parse_module()
     qnn.set_numerics(module, "tflm")
     compiled = compile_model(module, tmp_path)
@@ -432,7 +449,7 @@ def test_stream_matches_layer_by_layer(numerics, loops, graph, bands):
     runs = stream_runs(stage, bands)
     apply_stream(stage, bands, loops=loops)
     kernel.verify()
-    loops_made = [o for o in kernel.walk() if BANDS_ATTR in o.attributes]
+    loops_made = [o for o in kernel.walk() if isinstance(o, patch.BandLoopOp)]
     assert bool(loops_made) == (loops and any(end - start > 1 for start, end in runs))
     if graph == "tall":
         assert any(end - start >= bands // 2 for start, end in runs), runs

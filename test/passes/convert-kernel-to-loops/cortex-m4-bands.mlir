@@ -7,14 +7,13 @@
 
 // CHECK-LABEL: func.func @banded
 // CHECK-SAME:    tinymlir.patch_schedule = "bands: a..y (2 layers) in 8 row bands
-// CHECK:         scf.for %band =
+// CHECK:         patch.band_loop %band in bands 1 to 7
 // CHECK:           %[[X:.*]] = memref.subview %x[0, %{{.*}}, 0, 0] [1, 4, 8, 4] [1, 1, 1, 1] : memref<1x16x8x4xi8> to memref<1x4x8x4xi8, strided<[512, 32, 4, 1], offset: ?>>
 // CHECK-NEXT:      %[[FLAT:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0 : i64, 1 : i64, 2 : i64, 3 : i64]] : memref<1x4x8x4xi8, strided<[512, 32, 4, 1], offset: ?>> into memref<128xi8, strided<[1], offset: ?>>
-// CHECK-NOT:       tinymlir.patch_bands
+// CHECK-NOT:       patch.band_loop
 // CHECK:           mcuc.load_s8x4 %[[FLAT]][%{{.*}}] : memref<128xi8, strided<[1], offset: ?>>
-// CHECK-NOT:       tinymlir.patch_bands
+// CHECK-NOT:       patch.band_loop
 // CHECK:           mcuc.smlad
-// CHECK:         } {tinymlir.patch_bands = "bands 1..6 of 8"}
 
 // In C (--pipeline=mcu picks the stream form here: 16 bands, 14 of them in the loop) the
 // band's flat view is the input pointer advanced by the band's rows.

@@ -25,9 +25,9 @@ func.func @port_order(%y: memref<4xi8>, %x: memref<4xi8>) attributes {qk.ports =
 
 // -----
 
-// A kernel is a layer of the function: one nested in a region (but patch-schedule's band
-// loops) is not lowered.
-// CHECK: convert-kernel-to-loops: qk.requantize 'r' must be at the top level of a function or in a band loop
+// A kernel is a layer of the function: one nested in a region (but a patch.stage and its
+// band loops) is not lowered.
+// CHECK: convert-kernel-to-loops: qk.requantize 'r' must be at the top level of a function, in a patch.stage or in a band loop
 func.func @nested(%x: memref<4xi8>, %y: memref<4xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

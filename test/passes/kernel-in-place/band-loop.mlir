@@ -6,12 +6,12 @@
 // CHECK-LABEL: func.func @wide
 // CHECK:         %a_band1 = memref.alloc() {{.*}} : memref<1x6x8x16xi8>
 // CHECK-NEXT:    %d_band1 = memref.reinterpret_cast %a_band1 to offset: [0], sizes: [1, 4, 8, 16], strides: [512, 128, 16, 1] : memref<1x6x8x16xi8> to memref<1x4x8x16xi8>
-// CHECK:         scf.for %band
+// CHECK:         patch.band_loop %band in bands 1 to 3
 // CHECK:           qk.conv2d ins(%{{.*}}, %a_weight, %a_bias : memref<1x8x8x1xi8, strided<[128, 8, 1, 1], offset: ?>>, {{.*}}) outs(%a_band1 : memref<1x6x8x16xi8>)
 // CHECK-NOT:       in_place
 // CHECK-SAME:      }
 // CHECK-NEXT:      qk.conv2d ins(%a_band1, {{.*}}) outs(%d_band1 : memref<1x4x8x16xi8>) {{{.*}}in_place = "channel"}
-// CHECK:         } {tinymlir.patch_bands = "bands 1..2 of 4"}
+// CHECK:         }
 func.func @wide(%x: !qnn.qtensor<1x16x8x1xi8, 0.5:3>) -> !qnn.qtensor<1x16x8x1xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<16x3x3x1xi8> -> !qnn.qtensor<16x3x3x1xi8, 0.1:0>
   %dww = qnn.constant dense<1> : tensor<16x3x3x1xi8> -> !qnn.qtensor<16x3x3x1xi8, 0.1:0>

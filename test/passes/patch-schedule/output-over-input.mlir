@@ -8,9 +8,11 @@
 // CHECK-LABEL: func.func @resnet
 // CHECK-SAME:    tinymlir.patch_schedule = "bands: v4..r2 (4 layers) in 3 row bands, output over its input; v1..r1 (4 layers) in 8 row bands, arena 1792 B (layer-by-layer 2048 B)
 // CHECK:         %r1 = memref.alloc() {{.*}} : memref<1x16x16x4xi8>
-// CHECK:         scf.for %band
+// CHECK:         patch.stage "recompute" grid [8, 1] writes %r1
+// CHECK:         patch.band_loop
 // CHECK:         %r2 = memref.reinterpret_cast %r1 to offset: [0], sizes: [1, 8, 8, 8], strides: [512, 64, 8, 1] : memref<1x16x16x4xi8> to memref<1x8x8x8xi8>
 // CHECK-NOT:     memref.alloc() {{.*}} : memref<1x8x8x8xi8>
+// CHECK:         patch.stage "recompute" grid [3, 1] writes %r2
 // CHECK:         memref.subview %r2
 // CHECK:         func.return
 

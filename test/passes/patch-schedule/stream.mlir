@@ -13,6 +13,10 @@
 // bottom padding.
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME:    tinymlir.patch_schedule = "bands: a..y (3 layers) in 8 streamed row bands (kept rows), arena 256 B (layer-by-layer 512 B), +0 MACs (0.0 %)"
+// CHECK:         patch.stage "stream" grid [8, 1]
+// CHECK-SAME:      #patch.layer<"a", map [8, 8] reads {{\[\[}}16, 16{{\]\]}} pads [1, 1, 1, 1]>, #patch.layer<"dw", map [8, 8] reads {{\[\[}}8, 8{{\]\]}} pads [1, 1, 1, 1]>
+// CHECK-SAME:      bands {{\[\[}}#patch.tile<0:2 x 0:8 reads [0:4 x 0:16] pads [1, 1, 0, 0]>, #patch.tile<0:1 x 0:8 reads [0:2 x 0:8] pads [1, 1, 0, 1]>, #patch.tile<0:1 x 0:8 reads [0:1 x 0:8] pads [0, 0, 0, 0]>],
+// CHECK-SAME:             [#patch.tile<8:8 x 0:8 reads [] pads []>, #patch.tile<7:8 x 0:8 reads [6:8 x 0:8] pads [0, 1, 1, 1]>, #patch.tile<7:8 x 0:8 reads [7:8 x 0:8] pads [0, 0, 0, 0]>{{\]\]}} {
 // CHECK:         %a_stream = memref.alloc() {{.*}} : memref<1x3x8x8xi8>
 // CHECK:         %dw_stream = memref.alloc() {{.*}} : memref<1x1x8x8xi8>
 // CHECK:         %[[X0:.*]] = memref.subview %x[0, 0, 0, 0] [1, 4, 16, 1] [1, 1, 1, 1]
@@ -23,7 +27,7 @@
 // CHECK:         %[[X1:.*]] = memref.subview %x[0, 3, 0, 0] [1, 3, 16, 1] [1, 1, 1, 1]
 // CHECK:         %[[A1:.*]] = memref.subview %a_stream[0, 2, 0, 0] [1, 1, 8, 8] [1, 1, 1, 1]
 // CHECK:         qk.conv2d ins(%[[X1]], {{.*}}) outs(%[[A1]] : {{.*}}) {{{.*}}pads = array<i64: 0, 1, 0, 1>
-// CHECK:         scf.for %band
+// CHECK:         patch.band_loop %band in bands 2 to 7
 // CHECK:           %[[FROM1:.*]] = memref.subview %a_stream[0, 1, 0, 0] [1, 1, 8, 8]
 // CHECK:           %[[TO0:.*]] = memref.subview %a_stream[0, 0, 0, 0] [1, 1, 8, 8]
 // CHECK:           "memref.copy"(%[[FROM1]], %[[TO0]])
@@ -33,7 +37,7 @@
 // CHECK:           qk.conv2d
 // CHECK:           qk.conv2d ins(%a_stream, {{.*}}) outs(%dw_stream : memref<1x1x8x8xi8>)
 // CHECK:           qk.conv2d ins(%dw_stream, {{.*}})
-// CHECK:         } {tinymlir.patch_bands = "streamed bands 2..6 of 8"}
+// CHECK:         }
 // CHECK:         "memref.copy"
 // CHECK:         "memref.copy"
 // CHECK-NEXT:    %[[A7:.*]] = memref.subview %a_stream[0, 0, 0, 0] [1, 2, 8, 8] [1, 1, 1, 1]

@@ -1,5 +1,5 @@
-// plan-arena steps through the body of a band loop (patch-schedule's scf.for marked
-// tinymlir.patch_bands, whose iterations share only buffers also used outside it): a band
+// plan-arena steps through a patch.stage (its body ops are steps in its place) and the body
+// of its band loop (patch.band_loop, whose iterations share only buffers also used outside it): a band
 // buffer used only inside lives over the body steps that use it, and takes the same bytes
 // as the unrolled border bands' buffers; the stitched output %y, also read after the loop
 // (by the pool), lives over the whole loop, from band 0's write to the pool.
@@ -9,11 +9,12 @@
 // CHECK-SAME:    tinymlir.arena_size = 384 : i64
 // CHECK-SAME:    tinymlir.arena_plan = {buffers = [
 // CHECK-SAME:      {name = "a_band0", offset = 0 : i64, size = 256 : i64, first = 7 : i64, last = 9 : i64}
-// CHECK-SAME:      {name = "y", offset = 256 : i64, size = 128 : i64, first = 9 : i64, last = 32 : i64}
-// CHECK-SAME:      {name = "a_band1", offset = 0 : i64, size = 256 : i64, first = 23 : i64, last = 25 : i64}
-// CHECK-SAME:      {name = "a_band7", offset = 0 : i64, size = 256 : i64, first = 29 : i64, last = 31 : i64}
-// CHECK:         scf.for
-// CHECK:         } {tinymlir.patch_bands = "bands 1..6 of 8"}
+// CHECK-SAME:      {name = "y", offset = 256 : i64, size = 128 : i64, first = 9 : i64, last = 28 : i64}
+// CHECK-SAME:      {name = "a_band1", offset = 0 : i64, size = 256 : i64, first = 20 : i64, last = 22 : i64}
+// CHECK-SAME:      {name = "a_band7", offset = 0 : i64, size = 256 : i64, first = 25 : i64, last = 27 : i64}
+// CHECK-SAME:    stages = [{stage = "a..y (2 layers), recompute, grid 8x1", first = 5 : i64, last = 27 : i64}]
+// CHECK:         patch.stage "recompute" grid [8, 1]
+// CHECK:         patch.band_loop %band in bands 1 to 7
 func.func @banded(%x: !qnn.qtensor<1x16x8x1xi8, 0.5:3>) -> !qnn.qtensor<1x8x4x1xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<16x3x3x1xi8> -> !qnn.qtensor<16x3x3x1xi8, 0.1:0>
   %pw = qnn.constant dense<1> : tensor<1x1x1x16xi8> -> !qnn.qtensor<1x1x1x16xi8, 0.1:0>
