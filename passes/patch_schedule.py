@@ -864,14 +864,47 @@ Box2 = tuple[tuple[int, int], tuple[int, int]]
 """The rows and the columns of an NHWC map (a patch, or a window of one)."""
 
 
+def _col_windows(op: qk.KernelOp, cols: tuple[int, int], geometry: BandGeometry) -> list[tuple[int, int]]:
+    """The columns of each data input `op` reads for output columns `cols` (`input_window`;
+    a window's rows and columns are independent, so rows are taken whole)."""
+    key = ("cols", op, cols)
+    if key not in geometry._grid:
+        _, height, _, channels = geometry.layer(op).output_shape
+        geometry._grid[key] = [tuple(w[2]) for w in op.input_window([(0, 1), (0, height), cols, (0, channels)])]
+    return geometry._grid[key]  # type: ignore[return-value]
+
+
 def tile_windows(op: qk.KernelOp, rows: tuple[int, int], cols: tuple[int, int], geometry: BandGeometry) -> list[Box2]:
     """The rows and columns of each data input `op` reads for its output rows `rows`,
     columns `cols` (`input_window`, memoised in `geometry`)."""
-    key = ("window", op, rows, cols)
+    return list(zip(geometry.windows(op, rows), _col_windows(op, cols, geometry), strict=True))
+
+
+def _band_cols(stage: list[qk.KernelOp], cols: tuple[int, int], geometry: BandGeometry) -> dict[SSAValue, tuple[int, int]]:
+    """`band_rows` along columns: the columns of every value needed for output columns
+    `cols` of the stage's last op."""
+    needed: dict[SSAValue, tuple[int, int]] = {geometry.layer(stage[-1]).outs: cols}
+    for op in reversed(stage):
+        layer = geometry.layer(op)
+        for value, (lo, hi) in zip(layer.data_inputs, _col_windows(op, needed[layer.outs], geometry), strict=True):
+            if value in needed:
+                lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
+            needed[value] = (lo, hi)
+    return needed
+
+
+def _grid_axes(
+    stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry,
+) -> tuple[list[dict[SSAValue, tuple[int, int]]], list[dict[SSAValue, tuple[int, int]]]]:
+    """The rows of every value per grid row (`BandGeometry.bands`) and its columns per grid
+    column: a patch's box of a value is the pair (windows, and so their hulls over a
+    value's readers, are products of a row and a column range)."""
+    key = ("axes", tuple(stage), bands, cols)
     if key not in geometry._grid:
-        channels = geometry.layer(op).output_shape[3]
-        boxes = op.input_window([(0, 1), rows, cols, (0, channels)])
-        geometry._grid[key] = [(tuple(w[1]), tuple(w[2])) for w in boxes]
+        width = geometry.layer(stage[-1]).output_shape[2]
+        geometry._grid[key] = (
+            geometry.bands(stage, bands), [_band_cols(stage, c, geometry) for c in _rows_split(width, cols)],
+        )
     return geometry._grid[key]  # type: ignore[return-value]
 
 
@@ -880,16 +913,8 @@ def tile_boxes(stage: list[qk.KernelOp], box: Box2, geometry: BandGeometry | Non
     or writes needed for the patch `box` of its last op's output (the hull over a value's
     readers)."""
     geometry = geometry or BandGeometry()
-    needed: dict[SSAValue, Box2] = {geometry.layer(stage[-1]).outs: box}
-    for op in reversed(stage):
-        layer = geometry.layer(op)
-        rows, cols = needed[layer.outs]
-        for value, (r, c) in zip(layer.data_inputs, tile_windows(op, rows, cols, geometry), strict=True):
-            if value in needed:
-                (r0, r1), (c0, c1) = needed[value]
-                r, c = (min(r[0], r0), max(r[1], r1)), (min(c[0], c0), max(c[1], c1))
-            needed[value] = (r, c)
-    return needed
+    rows, cols = geometry.band_rows(stage, box[0]), _band_cols(stage, box[1], geometry)
+    return {v: (rows[v], cols[v]) for v in rows}
 
 
 def grid_tiles(stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None) -> list[list[dict[SSAValue, Box2]]]:
@@ -897,27 +922,35 @@ def grid_tiles(stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGe
     (row by row; the first rows and columns one longer where the grid does not divide
     the map, as `_rows_split`)."""
     geometry = geometry or BandGeometry()
-    key = ("tiles", tuple(stage), bands, cols)
+    per_row, per_col = _grid_axes(stage, bands, cols, geometry)
+    return [[{v: (rows[v], columns[v]) for v in rows} for columns in per_col] for rows in per_row]
+
+
+def _conv_params(op: qk.Conv2DOp, geometry: BandGeometry) -> tuple[tuple[int, int, int, int], ...]:
+    """Per axis (rows, columns): the convolution's leading pad, stride, dilation and kernel
+    extent (its properties are slow to read)."""
+    key = ("conv", op)
     if key not in geometry._grid:
-        _, height, width, _ = geometry.layer(stage[-1]).output_shape
-        geometry._grid[key] = [
-            [tile_boxes(stage, (rows, columns), geometry) for columns in _rows_split(width, cols)]
-            for rows in _rows_split(height, bands)
-        ]
+        pt, pl, _, _ = _ints(op.pads)
+        (sh, sw), (dh, dw) = _ints(op.strides), _ints(op.dilations)
+        _, kh, kw, _ = op.weight.type.get_shape()
+        geometry._grid[key] = ((pt, sh, dh, kh), (pl, sw, dw, kw))
     return geometry._grid[key]  # type: ignore[return-value]
 
 
-def _tile_pads(op: qk.Conv2DOp, box: Box2, window: Box2) -> list[int]:
+def _axis_pads(params: tuple[int, int, int, int], out: tuple[int, int], window: tuple[int, int]) -> tuple[int, int]:
+    """Along one axis: the window's positions before and after the map (the leading and
+    trailing pads of a patch)."""
+    p, s, d, k = params
+    first, last = out[0] * s - p, (out[1] - 1) * s - p + (k - 1) * d
+    return window[0] - first, last + 1 - window[1]
+
+
+def _tile_pads(op: qk.Conv2DOp, box: Box2, window: Box2, geometry: BandGeometry | None = None) -> list[int]:
     """The op's pads for one patch: on each side only the rows or columns of the patch's
     window that lie outside the map (top, left, bottom, right)."""
-    pt, pl, _, _ = _ints(op.pads)
-    (sh, sw), (dh, dw) = _ints(op.strides), _ints(op.dilations)
-    _, kh, kw, _ = op.weight.type.get_shape()
-    pads = []
-    for (lo, hi), (in_lo, in_hi), s, p, d, k in zip(box, window, (sh, sw), (pt, pl), (dh, dw), (kh, kw), strict=True):
-        first, last = lo * s - p, (hi - 1) * s - p + (k - 1) * d
-        pads.append((in_lo - first, last + 1 - in_hi))
-    (top, bottom), (left, right) = pads
+    row_params, col_params = _conv_params(op, geometry or BandGeometry())
+    (top, bottom), (left, right) = _axis_pads(row_params, box[0], window[0]), _axis_pads(col_params, box[1], window[1])
     return [top, left, bottom, right]
 
 
@@ -939,7 +972,7 @@ def _tile_layers(stage: list[qk.KernelOp], needed: dict[SSAValue, Box2], geometr
     for op in stage:
         box = needed[geometry.layer(op).outs]
         windows = tuple(tile_windows(op, *box, geometry))
-        pads = tuple(_tile_pads(op, box, windows[0])) if isinstance(op, qk.Conv2DOp) else None
+        pads = tuple(_tile_pads(op, box, windows[0], geometry)) if isinstance(op, qk.Conv2DOp) else None
         folded = pads is not None and not any(pads) and op.padded  # type: ignore[union-attr]
         layers.append(_LayerInTile(box, windows, pads, folded))
     return layers
@@ -993,32 +1026,41 @@ def grid_refusal(
 
 
 def _grid_refusal_uncached(stage, bands: int, cols: int, geometry: BandGeometry, module: Operation) -> str | None:
-    for row in grid_tiles(stage, bands, cols, geometry):
-        for needed in row:
-            for op, layer in zip(stage, _tile_layers(stage, needed, geometry), strict=True):
-                if any(r[1] <= r[0] or c[1] <= c[0] for r, c in layer.windows):
-                    return f"{op.layer_name.data}: a patch of {bands}x{cols} reads only padding"
-                if layer.folded:
-                    folded = _folded_bias(op, module, geometry)  # type: ignore[arg-type]
-                    if isinstance(folded, str):
-                        return folded
+    per_row, per_col = _grid_axes(stage, bands, cols, geometry)
+    for op in stage:
+        outs = geometry.layer(op).outs
+        row_windows = [geometry.windows(op, rows[outs]) for rows in per_row]
+        col_windows = [_col_windows(op, columns[outs], geometry) for columns in per_col]
+        if any(hi <= lo for windows in row_windows + col_windows for lo, hi in windows):
+            return f"{op.layer_name.data}: a patch of {bands}x{cols} reads only padding"
+        if not isinstance(op, qk.Conv2DOp) or not op.padded:
+            continue
+        # an inner patch: no pad along rows in some grid row and along columns in some column
+        row_params, col_params = _conv_params(op, geometry)
+        unpadded_row = any(_axis_pads(row_params, rows[outs], w[0]) == (0, 0) for rows, w in zip(per_row, row_windows, strict=True))
+        unpadded_col = any(_axis_pads(col_params, c[outs], w[0]) == (0, 0) for c, w in zip(per_col, col_windows, strict=True))
+        if unpadded_row and unpadded_col:
+            folded = _folded_bias(op, module, geometry)
+            if isinstance(folded, str):
+                return folded
     return None
 
 
 def grid_extra_macs(stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None) -> int:
     """MACs the patches recompute (their halos, in rows and columns) over running the
-    stage layer by layer."""
+    stage layer by layer: per layer, its MACs times the rows its grid rows compute times
+    the columns its grid columns compute, over its output's."""
     geometry = geometry or BandGeometry()
     key = ("macs", tuple(stage), bands, cols)
     if key not in geometry._grid:
+        per_row, per_col = _grid_axes(stage, bands, cols, geometry)
         total = 0
-        for row in grid_tiles(stage, bands, cols, geometry):
-            for needed in row:
-                for op in stage:
-                    layer = geometry.layer(op)
-                    (r0, r1), (c0, c1) = needed[layer.outs]
-                    total += layer.macs * (r1 - r0) * (c1 - c0) // (layer.output_shape[1] * layer.output_shape[2])
-        geometry._grid[key] = total - sum(geometry.layer(op).macs for op in stage)
+        for op in stage:
+            layer = geometry.layer(op)
+            rows = sum(r[layer.outs][1] - r[layer.outs][0] for r in per_row)
+            columns = sum(c[layer.outs][1] - c[layer.outs][0] for c in per_col)
+            total += layer.macs * rows * columns // (layer.output_shape[1] * layer.output_shape[2]) - layer.macs
+        geometry._grid[key] = total
     return geometry._grid[key]  # type: ignore[return-value]
 
 
@@ -1467,20 +1509,24 @@ class _CandidateBound:
         buffers written before the step and read at or after it (distinct live values;
         the step's own output is left out, which kernel-in-place may merge with an input)."""
         layers = [geometry.layer(op) for op in stage]
-        tiles = [needed for row in grid_tiles(stage, bands, cols, geometry) for needed in row]
+        per_row, per_col = _grid_axes(stage, bands, cols, geometry)
         last = len(stage) - 1
+        # rows[r, i] x columns[c, i] x channels[i]: patch (r, c)'s buffer of layer i
+        rows = np.array([[r[layer.outs][1] - r[layer.outs][0] for layer in layers[:-1]] for r in per_row])
+        columns = np.array([[c[layer.outs][1] - c[layer.outs][0] for layer in layers[:-1]] for c in per_col])
+        channels = np.array([layer.output_shape[3] for layer in layers[:-1]])
+        first = np.zeros((bands, cols), dtype=bool)
+        first[0, 0] = True
+        final = np.zeros((bands, cols), dtype=bool)
+        final[-1, -1] = True
         peak = 0
-        for b, needed in enumerate(tiles):
-            patch_bytes = []
-            for layer in layers[:-1]:
-                (r0, r1), (c0, c1) = needed[layer.outs]
-                patch_bytes.append((r1 - r0) * (c1 - c0) * layer.output_shape[3])
-            for j in range(len(stage)):
-                live = sum(size for size, until in outer_bytes if until is None or b < len(tiles) - 1 or j <= until)
-                if b > 0 or j == last:
-                    live += stitched_bytes
-                live += sum(patch_bytes[i] for i in range(min(j, last)) if last_reader[i] >= j)
-                peak = max(peak, live)
+        for j in range(len(stage)):
+            live = [i for i in range(min(j, last)) if last_reader[i] >= j]
+            patches = (rows[:, live] * channels[live]) @ columns[:, live].T if live else np.zeros((bands, cols), dtype=np.int64)
+            inputs = sum(size for size, until in outer_bytes if until is None or j <= until)
+            every = sum(size for size, _ in outer_bytes)
+            step = patches + np.where(final, inputs, every) + (stitched_bytes if j == last else np.where(first, 0, stitched_bytes))
+            peak = max(peak, int(step.max()))
         return peak
 
     def between(self, stop: int, start: int) -> int:
