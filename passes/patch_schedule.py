@@ -1519,9 +1519,15 @@ class _CandidateBound:
         first[0, 0] = True
         final = np.zeros((bands, cols), dtype=bool)
         final[-1, -1] = True
+        # the step's own output too, where kernel-in-place cannot let it write over an input
+        # (it may for adds, depthwise and stride-1 convolutions: their rules)
+        own = [
+            not isinstance(op, qk.AddOp) and not (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
+            for op in stage
+        ]
         peak = 0
         for j in range(len(stage)):
-            live = [i for i in range(min(j, last)) if last_reader[i] >= j]
+            live = [i for i in range(min(j, last)) if last_reader[i] >= j] + ([j] if j < last and own[j] else [])
             patches = (rows[:, live] * channels[live]) @ columns[:, live].T if live else np.zeros((bands, cols), dtype=np.int64)
             inputs = sum(size for size, until in outer_bytes if until is None or j <= until)
             every = sum(size for size, _ in outer_bytes)
