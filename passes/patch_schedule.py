@@ -1185,7 +1185,7 @@ def apply_grid(
             for op, layer in zip(stage[:-1], layers[:-1], strict=True):
                 (r0, r1), (c0, c1) = layer.box
                 alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, r1 - r0, c1 - c0, op.output_type.get_shape()[3]]))
-                alloc.memref.name_hint = f"{op.layer_name.data}_patch{r}_{run_start}"
+                alloc.memref.name_hint = f"{op.layer_name.data}_patch{r}x{run_start}"
                 buffers.append(alloc.memref)
             if run_end - run_start == 1:
                 clones += _emit_tile(builder, stage, layers, buffers, target, None, inner_bias)
@@ -1626,11 +1626,17 @@ class PatchSchedulePass(ModulePass):
         # the copies' modules hold (clones of) the constants: the grid form reads weights and
         # biases for the bias of inner patches, and adds that bias as a constant
         constants = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
-        for peak_first in (False, True) if self.peak_first else (False,):
+        # the peak-first greedy also without grids: it takes the stage lowering the local peak
+        # most, which can be a grid where the plan's peak ends up elsewhere (ResNet-8), and a
+        # form with fewer extra MACs then gives the same arena
+        strategies = [(False, self.max_cols)]
+        if self.peak_first:
+            strategies += [(True, self.max_cols)] + ([(True, 1)] if self.max_cols > 1 else [])
+        for order, (peak_first, max_cols) in enumerate(strategies):
             copy = function.clone()
             ModuleOp([*(g.clone() for g in constants), copy])
-            outcome = self._search(ctx, copy, alignment, peak_first)
-            results.append((outcome[0], outcome[1], peak_first, copy, outcome[2]))
+            outcome = self._search(ctx, copy, alignment, peak_first, max_cols)
+            results.append((outcome[0], outcome[1], order, copy, outcome[2]))
         _, _, _, chosen, description = min(results, key=lambda r: r[:3])
         function.detach_region(function.body)
         function.add_region(chosen.detach_region(chosen.body))
@@ -1642,7 +1648,9 @@ class PatchSchedulePass(ModulePass):
             module.body.block.insert_op_before(g, function)
         function.attributes[SCHEDULE_ATTR] = StringAttr(description)
 
-    def _search(self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool) -> tuple[int, int, str]:
+    def _search(
+        self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool, max_cols: int,
+    ) -> tuple[int, int, str]:
         """Bands stages of `function` round by round: each round the stage (or pair)
         giving the smallest arena (`peak_first` False), or the stage covering the plan's
         peak step that lowers the bytes live there the most (`peak_first`: a greedy that
@@ -1659,9 +1667,11 @@ class PatchSchedulePass(ModulePass):
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
             if peak_first:
-                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment)
+                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment, max_cols)
             else:
-                found, best, candidates = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+                found, best, candidates = self._best_stage(
+                    ctx, function, ops, bounds, geometry, banded, budget, alignment, current, max_cols,
+                )
             if best is None and found and not peak_first:
                 best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
             if best is None:
@@ -1701,7 +1711,7 @@ class PatchSchedulePass(ModulePass):
 
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int, max_cols: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
         not yet in bands), the one giving the smallest arena below `current` (ties:
@@ -1709,7 +1719,7 @@ class PatchSchedulePass(ModulePass):
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
         candidates: list[tuple[tuple[int, ...], Candidate]] = []
         described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget):
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_cols):
             candidates.append(((max(parts), parts[1], candidate.patches, extra, len(candidates)), candidate))
             described.append((candidate, extra, parts))
         # planned by increasing bound: once a bound reaches the best arena (with the same
@@ -1725,7 +1735,7 @@ class PatchSchedulePass(ModulePass):
 
     def _best_at_peak(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, max_cols: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None]:
         """Whether any stage fits `budget`, and among the stages covering the current
         plan's peak step (the most bytes live) the one leaving the fewest bytes live at
@@ -1735,7 +1745,7 @@ class PatchSchedulePass(ModulePass):
         peak_step = bounds.live.index(peak) if bounds.live else -1
         scored = []
         any_found = False
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, peak_step):
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_cols, peak_step):
             any_found = True
             if parts[1] < peak:
                 scored.append(((parts[1], extra, candidate.patches, len(scored)), candidate))
@@ -1754,7 +1764,7 @@ class PatchSchedulePass(ModulePass):
 
     def _candidates(
         self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
-        budget: float, covering: int | None = None,
+        budget: float, max_cols: int, covering: int | None = None,
     ):
         """Every stage (of ops not yet in bands; with `covering`, only those whose steps
         include that step), form and band count within `budget` extra MACs: (candidate,
@@ -1778,7 +1788,7 @@ class PatchSchedulePass(ModulePass):
                         yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
                 width = stage[-1].output_type.get_shape()[2]
                 for bands in range(1, min(rows, self.max_bands) + 1):
-                    for cols in range(2, min(width, self.max_cols) + 1):
+                    for cols in range(2, min(width, max_cols) + 1):
                         # pruned by their MACs before any IR is built
                         extra = grid_extra_macs(stage, bands, cols, geometry)
                         if extra > budget or grid_refusal(stage, bands, cols, geometry) is not None:
