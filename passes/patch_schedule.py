@@ -1119,6 +1119,9 @@ def _box_view(builder: Builder, buffer: SSAValue, box: Box2, col: SSAValue | Non
     return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
 
 
+_PADS: dict[tuple[int, ...], DenseArrayBase] = {}
+
+
 def _with_box(t: QTensorType, box: Box2) -> QTensorType:
     shape = list(t.get_shape())
     shape[1], shape[2] = box[0][1] - box[0][0], box[1][1] - box[1][0]
@@ -1230,7 +1233,9 @@ def _emit_tile(
         ])
         clone.properties["output_type"] = _with_box(op.output_type, layer.box)
         if layer.pads is not None:
-            clone.properties["pads"] = DenseArrayBase.from_list(i64, list(layer.pads))
+            if layer.pads not in _PADS:  # attributes are values: one per pad tuple
+                _PADS[layer.pads] = DenseArrayBase.from_list(i64, list(layer.pads))
+            clone.properties["pads"] = _PADS[layer.pads]
         builder.insert(clone)
         clones.append(clone)
         placed[op.outs] = (out, (layer.box[0][0], layer.box[1][0]))
@@ -1589,10 +1594,10 @@ class PatchSchedulePass(ModulePass):
     max_stage: int = 8
     """Most layers in one stage."""
     max_bands: int = 8
-    """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide),
-    also the most rows of a grid."""
-    max_cols: int = 4
-    """Most columns of the grid form (p x q patches, q <= max_cols; 1: no grids)."""
+    """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
+    max_grid: int = 4
+    """Most patches per side of the grid form (p x q patches, 1 <= p <= max_grid and
+    2 <= q <= max_grid, as MCUNetV2's p <= 4; 1: no grids)."""
     loops: bool = True
     """Run bands of the same shape as one band loop (else every band is unrolled)."""
     stream: bool = True
@@ -1603,9 +1608,9 @@ class PatchSchedulePass(ModulePass):
     """Also run the peak-first greedy (see the cost model) and keep the better result."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if min(self.max_stage, self.max_bands, self.max_stream_bands, self.max_cols) < 1 or self.max_extra_macs < 0:
+        if min(self.max_stage, self.max_bands, self.max_stream_bands, self.max_grid) < 1 or self.max_extra_macs < 0:
             raise PassError(
-                "patch-schedule: max_extra_macs must be >= 0, max_stage, max_bands, max_cols and max_stream_bands >= 1"
+                "patch-schedule: max_extra_macs must be >= 0, max_stage, max_bands, max_grid and max_stream_bands >= 1"
             )
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             self._schedule(ctx, op, function)
@@ -1629,14 +1634,15 @@ class PatchSchedulePass(ModulePass):
         # the peak-first greedy also without grids: it takes the stage lowering the local peak
         # most, which can be a grid where the plan's peak ends up elsewhere (ResNet-8), and a
         # form with fewer extra MACs then gives the same arena
-        strategies = [(False, self.max_cols)]
-        if self.peak_first:
-            strategies += [(True, self.max_cols)] + ([(True, 1)] if self.max_cols > 1 else [])
-        for order, (peak_first, max_cols) in enumerate(strategies):
+        # (only needed when it took a grid: else it would make the same choices)
+        strategies = [(False, self.max_grid)] + ([(True, self.max_grid)] if self.peak_first else [])
+        for order, (peak_first, max_grid) in enumerate(strategies):
             copy = function.clone()
             ModuleOp([*(g.clone() for g in constants), copy])
-            outcome = self._search(ctx, copy, alignment, peak_first, max_cols)
-            results.append((outcome[0], outcome[1], order, copy, outcome[2]))
+            arena, extra, description, grids = self._search(ctx, copy, alignment, peak_first, max_grid)
+            results.append((arena, extra, order, copy, description))
+            if peak_first and grids and max_grid > 1:
+                strategies.append((True, 1))
         _, _, _, chosen, description = min(results, key=lambda r: r[:3])
         function.detach_region(function.body)
         function.add_region(chosen.detach_region(chosen.body))
@@ -1649,13 +1655,13 @@ class PatchSchedulePass(ModulePass):
         function.attributes[SCHEDULE_ATTR] = StringAttr(description)
 
     def _search(
-        self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool, max_cols: int,
-    ) -> tuple[int, int, str]:
+        self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool, max_grid: int,
+    ) -> tuple[int, int, str, bool]:
         """Bands stages of `function` round by round: each round the stage (or pair)
         giving the smallest arena (`peak_first` False), or the stage covering the plan's
         peak step that lowers the bytes live there the most (`peak_first`: a greedy that
         does not settle for a stage other regions hide). Returns the arena, the extra
-        MACs and the schedule's description."""
+        MACs, the schedule's description and whether it holds a grid."""
         ops = _kernel_ops(function)
         model_macs = sum(o.macs() for o in ops)
         geometry = BandGeometry()
@@ -1664,13 +1670,14 @@ class PatchSchedulePass(ModulePass):
         budget = self.max_extra_macs * model_macs
         banded: set[Operation] = set()
         stages: list[str] = []
+        grids = False
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
             if peak_first:
-                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment, max_cols)
+                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment, max_grid)
             else:
                 found, best, candidates = self._best_stage(
-                    ctx, function, ops, bounds, geometry, banded, budget, alignment, current, max_cols,
+                    ctx, function, ops, bounds, geometry, banded, budget, alignment, current, max_grid,
                 )
             if best is None and found and not peak_first:
                 best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
@@ -1688,6 +1695,7 @@ class PatchSchedulePass(ModulePass):
                     f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {shape}"
                 )
                 if c.cols > 1:
+                    grids = True
                     budget -= grid_extra_macs(stage, c.bands, c.cols, geometry)
                 elif not c.stream:
                     budget -= extra_macs(stage, c.bands, geometry)
@@ -1700,18 +1708,18 @@ class PatchSchedulePass(ModulePass):
         if peak_first:
             current = bounds.current_arena()
             if current >= baseline:
-                return baseline, 0, f"layer-by-layer: {reason}"  # a copy: the caller drops it
+                return baseline, 0, f"layer-by-layer: {reason}", False  # a copy: the caller drops it
         if not stages:
-            return current, 0, f"layer-by-layer: {reason}"
+            return current, 0, f"layer-by-layer: {reason}", False
         extra = round(self.max_extra_macs * model_macs - budget)
         return current, extra, (
             f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
-        )
+        ), grids
 
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int, max_cols: int,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
         not yet in bands), the one giving the smallest arena below `current` (ties:
@@ -1719,7 +1727,7 @@ class PatchSchedulePass(ModulePass):
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
         candidates: list[tuple[tuple[int, ...], Candidate]] = []
         described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_cols):
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid):
             candidates.append(((max(parts), parts[1], candidate.patches, extra, len(candidates)), candidate))
             described.append((candidate, extra, parts))
         # planned by increasing bound: once a bound reaches the best arena (with the same
@@ -1735,7 +1743,7 @@ class PatchSchedulePass(ModulePass):
 
     def _best_at_peak(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, max_cols: int,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None]:
         """Whether any stage fits `budget`, and among the stages covering the current
         plan's peak step (the most bytes live) the one leaving the fewest bytes live at
@@ -1745,7 +1753,7 @@ class PatchSchedulePass(ModulePass):
         peak_step = bounds.live.index(peak) if bounds.live else -1
         scored = []
         any_found = False
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_cols, peak_step):
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid, peak_step):
             any_found = True
             if parts[1] < peak:
                 scored.append(((parts[1], extra, candidate.patches, len(scored)), candidate))
@@ -1764,7 +1772,7 @@ class PatchSchedulePass(ModulePass):
 
     def _candidates(
         self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
-        budget: float, max_cols: int, covering: int | None = None,
+        budget: float, max_grid: int, covering: int | None = None,
     ):
         """Every stage (of ops not yet in bands; with `covering`, only those whose steps
         include that step), form and band count within `budget` extra MACs: (candidate,
@@ -1787,8 +1795,8 @@ class PatchSchedulePass(ModulePass):
                     for over_input in forms:
                         yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
                 width = stage[-1].output_type.get_shape()[2]
-                for bands in range(1, min(rows, self.max_bands) + 1):
-                    for cols in range(2, min(width, max_cols) + 1):
+                for bands in range(1, min(rows, max_grid) + 1):
+                    for cols in range(2, min(width, max_grid) + 1):
                         # pruned by their MACs before any IR is built
                         extra = grid_extra_macs(stage, bands, cols, geometry)
                         if extra > budget or grid_refusal(stage, bands, cols, geometry) is not None:

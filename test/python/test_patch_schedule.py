@@ -407,7 +407,8 @@ def test_pair_of_stages_when_no_single_stage_helps(numerics):
         return function.attributes["tinymlir.arena_size"].value.data, schedule.data if schedule else ""
 
     before, _ = planned("")
-    after, schedule = planned("patch-schedule{max_extra_macs=0.6},")  # a small map: halos cost more
+    # a small map: halos cost more; the band forms only (grids take another plan here)
+    after, schedule = planned("patch-schedule{max_extra_macs=0.6 max_grid=1},")
     assert schedule.startswith("bands: ") and schedule.count("row bands") == 2, schedule
     assert after < before
 
@@ -619,7 +620,7 @@ def test_grid_refusals():
 def test_grid_wins_on_the_mobilenet_v2_like_front(numerics):
     """With grids searched (the default), the MobileNetV2-like front's first stage (the
     stem to the residual add) runs as 3x4 patches: its arena drops below the band and
-    stream forms' (19,456 B with max_cols=1 when written), and the lowered model stays
+    stream forms' (19,456 B with max_grid=1 when written), and the lowered model stays
     bit-exact."""
     module = Parser(make_context(), mobilenet_v2_like()).parse_module()
     qnn.set_numerics(module, numerics)
@@ -633,7 +634,7 @@ def test_grid_wins_on_the_mobilenet_v2_like_front(numerics):
         function = next(f for f in m.ops if isinstance(f, func.FuncOp) and f.body.blocks)
         return function.attributes["tinymlir.arena_size"].value.data, function.attributes["tinymlir.patch_schedule"].data
 
-    bands, band_schedule = planned("patch-schedule{max_cols=1}")
+    bands, band_schedule = planned("patch-schedule{max_grid=1}")
     grid, schedule = planned("patch-schedule")
     assert "patch " not in band_schedule
     assert "v1..r (7 layers) in patch 3x4 (recomputed halos)" in schedule, schedule

@@ -4,7 +4,7 @@
 // padding, and an inner patch of a padded convolution (no pad left) takes the bias with
 // the input zero point folded in, as convert-qnn-to-kernel gives unpadded convolutions.
 // RUN: tinymlir-opt %s --split-input-file -p "convert-qnn-to-kernel,patch-schedule{stream=false max_extra_macs=0.5}" | filecheck %s
-// RUN: tinymlir-opt %s --split-input-file -p "convert-qnn-to-kernel,patch-schedule{stream=false max_extra_macs=0.5 max_cols=1}" | filecheck %s --check-prefix=BANDS
+// RUN: tinymlir-opt %s --split-input-file -p "convert-qnn-to-kernel,patch-schedule{stream=false max_extra_macs=0.5 max_grid=1}" | filecheck %s --check-prefix=BANDS
 
 // bands.mlir's chain (3x3/s2, 3x3 depthwise, 1x1 over a 16x16 image): within 50 % extra
 // MACs the 2x2 grid wins (200 B against 256 B for 4 row bands, the best without columns).

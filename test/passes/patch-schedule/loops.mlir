@@ -2,9 +2,9 @@
 // loop: an scf.for over the band index whose body holds the stage's kernel ops on subviews
 // at row offsets computed from it (band * step + first row), the band buffers allocated
 // once before the loop. The border bands (their padding differs) stay unrolled.
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_cols=1}" | filecheck %s
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{loops=false stream=false max_cols=1}" | filecheck %s --check-prefix=UNROLLED
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_cols=1}",kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena | filecheck %s --check-prefix=ARENA
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1}" | filecheck %s
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{loops=false stream=false max_grid=1}" | filecheck %s --check-prefix=UNROLLED
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1}",kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena | filecheck %s --check-prefix=ARENA
 
 // A 3x3 convolution to 16 channels and a 1x1 one back to 1: 8 bands of 2 output rows (the
 // 1x1 needs no halo, so nothing is recomputed). Band 0 reads input rows 0-2 (row -1 is
