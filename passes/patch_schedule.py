@@ -28,6 +28,23 @@ What it does
     them live across it (kept rows cross iterations); the steady-state bands (`stream_runs`)
     run as one band loop.
 
+    Grid form (`Candidate.cols` > 1, `apply_grid`, `grid_tiles`): MCUNetV2's patches, a
+    p x q grid over the stage's output (uneven splits: the first rows and columns one
+    longer). Each patch's rows AND columns are walked back through the stage
+    (`input_window`; a window is a row range times a column range, so a patch's box of a
+    value is its grid row's rows times its grid column's columns), every layer re-issued
+    per patch on patch buffers of that box, reading the stage input and writing the
+    stitched output through strided subviews. Pads per patch and layer are the window's
+    positions outside the map on each side (top, left, bottom, right), so only border
+    patches pad: bit-exact. A padded convolution whose patch has no pad left would lose
+    the padded form its bias relies on (its loops then expect the zero point folded into
+    the bias), so such inner patches read a constant with b - zx * sum(w) folded in, as
+    convert-qnn-to-kernel gives unpadded convolutions (`_folded_bias`). Along a grid row,
+    patches of one shape whose columns advance by a constant step run as one band loop
+    over the column index (rows are unrolled: nested loops would hide their steps from
+    plan-arena); the Cortex-M4 kernels' packed-row paths refuse the strided column views
+    (`row_major_packed`) and take their indexed forms.
+
     A transpose of the caller's input (an ONNX model's NCHW image) is first folded into its
     readers as a strided view (kernel-in-place's `transpose_views`), so the image is read
     in place, band by band, and its NHWC copy never enters the arena.
@@ -60,8 +77,10 @@ Cost model
     the planner's real arena: the candidate is applied to a copy of the function (in
     the form it will take, band loops included), followed by kernel-in-place and
     plan-arena's placement, and the size is read back.
-    Both forms (output over input where allowed), and the stream form with up to
-    `max_stream_bands` bands, are candidates.
+    Both forms (output over input where allowed), the stream form with up to
+    `max_stream_bands` bands, and every p x q grid with p <= `max_grid`, 2 <= q <= `max_grid`
+    (its extra MACs, computed from the windows alone, pruned against the budget before any
+    IR is built) are candidates.
     The candidate with the smallest arena wins (ties: the smaller bound of its band steps,
     fewer bands, then fewer MACs, then the first in the search order), and the stage is
     applied if it beats the current plan; then the next stage is searched, until none
@@ -70,7 +89,9 @@ Cost model
     (`peak_first`): each round it takes, among the stages covering the current plan's peak
     step, the one leaving the fewest bytes live at its band steps (`_local_peak`; ties:
     fewer MACs, fewer bands), while that lowers the peak. Both run on copies and the
-    smaller arena (then fewer extra MACs) is kept: MobileNetV2-96 needs the second
+    smaller arena (then fewer extra MACs) is kept; when the peak-first greedy took a grid
+    it runs again without grids (a grid may lower a local peak the plan's final peak does
+    not depend on, for more MACs: ResNet-8's first block). MobileNetV2-96 needs the second
     (streamed stem..b1, then b2-b3 and b4 stages: 27,264 B against 54,912 B). When no single stage beats
     it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
     pair of disjoint stages within the budget is searched the same way (its bound: the
@@ -101,6 +122,10 @@ Cost model
       kernel-in-place writes over. With the output over the input, the input counts
       over the whole stage and the output not separately. In a band loop
       each body step holds at least what that step of one unrolled band holds.
+    * in the grid form, at each patch step the inputs, the stitched output and the patch
+      buffers written before and read at or after the step, and the step's own output
+      where kernel-in-place cannot merge it with an input (not an add, a depthwise or a
+      stride-1 convolution);
     * in the stream form, each buffer from the first to the last step touching it (writer,
       readers, shifts), the inputs until their last read, except a buffer some band writes
       whole in a form kernel-in-place may merge with an input.
