@@ -92,7 +92,8 @@ Cost model
     smaller arena (then fewer extra MACs) is kept; when the peak-first greedy took a grid
     it runs again without grids (a grid may lower a local peak the plan's final peak does
     not depend on, for more MACs: ResNet-8's first block). MobileNetV2-96 needs the second
-    (streamed stem..b1, then b2-b3 and b4 stages: 27,264 B against 54,912 B). When no single stage beats
+    (without grids: streamed stem..b1, then b2-b3 and b4 stages, 27,264 B against 54,912 B; with
+    grids 23,184 B: 4x4 and 3x4 patches, then streamed b4 and b5). When no single stage beats
     it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
     pair of disjoint stages within the budget is searched the same way (its bound: the
     largest of the steps before the first stage, both stages' band steps, the current
