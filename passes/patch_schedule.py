@@ -43,7 +43,8 @@ What it does
     patches of one shape whose columns advance by a constant step run as one band loop
     over the column index (rows are unrolled: nested loops would hide their steps from
     plan-arena); the Cortex-M4 kernels' packed-row paths refuse the strided column views
-    (`row_major_packed`) and take their indexed forms.
+    (`row_major_packed`) and take their indexed forms. The grid form never writes its
+    output over its input (a patch's writes would need a 2-D lag check) nor streams.
 
     A transpose of the caller's input (an ONNX model's NCHW image) is first folded into its
     readers as a strided view (kernel-in-place's `transpose_views`), so the image is read
