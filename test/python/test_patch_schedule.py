@@ -593,7 +593,7 @@ def test_grid_geometry():
     columns (3x3, 3x3 depthwise, the add, 1x1: two pixels each side at the input),
     clipped at the map; pads only on the map's sides; column loops only where patches
     share their shape (6 columns in 6: the inner columns 2-3), borders alone."""
-    from tinymlir.passes.patch_schedule import _tile_layers, grid_runs, grid_tiles, BandGeometry
+    from tinymlir.passes.patch_schedule import BandGeometry, _tile_layers, grid_runs, grid_tiles
 
     stage = _stage_of(tall_stage())
     x = stage[0].data_inputs[0]
