@@ -616,26 +616,25 @@ def test_grid_refusals():
     assert grid_refusal(_kernel_ops(module), 2, 2) == "a: a patch of 2x2 reads only padding"
 
 
-@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
-def test_grid_wins_on_the_mobilenet_v2_like_front(numerics):
+def test_grid_wins_on_the_mobilenet_v2_like_front():
     """With grids searched (the default), the MobileNetV2-like front's first stage (the
     stem to the residual add) runs as 3x4 patches: its arena drops below the band and
-    stream forms' (19,456 B with max_grid=1 when written), and the lowered model stays
-    bit-exact."""
+    stream forms' (19,456 B with max_grid=1, 16,176 B with grids when written), and the
+    lowered model stays bit-exact (onnx numerics: test_grid_matches_layer_by_layer)."""
     module = Parser(make_context(), mobilenet_v2_like()).parse_module()
-    qnn.set_numerics(module, numerics)
+    qnn.set_numerics(module, "tflm")
     x = np.random.default_rng(0).integers(-128, 128, (1, 64, 64, 3), dtype=np.int8)
-    expected = run_module(module, [x])[0]
 
-    def planned(spec):
+    def planned(spec, run=False):
         m = module.clone()
         run_pipeline(m, f"qnn-schedule,convert-qnn-to-kernel,{spec},kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
-        np.testing.assert_array_equal(run_loops(m, [x])[0], expected)
+        if run:
+            np.testing.assert_array_equal(run_loops(m, [x])[0], run_module(module, [x])[0])
         function = next(f for f in m.ops if isinstance(f, func.FuncOp) and f.body.blocks)
         return function.attributes["tinymlir.arena_size"].value.data, function.attributes["tinymlir.patch_schedule"].data
 
     bands, band_schedule = planned("patch-schedule{max_grid=1}")
-    grid, schedule = planned("patch-schedule")
+    grid, schedule = planned("patch-schedule", run=True)
     assert "patch " not in band_schedule
     assert "v1..r (7 layers) in patch 3x4 (recomputed halos)" in schedule, schedule
     assert grid < bands
