@@ -28,6 +28,24 @@ What it does
     them live across it (kept rows cross iterations); the steady-state bands (`stream_runs`)
     run as one band loop.
 
+    Grid form (`Candidate.cols` > 1, `apply_grid`, `grid_tiles`): MCUNetV2's patches, a
+    p x q grid over the stage's output (uneven splits: the first rows and columns one
+    longer). Each patch's rows AND columns are walked back through the stage
+    (`input_window`; a window is a row range times a column range, so a patch's box of a
+    value is its grid row's rows times its grid column's columns), every layer re-issued
+    per patch on patch buffers of that box, reading the stage input and writing the
+    stitched output through strided subviews. Pads per patch and layer are the window's
+    positions outside the map on each side (top, left, bottom, right), so only border
+    patches pad: bit-exact. A padded convolution whose patch has no pad left would lose
+    the padded form its bias relies on (its loops then expect the zero point folded into
+    the bias), so such inner patches read a constant with b - zx * sum(w) folded in, as
+    convert-qnn-to-kernel gives unpadded convolutions (`_folded_bias`). Along a grid row,
+    patches of one shape whose columns advance by a constant step run as one band loop
+    over the column index (rows are unrolled: nested loops would hide their steps from
+    plan-arena); the Cortex-M4 kernels' packed-row paths refuse the strided column views
+    (`row_major_packed`) and take their indexed forms. The grid form never writes its
+    output over its input (a patch's writes would need a 2-D lag check) nor streams.
+
     A transpose of the caller's input (an ONNX model's NCHW image) is first folded into its
     readers as a strided view (kernel-in-place's `transpose_views`), so the image is read
     in place, band by band, and its NHWC copy never enters the arena.
@@ -64,8 +82,10 @@ Cost model
     the planner's real arena: the candidate is applied to a copy of the function (in
     the form it will take, band loops included), followed by kernel-in-place and
     plan-arena's placement, and the size is read back.
-    Both forms (output over input where allowed), and the stream form with up to
-    `max_stream_bands` bands, are candidates.
+    Both forms (output over input where allowed), the stream form with up to
+    `max_stream_bands` bands, and every p x q grid with p <= `max_grid`, 2 <= q <= `max_grid`
+    (its extra MACs, computed from the windows alone, pruned against the budget before any
+    IR is built) are candidates.
     The candidate with the smallest arena wins (ties: the smaller bound of its band steps,
     fewer bands, then fewer MACs, then the first in the search order), and the stage is
     applied if it beats the current plan; then the next stage is searched, until none
@@ -74,8 +94,11 @@ Cost model
     (`peak_first`): each round it takes, among the stages covering the current plan's peak
     step, the one leaving the fewest bytes live at its band steps (`_local_peak`; ties:
     fewer MACs, fewer bands), while that lowers the peak. Both run on copies and the
-    smaller arena (then fewer extra MACs) is kept: MobileNetV2-96 needs the second
-    (streamed stem..b1, then b2-b3 and b4 stages: 27,264 B against 54,912 B). When no single stage beats
+    smaller arena (then fewer extra MACs) is kept; when the peak-first greedy took a grid
+    it runs again without grids (a grid may lower a local peak the plan's final peak does
+    not depend on, for more MACs: ResNet-8's first block). MobileNetV2-96 needs the second
+    (without grids: streamed stem..b1, then b2-b3 and b4 stages, 27,264 B against 54,912 B; with
+    grids 23,184 B: 4x4 and 3x4 patches, then streamed b4 and b5). When no single stage beats
     it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
     pair of disjoint stages within the budget is searched the same way (its bound: the
     largest of the steps before the first stage, both stages' band steps, the current
@@ -105,6 +128,10 @@ Cost model
       kernel-in-place writes over. With the output over the input, the input counts
       over the whole stage and the output not separately. In a band loop
       each body step holds at least what that step of one unrolled band holds.
+    * in the grid form, at each patch step the inputs, the stitched output and the patch
+      buffers written before and read at or after the step, and the step's own output
+      where kernel-in-place cannot merge it with an input (not an add, a depthwise or a
+      stride-1 convolution);
     * in the stream form, each buffer from the first to the last step touching it (writer,
       readers, shifts), the inputs until their last read, except a buffer some band writes
       whole in a form kernel-in-place may merge with an input.
@@ -123,18 +150,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     ArrayAttr,
+    BytesAttr,
     DenseArrayBase,
+    DenseIntOrFPElementsAttr,
     IndexType,
     IntAttr,
     MemRefType,
     ModuleOp,
     StringAttr,
+    TensorType,
+    UnitAttr,
     i8,
+    i32,
     i64,
 )
 from xdsl.ir import Operation, SSAValue
@@ -167,6 +200,12 @@ class Candidate:
     stream: bool = False
     """The stream form (`apply_stream`): rows shared by neighbouring bands are kept, not
     recomputed."""
+    cols: int = 1
+    """Column tiles: above 1, the grid form (`apply_grid`), `bands` x `cols` patches."""
+
+    @property
+    def patches(self) -> int:
+        return self.bands * self.cols
 
 
 def _rows_split(rows: int, bands: int) -> list[tuple[int, int]]:
@@ -210,6 +249,7 @@ class BandGeometry:
         self._reads_whole: dict[tuple, bool] = {}
         self._row_params: dict[qk.Conv2DOp, tuple[int, int, int, int, int, int]] = {}
         self._stream: dict[tuple[tuple[qk.KernelOp, ...], int], tuple[list, tuple[int, ...]] | str] = {}
+        self._grid: dict[tuple, object] = {}  # the grid form's windows, tiles, MACs, refusals
 
     def layer(self, op: qk.KernelOp) -> _Layer:
         """What the search reads of `op` (its properties are slow to read)."""
@@ -571,7 +611,16 @@ def _stage_builder(
         ]
         for band in tiles
     ]
-    op = patch.StageOp(target, form, grid or (len(tiles), 1), [patch.LayerAttr.of(o) for o in stage], table)
+    return _open_stage(stage, form, grid or (len(tiles), 1), table, target)
+
+
+def _open_stage(
+    stage: list[qk.KernelOp], form: str, grid: tuple[int, int], table: list[list[patch.TileAttr]], target: SSAValue,
+) -> Builder:
+    """A `patch.stage` of `form` over `grid` before the stage, writing `target`, with the
+    band table `table` (per band, row-major over the grid, each op's tile): a builder at
+    the end of its body."""
+    op = patch.StageOp(target, form, grid, [patch.LayerAttr.of(o) for o in stage], table)
     Builder(InsertPoint.before(stage[0])).insert(op)
     return Builder(InsertPoint.at_end(op.body.block))
 
@@ -869,9 +918,407 @@ def _stream_band_counts(rows: int, most: int) -> list[int]:
     return [c for c in counts if 2 <= c <= most]
 
 
+# ---------------------------------------------------------------------------------------
+# The grid form: MCUNetV2's p x q patches with recomputed halos
+
+Box2 = tuple[tuple[int, int], tuple[int, int]]
+"""The rows and the columns of an NHWC map (a patch, or a window of one)."""
+
+
+def _col_windows(op: qk.KernelOp, cols: tuple[int, int], geometry: BandGeometry) -> list[tuple[int, int]]:
+    """The columns of each data input `op` reads for output columns `cols` (`input_window`;
+    a window's rows and columns are independent, so rows are taken whole)."""
+    key = ("cols", op, cols)
+    if key not in geometry._grid:
+        _, height, _, channels = geometry.layer(op).output_shape
+        geometry._grid[key] = [tuple(w[2]) for w in op.input_window([(0, 1), (0, height), cols, (0, channels)])]
+    return geometry._grid[key]  # type: ignore[return-value]
+
+
+def tile_windows(op: qk.KernelOp, rows: tuple[int, int], cols: tuple[int, int], geometry: BandGeometry) -> list[Box2]:
+    """The rows and columns of each data input `op` reads for its output rows `rows`,
+    columns `cols` (`input_window`, memoised in `geometry`)."""
+    return list(zip(geometry.windows(op, rows), _col_windows(op, cols, geometry), strict=True))
+
+
+def _band_cols(stage: list[qk.KernelOp], cols: tuple[int, int], geometry: BandGeometry) -> dict[SSAValue, tuple[int, int]]:
+    """`band_rows` along columns: the columns of every value needed for output columns
+    `cols` of the stage's last op."""
+    needed: dict[SSAValue, tuple[int, int]] = {geometry.layer(stage[-1]).outs: cols}
+    for op in reversed(stage):
+        layer = geometry.layer(op)
+        for value, (lo, hi) in zip(layer.data_inputs, _col_windows(op, needed[layer.outs], geometry), strict=True):
+            if value in needed:
+                lo, hi = min(lo, needed[value][0]), max(hi, needed[value][1])
+            needed[value] = (lo, hi)
+    return needed
+
+
+def _grid_axes(
+    stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry,
+) -> tuple[list[dict[SSAValue, tuple[int, int]]], list[dict[SSAValue, tuple[int, int]]]]:
+    """The rows of every value per grid row (`BandGeometry.bands`) and its columns per grid
+    column: a patch's box of a value is the pair (windows, and so their hulls over a
+    value's readers, are products of a row and a column range)."""
+    key = ("axes", tuple(stage), bands, cols)
+    if key not in geometry._grid:
+        width = geometry.layer(stage[-1]).output_shape[2]
+        geometry._grid[key] = (
+            geometry.bands(stage, bands), [_band_cols(stage, c, geometry) for c in _rows_split(width, cols)],
+        )
+    return geometry._grid[key]  # type: ignore[return-value]
+
+
+def tile_boxes(stage: list[qk.KernelOp], box: Box2, geometry: BandGeometry | None = None) -> dict[SSAValue, Box2]:
+    """`band_rows` in two dimensions: the rows and columns of every value the stage reads
+    or writes needed for the patch `box` of its last op's output (the hull over a value's
+    readers)."""
+    geometry = geometry or BandGeometry()
+    rows, cols = geometry.band_rows(stage, box[0]), _band_cols(stage, box[1], geometry)
+    return {v: (rows[v], cols[v]) for v in rows}
+
+
+def grid_tiles(stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None) -> list[list[dict[SSAValue, Box2]]]:
+    """`tile_boxes` of each patch of the `bands` x `cols` grid over the stage's output
+    (row by row; the first rows and columns one longer where the grid does not divide
+    the map, as `_rows_split`)."""
+    geometry = geometry or BandGeometry()
+    per_row, per_col = _grid_axes(stage, bands, cols, geometry)
+    return [[{v: (rows[v], columns[v]) for v in rows} for columns in per_col] for rows in per_row]
+
+
+def _conv_params(op: qk.Conv2DOp, geometry: BandGeometry) -> tuple[tuple[int, int, int, int], ...]:
+    """Per axis (rows, columns): the convolution's leading pad, stride, dilation and kernel
+    extent (its properties are slow to read)."""
+    key = ("conv", op)
+    if key not in geometry._grid:
+        pt, pl, _, _ = _ints(op.pads)
+        (sh, sw), (dh, dw) = _ints(op.strides), _ints(op.dilations)
+        _, kh, kw, _ = op.weight.type.get_shape()
+        geometry._grid[key] = ((pt, sh, dh, kh), (pl, sw, dw, kw))
+    return geometry._grid[key]  # type: ignore[return-value]
+
+
+def _axis_pads(params: tuple[int, int, int, int], out: tuple[int, int], window: tuple[int, int]) -> tuple[int, int]:
+    """Along one axis: the window's positions before and after the map (the leading and
+    trailing pads of a patch)."""
+    p, s, d, k = params
+    first, last = out[0] * s - p, (out[1] - 1) * s - p + (k - 1) * d
+    return window[0] - first, last + 1 - window[1]
+
+
+def _tile_pads(op: qk.Conv2DOp, box: Box2, window: Box2, geometry: BandGeometry | None = None) -> list[int]:
+    """The op's pads for one patch: on each side only the rows or columns of the patch's
+    window that lie outside the map (top, left, bottom, right)."""
+    row_params, col_params = _conv_params(op, geometry or BandGeometry())
+    (top, bottom), (left, right) = _axis_pads(row_params, box[0], window[0]), _axis_pads(col_params, box[1], window[1])
+    return [top, left, bottom, right]
+
+
+@dataclass(frozen=True)
+class _LayerInTile:
+    """One layer's part of a patch: its output box, each data input's window, its pads,
+    and whether it is a padded convolution whose patch has no padding (`folded`: it then
+    needs the bias with the input zero point folded in, as convert-qnn-to-kernel gives
+    unpadded convolutions, since the loops of an unpadded one do not subtract it)."""
+
+    box: Box2
+    windows: tuple[Box2, ...]
+    pads: tuple[int, ...] | None
+    folded: bool
+
+
+def _tile_layers(stage: list[qk.KernelOp], needed: dict[SSAValue, Box2], geometry: BandGeometry) -> list[_LayerInTile]:
+    layers = []
+    for op in stage:
+        box = needed[geometry.layer(op).outs]
+        windows = tuple(tile_windows(op, *box, geometry))
+        pads = tuple(_tile_pads(op, box, windows[0], geometry)) if isinstance(op, qk.Conv2DOp) else None
+        folded = pads is not None and not any(pads) and op.padded  # type: ignore[union-attr]
+        layers.append(_LayerInTile(box, windows, pads, folded))
+    return layers
+
+
+def _global_values(value: SSAValue, module: Operation) -> np.ndarray | None:
+    """The values of the constant global `value` reads (looked up in `module`), or None."""
+    owner = value.owner
+    if not isinstance(owner, memref.GetGlobalOp):
+        return None
+    symbol = owner.name_.root_reference.data
+    ops = module.ops if isinstance(module, ModuleOp) else module.walk()
+    found = next((g for g in ops if isinstance(g, memref.GlobalOp) and g.sym_name.data == symbol), None)
+    if found is None or found.constant is None or not isinstance(found.initial_value, DenseIntOrFPElementsAttr):
+        return None
+    attr = found.initial_value
+    element = attr.get_element_type()
+    raw = {8: np.int8, 16: np.int16, 32: np.int32}.get(getattr(getattr(element, "width", None), "data", 0))
+    values = np.frombuffer(attr.data.data, raw).astype(np.int64) if raw is not None else np.asarray(attr.get_values(), np.int64)
+    return np.broadcast_to(values, value.type.get_shape()) if values.size == 1 else values.reshape(value.type.get_shape())
+
+
+def _folded_bias(op: qk.Conv2DOp, module: Operation, geometry: BandGeometry) -> np.ndarray | str:
+    """The bias of `op` with the input zero point folded in (b - zx * sum(w) per output
+    channel), or why there is none (weights or bias not constants, int32 overflow)."""
+    key = ("bias", op.layer_name.data, op.bias.owner.name_.root_reference.data if isinstance(op.bias.owner, memref.GetGlobalOp) else None)
+    if key not in geometry._grid:
+        weights, bias = _global_values(op.weight, module), _global_values(op.bias, module)
+        if weights is None or bias is None:
+            geometry._grid[key] = f"{op.layer_name.data}: an inner patch needs constant weights and bias"
+        else:
+            c_out = weights.shape[0]
+            folded = bias - op.input_types.data[0].zero_point * weights.reshape(c_out, -1).sum(axis=1)
+            overflow = np.any(np.abs(folded) > 2**31 - 1)
+            geometry._grid[key] = f"{op.layer_name.data}: its folded bias overflows int32" if overflow else folded
+    return geometry._grid[key]  # type: ignore[return-value]
+
+
+def grid_refusal(
+    stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None, module: Operation | None = None,
+) -> str | None:
+    """Why the stage cannot run in a `bands` x `cols` grid of patches (None: it can): a
+    patch whose window at some layer holds no row or no column of the map, or a padded
+    convolution of an inner patch whose bias cannot take the folded zero point
+    (`_folded_bias`; constants looked up in `module`, by default the stage's)."""
+    geometry = geometry or BandGeometry()
+    key = ("refusal", tuple(stage), bands, cols)
+    if key not in geometry._grid:
+        geometry._grid[key] = _grid_refusal_uncached(stage, bands, cols, geometry, module or stage[0].get_toplevel_object())
+    return geometry._grid[key]  # type: ignore[return-value]
+
+
+def _grid_refusal_uncached(stage, bands: int, cols: int, geometry: BandGeometry, module: Operation) -> str | None:
+    per_row, per_col = _grid_axes(stage, bands, cols, geometry)
+    for op in stage:
+        outs = geometry.layer(op).outs
+        row_windows = [geometry.windows(op, rows[outs]) for rows in per_row]
+        col_windows = [_col_windows(op, columns[outs], geometry) for columns in per_col]
+        if any(hi <= lo for windows in row_windows + col_windows for lo, hi in windows):
+            return f"{op.layer_name.data}: a patch of {bands}x{cols} reads only padding"
+        if not isinstance(op, qk.Conv2DOp) or not op.padded:
+            continue
+        # an inner patch: no pad along rows in some grid row and along columns in some column
+        row_params, col_params = _conv_params(op, geometry)
+        unpadded_row = any(_axis_pads(row_params, rows[outs], w[0]) == (0, 0) for rows, w in zip(per_row, row_windows, strict=True))
+        unpadded_col = any(_axis_pads(col_params, c[outs], w[0]) == (0, 0) for c, w in zip(per_col, col_windows, strict=True))
+        if unpadded_row and unpadded_col:
+            folded = _folded_bias(op, module, geometry)
+            if isinstance(folded, str):
+                return folded
+    return None
+
+
+def grid_extra_macs(stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None) -> int:
+    """MACs the patches recompute (their halos, in rows and columns) over running the
+    stage layer by layer: per layer, its MACs times the rows its grid rows compute times
+    the columns its grid columns compute, over its output's."""
+    geometry = geometry or BandGeometry()
+    key = ("macs", tuple(stage), bands, cols)
+    if key not in geometry._grid:
+        per_row, per_col = _grid_axes(stage, bands, cols, geometry)
+        total = 0
+        for op in stage:
+            layer = geometry.layer(op)
+            rows = sum(r[layer.outs][1] - r[layer.outs][0] for r in per_row)
+            columns = sum(c[layer.outs][1] - c[layer.outs][0] for c in per_col)
+            total += layer.macs * rows * columns // (layer.output_shape[1] * layer.output_shape[2]) - layer.macs
+        geometry._grid[key] = total
+    return geometry._grid[key]  # type: ignore[return-value]
+
+
+def _tile_shape(stage: list[qk.KernelOp], layers: list[_LayerInTile]) -> tuple:
+    """What two patches of a grid row must share to run as iterations of one loop: every
+    count, pad and offset into a patch buffer."""
+    first = {op.outs: (layer.box[0][0], layer.box[1][0]) for op, layer in zip(stage, layers, strict=True)}
+    return tuple(
+        ((layer.box[0][1] - layer.box[0][0], layer.box[1][1] - layer.box[1][0]), layer.pads, layer.folded, tuple(
+            (r[1] - r[0], c[1] - c[0], (r[0] - first[v][0], c[0] - first[v][1]) if v in first else r[0])
+            for v, (r, c) in zip(op.data_inputs, layer.windows, strict=True)
+        ))
+        for op, layer in zip(stage, layers, strict=True)
+    )
+
+
+def _tile_moving(stage: list[qk.KernelOp], layers: list[_LayerInTile]) -> tuple[int, ...]:
+    """The map columns a patch starts at in the stage's inputs and output (what moves from
+    patch to patch along a grid row; patch buffers hold their own box from 0)."""
+    inner = {op.outs for op in stage[:-1]}
+    starts = [
+        c[0] for op, layer in zip(stage, layers, strict=True)
+        for v, (_, c) in zip(op.data_inputs, layer.windows, strict=True) if v not in inner
+    ]
+    return (*starts, layers[-1].box[1][0])
+
+
+def grid_runs(stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None) -> list[list[tuple[int, int]]]:
+    """Per grid row, its patches as runs [first, end) (`_runs`): consecutive patches of one
+    shape whose columns advance by one step form a loop; the border patches and the
+    wider first ones of an uneven split run alone."""
+    geometry = geometry or BandGeometry()
+    out = []
+    for row in grid_tiles(stage, bands, cols, geometry):
+        layers = [_tile_layers(stage, needed, geometry) for needed in row]
+        out.append(_runs([_tile_shape(stage, t) for t in layers], [_tile_moving(stage, t) for t in layers], 0))
+    return out
+
+
+def _box_view(builder: Builder, buffer: SSAValue, box: Box2, col: SSAValue | None = None) -> SSAValue:
+    """`buffer` itself when `box` is all of it, else a subview of those rows and columns
+    (strided when not all columns); `col`: the first column is this index value instead
+    (a patch loop's), `box` giving only the column count."""
+    t = buffer.type
+    assert isinstance(t, MemRefType)
+    shape = list(t.get_shape())
+    (r0, r1), (c0, c1) = box
+    if col is None and box == ((0, shape[1]), (0, shape[2])):
+        return buffer
+    offsets: list[SSAValue | int] = [0, r0, c0 if col is None else col, 0]
+    sizes: list[SSAValue | int] = [1, r1 - r0, c1 - c0, shape[3]]
+    key = ("box", t, r0, c0 if col is None else None, r1 - r0, c1 - c0)
+    result = _SUBVIEW_TYPES.get(key)
+    if result is None:
+        result = _SUBVIEW_TYPES[key] = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
+    return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
+
+
+_PADS: dict[tuple[int, ...], DenseArrayBase] = {}
+
+
+def _with_box(t: QTensorType, box: Box2) -> QTensorType:
+    shape = list(t.get_shape())
+    shape[1], shape[2] = box[0][1] - box[0][0], box[1][1] - box[1][0]
+    return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
+
+
+def _interior_bias(builder: Builder, op: qk.Conv2DOp, values: np.ndarray) -> SSAValue:
+    """A get_global of a constant with the folded bias `values` (next to `op`'s bias
+    global: the same one for every inner patch of the layer)."""
+    function = builder.insertion_point.block.parent_op()
+    while function is not None and not isinstance(function, func.FuncOp):
+        function = function.parent_op()
+    assert function is not None and function.parent is not None
+    module = function.parent
+    mtype = MemRefType(i32, [len(values)])
+    data = DenseIntOrFPElementsAttr(TensorType(i32, [len(values)]), BytesAttr(values.astype("<i4").tobytes()))
+    base = (op.bias.owner.name_.root_reference.data if isinstance(op.bias.owner, memref.GetGlobalOp) else op.layer_name.data) + "_inner"
+    globals_ = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
+    same = next((g for g in globals_ if g.sym_name.data.startswith(base) and g.type == mtype and g.initial_value == data), None)
+    if same is None:
+        taken = {g.sym_name.data for g in globals_}
+        name, suffix = base, 1
+        while name in taken:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        original = next((g for g in globals_ if isinstance(op.bias.owner, memref.GetGlobalOp) and g.sym_name.data == op.bias.owner.name_.root_reference.data), None)
+        alignment = original.alignment if original is not None else None
+        same = memref.GlobalOp.get(StringAttr(name), mtype, data, constant=UnitAttr(), alignment=alignment)
+        module.insert_op_before(same, function)
+    ref = builder.insert(memref.GetGlobalOp(same.sym_name.data, mtype))
+    ref.memref.name_hint = same.sym_name.data
+    return ref.memref
+
+
+def apply_grid(
+    stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None, *, loops: bool = True,
+    module: Operation | None = None,
+) -> list[Operation]:
+    """Replace the stage by its ops re-issued per patch of a `bands` x `cols` grid (see the
+    module docstring), grid row by grid row; in each row a run of patches of one shape
+    (`grid_runs`) is one `scf.for` over the column index with its patch buffers allocated
+    before it, the other patches unrolled (all with `loops=False`). `module`: where the
+    constants are (the stage's module by default; a costing copy's is the original's).
+    Returns the patch ops."""
+    geometry = geometry or BandGeometry()
+    module = module or stage[0].get_toplevel_object()
+    refusal = grid_refusal(stage, bands, cols, geometry, module)
+    if refusal is not None:
+        raise PassError(f"patch-schedule: {refusal}")
+    first, last = stage[0], stage[-1]
+    _hoist_definitions(stage)
+    per_tile = [[_tile_layers(stage, needed, geometry) for needed in row] for row in grid_tiles(stage, bands, cols, geometry)]
+    runs = grid_runs(stage, bands, cols, geometry) if loops else [[(c, c + 1) for c in range(cols)]] * bands
+    before = Builder(InsertPoint.before(first))
+    inner_bias = {
+        op: _interior_bias(before, op, _folded_bias(op, module, geometry))  # type: ignore[arg-type]
+        for j, op in enumerate(stage) if any(row[c][j].folded for row in per_tile for c in range(cols))
+    }
+    target = last.outs
+    table = [
+        [patch.TileAttr.make(layer.box, layer.windows, layer.pads or []) for layer in tile] for row in per_tile for tile in row
+    ]
+    builder = _open_stage(stage, "recompute", (bands, cols), table, target)
+    clones: list[Operation] = []
+    for r, (row, row_runs) in enumerate(zip(per_tile, runs, strict=True)):
+        for run_start, run_end in row_runs:
+            layers = row[run_start]
+            buffers = []
+            for op, layer in zip(stage[:-1], layers[:-1], strict=True):
+                (r0, r1), (c0, c1) = layer.box
+                alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, r1 - r0, c1 - c0, op.output_type.get_shape()[3]]))
+                alloc.memref.name_hint = f"{op.layer_name.data}_patch{r}x{run_start}"
+                buffers.append(alloc.memref)
+            if run_end - run_start == 1:
+                clones += _emit_tile(builder, stage, layers, buffers, target, None, inner_bias)
+                continue
+            moving = _tile_moving(stage, layers)
+            step = [y - x for x, y in zip(moving, _tile_moving(stage, row[run_start + 1]), strict=True)]
+            inner, columns = _band_loop(builder, r * cols + run_start, r * cols + run_end, moving, step)
+            clones += _emit_tile(inner, stage, layers, buffers, target, columns, inner_bias)
+    _erase_stage(stage)
+    return clones
+
+
+def _emit_tile(
+    builder: Builder, stage: list[qk.KernelOp], layers: list[_LayerInTile], buffers: list[SSAValue],
+    target: SSAValue, columns: list[SSAValue | None] | None, inner_bias: dict[qk.KernelOp, SSAValue],
+) -> list[Operation]:
+    """The stage's ops for one patch (`layers`) on `buffers`; `columns`: in a patch loop,
+    the index values of the moving columns (`_tile_moving`; None where one does not move)."""
+    inner = {op.outs for op in stage[:-1]}
+    moving = iter(columns) if columns is not None else None
+    placed: dict[SSAValue, tuple[SSAValue, tuple[int, int]]] = {}  # value: (buffer, map (row, col) of its origin)
+    clones: list[Operation] = []
+    for op, layer in zip(stage, layers, strict=True):
+        data = []
+        for value, (rows, cols) in zip(op.data_inputs, layer.windows, strict=True):
+            buffer, (r, c) = placed.get(value, (value, (0, 0)))
+            col = next(moving) if moving is not None and value not in inner else None
+            data.append(_box_view(builder, buffer, ((rows[0] - r, rows[1] - r), (cols[0] - c, cols[1] - c)), col))
+        if op is stage[-1]:
+            out = _box_view(builder, target, layer.box, next(moving) if moving is not None else None)
+        else:
+            out = buffers[len(placed)]
+        clone = op.clone()
+        rest = [inner_bias[op] if layer.folded and v is op.bias else v for v in op.ins[len(data):]]  # type: ignore[attr-defined]
+        clone.operands = [*data, *rest, out]
+        clone.properties["input_types"] = ArrayAttr([
+            _with_box(t, w) for t, w in zip(op.input_types.data, layer.windows, strict=True)
+        ])
+        clone.properties["output_type"] = _with_box(op.output_type, layer.box)
+        if layer.pads is not None:
+            if layer.pads not in _PADS:  # attributes are values: one per pad tuple
+                _PADS[layer.pads] = DenseArrayBase.from_list(i64, list(layer.pads))
+            clone.properties["pads"] = _PADS[layer.pads]
+        builder.insert(clone)
+        clones.append(clone)
+        placed[op.outs] = (out, (layer.box[0][0], layer.box[1][0]))
+    return clones
+
+
 def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
     """The function's top-level kernel ops, a patch.stage's (its unrolled bands) in its place."""
     return [o for o in patch.schedule_ops(function.body.block.ops) if isinstance(o, qk.KernelOp)]
+
+
+def _apply_candidate(
+    ops: list[qk.KernelOp], c: Candidate, geometry: BandGeometry | None = None, loops: bool = True,
+    module: Operation | None = None,
+) -> list[Operation]:
+    """Applies candidate `c` to its stage among `ops` in its form; `module`: where the
+    grid form finds the constants (a costing copy's are the original's)."""
+    stage = ops[c.start : c.stop]
+    if c.cols > 1:
+        return apply_grid(stage, c.bands, c.cols, geometry, loops=loops, module=module)
+    apply_form = apply_stream if c.stream else apply_bands
+    return apply_form(stage, c.bands, geometry, loops=loops, over_input=c.over_input)
 
 
 def _arena(
@@ -889,8 +1336,7 @@ def _arena(
     candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
     ops = _kernel_ops(copy)
     for c in candidates:
-        apply_form = apply_stream if c.stream else apply_bands
-        apply_form(ops[c.start : c.stop], c.bands, loops=loops, over_input=c.over_input)
+        _apply_candidate(ops, c, loops=loops, module=function.get_toplevel_object())
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
@@ -905,8 +1351,7 @@ def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, align
     copy = function.clone()
     holder = ModuleOp([copy])
     ops = _kernel_ops(copy)
-    apply_form = apply_stream if candidate.stream else apply_bands
-    clones = apply_form(ops[candidate.start : candidate.stop], candidate.bands, loops=loops, over_input=candidate.over_input)
+    clones = _apply_candidate(ops, candidate, loops=loops, module=function.get_toplevel_object())
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     step_of = timeline(copy)[0]
@@ -1009,18 +1454,19 @@ class _CandidateBound:
 
     def bound(
         self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
-        stream: bool = False,
+        stream: bool = False, cols: int = 1,
     ) -> int:
         """A lower bound of the arena with `stage` (kernel ops `start`...) in `bands` bands."""
-        return max(self.parts(stage, start, geometry, bands, over_input, stream))
+        return max(self.parts(stage, start, geometry, bands, over_input, stream, cols))
 
     def parts(
         self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
-        stream: bool = False,
+        stream: bool = False, cols: int = 1,
     ) -> tuple[int, int, int]:
         """`bound` in three parts: the steps before the stage, its band steps, the steps
         after it (all zero where the bound does not apply). `over_input`: the output is a
-        view of the input's buffer, live over the whole stage."""
+        view of the input's buffer, live over the whole stage. `cols` > 1: the grid form
+        (`_grid_peak`)."""
         from tinymlir.passes.plan_arena import buffer_bytes
 
         stop = start + len(stage)
@@ -1050,6 +1496,9 @@ class _CandidateBound:
         stitched_bytes = 0 if stitched is None or over_input else buffer_bytes(stitched.memref.type)
         peak = 0
         last = len(stage) - 1
+        if cols > 1:
+            peak = self._grid_peak(stage, geometry, bands, cols, last_reader, outer_bytes, stitched_bytes)
+            return self.before[start], peak, self.after[last_step + 1]
         per_band = geometry.bands(stage, bands)
         if stream:
             # one buffer per intermediate, from its first write to the stage's end
@@ -1118,6 +1567,42 @@ class _CandidateBound:
                 peak = max(peak, live)
         return self.before[start], peak, self.after[last_step + 1]
 
+    @staticmethod
+    def _grid_peak(
+        stage: list[qk.KernelOp], geometry: BandGeometry, bands: int, cols: int, last_reader: dict[int, int],
+        outer_bytes: list[tuple[int, int | None]], stitched_bytes: int,
+    ) -> int:
+        """The grid form's band-step part: at each patch step, the stage inputs until the
+        last patch's reader, the stitched output from the first patch on, and the patch
+        buffers written before the step and read at or after it (distinct live values;
+        the step's own output is left out, which kernel-in-place may merge with an input)."""
+        layers = [geometry.layer(op) for op in stage]
+        per_row, per_col = _grid_axes(stage, bands, cols, geometry)
+        last = len(stage) - 1
+        # rows[r, i] x columns[c, i] x channels[i]: patch (r, c)'s buffer of layer i
+        rows = np.array([[r[layer.outs][1] - r[layer.outs][0] for layer in layers[:-1]] for r in per_row])
+        columns = np.array([[c[layer.outs][1] - c[layer.outs][0] for layer in layers[:-1]] for c in per_col])
+        channels = np.array([layer.output_shape[3] for layer in layers[:-1]])
+        first = np.zeros((bands, cols), dtype=bool)
+        first[0, 0] = True
+        final = np.zeros((bands, cols), dtype=bool)
+        final[-1, -1] = True
+        # the step's own output too, where kernel-in-place cannot let it write over an input
+        # (it may for adds, depthwise and stride-1 convolutions: their rules)
+        own = [
+            not isinstance(op, qk.AddOp) and not (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
+            for op in stage
+        ]
+        peak = 0
+        for j in range(len(stage)):
+            live = [i for i in range(min(j, last)) if last_reader[i] >= j] + ([j] if j < last and own[j] else [])
+            patches = (rows[:, live] * channels[live]) @ columns[:, live].T if live else np.zeros((bands, cols), dtype=np.int64)
+            inputs = sum(size for size, until in outer_bytes if until is None or j <= until)
+            every = sum(size for size, _ in outer_bytes)
+            step = patches + np.where(final, inputs, every) + (stitched_bytes if j == last else np.where(first, 0, stitched_bytes))
+            peak = max(peak, int(step.max()))
+        return peak
+
     def between(self, stop: int, start: int) -> int:
         """The most bytes live in the current plan at a step after kernel op `stop` - 1 and
         before kernel op `start` (what a stage on each side leaves as it is)."""
@@ -1173,6 +1658,9 @@ class PatchSchedulePass(ModulePass):
     """Most layers in one stage."""
     max_bands: int = 8
     """Most row bands (MCUNetV2 searches p <= 4 per side; bands are cheaper, being 1-wide)."""
+    max_grid: int = 4
+    """Most patches per side of the grid form (p x q patches, 1 <= p <= max_grid and
+    2 <= q <= max_grid, as MCUNetV2's p <= 4; 1: no grids)."""
     loops: bool = True
     """Run bands of the same shape as one band loop (else every band is unrolled)."""
     stream: bool = True
@@ -1183,8 +1671,10 @@ class PatchSchedulePass(ModulePass):
     """Also run the peak-first greedy (see the cost model) and keep the better result."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.max_extra_macs < 0 or self.max_stage < 1 or self.max_bands < 1 or self.max_stream_bands < 1:
-            raise PassError("patch-schedule: max_extra_macs must be >= 0, max_stage, max_bands and max_stream_bands >= 1")
+        if min(self.max_stage, self.max_bands, self.max_stream_bands, self.max_grid) < 1 or self.max_extra_macs < 0:
+            raise PassError(
+                "patch-schedule: max_extra_macs must be >= 0, max_stage, max_bands, max_grid and max_stream_bands >= 1"
+            )
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             self._schedule(ctx, op, function)
 
@@ -1201,22 +1691,40 @@ class PatchSchedulePass(ModulePass):
         alignment = target_of(module).alignment
         # both strategies on copies; the smaller arena (then fewer extra MACs) is kept
         results = []
-        for peak_first in (False, True) if self.peak_first else (False,):
+        # the copies' modules hold (clones of) the constants: the grid form reads weights and
+        # biases for the bias of inner patches, and adds that bias as a constant
+        constants = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
+        # the peak-first greedy also without grids: it takes the stage lowering the local peak
+        # most, which can be a grid where the plan's peak ends up elsewhere (ResNet-8), and a
+        # form with fewer extra MACs then gives the same arena
+        # (only needed when it took a grid: else it would make the same choices)
+        strategies = [(False, self.max_grid)] + ([(True, self.max_grid)] if self.peak_first else [])
+        for order, (peak_first, max_grid) in enumerate(strategies):
             copy = function.clone()
-            ModuleOp([copy])
-            outcome = self._search(ctx, copy, alignment, peak_first)
-            results.append((outcome[0], outcome[1], peak_first, copy, outcome[2]))
+            ModuleOp([*(g.clone() for g in constants), copy])
+            arena, extra, description, grids = self._search(ctx, copy, alignment, peak_first, max_grid)
+            results.append((arena, extra, order, copy, description))
+            if peak_first and grids and max_grid > 1:
+                strategies.append((True, 1))
         _, _, _, chosen, description = min(results, key=lambda r: r[:3])
         function.detach_region(function.body)
         function.add_region(chosen.detach_region(chosen.body))
+        known = {g.sym_name.data for g in constants}
+        holder = chosen.parent
+        assert holder is not None
+        for g in [g for g in holder.ops if isinstance(g, memref.GlobalOp) and g.sym_name.data not in known]:
+            g.detach()
+            module.body.block.insert_op_before(g, function)
         function.attributes[SCHEDULE_ATTR] = StringAttr(description)
 
-    def _search(self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool) -> tuple[int, int, str]:
+    def _search(
+        self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool, max_grid: int,
+    ) -> tuple[int, int, str, bool]:
         """Bands stages of `function` round by round: each round the stage (or pair)
         giving the smallest arena (`peak_first` False), or the stage covering the plan's
         peak step that lowers the bytes live there the most (`peak_first`: a greedy that
         does not settle for a stage other regions hide). Returns the arena, the extra
-        MACs and the schedule's description."""
+        MACs, the schedule's description and whether it holds a grid."""
         ops = _kernel_ops(function)
         model_macs = sum(o.macs() for o in ops)
         geometry = BandGeometry()
@@ -1225,12 +1733,15 @@ class PatchSchedulePass(ModulePass):
         budget = self.max_extra_macs * model_macs
         banded: set[Operation] = set()
         stages: list[str] = []
+        grids = False
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
             if peak_first:
-                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment)
+                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment, max_grid)
             else:
-                found, best, candidates = self._best_stage(ctx, function, ops, bounds, geometry, banded, budget, alignment, current)
+                found, best, candidates = self._best_stage(
+                    ctx, function, ops, bounds, geometry, banded, budget, alignment, current, max_grid,
+                )
             if best is None and found and not peak_first:
                 best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
             if best is None:
@@ -1242,12 +1753,16 @@ class PatchSchedulePass(ModulePass):
                 stage = ops[c.start : c.stop]
                 form = ", output over its input" if c.over_input else ""
                 kind = "streamed row bands (kept rows)" if c.stream else "row bands"
+                shape = f"patch {c.bands}x{c.cols} (recomputed halos)" if c.cols > 1 else f"{c.bands} {kind}{form}"
                 stages.append(
-                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {c.bands} {kind}{form}"
+                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {shape}"
                 )
-                budget -= 0 if c.stream else extra_macs(stage, c.bands, geometry)
-                apply_form = apply_stream if c.stream else apply_bands
-                banded |= set(apply_form(stage, c.bands, geometry, loops=self.loops, over_input=c.over_input))
+                if c.cols > 1:
+                    grids = True
+                    budget -= grid_extra_macs(stage, c.bands, c.cols, geometry)
+                elif not c.stream:
+                    budget -= extra_macs(stage, c.bands, geometry)
+                banded |= set(_apply_candidate(ops, c, geometry, self.loops))
             current = arena
             if any(c.over_input for c in chosen):
                 geometry = BandGeometry()  # the readers of a stage output over its input read a view now
@@ -1256,18 +1771,18 @@ class PatchSchedulePass(ModulePass):
         if peak_first:
             current = bounds.current_arena()
             if current >= baseline:
-                return baseline, 0, f"layer-by-layer: {reason}"  # a copy: the caller drops it
+                return baseline, 0, f"layer-by-layer: {reason}", False  # a copy: the caller drops it
         if not stages:
-            return current, 0, f"layer-by-layer: {reason}"
+            return current, 0, f"layer-by-layer: {reason}", False
         extra = round(self.max_extra_macs * model_macs - budget)
         return current, extra, (
             f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
-        )
+        ), grids
 
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
         not yet in bands), the one giving the smallest arena below `current` (ties:
@@ -1275,8 +1790,8 @@ class PatchSchedulePass(ModulePass):
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
         candidates: list[tuple[tuple[int, ...], Candidate]] = []
         described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget):
-            candidates.append(((max(parts), parts[1], candidate.bands, extra, len(candidates)), candidate))
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid):
+            candidates.append(((max(parts), parts[1], candidate.patches, extra, len(candidates)), candidate))
             described.append((candidate, extra, parts))
         # planned by increasing bound: once a bound reaches the best arena (with the same
         # tie-breaks), no later candidate can win
@@ -1291,7 +1806,7 @@ class PatchSchedulePass(ModulePass):
 
     def _best_at_peak(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int,
+        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None]:
         """Whether any stage fits `budget`, and among the stages covering the current
         plan's peak step (the most bytes live) the one leaving the fewest bytes live at
@@ -1301,10 +1816,10 @@ class PatchSchedulePass(ModulePass):
         peak_step = bounds.live.index(peak) if bounds.live else -1
         scored = []
         any_found = False
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, peak_step):
+        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid, peak_step):
             any_found = True
             if parts[1] < peak:
-                scored.append(((parts[1], extra, candidate.bands, len(scored)), candidate))
+                scored.append(((parts[1], extra, candidate.patches, len(scored)), candidate))
         best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
         best_arena = 0
         for key, candidate in sorted(scored, key=lambda c: c[0]):
@@ -1320,7 +1835,7 @@ class PatchSchedulePass(ModulePass):
 
     def _candidates(
         self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
-        budget: float, covering: int | None = None,
+        budget: float, max_grid: int, covering: int | None = None,
     ):
         """Every stage (of ops not yet in bands; with `covering`, only those whose steps
         include that step), form and band count within `budget` extra MACs: (candidate,
@@ -1342,6 +1857,15 @@ class PatchSchedulePass(ModulePass):
                     forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
                     for over_input in forms:
                         yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
+                width = stage[-1].output_type.get_shape()[2]
+                for bands in range(1, min(rows, max_grid) + 1):
+                    for cols in range(2, min(width, max_grid) + 1):
+                        # pruned by their MACs before any IR is built
+                        extra = grid_extra_macs(stage, bands, cols, geometry)
+                        if extra > budget or grid_refusal(stage, bands, cols, geometry) is not None:
+                            continue
+                        candidate = Candidate(start, stop, bands, cols=cols)
+                        yield candidate, extra, bounds.parts(stage, start, geometry, bands, cols=cols)
                 for bands in _stream_band_counts(rows, self.max_stream_bands) if self.stream else ():
                     if stream_refusal(stage, bands, geometry) is not None:
                         continue
@@ -1370,7 +1894,7 @@ class PatchSchedulePass(ModulePass):
                     continue
                 bound = max(before, first_bands, second_bands, after, bounds.between(first.stop, second.start))
                 if bound < current:
-                    key = (bound, max(first_bands, second_bands), first.bands + second.bands, first_extra + second_extra, len(pairs))
+                    key = (bound, max(first_bands, second_bands), first.patches + second.patches, first_extra + second_extra, len(pairs))
                     pairs.append((key, (first, second)))
         best: tuple[tuple[int, ...], tuple[Candidate, Candidate]] | None = None
         for key, pair in sorted(pairs, key=lambda p: p[0]):

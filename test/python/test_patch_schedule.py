@@ -270,14 +270,14 @@ def test_pruned_search_keeps_the_exhaustive_choice(monkeypatch, graph):
     round_arenas: dict = {}  # this round's candidates' real arenas (a round's bounds come first)
     checked = []
 
-    def checked_parts(self, stage, start, geometry, bands, over_input=False, stream=False):
+    def checked_parts(self, stage, start, geometry, bands, over_input=False, stream=False, cols=1):
         if round_arenas.get("round") is not self:
             round_arenas.clear()
             round_arenas["round"] = self
-        parts = exact(self, stage, start, geometry, bands, over_input, stream)
-        candidate = patch_schedule.Candidate(start, start + len(stage), bands, over_input, stream)
+        parts = exact(self, stage, start, geometry, bands, over_input, stream, cols)
+        candidate = patch_schedule.Candidate(start, start + len(stage), bands, over_input, stream, cols)
         real = planned(make_context(), stage[0].parent_op(), candidate, alignment)
-        assert max(parts) <= real, (stage[0].layer_name.data, len(stage), bands, over_input, stream)
+        assert max(parts) <= real, (stage[0].layer_name.data, len(stage), bands, over_input, stream, cols)
         round_arenas[candidate] = real
         checked.append(candidate)
         # only the band steps' part (the tie-break, and the peak-first search's order):
@@ -424,7 +424,8 @@ def test_pair_of_stages_when_no_single_stage_helps(numerics):
         return function.attributes["tinymlir.arena_size"].value.data, schedule.data if schedule else ""
 
     before, _ = planned("")
-    after, schedule = planned("patch-schedule{max_extra_macs=0.6},")  # a small map: halos cost more
+    # a small map: halos cost more; the band forms only (grids take another plan here)
+    after, schedule = planned("patch-schedule{max_extra_macs=0.6 max_grid=1},")
     assert schedule.startswith("bands: ") and schedule.count("row bands") == 2, schedule
     assert after < before
 
@@ -529,3 +530,129 @@ def test_mobilenet_v2_96_is_4x_below_its_bound(tmp_path):
     assert len(worst) == 2 and max(worst) == 0, run.stdout
     c_arena = int(re.search(r"arena ([0-9,]+) bytes", run.stdout).group(1).replace(",", ""))
     assert 4 * c_arena <= 129_024, run.stdout
+
+
+# --------------------------------------------------------------------------- #
+# The grid form (MCUNetV2's p x q patches)
+# --------------------------------------------------------------------------- #
+
+
+def wide_stage() -> str:
+    """For the Cortex-M4 kernels, on a 10x13 map (no grid divides it evenly): a 1x1 and a
+    3x3 convolution both read the 4-channel input (their SMLAD paths read packed rows
+    through a flat view, which a patch's column window is not), their residual add, a
+    3x3/s2 depthwise and a 3x3 convolution over 8 channels."""
+    rng = np.random.default_rng(7)
+    pw = rng.integers(-3, 4, (8, 1, 1, 4)).tolist()
+    w3 = rng.integers(-3, 4, (8, 3, 3, 4)).tolist()
+    dw = rng.integers(-3, 4, (8, 3, 3, 1)).tolist()
+    w8 = rng.integers(-3, 4, (8, 3, 3, 8)).tolist()
+    b = rng.integers(-40, 40, 8).tolist()
+    x, p, a, r, d, y = (
+        f"{T}<1x{h}x{w}x{c}xi8, {q}>"
+        for h, w, c, q in ((10, 13, 4, "0.5:3"), (10, 13, 8, "0.3:1"), (10, 13, 8, "0.4:-1"), (10, 13, 8, "0.3:2"), (5, 7, 8, "0.4:-3"), (5, 7, 8, "0.25:-2"))
+    )
+    return f"""
+func.func @wide(%x: {x}) -> {y} {{
+  %pw = qnn.constant dense<{pw}> : tensor<8x1x1x4xi8> -> {T}<8x1x1x4xi8, 0.1:0>
+  %w3 = qnn.constant dense<{w3}> : tensor<8x3x3x4xi8> -> {T}<8x3x3x4xi8, 0.1:0>
+  %dw = qnn.constant dense<{dw}> : tensor<8x3x3x1xi8> -> {T}<8x3x3x1xi8, 0.2:0>
+  %w8 = qnn.constant dense<{w8}> : tensor<8x3x3x8xi8> -> {T}<8x3x3x8xi8, 0.1:0>
+  %b = arith.constant dense<{b}> : tensor<8xi32>
+  %p = {CONV.format(x="%x", w="%pw", b="%b", s=1, p=0, d=1, g=1, c=8, xt=x, wt=f"{T}<8x1x1x4xi8, 0.1:0>", yt=p)}
+  %a = {CONV.format(x="%x", w="%w3", b="%b", s=1, p=1, d=1, g=1, c=8, xt=x, wt=f"{T}<8x3x3x4xi8, 0.1:0>", yt=a)}
+  %r = qnn.add %p, %a : {p}, {a} -> {r}
+  %d = {CONV.format(x="%r", w="%dw", b="%b", s=2, p=1, d=1, g=8, c=8, xt=r, wt=f"{T}<8x3x3x1xi8, 0.2:0>", yt=d)}
+  %y = {CONV.format(x="%d", w="%w8", b="%b", s=1, p=1, d=1, g=1, c=8, xt=d, wt=f"{T}<8x3x3x8xi8, 0.1:0>", yt=y)}
+  func.return %y : {y}
+}}
+"""
+
+
+GRAPHS = {"stage": lambda: STAGE, "tall": tall_stage, "wide": wide_stage}
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize("loops", [False, True])
+@pytest.mark.parametrize(
+    ("graph", "bands", "cols"),
+    [("stage", 2, 2), ("stage", 7, 6), ("tall", 6, 6), ("tall", 1, 4), ("wide", 3, 4), ("wide", 5, 7)],
+)
+def test_grid_matches_layer_by_layer(numerics, loops, graph, bands, cols):
+    """A bands x cols grid of patches (halos in rows and columns, pads only where a
+    window leaves the map; inner patches of padded convolutions with the folded bias):
+    strides 1 and 2, dilation 2, residual adds, uneven splits; equal to layer-by-layer at
+    the kernel level and after the loop lowering with the arena planned, with the
+    Cortex-M4 kernels (the default target: their packed-row paths must refuse column
+    windows) and the generic ones (cortex-m4f)."""
+    from tinymlir.passes.patch_schedule import apply_grid, grid_extra_macs, grid_refusal, grid_runs
+    from tinymlir.target import load_target, set_target
+
+    x, expected, kernel, stage = _kernel_case(GRAPHS[graph](), numerics, 10 * bands + cols)
+    assert stage_refusal(stage) is None and grid_refusal(stage, bands, cols) is None
+    assert grid_extra_macs(stage, bands, cols) > 0
+    runs = grid_runs(stage, bands, cols)
+    apply_grid(stage, bands, cols, loops=loops)
+    kernel.verify()
+    stages = [o for o in kernel.walk() if isinstance(o, patch.StageOp)]
+    assert [s.grid_shape for s in stages] == [(bands, cols)]
+    loops_made = [o for o in kernel.walk() if isinstance(o, patch.BandLoopOp)]
+    assert bool(loops_made) == (loops and any(end - start > 1 for row in runs for start, end in row))
+    np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected)
+    for target in ("cortex-m4", "cortex-m4f") if graph == "wide" else ("cortex-m4",):
+        lowered = kernel.clone()
+        set_target(lowered, load_target(target))
+        run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
+        np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
+
+
+def test_grid_geometry():
+    """The patches of the tall stage's 20x6 output in a 4x3 grid: halos in rows and
+    columns (3x3, 3x3 depthwise, the add, 1x1: two pixels each side at the input),
+    clipped at the map; pads only on the map's sides; column loops only where patches
+    share their shape (6 columns in 6: the inner columns 2-3), borders alone."""
+    from tinymlir.passes.patch_schedule import BandGeometry, _tile_layers, grid_runs, grid_tiles
+
+    stage = _stage_of(tall_stage())
+    x = stage[0].data_inputs[0]
+    tiles = grid_tiles(stage, 4, 3)
+    assert [needed[x] for needed in tiles[0]] == [((0, 7), (0, 4)), ((0, 7), (0, 6)), ((0, 7), (2, 6))]
+    assert tiles[1][1][x] == ((3, 12), (0, 6))
+    geometry = BandGeometry()
+    pads = [[_tile_layers(stage, needed, geometry)[0].pads for needed in row] for row in grid_tiles(stage, 4, 3, geometry)]
+    assert pads[0] == [(1, 1, 0, 0), (1, 0, 0, 0), (1, 0, 0, 1)]
+    assert pads[1] == [(0, 1, 0, 0), (0, 0, 0, 0), (0, 0, 0, 1)]
+    assert pads[3][2] == (0, 0, 1, 1)
+    assert grid_runs(stage, 3, 6)[1] == [(0, 1), (1, 2), (2, 4), (4, 5), (5, 6)]
+
+
+def test_grid_refusals():
+    from tinymlir.passes.patch_schedule import grid_refusal
+
+    module = Parser(make_context(), PADDING_ONLY_BAND).parse_module()
+    run_pipeline(module, "convert-qnn-to-kernel")
+    assert grid_refusal(_kernel_ops(module), 2, 2) == "a: a patch of 2x2 reads only padding"
+
+
+def test_grid_wins_on_the_mobilenet_v2_like_front():
+    """With grids searched (the default), the MobileNetV2-like front's first stage (the
+    stem to the residual add) runs as 3x4 patches: its arena drops below the band and
+    stream forms' (19,456 B with max_grid=1, 16,176 B with grids when written), and the
+    lowered model stays bit-exact (onnx numerics: test_grid_matches_layer_by_layer)."""
+    module = Parser(make_context(), mobilenet_v2_like()).parse_module()
+    qnn.set_numerics(module, "tflm")
+    x = np.random.default_rng(0).integers(-128, 128, (1, 64, 64, 3), dtype=np.int8)
+
+    def planned(spec, run=False):
+        m = module.clone()
+        run_pipeline(m, f"qnn-schedule,convert-qnn-to-kernel,{spec},kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
+        if run:
+            np.testing.assert_array_equal(run_loops(m, [x])[0], run_module(module, [x])[0])
+        function = next(f for f in m.ops if isinstance(f, func.FuncOp) and f.body.blocks)
+        return function.attributes["tinymlir.arena_size"].value.data, function.attributes["tinymlir.patch_schedule"].data
+
+    bands, band_schedule = planned("patch-schedule{max_grid=1}")
+    grid, schedule = planned("patch-schedule", run=True)
+    assert "patch " not in band_schedule
+    assert "v1..r (7 layers) in patch 3x4 (recomputed halos)" in schedule, schedule
+    assert grid < bands

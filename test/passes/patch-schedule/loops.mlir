@@ -3,10 +3,10 @@
 // subviews at row offsets computed from it (band * step + first row), the band buffers
 // allocated once before the loop. The border bands (their padding differs) stay unrolled.
 // All of it is one patch.stage writing the stitched output, with the band table.
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false}" | filecheck %s
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{loops=false stream=false}" | filecheck %s --check-prefix=UNROLLED
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false}",kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena | filecheck %s --check-prefix=ARENA
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false}",convert-patch-to-scf | filecheck %s --check-prefix=SCF
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1}" | filecheck %s
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{loops=false stream=false max_grid=1}" | filecheck %s --check-prefix=UNROLLED
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1}",kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena | filecheck %s --check-prefix=ARENA
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1}",convert-patch-to-scf | filecheck %s --check-prefix=SCF
 
 // A 3x3 convolution to 16 channels and a 1x1 one back to 1: 8 bands of 2 output rows (the
 // 1x1 needs no halo, so nothing is recomputed). Band 0 reads input rows 0-2 (row -1 is
