@@ -30,7 +30,10 @@ parameters are read once for both pixels. The requantisation runs once per outpu
 
 Cost model per quad (16 MACs for 2 x 2): 2 + 2 loads, 8 SXTB16, 8 SMLAD and the loop
 step: ~23 instructions, measured 23 (1 x 4: 5 loads, 10 SXTB16, 8 SMLAD, step: ~26,
-measured 24; with widened weights 1 + 4 LDRD, 2 SXTB16, 8 SMLAD, step: ~18).
+measured 24; with widened weights 1 + 4 LDRD, 2 SXTB16, 8 SMLAD, step: ~18). Dense tiles
+of 4 | n int8 channels read the n weight words by LDM of 4 (mcuc.load_words, `load_words`
+of the register choice): 1 x 4 measured 23 a quad (ToyCar's 640-deep layer; 24 instead of
+26 on its 128-deep ones, where GCC had split the loads and spilled the end pointer).
 
 Applies when the target has the `dsp` ISA feature, the input is signed int8, K is a
 multiple of 4, the weights are constants in the int8 range, the channels divide the
