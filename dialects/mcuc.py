@@ -49,8 +49,10 @@ Ops (custom syntax; `mcuc.yield` is implicit in region bodies):
                   mcuc.sxtab16 %a, %x [ror 8]             mcuc.smmulr %a, %b
                   mcuc.ssat %x, 8                       (SSAT: saturate to int8)
                   mcuc.load_s8x4 %lv : !emitc.lvalue<i8>   (at the loop level also
-                  mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>); printed as calls of static
-                  inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR where
+                  mcuc.load_s8x4 %m[%i, ..] : memref<..xi8>)
+                  %w0, .., %w3 = mcuc.load_words %lv : !emitc.lvalue<i32> -> i32, ..  (LDMIA of 4
+                  words; at the loop level also on a memref<..xi32>); printed as calls of static
+                  inline helpers (DSP_HELPERS): SMLAD / SXTB16 / an unaligned LDR / LDMIA where
                   __ARM_FEATURE_DSP is defined (SSAT: ACLE's __ssat where
                   __ARM_FEATURE_SAT is), bit-identical portable C elsewhere
 
@@ -1717,8 +1719,33 @@ static inline int32_t tinymlir_load_s8x4(const int8_t *p)
                  | ((uint32_t)(uint8_t)p[2] << 16) | ((uint32_t)(uint8_t)p[3] << 24);
     return v <= 0x7FFFFFFFu ? (int32_t)v : (int32_t)(v - 0x80000000u) - 0x7FFFFFFF - 1;
 #endif
-}"""
-"""The C of the DSP ops (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, SsatOp, LoadS8x4Op): static inline helpers the
+}
+/* the 4 int32 at p (word aligned), word j as tinymlir_word(v, j): one LDMIA where GCC
+ * emits two LDRD. LDM fills its registers in ascending order, so the asm names them:
+ * r0-r3 (call-clobbered: the loops around keep their callee-saved registers; r4-r8
+ * measured 100 instructions worse on DS-CNN's dense); the compiler moves them on as needed.
+ * Elsewhere v is p itself and each word is loaded where it is used. */
+#ifdef TINYMLIR_ARM_DSP
+typedef struct { int32_t w[4]; } tinymlir_w32x4;
+#define tinymlir_word(v, j) ((v).w[j])
+static inline tinymlir_w32x4 tinymlir_load_w32x4(const int32_t *p)
+{
+    tinymlir_w32x4 r;
+    register int32_t w0 __asm__("r0"), w1 __asm__("r1"), w2 __asm__("r2"), w3 __asm__("r3");
+    __asm__("ldmia %4, {%0, %1, %2, %3}" : "=r"(w0), "=r"(w1), "=r"(w2), "=r"(w3)
+            : "r"(p), "m"(*(const int32_t(*)[4])p));
+    r.w[0] = w0; r.w[1] = w1; r.w[2] = w2; r.w[3] = w3;
+    return r;
+}
+#else
+typedef const int32_t *tinymlir_w32x4;
+#define tinymlir_word(v, j) ((v)[j])
+static inline tinymlir_w32x4 tinymlir_load_w32x4(const int32_t *p)
+{
+    return p;
+}
+#endif"""
+"""The C of the DSP ops (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, SsatOp, LoadS8x4Op, LoadWordsOp): static inline helpers the
 printer writes once, before the first function, in a file that uses any of them."""
 
 
@@ -1955,7 +1982,55 @@ class LoadS8x4Op(IRDLOperation):
             raise VerifyException("mcuc.load_s8x4: the last dimension holds fewer than 4 elements")
 
 
-DSP_OPS = (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, SsatOp, LoadS8x4Op)
+LOAD_WORD_COUNTS = (4,)
+"""The word counts mcuc.load_words takes: those with a helper in DSP_HELPERS
+(tinymlir_load_w32x<count>; 2 words are one LDRD already)."""
+
+
+@irdl_op_definition
+class LoadWordsOp(IRDLOperation):
+    """Reads `count` consecutive int32 in one instruction (LDMIA). At the loop level
+    `%w0, %w1, %w2, %w3 = mcuc.load_words %buf[%b, %q, %c] : memref<32x160x4xi32> -> i32, i32,
+    i32, i32` (elements
+    c..c+count-1 of the last dimension, which must hold count); after
+    convert-memref-to-mcuc `mcuc.load_words %lv : !emitc.lvalue<i32> -> i32, ..` (the first element),
+    printed as `const tinymlir_w32x4 v = tinymlir_load_w32x4(&lv);` with the results
+    `tinymlir_word(v, j)` (DSP_HELPERS; count in LOAD_WORD_COUNTS). The buffer's int32 type keeps the
+    address word aligned, which LDM needs."""
+
+    name = "mcuc.load_words"
+    ref = operand_def()
+    indices = var_operand_def(IndexType())
+    words = var_result_def(i32)
+    assembly_format = "$ref (`[` $indices^ `]`)? attr-dict `:` type($ref) `->` type($words)"
+    traits = traits_def(InFunction(), MemoryReadEffect())
+
+    def __init__(self, ref: SSAValue | Operation, indices: Sequence[SSAValue | Operation] = (), count: int = 4):
+        super().__init__(operands=[ref, list(indices)], result_types=[[i32] * count])
+
+    @property
+    def helper_name(self) -> str:
+        return f"tinymlir_load_w32x{len(self.words)}"
+
+    def verify_(self) -> None:
+        count = len(self.words)
+        if count not in LOAD_WORD_COUNTS:
+            counts = ", ".join(map(str, LOAD_WORD_COUNTS))
+            raise VerifyException(f"mcuc.load_words: {count} results, expected one of {counts} (those with a C helper)")
+        t = self.ref.type
+        if isinstance(t, EmitC_LValueType):
+            if t.value_type != i32 or self.indices:
+                raise VerifyException("mcuc.load_words: an lvalue operand must be one i32 element, without indices")
+            return
+        if not isinstance(t, MemRefType) or t.element_type != i32:
+            raise VerifyException(f"mcuc.load_words: expected a memref of i32 or an !emitc.lvalue<i32>, got {t}")
+        if len(self.indices) != t.get_num_dims():
+            raise VerifyException(f"mcuc.load_words: {len(self.indices)} indices for a rank-{t.get_num_dims()} memref")
+        if not t.get_shape() or t.get_shape()[-1] < count:
+            raise VerifyException(f"mcuc.load_words: the last dimension holds fewer than {count} elements")
+
+
+DSP_OPS = (SmladOp, SmmulrOp, Sxtb16Op, Sxtab16Op, SsatOp, LoadS8x4Op, LoadWordsOp)
 """The ops whose C is DSP_HELPERS."""
 
 
@@ -2268,6 +2343,7 @@ MCUC = Dialect(
         Sxtab16Op,
         SsatOp,
         LoadS8x4Op,
+        LoadWordsOp,
     ],
     [ConstType, CmpPredicateAttr],
 )

@@ -304,6 +304,13 @@ class FunctionConversion:
             b.insert(word)
             op.result.replace_all_uses_with(word.result)
             self.erase.append(op)
+        elif isinstance(op, mcuc.LoadWordsOp) and isinstance(op.ref.type, MemRefType):
+            lvalue = self.element(b, op, op.ref, op.indices)  # its first element
+            words = mcuc.LoadWordsOp(lvalue, count=len(op.words))
+            b.insert(words)
+            for old_word, new_word in zip(op.words, words.words, strict=True):
+                old_word.replace_all_uses_with(new_word)
+            self.erase.append(op)
         elif isinstance(op, memref.GlobalOp):
             pass  # module level: converted by the pass driver
         elif op.name.startswith("memref."):

@@ -166,6 +166,12 @@ class TinymlirLoopFunctions(InterpreterFunctions):
         first = [int(i) for i in indices]
         return (mcuc.pack_s8x4(array.load((*first[:-1], first[-1] + j)) for j in range(4)),)
 
+    @impl(mcuc.LoadWordsOp)
+    def run_load_words(self, interpreter: Interpreter, op: mcuc.LoadWordsOp, args: PythonValues) -> PythonValues:
+        array, *indices = args
+        first = [int(i) for i in indices]
+        return tuple(array.load((*first[:-1], first[-1] + j)) for j in range(len(op.words)))
+
     @impl(arith.ExtSIOp)
     def run_extsi(self, interpreter: Interpreter, op, args: PythonValues) -> PythonValues:
         return (_signed(int(args[0]), op.input.type.width.data),)

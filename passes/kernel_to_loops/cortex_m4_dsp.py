@@ -30,7 +30,10 @@ parameters are read once for both pixels. The requantisation runs once per outpu
 
 Cost model per quad (16 MACs for 2 x 2): 2 + 2 loads, 8 SXTB16, 8 SMLAD and the loop
 step: ~23 instructions, measured 23 (1 x 4: 5 loads, 10 SXTB16, 8 SMLAD, step: ~26,
-measured 24; with widened weights 1 + 4 LDRD, 2 SXTB16, 8 SMLAD, step: ~18).
+measured 24; with widened weights 1 + 4 LDRD, 2 SXTB16, 8 SMLAD, step: ~18). Dense tiles
+of 4 | n int8 channels read the n weight words by LDM of 4 (mcuc.load_words, `load_words`
+of the register choice): 1 x 4 measured 23 a quad (ToyCar's 640-deep layer; 24 instead of
+26 on its 128-deep ones, where GCC had split the loads and spilled the end pointer).
 
 Applies when the target has the `dsp` ISA feature, the input is signed int8, K is a
 multiple of 4, the weights are constants in the int8 range, the channels divide the
@@ -207,14 +210,17 @@ def smlad_tile(
     k: ScalarBuilder, x: SSAValue, rows: Sequence[Sequence[SSAValue]], packed: SSAValue,
     block: SSAValue, channels: int, quads: int | SSAValue, accs: Sequence[SSAValue],
     widened_weights: bool = False, first_quad: SSAValue | None = None, x_offset: SSAValue | None = None,
-    unroll: int = 1,
+    unroll: int = 1, load_words: bool = False,
 ) -> list[SSAValue]:
     """The K loop of one register tile: accs[i * channels + j] (pixel i, channel j of the
     block) plus the dot product of x[*rows[i][:-1], rows[i][-1] + 0 : 4 * quads] with the
     block's packed weights (pack_weights, or pack_widened_weights when `widened_weights`)
     from quad `first_quad` on (0 if None); `x_offset` (two 16-bit lanes) is added to the
     widened activations (SXTAB16), e.g. minus the input zero point. `unroll` quads per
-    iteration (a constant `quads`; the remainder quads after the loop)."""
+    iteration (a constant `quads`; the remainder quads after the loop). `load_words`: the
+    int8 weight words of 4 channels at a time in one LDM (mcuc.load_words; channels % 4 == 0)."""
+    words_per_load = mcuc.LOAD_WORD_COUNTS[-1]
+    assert not load_words or (not widened_weights and channels % words_per_load == 0), (channels, widened_weights)
 
     def widen(kk: ScalarBuilder, word: SSAValue, rotate: int) -> SSAValue:
         if x_offset is None:
@@ -229,11 +235,15 @@ def smlad_tile(
             word = kk.emit(mcuc.LoadS8x4Op(x, [*row[:-1], kk.add(row[-1], k0)]))
             widened.append((widen(kk, word, 0), widen(kk, word, 8)))
         out = list(acc)
+        words: list[SSAValue] = []
         for j in range(channels):
             if widened_weights:
                 w_even, w_odd = (kk.emit(memref.LoadOp.get(packed, [block, wq, kk.idx(j), kk.idx(h)])) for h in (0, 1))
             else:
-                w = kk.emit(memref.LoadOp.get(packed, [block, wq, kk.idx(j)]))
+                if load_words and j % words_per_load == 0:
+                    load = kk.builder.insert(mcuc.LoadWordsOp(packed, [block, wq, kk.idx(j)], words_per_load))
+                    words = list(load.words)
+                w = words[j % words_per_load] if load_words else kk.emit(memref.LoadOp.get(packed, [block, wq, kk.idx(j)]))
                 w_even, w_odd = kk.emit(mcuc.Sxtb16Op(w)), kk.emit(mcuc.Sxtb16Op(w, rotate=8))
             for i, (x_even, x_odd) in enumerate(widened):
                 a = kk.emit(mcuc.SmladOp(x_even, w_even, out[i * channels + j]))
@@ -407,7 +417,7 @@ def lower_dense(k: ScalarBuilder, op: qk.DenseOp, stage: Stage, choice: Register
         outs = [o0, *(kk.add(o0, kk.idx(j)) for j in range(1, tile))]
         bias = [kk.emit(memref.LoadOp.get(b_buf, [o])) for o in outs]
         accs = smlad_tile(kk, x, [[n, kk.idx(0)]], packed, ob, tile, depth // QUAD, bias, widened,
-                          unroll=choice.unroll)
+                          unroll=choice.unroll, load_words=choice.load_words)
         for acc, o in zip(accs, outs, strict=True):
             kk.store_i8(stage(kk, acc, o), y, [n, o])
 

@@ -16,9 +16,11 @@ loaded once per tile and widened with 2 SXTB16, each int8 weight word (4 of one 
 is widened with 2 SXTB16 per tile, so per quad of an m x n tile
 
     instructions  I_q = 2mn (SMLAD) + m (LDR) + 2m (SXTB16) + L_w + W_w + O/u
-                  L_w = ceil(n/2) LDRD (int8: GCC pairs the n adjacent words) or n LDRD (int16)
+                  L_w = ceil(n/2) LDRD (int8: GCC pairs the n adjacent words) or n LDRD (int16);
+                        dense int8 with 4 | n: n/4 LDM of 4 words (mcuc.load_words)
                   W_w = 2n (int8) or 0 (int16)
-    cycles        C_q = 2mn + 2m + 2m + 3·L_w + W_w + (O + 1)/u      (LDR 2, LDRD 3, branch 2)
+    cycles        C_q = 2mn + 2m + 2m + c_w·L_w + W_w + (O + 1)/u    (LDR 2, LDRD c_w = 3,
+                        LDM of 4 c_w = 5, branch 2)
     registers     R = mn (accumulators) + 2m (the widened activations, kept over the n
                   channels) + n (the weight words of the n channels, which GCC loads
                   ahead in LDRD pairs and widens in place; int16: the first word of each
@@ -72,6 +74,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from tinymlir.dialects import mcuc
 
 REGISTERS = 14
 """Allocatable integer registers of the Cortex-M4 (r0-r12, lr)."""
@@ -179,28 +183,42 @@ class RegisterTile:
     registers: int
     instructions: int
     cycles: int
+    load_words: bool = False
+    """The weight words of 4 channels are read in one LDM (mcuc.load_words)."""
 
     def describe(self) -> str:
         kept = {"output": "accumulators resident over K", "weights": "weights resident over the channel's outputs"}
         widened = "widened at compile time" if self.weights == "int16" else "widened in the loop (SXTB16)"
         return (f"register tile {self.pixels}x{self.channels} ({self.kind}: pixels x channels), "
                 f"{kept[self.stationary]}, int8 activations / {self.weights} weights {widened}, "
-                f"K unroll {self.unroll}, {self.registers} registers; "
+                f"K unroll {self.unroll}, {self.registers} registers"
+                f"{', weights by LDM of 4 words' if self.load_words else ''}; "
                 f"predicted {self.instructions:,} instructions, {self.cycles:,} cycles")
 
 
-def quad_cost(m: int, n: int, weights: str, unroll: int, registers: int = 0, looped: bool = True
-              ) -> tuple[float, float]:
+LDM_WORDS = mcuc.LOAD_WORD_COUNTS[-1]
+"""Words per LDM of mcuc.load_words."""
+
+
+def loads_words(kind: str, n: int, weights: str) -> bool:
+    """Whether the lowering reads the tile's weights by LDM of LDM_WORDS (dense int8 tiles
+    of 4 | n: measured 23 instructions a 1 x 4 quad instead of 24, 26 where GCC had spilled)."""
+    return kind == "dense" and weights == "int8" and n % LDM_WORDS == 0
+
+
+def quad_cost(m: int, n: int, weights: str, unroll: int, registers: int = 0, looped: bool = True,
+              ldm: bool = False) -> tuple[float, float]:
     """(instructions, cycles) of one quad of an m x n tile (the docstring's I_q, C_q), with
     QUAD_SPILL reloads a quad for each of `registers` over REGISTERS; `looped`: False where
-    the K loop has one trip (no loop is emitted, no step)."""
+    the K loop has one trip (no loop is emitted, no step); `ldm`: the weights by LDM
+    (loads_words)."""
     int8 = weights == "int8"
-    loads_w = math.ceil(n / 2) if int8 else n
+    loads_w, cycles_w = (n // LDM_WORDS, 1 + LDM_WORDS) if ldm else (math.ceil(n / 2) if int8 else n, 3)
     widen_w = 2 * n if int8 else 0
     spills = max(0, registers - REGISTERS)
     step_i, step_c = (LOOP_STEP / unroll, (LOOP_STEP + 1) / unroll) if looped else (0, 0)
     instructions = 2 * m * n + m + 2 * m + loads_w + widen_w + step_i + QUAD_SPILL * spills
-    cycles = 2 * m * n + 2 * m + 2 * m + 3 * loads_w + widen_w + step_c + 3 * QUAD_SPILL * spills
+    cycles = 2 * m * n + 2 * m + 2 * m + cycles_w * loads_w + widen_w + step_c + 3 * QUAD_SPILL * spills
     return instructions, cycles
 
 
@@ -219,11 +237,12 @@ def _tile_cost(k: Kernel, m: int, n: int, weights: str, unroll: int) -> tuple[fl
     blocks = k.batch * k.channels // n
     if k.kind in ("gemm", "dense"):
         full, tail = divmod(k.pixels, m)
-        qi, qc = quad_cost(m, n, weights, unroll)
+        ldm = loads_words(k.kind, n, weights)
+        qi, qc = quad_cost(m, n, weights, unroll, ldm=ldm)
         instructions = full * (k.quads * qi + setup + m * n * e)
         cycles = full * (k.quads * qc + setup + m * n * e)
         if tail:
-            ti, tc = quad_cost(tail, n, weights, unroll)
+            ti, tc = quad_cost(tail, n, weights, unroll, ldm=ldm)
             instructions += k.quads * ti + setup + tail * n * e
             cycles += k.quads * tc + setup + tail * n * e
         return blocks * instructions, blocks * cycles
@@ -283,7 +302,8 @@ def candidates(k: Kernel) -> list[RegisterTile]:
                     if registers > (SOFT_REGISTERS if k.offset else REGISTERS):
                         continue
                     i, c = _tile_cost(k, m, n, weights, unroll)
-                    result.append(RegisterTile(k.kind, m, n, "output", weights, unroll, registers, round(i), round(c)))
+                    result.append(RegisterTile(k.kind, m, n, "output", weights, unroll, registers, round(i), round(c),
+                                               loads_words(k.kind, n, weights)))
     return result
 
 

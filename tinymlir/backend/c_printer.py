@@ -602,6 +602,17 @@ class CPrinter(BasePrinter):
         self._line(f"return {self._expr(op.value, convert=True).text};")
 
     @_statement.register
+    def _(self, op: mcuc.LoadWordsOp) -> None:
+        if not isinstance(op.ref.type, EmitC_LValueType):
+            raise TinymlirError("c target: mcuc.load_words on a memref (run convert-memref-to-mcuc first)")
+        element = self._expr(op.ref)
+        name = self._bind(op.words[0])
+        self._line(f"const tinymlir_w32x{len(op.words)} {name} = "
+                   f"{op.helper_name}(&{self._wrap(element, element.prec < POSTFIX)});")
+        for j, word in enumerate(op.words):  # the results: the words of the helper's value
+            self._names[word] = f"tinymlir_word({name}, {j})"
+
+    @_statement.register
     def _(self, op: mcuc.YieldOp) -> None:
         pass
 

@@ -108,8 +108,8 @@
 // CHECK:              const int32_t [[X:v[0-9]+]] = tinymlir_load_s8x4(&average_pooling2d[{{.*}}]);
 // CHECK:              const int32_t [[XE:v[0-9]+]] = tinymlir_sxtb16([[X]]);
 // CHECK:              const int32_t [[XO:v[0-9]+]] = tinymlir_sxtb16_ror8([[X]]);
-// CHECK:              const int32_t [[W:v[0-9]+]] = dense_packed[{{.*}}][0];
-// CHECK:              tinymlir_smlad([[XO]], tinymlir_sxtb16_ror8([[W]]), tinymlir_smlad([[XE]], tinymlir_sxtb16([[W]]), v{{[0-9]+}}));
+// CHECK:              const tinymlir_w32x4 [[W:v[0-9]+]] = tinymlir_load_w32x4(&dense_packed[{{.*}}][0]);
+// CHECK:              tinymlir_smlad([[XO]], tinymlir_sxtb16_ror8(tinymlir_word([[W]], 1)), tinymlir_smlad([[XE]], tinymlir_sxtb16(tinymlir_word([[W]], 1)), v{{[0-9]+}}));
 // CHECK:          TINYMLIR_LAYER_HOOK(11, arena, 12);
 // CHECK:          /* Identity: softmax 1x12 -> 1x12 */
 // CHECK:                  Identity_out[{{.*}}] = (int8_t)({{.*}});
