@@ -287,6 +287,9 @@ class TinyOptMain(xDSLOptMain):
 
         out_dir = path.parent if path.suffix == ".c" else path
         source = Path(self.args.input_file).name if self.args.input_file else ""
+        # The last verification checks a forked snapshot while the C prints and the code
+        # compiles; joined before anything is written.
+        final_check = self.start_deferred_verification(prog)
         try:
             library = describe_library(prog)
             target = target_of(prog)
@@ -298,13 +301,13 @@ class TinyOptMain(xDSLOptMain):
                     verify=False,
                 )
         except Exception:
-            self.verify_deferred(prog)  # an invalid module: its verifier's error comes first
+            self.verify_deferred(prog, final_check)  # an invalid module: its error comes first
             raise
         library = rendered.library
         with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
             build = self.start_size_build(rendered, target)
         try:
-            self.verify_deferred(prog)  # while the code compiles
+            self.verify_deferred(prog, final_check)  # while the code compiles
             with self.timer.phase("print", "writing NAME.c and NAME.h (the compile runs)"):
                 c_file, h_file, _ = rendered.write()
             with self.timer.phase("size-build", "flash figure (waiting for the compile)"):
@@ -348,13 +351,31 @@ class TinyOptMain(xDSLOptMain):
             raise
         self.verifier.join()
 
-    def verify_deferred(self, prog) -> None:
+    def start_deferred_verification(self, prog) -> ParallelVerifier | None:
+        """Forks the pipeline's last verification (when between_passes left it to the
+        library writer and verifications may run in parallel); None: verify_deferred
+        verifies in the process."""
+        after = self.deferred_verification
+        if after is None or not self.parallel_verification:
+            return None
+        check = ParallelVerifier()
+        with self.timer.phase("verify", f"after {after} (forked, while printing)"):
+            check.start(prog, after)
+        return check
+
+    def verify_deferred(self, prog, forked: ParallelVerifier | None = None) -> None:
         """The pipeline's last verification, when between_passes left it to the library
-        writer (which verifies before writing anything, while the code compiles)."""
+        writer (which verifies before writing anything, while the code compiles): waits
+        for the `forked` check, else verifies here."""
         after, self.deferred_verification = self.deferred_verification, None
-        if after is not None:
-            with self.timer.phase("verify", f"after {after}"):
-                prog.verify()
+        if after is None:
+            return
+        if forked is not None:
+            with self.timer.phase("verify", f"after {after} (waiting for the forked check)", waiting=True):
+                forked.join()
+            return
+        with self.timer.phase("verify", f"after {after}"):
+            prog.verify()
 
     def start_size_build(self, rendered, target):
         """The code's compile for the flash figure, started in the background (or found in
@@ -453,7 +474,7 @@ class TinyOptMain(xDSLOptMain):
         # The other verifications check a snapshot in a forked process while the passes go
         # on (tinymlir.driver.ParallelVerifier); serial under --verify-each, where each
         # pass must be checked before the next one runs.
-        parallel = ParallelVerifier.available() and not (
+        parallel = self.parallel_verification = ParallelVerifier.available() and not (
             verify_each or self.args.verify_diagnostics
         )
         done, last = 0, time.perf_counter()
