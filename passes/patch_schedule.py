@@ -139,6 +139,7 @@ from xdsl.passes import ModulePass
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects.qnn import QTensorType
 from tinymlir.errors import PassError
+from tinymlir.forked import ForkedCall
 from tinymlir.target import target_of
 
 SCHEDULE_ATTR = "tinymlir.patch_schedule"
@@ -837,6 +838,11 @@ def _emit_stream_band(
     return clones
 
 
+#: The fewest kernel ops for which patch-schedule runs its two greedy searches at once
+#: (one in a forked process): below it the fork costs about what the search does.
+FORK_MIN_KERNEL_OPS = 12
+
+
 def _stream_band_counts(rows: int, most: int) -> list[int]:
     """The band counts the stream form tries: the fewest bands for each band height
     (more bands of the same largest height hold no fewer rows, and cost more copies)."""
@@ -1172,24 +1178,45 @@ class PatchSchedulePass(ModulePass):
             function.attributes[SCHEDULE_ATTR] = StringAttr("layer-by-layer: no spatial layers")
             return
         alignment = target_of(module).alignment
-        # both strategies on copies; the smaller arena (then fewer extra MACs) is kept
+        # both strategies on copies; the smaller arena (then fewer extra MACs) is kept. On a
+        # larger model the smallest-arena greedy runs in a forked process meanwhile, which
+        # returns its rounds' stages: replayed here only if it wins.
+        def smallest_arena() -> tuple[int, int, str, list]:
+            rounds: list[tuple[Candidate, ...]] = []
+            copy = function.clone()
+            ModuleOp([copy])
+            return (*self._search(ctx, copy, alignment, False, rounds), rounds)
+
+        fork = self.peak_first and len(ops) >= FORK_MIN_KERNEL_OPS
+        other = ForkedCall(smallest_arena) if fork else None
         results = []
-        for peak_first in (False, True) if self.peak_first else (False,):
+        for peak_first in ((True,) if fork else (False, True) if self.peak_first else (False,)):
             copy = function.clone()
             ModuleOp([copy])
             outcome = self._search(ctx, copy, alignment, peak_first)
             results.append((outcome[0], outcome[1], peak_first, copy, outcome[2]))
+        if other is not None:
+            arena, extra, description, rounds = other.result()
+            results.append((arena, extra, False, rounds, description))
         _, _, _, chosen, description = min(results, key=lambda r: r[:3])
+        if isinstance(chosen, list):
+            rounds, chosen = chosen, function.clone()
+            ModuleOp([chosen])
+            self._replay(chosen, rounds)
         function.detach_region(function.body)
         function.add_region(chosen.detach_region(chosen.body))
         function.attributes[SCHEDULE_ATTR] = StringAttr(description)
 
-    def _search(self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool) -> tuple[int, int, str]:
+    def _search(
+        self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool,
+        rounds: list[tuple[Candidate, ...]] | None = None,
+    ) -> tuple[int, int, str]:
         """Bands stages of `function` round by round: each round the stage (or pair)
         giving the smallest arena (`peak_first` False), or the stage covering the plan's
         peak step that lowers the bytes live there the most (`peak_first`: a greedy that
         does not settle for a stage other regions hide). Returns the arena, the extra
-        MACs and the schedule's description."""
+        MACs and the schedule's description; appends each round's stages to `rounds`
+        (what `_replay` applies)."""
         ops = _kernel_ops(function)
         model_macs = sum(o.macs() for o in ops)
         geometry = BandGeometry()
@@ -1219,8 +1246,9 @@ class PatchSchedulePass(ModulePass):
                     f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {c.bands} {kind}{form}"
                 )
                 budget -= 0 if c.stream else extra_macs(stage, c.bands, geometry)
-                apply_form = apply_stream if c.stream else apply_bands
-                banded |= set(apply_form(stage, c.bands, geometry, loops=self.loops, over_input=c.over_input))
+            if rounds is not None:
+                rounds.append(chosen)
+            banded |= self._apply_round(ops, chosen, geometry)
             current = arena
             if any(c.over_input for c in chosen):
                 geometry = BandGeometry()  # the readers of a stage output over its input read a view now
@@ -1237,6 +1265,23 @@ class PatchSchedulePass(ModulePass):
             f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
         )
+
+    def _apply_round(self, ops: list[qk.KernelOp], chosen: tuple[Candidate, ...], geometry: BandGeometry) -> set[Operation]:
+        """Applies a round's stages (later ones first: indices stay valid); returns the
+        kernel ops now in bands."""
+        banded: set[Operation] = set()
+        for c in sorted(chosen, key=lambda c: -c.start):
+            apply_form = apply_stream if c.stream else apply_bands
+            banded |= set(apply_form(ops[c.start : c.stop], c.bands, geometry, loops=self.loops, over_input=c.over_input))
+        return banded
+
+    def _replay(self, function: func.FuncOp, rounds: list[tuple[Candidate, ...]]) -> None:
+        """Applies the stages a `_search` chose, round by round, as it applied them."""
+        geometry = BandGeometry()
+        for chosen in rounds:
+            self._apply_round(_kernel_ops(function), chosen, geometry)
+            if any(c.over_input for c in chosen):
+                geometry = BandGeometry()
 
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,

@@ -300,6 +300,47 @@ def test_int32_initialisers_spell_like_int_literal():
 
 
 # --------------------------------------------------------------------------------------
+# patch-schedule's two searches at once (one forked)
+# --------------------------------------------------------------------------------------
+
+
+def test_forked_search_and_its_replay_give_the_serial_schedule(models_dir, monkeypatch):
+    """ResNet-8 has FORK_MIN_KERNEL_OPS kernel ops or more: the smallest-arena greedy runs
+    forked and, replayed from its rounds, gives the IR the search itself left; the pass's
+    result is the serial one (TINYMLIR_SERIAL=1), text for text."""
+    from xdsl.dialects import func
+    from xdsl.dialects.builtin import ModuleOp
+
+    from tinymlir.compiler import import_model
+    from tinymlir.passes import patch_schedule
+    from tinymlir.pipelines import QNN, make_context, run_pipeline
+    from tinymlir.target import target_of
+
+    kernel = import_model((models_dir / "ic_resnet8.onnx").read_bytes(), name="ic_resnet8")
+    run_pipeline(kernel, f"{QNN},qnn-schedule,convert-qnn-to-kernel", verify_each=False)
+    function = next(f for f in kernel.ops if isinstance(f, func.FuncOp) and f.body.blocks)
+    assert len(patch_schedule._kernel_ops(function)) >= patch_schedule.FORK_MIN_KERNEL_OPS
+    serial, forked = kernel.clone(), kernel.clone()
+    monkeypatch.setenv("TINYMLIR_SERIAL", "1")
+    run_pipeline(serial, "patch-schedule")
+    monkeypatch.setenv("TINYMLIR_SERIAL", "0")
+    run_pipeline(forked, "patch-schedule")
+    assert str(forked) == str(serial)
+
+    from tinymlir.passes.kernel_in_place import transpose_views
+
+    transpose_views(function)  # as the pass does before searching
+    searched, replayed = function.clone(), function.clone()
+    ModuleOp([searched]), ModuleOp([replayed])
+    rounds: list = []
+    search = patch_schedule.PatchSchedulePass()
+    search._search(make_context(), searched, target_of(kernel).alignment, False, rounds)
+    assert rounds
+    search._replay(replayed, rounds)
+    assert str(replayed) == str(searched)
+
+
+# --------------------------------------------------------------------------------------
 # The 1 M-parameter model and the bench table
 # --------------------------------------------------------------------------------------
 
