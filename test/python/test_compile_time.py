@@ -370,6 +370,8 @@ def test_compile_time_table_renders(tmp_path):
     assert m["cached"]["same_flash_line"] and m["cached"]["wall_runs"]
     text = render_markdown(report)
     assert "| kws_dscnn |" in text and "Where the time goes" in text
+    assert [name for name, _ in m["pipeline_median"]] == PIPELINES["mcu"][0].split(",")
+    assert "| patch-schedule | " in text and text.count("\n| cse | ") == 3
     assert "flash figure differs" not in text
 
 
