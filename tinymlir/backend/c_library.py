@@ -44,7 +44,7 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.emitc import EmitC_ArrayType
 from xdsl.ir import SSAValue
 
-from tinymlir.backend.c_printer import GlobalSpan, insert_deferred_initializers, print_c
+from tinymlir.backend.c_printer import GlobalSpan, insert_deferred_initializers, print_c, walk_ops
 from tinymlir.dialects import mcuc
 from tinymlir.dialects.qnn import Numerics, format_f32, numerics_of
 from tinymlir.errors import TinymlirError
@@ -216,7 +216,7 @@ def extern_constants(module: ModuleOp) -> dict[str, int]:
     """The constant arrays the code unit declares `extern` -> their size in bytes."""
     referenced: set[str] = set()
     constant_reads: set[str] = set()
-    for op in module.walk():
+    for op in walk_ops(module):
         if isinstance(op, mcuc.GetGlobalOp):
             name = op.global_name.root_reference.data
             referenced.add(name)

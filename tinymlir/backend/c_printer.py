@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
 from typing import IO, NamedTuple
@@ -809,9 +809,22 @@ def _top_kind(op: Operation) -> str:
     return "global"
 
 
+def walk_ops(op: Operation) -> Iterator[Operation]:
+    """`op` and every op nested in it, in the order of `op.walk()`, without its generator
+    per nesting level (each op passed up through every enclosing one: half the time of
+    the printer's walks over a model's deep loop nests)."""
+    stack = [op]
+    while stack:
+        current = stack.pop()
+        yield current
+        for region in reversed(current.regions):
+            for block in reversed(region.blocks):
+                stack.extend(reversed(list(block.ops)))
+
+
 def check_only_mcuc(module: ModuleOp) -> None:
     """Raises a TinymlirError naming the first op that is not an mcuc op."""
-    for op in module.walk():
+    for op in walk_ops(module):
         if op is module:
             continue
         if not op.name.startswith("mcuc."):
@@ -854,7 +867,7 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
         caller = top if isinstance(top, mcuc.FuncOp) else None
         if caller is not None:
             functions[caller.sym_name.data] = caller
-        for op in top.walk():
+        for op in walk_ops(top):
             if not op.name.startswith("mcuc."):
                 raise TinymlirError(
                     f"c target: cannot print '{op.name}': the module must contain only mcuc "
