@@ -44,10 +44,11 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.emitc import EmitC_ArrayType
 from xdsl.ir import SSAValue
 
-from tinymlir.backend.c_printer import GlobalSpan, insert_deferred_initializers, print_c, walk_ops
+from tinymlir.backend.c_printer import GlobalSpan, insert_deferred_initializers, print_c
 from tinymlir.dialects import mcuc
 from tinymlir.dialects.qnn import Numerics, format_f32, numerics_of
 from tinymlir.errors import TinymlirError
+from tinymlir.ir_walk import walk_ops
 from tinymlir.passes.convert_func_to_mcuc import ENTRY_SUFFIX, INTERFACE_ATTR
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
 from typing import IO, NamedTuple
@@ -67,6 +67,7 @@ from xdsl.utils.target import Target
 from tinymlir.backend.c_initializers import format_initializer
 from tinymlir.dialects import mcuc
 from tinymlir.errors import TinymlirError
+from tinymlir.ir_walk import walk_ops
 
 # --------------------------------------------------------------------------- #
 # Types
@@ -807,19 +808,6 @@ def _top_kind(op: Operation) -> str:
     if isinstance(op, mcuc.FuncOp):
         return "proto" if op.is_declaration else "func"
     return "global"
-
-
-def walk_ops(op: Operation) -> Iterator[Operation]:
-    """`op` and every op nested in it, in the order of `op.walk()`, without its generator
-    per nesting level (each op passed up through every enclosing one: half the time of
-    the printer's walks over a model's deep loop nests)."""
-    stack = [op]
-    while stack:
-        current = stack.pop()
-        yield current
-        for region in reversed(current.regions):
-            for block in reversed(region.blocks):
-                stack.extend(reversed(list(block.ops)))
 
 
 def check_only_mcuc(module: ModuleOp) -> None:
