@@ -304,9 +304,10 @@ class TinyOptMain(xDSLOptMain):
             self.verify_deferred(prog, final_check)  # an invalid module: its error comes first
             raise
         library = rendered.library
-        with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
-            build = self.start_size_build(rendered, target)
+        build = None
         try:
+            with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
+                build = self.start_size_build(rendered, target)
             self.verify_deferred(prog, final_check)  # while the code compiles
             with self.timer.phase("print", "writing NAME.c and NAME.h (the compile runs)"):
                 c_file, h_file, _ = rendered.write()
@@ -315,6 +316,7 @@ class TinyOptMain(xDSLOptMain):
         except BaseException:
             if build is not None:
                 build.cancel()
+            self.verify_deferred(prog, final_check)  # not left running (done if it failed)
             raise
         io_bytes = sum(p.size for p in library.ports)
         print(
