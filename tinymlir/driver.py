@@ -10,10 +10,10 @@ Verification: a named pipeline (`--pipeline=NAME`) verifies the IR after import 
 it reaches a new level (tinymlir.pipelines.LEVELS), which is also the IR that is printed;
 passes given with -p are verified after each; `--verify-each` (or TINYMLIR_VERIFY_EACH=1,
 set by the tests) verifies after every pass. `--timings=FILE` records where the time went.
-Verifications that have passes after them check a forked copy of the module while the passes
-go on (ParallelVerifier; in the process under --verify-each, --verify-diagnostics or
-TINYMLIR_SERIAL_VERIFY=1); with `-o DIR/` the last one runs while the code compiles for the
-flash figure, and nothing is written before it passes.
+Verifications check a forked copy of the module while the passes go on (ParallelVerifier;
+in the process under --verify-each, --verify-diagnostics, TINYMLIR_SERIAL_VERIFY=1 or
+TINYMLIR_SERIAL=1); with `-o DIR/` the last one runs while the C prints and the code
+compiles for the flash figure, and nothing is written before it passes.
 
 Flash figure: the code unit is compiled in the background as soon as it is printed, and its
 sizes are cached by content (tinymlir.bench.code_size: `~/.cache/tinymlir`,
@@ -63,7 +63,9 @@ class ParallelVerifier:
 
     @staticmethod
     def available() -> bool:
-        return hasattr(os, "fork") and os.environ.get("TINYMLIR_SERIAL_VERIFY", "") in ("", "0")
+        from tinymlir.forked import forking_available
+
+        return forking_available() and os.environ.get("TINYMLIR_SERIAL_VERIFY", "") in ("", "0")
 
     def start(self, module, label: str) -> None:
         import gc
