@@ -304,6 +304,27 @@ def test_int32_initialisers_spell_like_int_literal():
 # --------------------------------------------------------------------------------------
 
 
+def test_forked_call_returns_raises_and_runs_here_when_the_child_dies():
+    import signal
+
+    from tinymlir.forked import ForkedCall
+
+    parent = os.getpid()
+
+    def fails():
+        raise ValueError("node 'x': bad")
+
+    def dies_in_a_child():
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return "ran in the parent"
+
+    assert ForkedCall(lambda: (os.getpid() != parent, [1, 2])).result() == (True, [1, 2])
+    with pytest.raises(ValueError, match="node 'x': bad"):
+        ForkedCall(fails).result()
+    assert ForkedCall(dies_in_a_child).result() == "ran in the parent"
+
+
 def test_forked_search_and_its_replay_give_the_serial_schedule(models_dir, monkeypatch):
     """ResNet-8 has FORK_MIN_KERNEL_OPS kernel ops or more: the smallest-arena greedy runs
     forked and, replayed from its rounds, gives the IR the search itself left; the pass's
