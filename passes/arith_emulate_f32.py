@@ -103,6 +103,7 @@ from xdsl.pattern_rewriter import (
 )
 
 from tinymlir.errors import PassError
+from tinymlir.ir_walk import walk_ops
 from tinymlir.passes.convert_fxp_to_arith import INLINE_ATTR, INT32_MAX, INT32_MIN
 from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
@@ -638,7 +639,7 @@ def _op_types(op: Operation) -> list[Attribute]:
 def check_supported(module: ModuleOp) -> list[Operation]:
     """The ops on f32, after refusing (naming it) the first one the emulation does not implement."""
     targets = []
-    for op in module.walk():
+    for op in walk_ops(module):
         types = _op_types(op)
         if isinstance(op, arith.ConstantOp) and isinstance(op.value, FloatAttr):
             types.append(op.value.type)
@@ -861,7 +862,7 @@ class ExpandRoundEven(RewritePattern):
 
 
 def check_hard_float(module: ModuleOp) -> None:
-    for op in module.walk():
+    for op in walk_ops(module):
         if op.name.startswith("math.") and not isinstance(op, math.RoundEvenOp):
             raise PassError(f"{PASS}: {op.name} is not supported (it would need libm)")
 
@@ -892,6 +893,6 @@ class ArithEmulateF32Pass(ModulePass):
         soft = SoftFloat(op)
         _walk(FuseOutputStage(soft), op)
         _walk(LowerF32(soft, check_supported(op)), op)
-        for o in op.walk():
+        for o in walk_ops(op):
             if any(_mentions_f32(t) for t in _op_types(o)):
                 raise PassError(f"{PASS}: {o.name} still has an f32 value after the rewrite")

@@ -36,6 +36,7 @@ from xdsl.passes import ModulePass
 
 from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
+from tinymlir.ir_walk import walk_ops
 from tinymlir.passes.convert_memref_to_mcuc import pointer_to
 
 ENTRY_SUFFIX = "_run"
@@ -141,7 +142,7 @@ class ConvertFuncToMcucPass(ModulePass):
             f.sym_name.data: f.sym_name.data + ENTRY_SUFFIX
             for f in op.ops if isinstance(f, func.FuncOp) and is_entry(f)
         }
-        for call in [c for c in op.walk() if isinstance(c, func.CallOp)]:
+        for call in [c for c in walk_ops(op) if isinstance(c, func.CallOp)]:
             callee = call.callee.root_reference.data
             if callee in renamed:
                 raise PassError(

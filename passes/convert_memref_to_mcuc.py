@@ -73,6 +73,7 @@ from xdsl.passes import ModulePass
 from tinymlir.c_names import c_identifier
 from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
+from tinymlir.ir_walk import walk_ops
 from tinymlir.layers import HOOK_DEFAULT, HOOK_MACRO, LAYER_INDEX_ATTR
 from tinymlir.strided_memref import (
     collapse_layout,
@@ -186,12 +187,12 @@ class FunctionConversion:
                 self.mapping[arg] = cast.results[0]
         self.layers: dict[int, list] = {}
         self.offset_applied: dict[SSAValue, tuple[int, ...]] = {}  # subviews at dynamic offsets: their strides
-        for copy in [o for o in self.function.walk() if isinstance(o, memref.CopyOp)]:
+        for copy in [o for o in walk_ops(self.function) if isinstance(o, memref.CopyOp)]:
             for buffer in (copy.source, copy.destination):
                 if static_layout(buffer.type) is None:  # type: ignore[arg-type]
                     raise self.error(copy, f"the layout of {buffer.type} is not static; only static layouts are supported")
             expand_copy(copy)
-        for op in list(self.function.walk()):
+        for op in walk_ops(self.function):
             self.convert(op)
         self.annotate_layers()
         for op in reversed(self.erase):

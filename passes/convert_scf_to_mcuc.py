@@ -25,6 +25,7 @@ from xdsl.passes import ModulePass
 
 from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
+from tinymlir.ir_walk import walk_ops
 
 
 def _variables(b: Builder, values, inits=None) -> list[SSAValue]:
@@ -107,7 +108,7 @@ class ConvertScfToMcucPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         targets = []
-        for o in op.walk():
+        for o in walk_ops(op):
             if isinstance(o, scf.ForOp | scf.IfOp):
                 targets.append(o)
             elif o.name.startswith("scf.") and not isinstance(o, scf.YieldOp):

@@ -47,6 +47,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 
 from tinymlir.dialects import mcuc
+from tinymlir.ir_walk import walk_ops
 
 _CALLS = (mcuc.CallOp, mcuc.CallOpaqueOp)
 _READS = (mcuc.LoadOp, mcuc.LoadS8x4Op, *_CALLS)
@@ -195,14 +196,14 @@ class FormExpressionsInFunction(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: mcuc.FuncOp, rewriter: PatternRewriter) -> None:
-        if op.is_declaration or any(type(o) is mcuc.ExpressionOp for o in op.walk()):
+        if op.is_declaration or any(type(o) is mcuc.ExpressionOp for o in walk_ops(op)):
             return
         folded: set[Operation] = set()
         position: dict[Operation, int] = {}
         plan_folds(op.body.block, folded, position)
         if not folded:
             return
-        users = [o for o in op.walk() if o not in folded and o is not op]
+        users = [o for o in walk_ops(op) if o not in folded and o is not op]
         for user in users:
             for operand in user.operands:
                 child = operand.owner

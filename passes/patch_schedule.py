@@ -1407,6 +1407,7 @@ class _CandidateBound:
         KernelInPlacePass().apply(ctx, ModuleOp([copy]))
         buffers = lifetimes(copy)
         self._buffers, self._alignment = buffers, alignment
+        self._roots: dict[SSAValue, memref.AllocOp | None] = {}
         self._place_greedy = place_greedy
         # the steps: top-level kernel ops and band loops; position[k]: kernel op k's step
         steps = _steps(function)
@@ -1444,6 +1445,12 @@ class _CandidateBound:
             )
             self.after[p] = max(self.after[p + 1], live)
 
+    def _root(self, value: SSAValue) -> memref.AllocOp | None:
+        """`_root_alloc`, memoised for the round (candidates change copies only)."""
+        if value not in self._roots:
+            self._roots[value] = _root_alloc(value)
+        return self._roots[value]
+
     def contiguous(self, start: int, stop: int) -> bool:
         """Whether kernel ops start..stop - 1 are consecutive steps (no band loop between)."""
         return self.position[stop - 1] - self.position[start] == stop - 1 - start
@@ -1475,7 +1482,7 @@ class _CandidateBound:
         last_reader: dict[int, int] = {}
         outer: dict[memref.AllocOp, int | None] = {}  # allocations from before the stage: last layer reading them
         first_step, last_step = self.position[start], self.position[stop - 1]
-        stitched = _root_alloc(layers[-1].outs)
+        stitched = self._root(layers[-1].outs)
         if stitched is not None and self.touched[stitched][0] < last_step:
             return 0, 0, 0  # the output shares an earlier buffer: not a case the bound covers
         for j, layer in enumerate(layers):
@@ -1483,7 +1490,7 @@ class _CandidateBound:
                 if value in layer_of:
                     last_reader[layer_of[value]] = j
                     continue
-                root = _root_alloc(value)
+                root = self._root(value)
                 if root is None:
                     continue
                 if root is stitched or self.touched[root][0] >= first_step:
@@ -1536,21 +1543,32 @@ class _CandidateBound:
             for b, band in enumerate(streamed):
                 for j, (_, windows, _, _) in enumerate(band.layers):
                     for value in layers[j].data_inputs if windows else ():
-                        root = _root_alloc(value)
+                        root = self._root(value)
                         if value not in layer_of and root is not None and outer.get(root, None) is not None:
                             last_read[root] = max(last_read.get(root, (b, j)), (b, j))
             outer_stream = [
                 (buffer_bytes(root.memref.type), None if until is None else last_read.get(root, (0, -1)))
                 for root, until in outer.items()
             ]
-            for b in range(len(per_band)):
-                for j in range(len(stage)):
-                    live = sum(size for size, until in outer_stream if until is None or (b, j) <= until)
-                    if b > 0 or j == last:
-                        live += stitched_bytes
-                    live += sum(kept[i] for i, (lo, hi) in spans.items() if lo <= (b, j) <= hi)
-                    peak = max(peak, live)
+            # the bytes live at each step (b, j), numbered b * len(stage) + j (the order
+            # of the (b, j) pairs): each buffer adds its size over its span of steps
+            width, cells = len(stage), len(per_band) * len(stage)
+            delta = [0] * (cells + 1)
+            spans_bytes = [(kept[i], lo[0] * width + lo[1], hi[0] * width + hi[1]) for i, (lo, hi) in spans.items()]
+            outer_spans = [(size, 0, cells - 1 if until is None else until[0] * width + until[1]) for size, until in outer_stream]
+            stitched_spans = [(stitched_bytes, last, last), (stitched_bytes, width, cells - 1)]
+            for size, lo, hi in (*spans_bytes, *outer_spans, *stitched_spans):
+                if lo <= hi:
+                    delta[lo] += size
+                    delta[hi + 1] -= size
+            live = 0
+            for step in range(cells):
+                live += delta[step]
+                peak = max(peak, live)
             return self.before[start], peak, self.after[last_step + 1]
+        # the inputs' bytes live at stage op j: all of them but in the last band
+        outer_total = sum(size for size, _ in outer_bytes)
+        outer_last_band = [sum(size for size, until in outer_bytes if until is None or j <= until) for j in range(len(stage))]
         for b, needed in enumerate(per_band):
             band_bytes = []
             for layer in layers[:-1]:
@@ -1558,7 +1576,7 @@ class _CandidateBound:
                 _, _, width, channels = layer.output_shape
                 band_bytes.append((hi - lo) * width * channels)
             for j, op in enumerate(stage):
-                live = sum(size for size, until in outer_bytes if until is None or b < len(per_band) - 1 or j <= until)
+                live = outer_total if b < len(per_band) - 1 else outer_last_band[j]
                 if b > 0 or j == last:
                     live += stitched_bytes
                 for i in range(min(j, last - 1) + 1):

@@ -10,10 +10,10 @@ Verification: a named pipeline (`--pipeline=NAME`) verifies the IR after import 
 it reaches a new level (tinymlir.pipelines.LEVELS), which is also the IR that is printed;
 passes given with -p are verified after each; `--verify-each` (or TINYMLIR_VERIFY_EACH=1,
 set by the tests) verifies after every pass. `--timings=FILE` records where the time went.
-Verifications that have passes after them check a forked copy of the module while the passes
-go on (ParallelVerifier; in the process under --verify-each, --verify-diagnostics or
-TINYMLIR_SERIAL_VERIFY=1); with `-o DIR/` the last one runs while the code compiles for the
-flash figure, and nothing is written before it passes.
+Verifications check a forked copy of the module while the passes go on (ParallelVerifier;
+in the process under --verify-each, --verify-diagnostics, TINYMLIR_SERIAL_VERIFY=1 or
+TINYMLIR_SERIAL=1); with `-o DIR/` the last one runs while the C prints and the code
+compiles for the flash figure, and nothing is written before it passes.
 
 Flash figure: the code unit is compiled in the background as soon as it is printed, and its
 sizes are cached by content (tinymlir.bench.code_size: `~/.cache/tinymlir`,
@@ -63,7 +63,9 @@ class ParallelVerifier:
 
     @staticmethod
     def available() -> bool:
-        return hasattr(os, "fork") and os.environ.get("TINYMLIR_SERIAL_VERIFY", "") in ("", "0")
+        from tinymlir.forked import forking_available
+
+        return forking_available() and os.environ.get("TINYMLIR_SERIAL_VERIFY", "") in ("", "0")
 
     def start(self, module, label: str) -> None:
         import gc
@@ -287,6 +289,9 @@ class TinyOptMain(xDSLOptMain):
 
         out_dir = path.parent if path.suffix == ".c" else path
         source = Path(self.args.input_file).name if self.args.input_file else ""
+        # The last verification checks a forked snapshot while the C prints and the code
+        # compiles; joined before anything is written.
+        final_check = self.start_deferred_verification(prog)
         try:
             library = describe_library(prog)
             target = target_of(prog)
@@ -298,13 +303,14 @@ class TinyOptMain(xDSLOptMain):
                     verify=False,
                 )
         except Exception:
-            self.verify_deferred(prog)  # an invalid module: its verifier's error comes first
+            self.verify_deferred(prog, final_check)  # an invalid module: its error comes first
             raise
         library = rendered.library
-        with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
-            build = self.start_size_build(rendered, target)
+        build = None
         try:
-            self.verify_deferred(prog)  # while the code compiles
+            with self.timer.phase("size-build", "starting the code's compile (flash figure)"):
+                build = self.start_size_build(rendered, target)
+            self.verify_deferred(prog, final_check)  # while the code compiles
             with self.timer.phase("print", "writing NAME.c and NAME.h (the compile runs)"):
                 c_file, h_file, _ = rendered.write()
             with self.timer.phase("size-build", "flash figure (waiting for the compile)"):
@@ -312,6 +318,7 @@ class TinyOptMain(xDSLOptMain):
         except BaseException:
             if build is not None:
                 build.cancel()
+            self.verify_deferred(prog, final_check)  # not left running (done if it failed)
             raise
         io_bytes = sum(p.size for p in library.ports)
         print(
@@ -348,13 +355,31 @@ class TinyOptMain(xDSLOptMain):
             raise
         self.verifier.join()
 
-    def verify_deferred(self, prog) -> None:
+    def start_deferred_verification(self, prog) -> ParallelVerifier | None:
+        """Forks the pipeline's last verification (when between_passes left it to the
+        library writer and verifications may run in parallel); None: verify_deferred
+        verifies in the process."""
+        after = self.deferred_verification
+        if after is None or not self.parallel_verification:
+            return None
+        check = ParallelVerifier()
+        with self.timer.phase("verify", f"after {after} (forked, while printing)"):
+            check.start(prog, after)
+        return check
+
+    def verify_deferred(self, prog, forked: ParallelVerifier | None = None) -> None:
         """The pipeline's last verification, when between_passes left it to the library
-        writer (which verifies before writing anything, while the code compiles)."""
+        writer (which verifies before writing anything, while the code compiles): waits
+        for the `forked` check, else verifies here."""
         after, self.deferred_verification = self.deferred_verification, None
-        if after is not None:
-            with self.timer.phase("verify", f"after {after}"):
-                prog.verify()
+        if after is None:
+            return
+        if forked is not None:
+            with self.timer.phase("verify", f"after {after} (waiting for the forked check)", waiting=True):
+                forked.join()
+            return
+        with self.timer.phase("verify", f"after {after}"):
+            prog.verify()
 
     def start_size_build(self, rendered, target):
         """The code's compile for the flash figure, started in the background (or found in
@@ -453,7 +478,7 @@ class TinyOptMain(xDSLOptMain):
         # The other verifications check a snapshot in a forked process while the passes go
         # on (tinymlir.driver.ParallelVerifier); serial under --verify-each, where each
         # pass must be checked before the next one runs.
-        parallel = ParallelVerifier.available() and not (
+        parallel = self.parallel_verification = ParallelVerifier.available() and not (
             verify_each or self.args.verify_diagnostics
         )
         done, last = 0, time.perf_counter()

@@ -21,17 +21,18 @@ class PhaseTimer:
     phases: list[dict] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 
-    def add(self, kind: str, name: str, seconds: float) -> None:
+    def add(self, kind: str, name: str, seconds: float, waiting: bool = False) -> None:
+        """`waiting`: the wait for work started in an earlier phase (not counted again)."""
         assert kind in KINDS, kind
-        self.phases.append({"kind": kind, "name": name, "seconds": seconds})
+        self.phases.append({"kind": kind, "name": name, "seconds": seconds, "waiting": waiting})
 
     @contextmanager
-    def phase(self, kind: str, name: str = "") -> Iterator[None]:
+    def phase(self, kind: str, name: str = "", waiting: bool = False) -> Iterator[None]:
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.add(kind, name or kind, time.perf_counter() - start)
+            self.add(kind, name or kind, time.perf_counter() - start, waiting)
 
     def totals(self) -> dict[str, float]:
         """Seconds per kind (every kind present, 0.0 when it did not run)."""
@@ -44,7 +45,7 @@ class PhaseTimer:
         return {
             "in_process_seconds": time.perf_counter() - self.started,
             "totals": self.totals(),
-            "verifications": sum(p["kind"] == "verify" for p in self.phases),
+            "verifications": sum(p["kind"] == "verify" and not p["waiting"] for p in self.phases),
             "phases": self.phases,
         }
 

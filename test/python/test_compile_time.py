@@ -300,6 +300,32 @@ def test_int32_initialisers_spell_like_int_literal():
 
 
 # --------------------------------------------------------------------------------------
+# ForkedCall: a computation on the second core
+# --------------------------------------------------------------------------------------
+
+
+def test_forked_call_returns_raises_and_runs_here_when_the_child_dies():
+    import signal
+
+    from tinymlir.forked import ForkedCall
+
+    parent = os.getpid()
+
+    def fails():
+        raise ValueError("node 'x': bad")
+
+    def dies_in_a_child():
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return "ran in the parent"
+
+    assert ForkedCall(lambda: (os.getpid() != parent, [1, 2])).result() == (True, [1, 2])
+    with pytest.raises(ValueError, match="node 'x': bad"):
+        ForkedCall(fails).result()
+    assert ForkedCall(dies_in_a_child).result() == "ran in the parent"
+
+
+# --------------------------------------------------------------------------------------
 # The 1 M-parameter model and the bench table
 # --------------------------------------------------------------------------------------
 
@@ -329,6 +355,8 @@ def test_compile_time_table_renders(tmp_path):
     assert m["cached"]["same_flash_line"] and m["cached"]["wall_runs"]
     text = render_markdown(report)
     assert "| kws_dscnn |" in text and "Where the time goes" in text
+    assert [name for name, _ in m["pipeline_median"]] == PIPELINES["mcu"][0].split(",")
+    assert "| patch-schedule | " in text and text.count("\n| cse | ") == 3
     assert "flash figure differs" not in text
 
 

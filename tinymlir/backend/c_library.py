@@ -48,6 +48,7 @@ from tinymlir.backend.c_printer import GlobalSpan, insert_deferred_initializers,
 from tinymlir.dialects import mcuc
 from tinymlir.dialects.qnn import Numerics, format_f32, numerics_of
 from tinymlir.errors import TinymlirError
+from tinymlir.ir_walk import walk_ops
 from tinymlir.passes.convert_func_to_mcuc import ENTRY_SUFFIX, INTERFACE_ATTR
 
 
@@ -216,7 +217,7 @@ def extern_constants(module: ModuleOp) -> dict[str, int]:
     """The constant arrays the code unit declares `extern` -> their size in bytes."""
     referenced: set[str] = set()
     constant_reads: set[str] = set()
-    for op in module.walk():
+    for op in walk_ops(module):
         if isinstance(op, mcuc.GetGlobalOp):
             name = op.global_name.root_reference.data
             referenced.add(name)

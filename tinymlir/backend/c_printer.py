@@ -67,6 +67,7 @@ from xdsl.utils.target import Target
 from tinymlir.backend.c_initializers import format_initializer
 from tinymlir.dialects import mcuc
 from tinymlir.errors import TinymlirError
+from tinymlir.ir_walk import walk_ops
 
 # --------------------------------------------------------------------------- #
 # Types
@@ -822,7 +823,7 @@ def _top_kind(op: Operation) -> str:
 
 def check_only_mcuc(module: ModuleOp) -> None:
     """Raises a TinymlirError naming the first op that is not an mcuc op."""
-    for op in module.walk():
+    for op in walk_ops(module):
         if op is module:
             continue
         if not op.name.startswith("mcuc."):
@@ -865,7 +866,7 @@ def _module_facts(module: ModuleOp) -> tuple[set[str], set[str], list[mcuc.FuncO
         caller = top if isinstance(top, mcuc.FuncOp) else None
         if caller is not None:
             functions[caller.sym_name.data] = caller
-        for op in top.walk():
+        for op in walk_ops(top):
             if not op.name.startswith("mcuc."):
                 raise TinymlirError(
                     f"c target: cannot print '{op.name}': the module must contain only mcuc "

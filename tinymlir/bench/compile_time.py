@@ -160,6 +160,10 @@ def measure(models: Sequence[Path], workdir: Path, runs: int = 3, log=print) -> 
                     per_run[p["name"]] = per_run.get(p["name"], 0.0) + p["seconds"]
             for name, seconds in per_run.items():
                 passes.setdefault(name, []).append(seconds)
+        in_order = [
+            [(p["name"], p["seconds"]) for p in r["timings"]["phases"] if p["kind"] == "pass"]
+            for r in model_runs
+        ]
         flash = [line.strip() for line in model_runs[0]["stdout"].splitlines() if "flash:" in line]
         report["models"].append(
             {
@@ -174,6 +178,11 @@ def measure(models: Sequence[Path], workdir: Path, runs: int = 3, log=print) -> 
                 "met": wall - floor <= target,
                 "phases_median": totals,
                 "passes_median": {n: statistics.median(v) for n, v in passes.items()},
+                # each pass of the pipeline in order (a pass run twice is two entries)
+                "pipeline_median": [
+                    [name, statistics.median(run[i][1] for run in in_order)]
+                    for i, (name, _) in enumerate(in_order[0])
+                ],
                 "verifications": model_runs[0]["timings"]["verifications"],
                 "start_up_and_exit_median": statistics.median(
                     r["wall"] - r["timings"]["in_process_seconds"] for r in model_runs
@@ -260,5 +269,16 @@ def render_markdown(report: dict, header: str = "") -> str:
             + ", ".join(f"{name} {seconds:.2f}" for name, seconds in top)
             + " |"
         )
+    lines += [
+        "",
+        "## Each pass (median seconds of the runs, in pipeline order)",
+        "",
+        "| pass | " + " | ".join(m["name"] for m in report["models"]) + " |",
+        "|---|" + "---:|" * len(report["models"]),
+    ]
+    pipelines = [m.get("pipeline_median", []) for m in report["models"]]
+    for i, (name, _) in enumerate(pipelines[0] if pipelines else []):
+        cells = [f"{p[i][1]:.3f}" if i < len(p) and p[i][0] == name else "-" for p in pipelines]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
