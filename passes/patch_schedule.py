@@ -93,10 +93,15 @@ Cost model
     arena is their peak whatever the stage does), so a second greedy runs beside it
     (`peak_first`): each round it takes, among the stages covering the current plan's peak
     step, the one leaving the fewest bytes live at its band steps (`_local_peak`; ties:
-    fewer MACs, fewer bands), while that lowers the peak. Both run on copies and the
-    smaller arena (then fewer extra MACs) is kept; when the peak-first greedy took a grid
-    it runs again without grids (a grid may lower a local peak the plan's final peak does
-    not depend on, for more MACs: ResNet-8's first block). MobileNetV2-96 needs the second
+    fewer MACs, fewer bands), while that lowers the peak. Both greedies run on copies,
+    with grids (`max_grid`) and without, and the whole plans (and the layer-by-layer one)
+    are priced: a plan costs its arena plus its extra MACs / `macs_per_byte` (default 256:
+    a byte of RAM is worth 256 recomputed MACs); the cheapest is kept (ties: the smaller
+    arena, fewer MACs), and a smaller arena not taken is named in `tinymlir.patch_schedule`
+    with both costs. This keeps a grid from spending the MAC budget on a few bytes: VWW's
+    3x4 grid saves 1,972 B over its streamed plan for +884,064 MACs (cost 21,281 against
+    19,692), ResNet-8's 4x4 third block 1,024 B for +2.4 M MACs (measured: +43 % Cortex-M4
+    instructions); `macs_per_byte=0` prices the arena alone. MobileNetV2-96 needs the second
     (without grids: streamed stem..b1, then b2-b3 and b4 stages, 27,264 B against 54,912 B; with
     grids 23,184 B: 4x4 and 3x4 patches, then streamed b4 and b5). When no single stage beats
     it (two regions of the plan peak alike, as in ResNet-8's first two blocks), every
@@ -1687,11 +1692,17 @@ class PatchSchedulePass(ModulePass):
     """Most bands of the stream form (its bands cost no MACs, so it wants more of them)."""
     peak_first: bool = True
     """Also run the peak-first greedy (see the cost model) and keep the better result."""
+    macs_per_byte: float = 256.0
+    """The price of recomputation between whole plans: a plan costs its arena plus its extra
+    MACs / macs_per_byte (bytes); 0: the arena alone."""
+
+    def _plan_cost(self, arena: int, extra: int) -> float:
+        return arena + (extra / self.macs_per_byte if self.macs_per_byte > 0 else 0)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if min(self.max_stage, self.max_bands, self.max_stream_bands, self.max_grid) < 1 or self.max_extra_macs < 0:
+        if min(self.max_stage, self.max_bands, self.max_stream_bands, self.max_grid) < 1 or min(self.max_extra_macs, self.macs_per_byte) < 0:
             raise PassError(
-                "patch-schedule: max_extra_macs must be >= 0, max_stage, max_bands, max_grid and max_stream_bands >= 1"
+                "patch-schedule: max_extra_macs and macs_per_byte must be >= 0, max_stage, max_bands, max_grid and max_stream_bands >= 1"
             )
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             self._schedule(ctx, op, function)
@@ -1707,24 +1718,31 @@ class PatchSchedulePass(ModulePass):
             function.attributes[SCHEDULE_ATTR] = StringAttr("layer-by-layer: no spatial layers")
             return
         alignment = target_of(module).alignment
-        # both strategies on copies; the smaller arena (then fewer extra MACs) is kept
+        # the strategies on copies; the plan of the least cost is kept
         results = []
         # the copies' modules hold (clones of) the constants: the grid form reads weights and
         # biases for the bias of inner patches, and adds that bias as a constant
         constants = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
-        # the peak-first greedy also without grids: it takes the stage lowering the local peak
-        # most, which can be a grid where the plan's peak ends up elsewhere (ResNet-8), and a
-        # form with fewer extra MACs then gives the same arena
-        # (only needed when it took a grid: else it would make the same choices)
-        strategies = [(False, self.max_grid)] + ([(True, self.max_grid)] if self.peak_first else [])
-        for order, (peak_first, max_grid) in enumerate(strategies):
+        greedies = (False, True) if self.peak_first else (False,)
+        grids = (1, self.max_grid) if self.max_grid > 1 else (1,)
+        for order, (max_grid, peak_first) in enumerate((g, p) for g in grids for p in greedies):
             copy = function.clone()
             ModuleOp([*(g.clone() for g in constants), copy])
-            arena, extra, description, grids = self._search(ctx, copy, alignment, peak_first, max_grid)
-            results.append((arena, extra, order, copy, description))
-            if peak_first and grids and max_grid > 1:
-                strategies.append((True, 1))
-        _, _, _, chosen, description = min(results, key=lambda r: r[:3])
+            arena, extra, description, baseline = self._search(ctx, copy, alignment, peak_first, max_grid)
+            results.append((self._plan_cost(arena, extra), arena, extra, order, copy, description))
+        # the layer-by-layer plan itself (last: at equal cost a strategy's own reason is kept)
+        results.append((baseline, baseline, 0, len(results), None, f"layer-by-layer: {baseline} B, no schedule worth its MACs"))
+        cost, arena, extra, _, chosen, description = min(results, key=lambda r: r[:4])
+        smallest = min(results, key=lambda r: r[1:4])
+        if smallest[1] < arena:
+            description += (
+                f"; not taken: {smallest[5].split(', arena ')[0].removeprefix('bands: ')}, arena {smallest[1]} B, "
+                f"+{smallest[2]:,} MACs (costs {smallest[0]:,.0f} against {cost:,.0f}"
+                f" at {self.macs_per_byte:g} MACs per byte)"
+            )
+        if chosen is None:
+            function.attributes[SCHEDULE_ATTR] = StringAttr(description)
+            return
         function.detach_region(function.body)
         function.add_region(chosen.detach_region(chosen.body))
         known = {g.sym_name.data for g in constants}
@@ -1737,12 +1755,12 @@ class PatchSchedulePass(ModulePass):
 
     def _search(
         self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool, max_grid: int,
-    ) -> tuple[int, int, str, bool]:
+    ) -> tuple[int, int, str, int]:
         """Bands stages of `function` round by round: each round the stage (or pair)
         giving the smallest arena (`peak_first` False), or the stage covering the plan's
         peak step that lowers the bytes live there the most (`peak_first`: a greedy that
         does not settle for a stage other regions hide). Returns the arena, the extra
-        MACs, the schedule's description and whether it holds a grid."""
+        MACs, the schedule's description and the layer-by-layer arena."""
         ops = _kernel_ops(function)
         model_macs = sum(o.macs() for o in ops)
         geometry = BandGeometry()
@@ -1751,7 +1769,6 @@ class PatchSchedulePass(ModulePass):
         budget = self.max_extra_macs * model_macs
         banded: set[Operation] = set()
         stages: list[str] = []
-        grids = False
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
             if peak_first:
@@ -1776,7 +1793,6 @@ class PatchSchedulePass(ModulePass):
                     f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {shape}"
                 )
                 if c.cols > 1:
-                    grids = True
                     budget -= grid_extra_macs(stage, c.bands, c.cols, geometry)
                 elif not c.stream:
                     budget -= extra_macs(stage, c.bands, geometry)
@@ -1789,14 +1805,14 @@ class PatchSchedulePass(ModulePass):
         if peak_first:
             current = bounds.current_arena()
             if current >= baseline:
-                return baseline, 0, f"layer-by-layer: {reason}", False  # a copy: the caller drops it
+                return baseline, 0, f"layer-by-layer: {reason}", baseline  # a copy: the caller drops it
         if not stages:
-            return current, 0, f"layer-by-layer: {reason}", False
+            return current, 0, f"layer-by-layer: {reason}", baseline
         extra = round(self.max_extra_macs * model_macs - budget)
         return current, extra, (
             f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
-        ), grids
+        ), baseline
 
     def _best_stage(
         self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,

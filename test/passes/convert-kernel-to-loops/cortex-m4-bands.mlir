@@ -2,7 +2,7 @@
 // at a dynamic offset in the band loop (strides of the whole map, not the band's identity
 // ones), is still packed row-major, so the 3x3 convolution reads it through a flat view
 // (memref.collapse_shape, which keeps the band's offset) with SMLAD, as layer by layer.
-// RUN: tinymlir-opt %s --target-desc=cortex-m4 -p 'convert-qnn-to-kernel,patch-schedule{stream=false},kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
+// RUN: tinymlir-opt %s --target-desc=cortex-m4 -p 'convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1},kernel-in-place,convert-kernel-to-loops,canonicalize,cse' | filecheck %s
 // RUN: tinymlir-opt %s --target-desc=cortex-m4 --pipeline=mcu -t c | filecheck %s --check-prefix=C
 
 // CHECK-LABEL: func.func @banded

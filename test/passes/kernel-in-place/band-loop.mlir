@@ -1,7 +1,7 @@
 // kernel-in-place schedules the body of a band loop on its own: there the depthwise %d
 // writes over the band buffer of %a, which dies at it in every band (a buffer also used
 // outside the body, like the input's subview, is never overwritten).
-// RUN: tinymlir-opt %s -p convert-qnn-to-kernel,"patch-schedule{stream=false}",kernel-in-place | filecheck %s
+// RUN: tinymlir-opt %s -p convert-qnn-to-kernel,"patch-schedule{stream=false max_grid=1}",kernel-in-place | filecheck %s
 
 // CHECK-LABEL: func.func @wide
 // CHECK:         %a_band1 = memref.alloc() {{.*}} : memref<1x6x8x16xi8>

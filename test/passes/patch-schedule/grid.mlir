@@ -5,6 +5,12 @@
 // the input zero point folded in, as convert-qnn-to-kernel gives unpadded convolutions.
 // RUN: tinymlir-opt %s --split-input-file -p "convert-qnn-to-kernel,patch-schedule{stream=false max_extra_macs=0.5}" | filecheck %s
 // RUN: tinymlir-opt %s --split-input-file -p "convert-qnn-to-kernel,patch-schedule{stream=false max_extra_macs=0.5 max_grid=1}" | filecheck %s --check-prefix=BANDS
+// Whole plans are priced at arena + extra MACs / macs_per_byte (default 256): at 1 MAC per
+// byte the grid's 312 B saved do not pay for its 2,592 MACs, and the function stays layer by
+// layer, saying what it did not take.
+// RUN: tinymlir-opt %s --split-input-file -p "convert-qnn-to-kernel,patch-schedule{stream=false max_extra_macs=0.5 macs_per_byte=1.0}" | filecheck %s --check-prefix=PRICED
+// PRICED: tinymlir.patch_schedule = "layer-by-layer: 512 B, no schedule worth its MACs; not taken: a..y (3 layers) in patch 2x2 (recomputed halos), arena 200 B, +2,592 MACs (costs 2,792 against 512 at 1 MACs per byte)"
+// PRICED-NOT: qk.conv2d {{.*}}_patch
 
 // bands.mlir's chain (3x3/s2, 3x3 depthwise, 1x1 over a 16x16 image): within 50 % extra
 // MACs the 2x2 grid wins (200 B against 256 B for 4 row bands, the best without columns).

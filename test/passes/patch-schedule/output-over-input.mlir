@@ -2,8 +2,8 @@
 // peak alike layer by layer), patch-schedule searches pairs of stages; the strided block's
 // stitched output is a view of its input's buffer (%r1): each band writes only rows of %r1
 // that no later band reads. (The graph is test_patch_schedule.py's resnet_like.)
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{max_extra_macs=0.6 stream=false max_grid=1}" | filecheck %s
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1}" | filecheck %s --check-prefix=BUDGET
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{max_extra_macs=0.6 stream=false max_grid=1 macs_per_byte=0.0}" | filecheck %s
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1 macs_per_byte=0.0}" | filecheck %s --check-prefix=BUDGET
 
 // CHECK-LABEL: func.func @resnet
 // CHECK-SAME:    tinymlir.patch_schedule = "bands: v4..r2 (4 layers) in 3 row bands, output over its input; v1..r1 (4 layers) in 8 row bands, arena 1792 B (layer-by-layer 2048 B)

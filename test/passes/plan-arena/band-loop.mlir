@@ -3,7 +3,7 @@
 // buffer used only inside lives over the body steps that use it, and takes the same bytes
 // as the unrolled border bands' buffers; the stitched output %y, also read after the loop
 // (by the pool), lives over the whole loop, from band 0's write to the pool.
-// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false}",kernel-in-place,plan-arena | filecheck %s
+// RUN: tinymlir-opt %s -p "convert-qnn-to-kernel,patch-schedule{stream=false max_grid=1}",kernel-in-place,plan-arena | filecheck %s
 
 // CHECK-LABEL: func.func @banded
 // CHECK-SAME:    tinymlir.arena_size = 384 : i64
