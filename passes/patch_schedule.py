@@ -1,8 +1,9 @@
 """patch-schedule: run a memory-hungry early stage of convolutions band by band.
 
 What it does
-    Picks a stage (a chain of consecutive `qk.conv2d` ops, each reading only its
-    predecessor's output) and a number of row bands of the stage's output. Each band's
+    Picks a stage (consecutive `qk.conv2d`, `qk.add` and channel `qk.concat` ops whose
+    results only later ops of the stage read: residual adds and concatenated branches
+    included) and a number of row bands of the stage's output. Each band's
     rows are walked back through the stage with the kernel-level `input_window`
     interface (halo: t_in = (t_out - 1) * s + (k - 1) * d + 1 rows), and every layer of
     the stage is re-issued per band on band buffers of just those rows (a
@@ -327,12 +328,14 @@ def _band_pads(
 
 def stage_refusal(ops: list[qk.KernelOp]) -> str | None:
     """Why these consecutive kernel ops cannot form a stage (None: they can): only
-    convolutions and additions of NHWC maps, and every result but the last read only
-    by later ops of the stage."""
+    convolutions, additions and channel concatenations of NHWC maps, and every result but
+    the last read only by later ops of the stage."""
     members = set(ops)
     for i, op in enumerate(ops):
-        if not isinstance(op, qk.Conv2DOp | qk.AddOp):
+        if not isinstance(op, qk.Conv2DOp | qk.AddOp | qk.ConcatOp):
             return f"{op.layer_name.data} ({op.name}) cannot be run in bands"
+        if isinstance(op, qk.ConcatOp) and op.axis.value.data != 3:
+            return f"{op.layer_name.data}: a concatenation along axis {op.axis.value.data}, not the channels, cannot be run in bands"
         shapes = [op.output_type.get_shape(), *(t.get_shape() for t in op.input_types.data)]
         if any(len(shape) != 4 or shape[0] != 1 for shape in shapes):
             return f"{op.layer_name.data}: not a single NHWC map"

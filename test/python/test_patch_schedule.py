@@ -656,3 +656,72 @@ def test_grid_wins_on_the_mobilenet_v2_like_front():
     assert "patch " not in band_schedule
     assert "v1..r (7 layers) in patch 3x4 (recomputed halos)" in schedule, schedule
     assert grid < bands
+
+
+def concat_stage() -> str:
+    """A 3x3/s1 convolution, two branches of it (a 3x3 depthwise and a 1x1), their
+    concatenation along the channels and a 3x3/s2 convolution of it, over 14x10: a
+    concat inside the stage, read by a strided layer (uneven bands)."""
+    rng = np.random.default_rng(7)
+    w1 = rng.integers(-3, 4, (4, 3, 3, 2)).tolist()
+    dw = rng.integers(-3, 4, (4, 3, 3, 1)).tolist()
+    pw = rng.integers(-3, 4, (4, 1, 1, 4)).tolist()
+    wy = rng.integers(-3, 4, (3, 3, 3, 8)).tolist()
+    x, a, cat, y = (f"{T}<1x14x10x{n}xi8, {q}>" for n, q in ((2, "0.5:3"), (4, "0.3:1"), (8, "0.4:-1"), (3, "0.25:-2")))
+    c = f"{T}<1x14x10x4xi8, 0.4:-1>"
+    y = f"{T}<1x7x5x3xi8, 0.25:-2>"
+    return f"""
+func.func @concat(%x: {x}) -> {y} {{
+  %w1 = qnn.constant dense<{w1}> : tensor<4x3x3x2xi8> -> {T}<4x3x3x2xi8, 0.1:0>
+  %dw = qnn.constant dense<{dw}> : tensor<4x3x3x1xi8> -> {T}<4x3x3x1xi8, 0.2:0>
+  %pw = qnn.constant dense<{pw}> : tensor<4x1x1x4xi8> -> {T}<4x1x1x4xi8, 0.2:0>
+  %wy = qnn.constant dense<{wy}> : tensor<3x3x3x8xi8> -> {T}<3x3x3x8xi8, 0.1:0>
+  %b = arith.constant dense<[5, -7, 11, 0]> : tensor<4xi32>
+  %b3 = arith.constant dense<[3, -1, 2]> : tensor<3xi32>
+  %a = {CONV.format(x="%x", w="%w1", b="%b", s=1, p=1, d=1, g=1, c=4, xt=x, wt=f"{T}<4x3x3x2xi8, 0.1:0>", yt=a)}
+  %d = {CONV.format(x="%a", w="%dw", b="%b", s=1, p=1, d=1, g=4, c=4, xt=a, wt=f"{T}<4x3x3x1xi8, 0.2:0>", yt=c)}
+  %p = {CONV.format(x="%a", w="%pw", b="%b", s=1, p=0, d=1, g=1, c=4, xt=a, wt=f"{T}<4x1x1x4xi8, 0.2:0>", yt=c)}
+  %cat = qnn.concat %d, %p axis 3 : {c}, {c} -> {cat}
+  %y = {CONV.format(x="%cat", w="%wy", b="%b3", s=2, p=1, d=1, g=1, c=3, xt=cat, wt=f"{T}<3x3x3x8xi8, 0.1:0>", yt=y)}
+  func.return %y : {y}
+}}
+"""
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize(("form", "bands", "cols"), [("bands", 3, 1), ("stream", 7, 1), ("grid", 2, 2)])
+def test_concat_inside_a_stage_matches_layer_by_layer(numerics, form, bands, cols):
+    """A channel concatenation of two branches inside the stage, in each form (row bands,
+    streamed rows, a grid), with loops: equal to layer-by-layer at the kernel level and
+    after lowering with the arena planned; a concatenation along rows is refused."""
+    from tinymlir.passes.patch_schedule import apply_grid, apply_stream
+
+    x, expected, kernel, stage = _kernel_case(concat_stage(), numerics, 10 * bands + cols)
+    assert [o.name for o in stage].count("qk.concat") == 1
+    assert stage_refusal(stage) is None
+    if form == "bands":
+        apply_bands(stage, bands)
+    elif form == "stream":
+        apply_stream(stage, bands)
+    else:
+        apply_grid(stage, bands, cols)
+    kernel.verify()
+    assert [s.grid_shape for s in kernel.walk() if isinstance(s, patch.StageOp)] == [(bands, cols)]
+    np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected)
+    lowered = kernel.clone()
+    run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
+    np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
+
+
+def test_a_concat_along_rows_is_refused():
+    """Stacking the branches' rows is no band of either: refused, naming the layer."""
+    lines = concat_stage().splitlines()
+    cat_type = f"{T}<1x28x10x4xi8, 0.4:-1>"
+    source = "\n".join(
+        line.replace("axis 3", "axis 1").replace(f"-> {T}<1x14x10x8xi8, 0.4:-1>", f"-> {cat_type}")
+        if "qnn.concat" in line else f"  func.return %cat : {cat_type}" if "func.return" in line
+        else line.replace(f"-> {T}<1x7x5x3xi8, 0.25:-2>", f"-> {cat_type}") if line.startswith("func.func") else line
+        for line in lines if "%y =" not in line
+    )
+    stage = _stage_of(source)
+    assert stage_refusal(stage) == "cat: a concatenation along axis 1, not the channels, cannot be run in bands"
