@@ -23,8 +23,10 @@ map) and the pads (what clipping cut off), all half-open [lo:hi) rows x columns.
 
 The verifier checks the table against the kernels' own geometry: each window is the
 layer's `input_window` (dialects/kernel.py) of its tile, the pads the part of the
-receptive field outside the map, every layer's tiles cover its map (the last layer's
-exactly once, the stitched output; in the stream form every layer's exactly once), the
+receptive field outside the map, the last layer's tiles cover the stitched output
+exactly once (every layer's tiles lie in its map, in the stream form disjoint), every
+window read of another layer of the stage lies in what that layer computed (in the band,
+or in the stream form up to it: found through the kernel ops' buffers), the
 kernel ops run the bands in order, each of its band's tile and window sizes (the stage's
 ops one band each, a band loop's all its bands), and every layer of the table is in the
 region: a kernel op of that name, or after
@@ -248,6 +250,35 @@ def _covered(tiles: Sequence[Box], rows: int, cols: int) -> tuple[bool, bool]:
     return covers, once
 
 
+def _covered_part(tiles: Sequence[Box], rows: tuple[int, int], cols: tuple[int, int]) -> bool:
+    """Whether `tiles` cover the box rows x cols."""
+    row_cuts = sorted({*rows, *(r for t in tiles for r in t[0] if rows[0] < r < rows[1])})
+    col_cuts = sorted({*cols, *(c for t in tiles for c in t[1] if cols[0] < c < cols[1])})
+    return all(
+        any(t[0][0] <= r0 and r1 <= t[0][1] and t[1][0] <= c0 and c1 <= t[1][1] for t in tiles)
+        for r0, r1 in zip(row_cuts, row_cuts[1:], strict=False)
+        for c0, c1 in zip(col_cuts, col_cuts[1:], strict=False)
+    )
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return max(a[0][0], b[0][0]) < min(a[0][1], b[0][1]) and max(a[1][0], b[1][0]) < min(a[1][1], b[1][1])
+
+
+def _box_of(window: DenseArrayBase) -> Box:
+    r0, r1, c0, c1 = _ints(window)
+    return (r0, r1), (c0, c1)
+
+
+def _root(value: SSAValue) -> SSAValue:
+    """The buffer a view is of (through subviews, casts and collapses)."""
+    while isinstance(value.owner, Operation) and value.owner.name in (
+        "memref.subview", "memref.reinterpret_cast", "memref.collapse_shape", "memref.cast",
+    ):
+        value = value.owner.operands[0]
+    return value
+
+
 @irdl_op_definition
 class BandLoopOp(IRDLOperation):
     """Bands `bands[0]` .. `bands[1] - 1` of the enclosing stage as one loop: the body's
@@ -394,10 +425,18 @@ class StageOp(IRDLOperation):
     def _verify_layer(layer: LayerAttr, op: qk.KernelOp | None, tiles: list[TileAttr], disjoint: bool, last: bool) -> None:
         name = layer.layer_name.data
         rows, cols = _ints(layer.output_map)
-        covers, once = _covered([t.box for t in tiles if not t.empty], rows, cols)
-        if not covers:
+        boxes = [t.box for t in tiles if not t.empty]
+        covers, once = _covered(boxes, rows, cols)
+        # an intermediate map need not be computed whole (a stride may skip rows nothing
+        # reads); what its readers read of it is checked against what it computed
+        if last and not covers:
             raise VerifyException(f"patch.stage: the tiles of layer '{name}' do not cover its {rows}x{cols} map")
-        if disjoint and not once:
+        if any(r0 < 0 or c0 < 0 or r1 > rows or c1 > cols for (r0, r1), (c0, c1) in boxes):
+            raise VerifyException(f"patch.stage: a tile of layer '{name}' reaches outside its {rows}x{cols} map")
+        overlap = not once if last else any(  # an intermediate one's tiles need only be disjoint
+            _overlap(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:]
+        )
+        if disjoint and overlap:
             what = "the stitched output" if last else "its map"
             raise VerifyException(f"patch.stage: the tiles of layer '{name}' overlap or reach outside {what} ({rows}x{cols}): each element must be computed once")
         if op is None:
@@ -473,6 +512,36 @@ class StageOp(IRDLOperation):
             missing = [b for b in range(done[j], len(bands)) if not bands[b][j].empty]
             if missing:
                 raise VerifyException(f"patch.stage: band {missing[0]} of layer '{layer.layer_name.data}' is computed by no op")
+        self._verify_reads(index, bands)
+
+    def _verify_reads(self, index: dict[str, int], bands: list[list[TileAttr]]) -> None:
+        """Every window a layer reads of another layer of the stage lies within what that
+        layer computed: in the same band (recompute), or in this band and earlier ones
+        (stream: kept rows). Producers are found through the kernel ops' buffers."""
+        ops = [op for op in self.body.walk() if isinstance(op, qk.KernelOp)]
+        last = len(bands[0]) - 1  # writes the stitched output, which may be a view of the input
+        writer = {_root(op.outs): index[op.layer_name.data] for op in ops if index[op.layer_name.data] != last}
+        readers: dict[int, list[int | None]] = {}
+        for op in ops:
+            readers.setdefault(index[op.layer_name.data], [writer.get(_root(v)) for v in op.data_inputs])
+        stream = self.form.data == "stream"
+        for j, producers in readers.items():
+            for b, band in enumerate(bands):
+                tile = band[j]
+                for i, window in zip(producers, tile.windows.data, strict=False):
+                    if i is None:
+                        continue
+                    (r0, r1), (c0, c1) = _box_of(window)
+                    if r1 <= r0 or c1 <= c0:
+                        continue
+                    made = [bands[e][i].box for e in (range(b + 1) if stream else (b,)) if not bands[e][i].empty]
+                    if not _covered_part(made, (r0, r1), (c0, c1)):
+                        name = self.layers.data[j].layer_name.data
+                        raise VerifyException(
+                            f"patch.stage: band {b} of layer '{name}' reads {_box_text([r0, r1, c0, c1])} of layer "
+                            f"'{self.layers.data[i].layer_name.data}', which "
+                            f"{'this and earlier bands' if stream else 'the band'} did not compute"
+                        )
 
 
 class _map_level:

@@ -98,7 +98,7 @@ func.func @wide(%x: !qnn.qtensor<1x16x8x1xi8, 0.5:3>) -> !qnn.qtensor<1x16x8x1xi
 
 
 @pytest.mark.parametrize(("options", "stage"), [
-    ("stream=false", "a..y (2 layers), recompute, grid 8x1"),
+    ("stream=false max_grid=1", "a..y (2 layers), recompute, grid 8x1"),
     ("", "a..y (2 layers), stream, grid 16x1"),
 ])
 def test_memory_report_names_the_patched_stage(options, stage):

@@ -725,3 +725,98 @@ def test_a_concat_along_rows_is_refused():
     )
     stage = _stage_of(source)
     assert stage_refusal(stage) == "cat: a concatenation along axis 1, not the channels, cannot be run in bands"
+
+
+def random_chain(seed: int) -> str:
+    """A random stage: 2-4 layers over a random map, each a convolution (1x1 or 3x3, stride
+    1 or 2, dilation 1 or 2, padded or not, dense or depthwise), a residual add of a
+    convolution of the current map to it, or a concatenation of the two along channels."""
+    rng = np.random.default_rng(seed)
+    h, w, c = int(rng.integers(9, 17)), int(rng.integers(6, 13)), int(rng.integers(1, 4))
+
+    def qtype(h, w, c, zp=None):
+        scale = float(rng.choice([0.125, 0.25, 0.5, 0.375]))
+        return f"{T}<1x{h}x{w}x{c}xi8, {scale}:{int(rng.integers(-5, 6)) if zp is None else zp}>"
+
+    lines, count = [], [0]
+
+    def conv(x, xt, shape, depthwise: bool, out_type=None, same=False):
+        h, w, c = shape
+        k = 3 if same or rng.random() < 0.7 else 1
+        s = 1 if same or h < 6 or rng.random() < 0.6 else 2
+        d = 2 if k == 3 and s == 1 and h > 8 and rng.random() < 0.3 else 1
+        p = (d if same or rng.random() < 0.8 else 0) if k == 3 else 0
+        cout = c if depthwise else (c if same else int(rng.integers(2, 6)))
+        oh, ow = (h + 2 * p - d * (k - 1) - 1) // s + 1, (w + 2 * p - d * (k - 1) - 1) // s + 1
+        count[0] += 1
+        n = count[0]
+        cin_g = 1 if depthwise else c
+        wt = f"{T}<{cout}x{k}x{k}x{cin_g}xi8, 0.1:0>"
+        yt = out_type or qtype(oh, ow, cout)
+        lines.append(f"  %w{n} = qnn.constant dense<{rng.integers(-3, 4, (cout, k, k, cin_g)).tolist()}> : tensor<{cout}x{k}x{k}x{cin_g}xi8> -> {wt}")
+        lines.append(f"  %b{n} = arith.constant dense<{rng.integers(-20, 21, cout).tolist()}> : tensor<{cout}xi32>")
+        lines.append(f"  %v{n} = " + CONV.format(x=x, w=f"%w{n}", b=f"%b{n}", s=s, p=p, d=d, g=c if depthwise else 1, c=cout, xt=xt, wt=wt, yt=yt))
+        return f"%v{n}", yt, (oh, ow, cout)
+
+    x_type = qtype(h, w, c)
+    value, vt, shape = conv("%x", x_type, (h, w, c), False)
+    for _ in range(int(rng.integers(1, 4))):
+        kind = rng.choice(["conv", "add", "concat"])
+        if kind == "conv":
+            value, vt, shape = conv(value, vt, shape, bool(rng.random() < 0.4))
+        elif kind == "add":
+            branch, bt, _ = conv(value, vt, shape, bool(rng.random() < 0.5), same=True)
+            count[0] += 1
+            yt = qtype(*shape)
+            lines.append(f"  %v{count[0]} = qnn.add {value}, {branch} : {vt}, {bt} -> {yt}")
+            value, vt = f"%v{count[0]}", yt
+        else:
+            branch, bt, _ = conv(value, vt, shape, False, out_type=vt, same=True)
+            count[0] += 1
+            yt = vt.replace(f"x{shape[2]}xi8", f"x{2 * shape[2]}xi8")
+            lines.append(f"  %v{count[0]} = qnn.concat {value}, {branch} axis 3 : {vt}, {bt} -> {yt}")
+            value, vt, shape = f"%v{count[0]}", yt, (shape[0], shape[1], 2 * shape[2])
+    body = "\n".join(lines)
+    return f"func.func @chain(%x: {x_type}) -> {vt} {{\n{body}\n  func.return {value} : {vt}\n}}\n"
+
+
+@pytest.mark.parametrize("seed", range(18))
+def test_random_chains_match_layer_by_layer_in_every_form(seed):
+    """Property test: random conv chains (strides, paddings, dilations, depthwise, residual
+    adds, concatenations) in each form the geometry allows, with a random band count or
+    grid (seed-chosen; both numerics alternate), equal layer-by-layer at the kernel level
+    and after lowering with the arena planned. At least one form applies to every chain."""
+    from tinymlir.passes.patch_schedule import (
+        apply_grid,
+        apply_stream,
+        grid_refusal,
+        stream_refusal,
+    )
+
+    numerics = ("tflm", "onnx")[seed % 2]
+    source = random_chain(seed)
+    rng = np.random.default_rng(1000 + seed)
+    x, expected, _, stage = _kernel_case(source, numerics, seed)
+    assert stage_refusal(stage) is None, source
+    rows, cols = stage[-1].output_type.get_shape()[1:3]
+    applied = []
+    for form in ("bands", "stream", "grid"):
+        x, expected, kernel, stage = _kernel_case(source, numerics, seed)
+        bands = int(rng.integers(2, rows + 1))
+        if form == "bands" and bands_refusal(stage, bands) is None:
+            apply_bands(stage, bands)
+        elif form == "stream" and stream_refusal(stage, bands) is None:
+            apply_stream(stage, bands)
+        elif form == "grid" and cols > 1:
+            grid = (int(rng.integers(1, min(rows, 3) + 1)), int(rng.integers(2, min(cols, 3) + 1)))
+            if grid_refusal(stage, *grid) is not None:
+                continue
+            apply_grid(stage, *grid)
+        else:
+            continue
+        applied.append(form)
+        kernel.verify()
+        np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected, err_msg=f"{form}, {bands} bands\n{source}")
+        run_pipeline(kernel, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
+        np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected, err_msg=f"{form} lowered\n{source}")
+    assert applied, f"no form applies:\n{source}"
