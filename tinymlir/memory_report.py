@@ -115,6 +115,10 @@ def plot(plan: ArenaPlan, name: str, path: Path) -> None:
                                    facecolor=colors(i % 20), edgecolor="black", linewidth=0.5))
         if b.size > 0.05 * max(plan.size, 1):
             ax.text(start + 0.1, b.offset + b.size / 2, b.name, fontsize=6, va="center")
+    for stage, first, last in plan.stages:  # each patched stage, shaded over the steps it spans
+        start, stop = x_of(first, False), x_of(last, True)
+        ax.axvspan(start, stop, color="grey", alpha=0.15, linewidth=0)
+        ax.text(start + 0.1, max(plan.size, 1) * 1.02, f"patched: {stage}", fontsize=6, va="bottom")
     ax.axhline(plan.lower_bound, color="red", linestyle="--", linewidth=1, label=f"lower bound {plan.lower_bound:,} B")
     ax.axhline(plan.size, color="black", linewidth=1, label=f"arena {plan.size:,} B")
     ax.set_xlim(0, len(steps))
