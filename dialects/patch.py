@@ -518,12 +518,18 @@ class StageOp(IRDLOperation):
         """Every window a layer reads of another layer of the stage lies within what that
         layer computed: in the same band (recompute), or in this band and earlier ones
         (stream: kept rows). Producers are found through the kernel ops' buffers."""
-        ops = [op for op in self.body.walk() if isinstance(op, qk.KernelOp)]
         last = len(bands[0]) - 1  # writes the stitched output, which may be a view of the input
-        writer = {_root(op.outs): index[op.layer_name.data] for op in ops if index[op.layer_name.data] != last}
+        # a buffer's writer so far, in program order: kernel-in-place lets an op write over
+        # an input that dies there, so a buffer may hold several layers in turn
+        writer: dict[SSAValue, int] = {}
         readers: dict[int, list[int | None]] = {}
-        for op in ops:
-            readers.setdefault(index[op.layer_name.data], [writer.get(_root(v)) for v in op.data_inputs])
+        for op in self.body.walk():
+            if not isinstance(op, qk.KernelOp):
+                continue
+            j = index[op.layer_name.data]
+            readers.setdefault(j, [writer.get(_root(v)) for v in op.data_inputs])
+            if j != last:
+                writer[_root(op.outs)] = j
         stream = self.form.data == "stream"
         for j, producers in readers.items():
             for b, band in enumerate(bands):
