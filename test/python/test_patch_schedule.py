@@ -572,8 +572,12 @@ func.func @wide(%x: {x}) -> {y} {{
 GRAPHS = {"stage": lambda: STAGE, "tall": tall_stage, "wide": wide_stage}
 
 
-@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
-@pytest.mark.parametrize("loops", [False, True])
+@pytest.mark.parametrize(("numerics", "loops"), [
+    ("tflm", True),  # make test; the other three (make test-all) repeat the same geometry
+    pytest.param("onnx", True, marks=pytest.mark.slow),
+    pytest.param("tflm", False, marks=pytest.mark.slow),
+    pytest.param("onnx", False, marks=pytest.mark.slow),
+])
 @pytest.mark.parametrize(
     ("graph", "bands", "cols"),
     [("stage", 2, 2), ("stage", 7, 6), ("tall", 6, 6), ("tall", 1, 4), ("wide", 3, 4), ("wide", 5, 7)],
@@ -780,7 +784,7 @@ def random_chain(seed: int) -> str:
     return f"func.func @chain(%x: {x_type}) -> {vt} {{\n{body}\n  func.return {value} : {vt}\n}}\n"
 
 
-@pytest.mark.parametrize("seed", range(18))
+@pytest.mark.parametrize("seed", [s if s < 8 else pytest.param(s, marks=pytest.mark.slow) for s in range(18)])
 def test_random_chains_match_layer_by_layer_in_every_form(seed):
     """Property test: random conv chains (strides, paddings, dilations, depthwise, residual
     adds, concatenations) in each form the geometry allows, with a random band count or
