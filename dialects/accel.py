@@ -29,7 +29,7 @@ lowers `accel.run`, and `--pipeline=mcu` refuses a target with an accelerator.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from xdsl.dialects.builtin import MemRefType, StringAttr
@@ -56,87 +56,82 @@ def _dims(values) -> str:
 
 
 def shape_refusal(op: qk.KernelOp, unit: Accelerator, pad_in_l1: bool = False) -> str | None:
-    """Why `unit` cannot run `op` whatever its constants' values (None: it can).
+    """The first reason why `unit` cannot run `op` whatever its constants' values (None: it can)."""
+    return next(shape_refusals(op, unit, pad_in_l1), None)
+
+
+def shape_refusals(op: qk.KernelOp, unit: Accelerator, pad_in_l1: bool = False) -> Iterator[str]:
+    """Every reason why `unit` cannot run `op` whatever its constants' values.
     `pad_in_l1`: a conv's padding is written into its L1 input tile (with the input zero
     point) and the unit runs it unpadded, so the unit's own padding rules do not apply."""
     if op.name not in unit.ops:
-        return f"{op.name} is not an op of accelerator '{unit.name}' ({', '.join(unit.ops)})"
+        yield f"{op.name} is not an op of accelerator '{unit.name}' ({', '.join(unit.ops)})"
+        return
     limits = unit.constraints or AcceleratorConstraints()
     tensors = [*((f"input {i}", t) for i, t in enumerate(op.input_types.data)), ("output", op.output_type)]
     if limits.activation_bits is not None:
         for role, t in tensors:
             if t.is_unsigned or t.element_type.width.data != limits.activation_bits:
                 storage = ("uint" if t.is_unsigned else "int") + str(t.element_type.width.data)
-                return f"{role} is {storage}; the unit takes int{limits.activation_bits} activations"
+                yield f"{role} is {storage}; the unit takes int{limits.activation_bits} activations"
     for role, t in tensors:
         count = math.prod(t.get_shape())
         if count % limits.element_multiple:
-            return (f"{role} {_dims(t.get_shape())} has {count} elements, "
-                    f"not a multiple of {limits.element_multiple}")
-    if isinstance(op, qk.AddOp):
-        shapes = {tuple(t.get_shape()) for _, t in tensors}
-        if len(shapes) != 1:
-            return "broadcasting add; the unit adds tensors of one shape"
-        return None
+            yield f"{role} {_dims(t.get_shape())} has {count} elements, not a multiple of {limits.element_multiple}"
+    if isinstance(op, qk.AddOp) and len({tuple(t.get_shape()) for _, t in tensors}) != 1:
+        yield "broadcasting add; the unit adds tensors of one shape"
     if isinstance(op, qk.Conv2DOp | qk.DenseOp):
         weight, bias = op.weight.type, op.bias.type
         if limits.weight_bits is not None and weight.element_type.width.data != limits.weight_bits:
-            return (f"weights are {weight.element_type} (a non-zero weight zero point folded in); "
-                    f"the unit takes i{limits.weight_bits}")
+            yield (f"weights are {weight.element_type} (a non-zero weight zero point folded in); "
+                   f"the unit takes i{limits.weight_bits}")  # fmt: skip
         if limits.bias_bits is not None and bias.element_type.width.data != limits.bias_bits:
-            return f"bias is {bias.element_type}; the unit takes i{limits.bias_bits}"
-    if isinstance(op, qk.Conv2DOp):
-        reason = _conv_geometry_refusal(op, limits, pad_in_l1)
-        if reason is not None:
-            return reason
-    if not limits.tile_input_channels and isinstance(op, qk.Conv2DOp | qk.DenseOp):
-        return _smallest_tile_refusal(op, unit)
-    return None
+            yield f"bias is {bias.element_type}; the unit takes i{limits.bias_bits}"
+        if isinstance(op, qk.Conv2DOp):
+            yield from _conv_geometry_refusals(op, limits, pad_in_l1)
+        if not limits.tile_input_channels:
+            yield from _smallest_tile_refusals(op, unit)
 
 
-def _conv_geometry_refusal(op: qk.Conv2DOp, limits: AcceleratorConstraints, pad_in_l1: bool) -> str | None:
+def _conv_geometry_refusals(op: qk.Conv2DOp, limits: AcceleratorConstraints, pad_in_l1: bool) -> Iterator[str]:
     _, kh, kw, _ = op.weight.type.get_shape()
     groups = op.groups.value.data
     form = "one" if groups == 1 else "depthwise" if op.depthwise else None
     if "any" not in limits.conv_groups and form not in limits.conv_groups:
-        return f"grouped conv (groups {groups}); the unit takes groups {' or '.join(limits.conv_groups)}"
+        yield f"grouped conv (groups {groups}); the unit takes groups {' or '.join(limits.conv_groups)}"
     checks = (("kernel", (kh, kw), limits.kernel_sizes), ("stride", qk._ints(op.strides), limits.strides),
               ("dilation", qk._ints(op.dilations), limits.dilations))  # fmt: skip
     for what, values, allowed in checks:
         if allowed is not None and any(v not in allowed for v in values):
-            return f"{what} {_dims(values)}; the unit takes {', '.join(map(str, allowed))} in each of h and w"
+            yield f"{what} {_dims(values)}; the unit takes {', '.join(map(str, allowed))} in each of h and w"
     if pad_in_l1 or not op.padded:
-        return None
+        return
     top, left, bottom, right = qk._ints(op.pads)
     if limits.padding == "symmetric" and (top != bottom or left != right):
-        return f"asymmetric pads (top {top}, left {left}, bottom {bottom}, right {right}); the unit pads symmetrically"
+        yield f"asymmetric pads (top {top}, left {left}, bottom {bottom}, right {right}); the unit pads symmetrically"
     zero_point = op.input_types.data[0].zero_point
     if zero_point:
         # TFLM skips padding taps, i.e. pads with the zero point; the unit pads with 0, and
         # the difference at the border is not a per-channel constant the bias could absorb
-        return f"padded with input zero point {zero_point}; the unit pads with 0 (pad-in-l1 writes the zero point into the L1 tile)"
-    return None
+        yield f"padded with input zero point {zero_point}; the unit pads with 0 (pad-in-l1 writes the zero point into the L1 tile)"
 
 
-def _smallest_tile_refusal(op: qk.Conv2DOp | qk.DenseOp, unit: Accelerator) -> str | None:
+def _smallest_tile_refusals(op: qk.Conv2DOp | qk.DenseOp, unit: Accelerator) -> Iterator[str]:
     """With input channels never tiled, the smallest tile (one output pixel of one output
     channel) still reads every input channel of its window; it must fit the unit's memories."""
     target = target_of(op)
-    out = op.output_type.get_shape()
-    box = [(0, 1)] * len(out)
-    (window,) = op.input_window(box)
+    (window,) = op.input_window([(0, 1)] * len(op.output_type.get_shape()))
     input_bytes = math.prod(b - a for a, b in window)
     act = target.memory_level(unit.local_memory)
     if input_bytes + 1 > act.capacity:
-        return (f"the smallest tile reads {input_bytes} bytes of input (all input channels), "
-                f"{unit.local_memory} holds {act.capacity}")
+        yield (f"the smallest tile reads {input_bytes} bytes of input (all input channels), "
+               f"{unit.local_memory} holds {act.capacity}")  # fmt: skip
     if unit.weight_memory is not None:
         weights = math.prod(op.weight.type.get_shape()[1:]) + 4 + 4 * len(op.tables)
         capacity = target.memory_level(unit.weight_memory).capacity
         if weights > capacity:
-            return (f"the smallest tile needs {weights} bytes of weights (all input channels), "
-                    f"{unit.weight_memory} holds {capacity}")
-    return None
+            yield (f"the smallest tile needs {weights} bytes of weights (all input channels), "
+                   f"{unit.weight_memory} holds {capacity}")  # fmt: skip
 
 
 def requantisation_refusal(op: qk.KernelOp, unit: Accelerator, values: ConstantValues) -> str | None:

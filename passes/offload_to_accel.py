@@ -7,18 +7,19 @@ What it does
     `constraints`): the op kind, activation, weight and bias widths, element counts,
     kernel, stride, dilation, padding and groups of a conv, whether its smallest tile fits
     the unit's memories when input channels are never tiled, and whether the unit's
-    requantiser computes the op's output stage exactly (dialects/accel.py: shape_refusal,
+    requantiser computes the op's output stage exactly (dialects/accel.py: shape_refusals,
     requantisation_refusal). An op the unit accepts gets `accel.unit = "NAME"`; every
-    other op stays on the CPU.
+    other op stays on the CPU. With `report=true` each CPU op gets `accel.cpu_reason`
+    (every check it fails, joined by '; ') and each function `accel.offload_report`:
+    offloaded layers and MACs (qk's `macs()`) of the total. `partition(module)` returns
+    the same as records.
 
     Padding: by default a padded conv runs with the unit's own padding, which must be
     symmetric and pads with 0, so only a conv whose input zero point is 0 qualifies (TFLM
     skips padding taps, i.e. pads with the zero point, and the difference at the border is
     no per-channel constant the bias could absorb). `pad-in-l1=true` instead lets the L1
     tiling write the padding into each input tile (with the zero point, `accel.pad_value`)
-    and run the unit unpadded, which takes any padding. With `report=true` each CPU op gets `accel.cpu_reason` (the first check it
-    fails) and each function `accel.offload_report`: offloaded layers and MACs (qk's
-    `macs()`) of the total. `partition(module)` returns the same as records.
+    and run the unit unpadded, which takes any padding.
 
     It only decides: the ops stay `qk` ops on their buffers. Not built yet (issue 12): L1
     tiling, DMA insertion, accfg configuration, the HAL lowering and the simulator; until
@@ -48,7 +49,7 @@ from xdsl.passes import ModulePass
 
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import patch
-from tinymlir.dialects.accel import requantisation_refusal, shape_refusal
+from tinymlir.dialects.accel import requantisation_refusal, shape_refusals
 from tinymlir.errors import PassError
 from tinymlir.target import Accelerator, target_of
 
@@ -68,7 +69,7 @@ class Decision:
     unit: str | None
     """The accelerator that runs it, None for the CPU."""
     reason: str | None
-    """Why it stays on the CPU (None when offloaded)."""
+    """Why it stays on the CPU, every reason, joined by '; ' (None when offloaded)."""
 
 
 def _constant_reader(module: ModuleOp):
@@ -118,7 +119,8 @@ def partition(module: ModuleOp, unit_name: str = "", record_reasons: bool = Fals
                 raise PassError(f"{NAME}: @{function.sym_name.data} has patch stages; run {NAME} before patch-schedule")
         kernels = [op for op in function.body.block.ops if isinstance(op, qk.KernelOp)]
         for op in kernels:
-            reason = shape_refusal(op, unit, pad_in_l1) or requantisation_refusal(op, unit, values)
+            reasons = [*shape_refusals(op, unit, pad_in_l1), requantisation_refusal(op, unit, values)]
+            reason = "; ".join(r for r in reasons if r is not None) or None
             for key in (UNIT_ATTR, REASON_ATTR, PAD_VALUE_ATTR):
                 op.attributes.pop(key, None)
             if reason is None:

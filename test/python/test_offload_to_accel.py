@@ -1,0 +1,85 @@
+"""offload-to-accel on the four MLPerf Tiny models (the figures of bench/offload_share.py):
+the offloaded MAC share per model and DIANA target, and the reasons for what stays on the CPU."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinymlir.compiler import import_model
+from tinymlir.passes.offload_to_accel import REASON_ATTR, UNIT_ATTR, partition
+from tinymlir.pipelines import run_pipeline
+from tinymlir.target import load_target, set_target
+
+KERNEL_LEVEL = "canonicalize,cse,qnn-schedule,convert-qnn-to-kernel"
+
+
+@pytest.fixture(scope="module")
+def kernel_modules(shared_model):
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            module = import_model(shared_model(name))
+            run_pipeline(module, KERNEL_LEVEL)
+            cache[name] = module
+        return cache[name]
+
+    return get
+
+
+def _share(decisions) -> float:
+    total = sum(d.macs for d in decisions)
+    return sum(d.macs for d in decisions if d.unit) / total
+
+
+def _partition(module, target: str, **options):
+    set_target(module, load_target(target))
+    return partition(module, **options)
+
+
+# pad-in-l1: the L1 tiling writes the padding (the input zero point) into the tile
+@pytest.mark.parametrize(
+    "model, share", [("ic_resnet8", 0.9999), ("vww_mobilenet", 0.9999), ("kws_dscnn", 0.8795), ("ad_toycar", 1.0)]
+)
+def test_diana_digital_offloads_the_macs(kernel_modules, model, share):
+    decisions = _partition(kernel_modules(model), "diana-digital", pad_in_l1=True)
+    assert _share(decisions) >= share
+    for d in decisions:
+        if d.unit is None:
+            assert d.op in ("qk.avg_pool2d", "qk.softmax") or d.macs < 0.13 * sum(x.macs for x in decisions)
+
+
+def test_ds_cnn_first_conv_stays_on_the_cpu_with_every_reason(kernel_modules):
+    decisions = _partition(kernel_modules("kws_dscnn"), "diana-digital", pad_in_l1=True)
+    first = next(d for d in decisions if d.layer == "conv2d")
+    assert first.unit is None and first.macs == 320000
+    assert first.reason == (
+        "input 0 1x49x10x1 has 490 elements, not a multiple of 4; kernel 10x4; the unit takes 1, 3, 5, 7 in each of h and w"
+    )
+
+
+def test_the_units_own_padding_cannot_pad_with_the_zero_point(kernel_modules):
+    decisions = _partition(kernel_modules("ic_resnet8"), "diana-digital")
+    assert 0.02 < _share(decisions) < 0.03  # only the unpadded 1x1 convs
+    padded = [d for d in decisions if d.reason and "padded with input zero point -128" in d.reason]
+    assert {d.layer for d in padded} == {"conv2d", "conv2d.1", "conv2d.2", "conv2d.3", "conv2d.4", "conv2d.6", "conv2d.7"}
+
+
+@pytest.mark.parametrize("model", ["ic_resnet8", "kws_dscnn", "vww_mobilenet", "ad_toycar"])
+def test_diana_digital_shift_offloads_no_tflm_layer(kernel_modules, model):
+    """TFLM's per-channel multipliers are not powers of two: no conv or dense is a shift."""
+    decisions = _partition(kernel_modules(model), "diana-digital-shift", pad_in_l1=True)
+    assert _share(decisions) == 0.0
+    for d in decisions:
+        if d.op in ("qk.conv2d", "qk.dense") and "elements" not in d.reason:
+            assert "requantisation is not a shift" in d.reason, d
+
+
+def test_the_marks_are_reset_and_the_module_verifies(kernel_modules):
+    module = kernel_modules("ic_resnet8")
+    _partition(module, "diana-digital", record_reasons=True, pad_in_l1=True)
+    _partition(module, "diana-digital-shift", record_reasons=True)
+    module.verify()
+    marks = [op.attributes.get(UNIT_ATTR) for op in module.walk() if REASON_ATTR in op.attributes]
+    assert marks and not any(marks)
+    assert not [op for op in module.walk() if UNIT_ATTR in op.attributes]
