@@ -8,6 +8,8 @@
 // RUN: tinymlir-opt %s --target-desc=diana-digital -p 'convert-qnn-to-kernel,offload-to-accel{report=true pad-in-l1=true}' | filecheck %s --check-prefix=PAD
 // diana-digital-shift: only an output stage that is exactly a floor shift is offloaded.
 // RUN: tinymlir-opt %s --target-desc=diana-digital-shift -p 'convert-qnn-to-kernel,offload-to-accel{report=true}' | filecheck %s --check-prefix=SHIFT
+// The same in onnx numerics (a float32 scale, rounded half to even).
+// RUN: tinymlir-opt %s --numerics=onnx --target-desc=diana-digital-shift -p 'convert-qnn-to-kernel,offload-to-accel{report=true}' | filecheck %s --check-prefix=ONNX
 
 // QUIET-NOT: accel.cpu_reason
 // QUIET-NOT: accel.offload_report
@@ -136,6 +138,10 @@ func.func @add(%a: !qnn.qtensor<1x8xi8, 0.5:0>, %b: !qnn.qtensor<1x8xi8, 0.25:0>
 // SHIFT:         qk.dense {{.*}}accel.unit = "digital"
 // SHIFT-LABEL: func.func @half_scale
 // SHIFT:         qk.dense {{.*}}accel.cpu_reason = "channel 0's scale is 2^-1: TFLM rounds (half away from zero), the unit's shift floors"
+// ONNX-LABEL:  func.func @unit_scale
+// ONNX:          qk.dense {{.*}}accel.unit = "digital"
+// ONNX-LABEL:  func.func @half_scale
+// ONNX:          qk.dense {{.*}}accel.cpu_reason = "requantisation is not a shift: channel 0's scale 0.5 rounds (onnxruntime rounds half to even, the unit floors)"
 func.func @unit_scale(%x: !qnn.qtensor<1x8xi8, 0.5:0>) -> !qnn.qtensor<1x4xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<4x8xi8> -> !qnn.qtensor<4x8xi8, 1.0:0>
   %b = arith.constant dense<0> : tensor<4xi32>
