@@ -117,6 +117,9 @@ def partition(module: ModuleOp, unit_name: str = "", record_reasons: bool = Fals
         for op in function.walk():
             if isinstance(op, patch.StageOp):
                 raise PassError(f"{NAME}: @{function.sym_name.data} has patch stages; run {NAME} before patch-schedule")
+            if isinstance(op, qk.KernelOp) and op.parent_op() is not function:
+                raise PassError(f"{NAME}: {op.name} '{op.layer_name.data}' is nested in {op.parent_op().name}; "
+                                f"run {NAME} right after convert-qnn-to-kernel")  # fmt: skip
         kernels = [op for op in function.body.block.ops if isinstance(op, qk.KernelOp)]
         for op in kernels:
             reasons = [*shape_refusals(op, unit, pad_in_l1), requantisation_refusal(op, unit, values)]
