@@ -83,3 +83,21 @@ def test_the_marks_are_reset_and_the_module_verifies(kernel_modules):
     marks = [op.attributes.get(UNIT_ATTR) for op in module.walk() if REASON_ATTR in op.attributes]
     assert marks and not any(marks)
     assert not [op for op in module.walk() if UNIT_ATTR in op.attributes]
+
+
+@pytest.mark.parametrize("target", ["diana-digital", "diana-digital-shift"])
+def test_the_mcu_pipeline_refuses_an_accelerator_target(tinymlir_opt, models_dir, tmp_path, target):
+    """`tinymlir-opt --pipeline=mcu --target-desc=diana-digital M.onnx -o out/`: exit 1, one
+    line saying the offload lowering is not built yet, no C written."""
+    out = tmp_path / "out"
+    proc = tinymlir_opt(models_dir / "kws_dscnn.onnx", "--pipeline=mcu", f"--target-desc={target}", "-o", f"{out}/")
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if "error" in line]
+    assert errors == [
+        f"tinymlir-opt: error: convert-kernel-to-loops: target '{target}' has an accelerator (digital), and "
+        "lowering offloaded layers (L1 tiling, DMA, accfg configuration, the accel_* HAL) is not built yet; "
+        "compile for the CPU with --target-desc=cortex-m4, or see the partition with "
+        "-p 'canonicalize,cse,qnn-schedule,convert-qnn-to-kernel,offload-to-accel{report=true}'"
+    ]
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or not list(out.glob("*.c"))
