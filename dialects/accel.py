@@ -41,10 +41,6 @@ from xdsl.utils.exceptions import VerifyException
 from tinymlir.dialects import kernel as qk
 from tinymlir.target import Accelerator, AcceleratorConstraints, target_of
 
-#: TFLM's Q31 multiplier of a scale of exactly 1/2 (the only power of two a normalised
-#: multiplier in [2^30, 2^31) can be).
-HALF_Q31 = 1 << 30
-
 ConstantValues = Callable[[SSAValue], "np.ndarray | None"]
 """The values of a constant operand (None if they are not known at compile time)."""
 
@@ -174,8 +170,13 @@ def requantisation_refusal(op: qk.KernelOp, unit: Accelerator, values: ConstantV
     for c, (m, s) in enumerate(zip(multipliers.tolist(), shifts.tolist(), strict=True)):
         if m <= 0 or m & (m - 1):
             return f"requantisation is not a shift: channel {c}'s multiplier {m} is not a power of two"
-        if m != HALF_Q31 or s != 1:
-            exponent = s - 1 + int(m).bit_length() - 1 - 30  # scale = m / 2^31 * 2^s
+        # m = 2^k (k <= 30): scale = 2^(k + s - 31). At scale 1, s = 31 - k >= 1 and TFLM
+        # computes (acc << s) * 2^k / 2^31 = acc with no rounding, but wraps acc << s: with
+        # the normalised m = 2^30, s = 1 only an |acc| >= 2^30 would, which no int8 layer has
+        exponent = int(m).bit_length() - 1 + s - 31
+        if exponent == 0 and s != 1:
+            return f"channel {c}'s multiplier 2^{int(m).bit_length() - 1} is not normalised (2^30); acc << {s} may wrap"
+        if exponent != 0:
             if exponent > 0:
                 return f"channel {c}'s scale is 2^{exponent}: a left shift, the unit shifts right only"
             return (f"channel {c}'s scale is 2^{exponent}: TFLM rounds (half away from zero), "
