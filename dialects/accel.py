@@ -134,11 +134,16 @@ def requantisation_refusal(op: qk.KernelOp, unit: Accelerator, values: ConstantV
     """Why `unit`'s requantiser does not compute `op`'s output stage exactly (None: it does).
 
     'per-channel' (and 'per-tensor' for one channel) computes TFLM's and onnxruntime's stages.
-    'shift' computes clip(floor(acc / 2^n)), clip to [-128, 127] or [0, 127], the zero point
-    folded into the bias: TFLM's MultiplyByQuantizedMultiplier rounds twice, half away from
-    zero, and onnxruntime rounds half to even, so the two agree for every accumulator only
-    where the stage does not round, i.e. its scale is exactly 1 (a shift by 0). A scale 2^k,
-    k > 0, is a left shift the unit does not have."""
+    'shift' computes clip(floor((acc + bias') / 2^n)) with one n per layer (DORY's
+    Layer_parameters has one output_shift), clipped to [-128, 127] or [0, 127]; the rounding
+    offset and the output zero point are the compiler's to fold into the bias. TFLM's
+    MultiplyByQuantizedMultiplier with multiplier 2^30 (scale 2^(s-1)) is exactly that for
+    shift s = 1 (scale 1, n = 0) and s = 0 (scale 1/2: SaturatingRoundingDoublingHighMul
+    rounds half up, i.e. floor((acc + 1) / 2)); for s < 0 it rounds twice (the high mul, then
+    RoundingDivideByPOT half away from zero), which no floor shift matches, and s > 1 is a
+    left shift. onnxruntime rounds half to even, which a floor shift matches only at scale 1.
+    (test_offload_to_accel checks these against tinymlir.fixedpoint.)
+"""
     if unit.requantisation == "none":
         return "the unit returns int32 accumulators (requantisation 'none')"
     if unit.requantisation in ("per-channel", "per-tensor"):
@@ -167,20 +172,20 @@ def requantisation_refusal(op: qk.KernelOp, unit: Accelerator, values: ConstantV
     if multipliers is None or shifts is None:
         return NOT_CONSTANT
     multipliers, shifts = np.broadcast_arrays(multipliers, shifts)
+    amounts = set()
     for c, (m, s) in enumerate(zip(multipliers.tolist(), shifts.tolist(), strict=True)):
         if m <= 0 or m & (m - 1):
             return f"requantisation is not a shift: channel {c}'s multiplier {m} is not a power of two"
-        # m = 2^k (k <= 30): scale = 2^(k + s - 31). At scale 1, s = 31 - k >= 1 and TFLM
-        # computes (acc << s) * 2^k / 2^31 = acc with no rounding, but wraps acc << s: with
-        # the normalised m = 2^30, s = 1 only an |acc| >= 2^30 would, which no int8 layer has
-        exponent = int(m).bit_length() - 1 + s - 31
-        if exponent == 0 and s != 1:
-            return f"channel {c}'s multiplier 2^{int(m).bit_length() - 1} is not normalised (2^30); acc << {s} may wrap"
-        if exponent != 0:
-            if exponent > 0:
-                return f"channel {c}'s scale is 2^{exponent}: a left shift, the unit shifts right only"
-            return (f"channel {c}'s scale is 2^{exponent}: TFLM rounds (half away from zero), "
-                    "the unit's shift floors")
+        if m != 1 << 30:  # convert-qnn-to-kernel normalises multipliers to [2^30, 2^31)
+            return f"channel {c}'s multiplier 2^{m.bit_length() - 1} is not normalised (2^30)"
+        if s > 1:
+            return f"channel {c}'s scale is 2^{s - 1}: a left shift, the unit shifts right only"
+        if s < 0:
+            return (f"channel {c}'s scale is 2^{s - 1}: TFLM rounds twice (half up, then half away "
+                    "from zero), no floor shift matches")  # fmt: skip
+        amounts.add(1 - s)  # TFLM wraps acc << s at s = 1 only for |acc| >= 2^30: no int8 layer
+    if len(amounts) > 1:
+        return f"channels shift by {' and '.join(map(str, sorted(amounts)))}; the unit shifts a layer by one amount"
     return None
 
 

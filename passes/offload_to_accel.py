@@ -43,7 +43,16 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func, memref
-from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    Float32Type,
+    Float64Type,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    StringAttr,
+    i64,
+)
 from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 
@@ -84,9 +93,13 @@ def _constant_reader(module: ModuleOp):
             return None
         attr = found.initial_value
         element = attr.get_element_type()
-        width = getattr(getattr(element, "width", None), "data", 0)
-        kind = "f" if not hasattr(element, "signedness") else "i"
-        data = np.frombuffer(attr.data.data, np.dtype(f"{kind}{width // 8}"))
+        if isinstance(element, IntegerType):
+            dtype = np.dtype(f"i{element.width.data // 8}")
+        elif isinstance(element, Float32Type | Float64Type):
+            dtype = np.dtype(f"f{element.bitwidth // 8}")
+        else:
+            return None
+        data = np.frombuffer(attr.data.data, dtype)
         return np.broadcast_to(data, value.type.get_shape()) if data.size == 1 else data
 
     return values

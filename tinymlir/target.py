@@ -24,8 +24,8 @@ sizes in bytes, costs in cycles; every key is required unless marked optional:
                     e.g. channel_multiple = 8); macs_per_cycle (> 0); local_memory (a memory
                     level); requantisation ("per-channel": exact per-channel output stage in
                     both numerics, TFLM's multiplier, shift and zero point or onnxruntime's
-                    float32 scale; "per-tensor"; "shift": a per-channel arithmetic right shift
-                    (floor) only, no multiplier, no zero point; or "none": it returns int32
+                    float32 scale; "per-tensor"; "shift": per-channel bias, then one arithmetic
+                    right shift (floor) per layer, no multiplier, no zero point; or "none": it returns int32
                     accumulators and the CPU requantises); optional: weight_memory (the level
                     its weights are loaded into), pe_array ([output columns, output
                     channels] computed per cycle; their product is macs_per_cycle)

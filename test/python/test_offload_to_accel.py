@@ -101,3 +101,24 @@ def test_the_mcu_pipeline_refuses_an_accelerator_target(tinymlir_opt, models_dir
     ]
     assert "Traceback" not in proc.stderr
     assert not out.exists() or not list(out.glob("*.c"))
+
+
+def test_which_tflm_stages_are_a_floor_shift():
+    """Why diana-digital-shift accepts multiplier 2^30 with shift 1 or 0 only (dialects/accel.py,
+    requantisation_refusal): scale 1 is the identity, scale 1/2 is floor((acc + 1) / 2), and at
+    scale 2^-n, n >= 2, TFLM's two roundings match no floor shift, whatever offset the compiler
+    folds into the bias."""
+    import numpy as np
+
+    from tinymlir.fixedpoint import multiply_by_quantized_multiplier
+
+    acc = np.arange(-70000, 70000, dtype=np.int64)
+    assert np.array_equal(multiply_by_quantized_multiplier(acc, 1 << 30, 1), acc)
+    assert np.array_equal(multiply_by_quantized_multiplier(acc, 1 << 30, 0), (acc + 1) >> 1)
+    for n in (2, 3, 5):
+        tflm = multiply_by_quantized_multiplier(acc, 1 << 30, 1 - n)
+        for offset in range(1 << n):
+            assert not np.array_equal(tflm, (acc + offset) >> n), (n, offset)
+    # onnxruntime: round half to even of acc * 2^-1 (exact in float32 here)
+    onnx = np.rint(acc.astype(np.float32) * np.float32(0.5)).astype(np.int64)
+    assert not any(np.array_equal(onnx, (acc + offset) >> 1) for offset in (0, 1))

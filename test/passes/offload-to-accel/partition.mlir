@@ -133,15 +133,23 @@ func.func @add(%a: !qnn.qtensor<1x8xi8, 0.5:0>, %b: !qnn.qtensor<1x8xi8, 0.25:0>
 }
 
 // diana-digital-shift: s_x * s_w / s_y = 1 is multiplier 2^30, shift 1: no rounding, a shift by
-// 0, exact. 1/2 is a power of two too, but TFLM rounds (half away from zero) where the unit floors.
+// 0. Scale 1/2 (shift 0) rounds half up, floor((acc + 1) / 2): exact with 1 folded into the bias.
+// Scale 1/4 rounds twice (half up, then half away from zero): no floor shift matches. One shift
+// per layer: channels at scales 1 and 1/2 cannot share it. onnxruntime rounds half to even.
 // SHIFT-LABEL: func.func @unit_scale
 // SHIFT:         qk.dense {{.*}}accel.unit = "digital"
 // SHIFT-LABEL: func.func @half_scale
-// SHIFT:         qk.dense {{.*}}accel.cpu_reason = "channel 0's scale is 2^-1: TFLM rounds (half away from zero), the unit's shift floors"
+// SHIFT:         qk.dense {{.*}}accel.unit = "digital"
+// SHIFT-LABEL: func.func @quarter_scale
+// SHIFT:         qk.dense {{.*}}accel.cpu_reason = "channel 0's scale is 2^-2: TFLM rounds twice (half up, then half away from zero), no floor shift matches"
+// SHIFT-LABEL: func.func @two_shifts
+// SHIFT:         qk.dense {{.*}}accel.cpu_reason = "channels shift by 0 and 1; the unit shifts a layer by one amount"
 // ONNX-LABEL:  func.func @unit_scale
 // ONNX:          qk.dense {{.*}}accel.unit = "digital"
 // ONNX-LABEL:  func.func @half_scale
 // ONNX:          qk.dense {{.*}}accel.cpu_reason = "requantisation is not a shift: channel 0's scale 0.5 rounds (onnxruntime rounds half to even, the unit floors)"
+// ONNX-LABEL:  func.func @two_shifts
+// ONNX:          qk.dense {{.*}}accel.cpu_reason = "requantisation is not a shift: channel 1's scale 0.5 rounds (onnxruntime rounds half to even, the unit floors)"
 func.func @unit_scale(%x: !qnn.qtensor<1x8xi8, 0.5:0>) -> !qnn.qtensor<1x4xi8, 0.5:0> {
   %w = qnn.constant dense<1> : tensor<4x8xi8> -> !qnn.qtensor<4x8xi8, 1.0:0>
   %b = arith.constant dense<0> : tensor<4xi32>
@@ -153,4 +161,16 @@ func.func @half_scale(%x: !qnn.qtensor<1x8xi8, 0.5:0>) -> !qnn.qtensor<1x4xi8, 1
   %b = arith.constant dense<0> : tensor<4xi32>
   %y = qnn.dense %x, %w, %b : !qnn.qtensor<1x8xi8, 0.5:0>, !qnn.qtensor<4x8xi8, 1.0:0>, tensor<4xi32> -> !qnn.qtensor<1x4xi8, 1.0:0>
   func.return %y : !qnn.qtensor<1x4xi8, 1.0:0>
+}
+func.func @quarter_scale(%x: !qnn.qtensor<1x8xi8, 0.5:0>) -> !qnn.qtensor<1x4xi8, 2.0:0> {
+  %w = qnn.constant dense<1> : tensor<4x8xi8> -> !qnn.qtensor<4x8xi8, 1.0:0>
+  %b = arith.constant dense<0> : tensor<4xi32>
+  %y = qnn.dense %x, %w, %b : !qnn.qtensor<1x8xi8, 0.5:0>, !qnn.qtensor<4x8xi8, 1.0:0>, tensor<4xi32> -> !qnn.qtensor<1x4xi8, 2.0:0>
+  func.return %y : !qnn.qtensor<1x4xi8, 2.0:0>
+}
+func.func @two_shifts(%x: !qnn.qtensor<1x8xi8, 0.5:0>) -> !qnn.qtensor<1x4xi8, 0.5:0> {
+  %w = qnn.constant dense<1> : tensor<4x8xi8> -> !qnn.qtensor<4x8xi8, axis 0 {1.0:0, 0.5:0, 1.0:0, 0.5:0}>
+  %b = arith.constant dense<0> : tensor<4xi32>
+  %y = qnn.dense %x, %w, %b : !qnn.qtensor<1x8xi8, 0.5:0>, !qnn.qtensor<4x8xi8, axis 0 {1.0:0, 0.5:0, 1.0:0, 0.5:0}>, tensor<4xi32> -> !qnn.qtensor<1x4xi8, 0.5:0>
+  func.return %y : !qnn.qtensor<1x4xi8, 0.5:0>
 }
