@@ -107,11 +107,18 @@ def _tile_apply() -> type[ModulePass]:
     return TileApplyPass
 
 
+def _offload_to_accel() -> type[ModulePass]:
+    from tinymlir.passes.offload_to_accel import OffloadToAccelPass
+
+    return OffloadToAccelPass
+
+
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Pass name -> factory, imported only when the pass is used."""
     return {
         "qnn-schedule": _qnn_schedule,
         "convert-qnn-to-kernel": _convert_qnn_to_kernel,
+        "offload-to-accel": _offload_to_accel,
         "patch-schedule": _patch_schedule,
         "kernel-in-place": _kernel_in_place,
         "tile-for-memory": _tile_for_memory,

@@ -21,6 +21,7 @@ Cost model
 Assumes verified kernel-level IR (convert-qnn-to-kernel, kernel-in-place): qk ops at the top
 level of a function, in a `patch.stage` or in its band loops (`patch.band_loop`). A qk op
 without a lowering for the target, or nested elsewhere, is refused with an error naming it.
+A target with an accelerator is refused: lowering offloaded layers is not built yet (issue 12).
 """
 
 from __future__ import annotations
@@ -76,6 +77,14 @@ class ConvertKernelToLoopsPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         description = target_of(op)
         target, cpu = description.name, description.cpu.name
+        if description.accelerators:  # loops for the CPU would silently ignore the accelerator
+            units = ", ".join(a.name for a in description.accelerators)
+            raise PassError(
+                f"{NAME}: target '{target}' has an accelerator ({units}), and lowering offloaded layers "
+                "(L1 tiling, DMA, accfg configuration, the accel_* HAL) is not built yet; compile for the "
+                "CPU with --target-desc=cortex-m4, or see the partition with "
+                "-p 'canonicalize,cse,qnn-schedule,convert-qnn-to-kernel,offload-to-accel{report=true}'"
+            )
         for function in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
             if qk.PORTS_ATTR in function.attributes:
                 try:

@@ -22,8 +22,22 @@ sizes in bytes, costs in cycles; every key is required unless marked optional:
     [accelerator.NAME]  optional, one per accelerator: ops (the kernel ops it runs, e.g.
                     "qnn.conv2d"); shape_constraints (optional table of name = positive integer,
                     e.g. channel_multiple = 8); macs_per_cycle (> 0); local_memory (a memory
-                    level); requantisation ("per-channel", "per-tensor" or "none": it returns
-                    int32 accumulators and the CPU requantises)
+                    level); requantisation ("per-channel": exact per-channel output stage in
+                    both numerics, TFLM's multiplier, shift and zero point or onnxruntime's
+                    float32 scale; "per-tensor"; "shift": per-channel bias, then one arithmetic
+                    right shift (floor) per layer, no multiplier, no zero point; or "none": it returns int32
+                    accumulators and the CPU requantises); optional: weight_memory (the level
+                    its weights are loaded into), pe_array ([output columns, output
+                    channels] computed per cycle; their product is macs_per_cycle)
+    [accelerator.NAME.constraints]  optional, what offload-to-accel checks (each key optional):
+                    kernel_sizes, strides, dilations (lists of positive integers, each of h
+                    and w must be one); padding ("any" or "symmetric": top = bottom, left =
+                    right); conv_groups (list of "one", "depthwise", "any"); element_multiple
+                    (every data tensor's element count a multiple of it); weight_bits,
+                    activation_bits, bias_bits (8, 16 or 32); tile_input_channels (false: a
+                    non-grouped conv keeps all input channels in every tile)
+                    Consistency: an accelerator's local and weight memories must be written by a
+                    [dma] engine and be no larger than that engine's source level.
     [c]             compiler (only "arm-none-eabi-gcc" is supported); flags (the target's code
                     generation flags: the flash figure and the benchmarks compile with them);
                     widen_weights (optional bool, default false: trade flash for speed, the
@@ -71,7 +85,10 @@ DEFAULT_TARGET = "cortex-m4"
 TARGET_KEY = "dlti.target_system_spec"
 SUPPORTED_COMPILERS = ("arm-none-eabi-gcc",)
 DMA_MODES = ("async", "blocking")
-REQUANTISATION = ("per-channel", "per-tensor", "none")
+REQUANTISATION = ("per-channel", "per-tensor", "shift", "none")
+PADDING = ("any", "symmetric")
+CONV_GROUPS = ("one", "depthwise", "any")
+BIT_WIDTHS = (8, 16, 32)
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,22 @@ class Cpu:
 
 
 @dataclass(frozen=True)
+class AcceleratorConstraints:
+    """What an accelerator accepts (`[accelerator.NAME.constraints]`); None: no limit."""
+
+    kernel_sizes: tuple[int, ...] | None = None
+    strides: tuple[int, ...] | None = None
+    dilations: tuple[int, ...] | None = None
+    padding: str = "any"
+    conv_groups: tuple[str, ...] = ("any",)
+    element_multiple: int = 1
+    weight_bits: int | None = None
+    activation_bits: int | None = None
+    bias_bits: int | None = None
+    tile_input_channels: bool = True
+
+
+@dataclass(frozen=True)
 class Accelerator:
     name: str
     ops: tuple[str, ...]
@@ -118,6 +151,9 @@ class Accelerator:
     macs_per_cycle: int
     local_memory: str
     requantisation: str
+    weight_memory: str | None = None
+    pe_array: tuple[int, int] | None = None
+    constraints: AcceleratorConstraints | None = None
 
 
 @dataclass(frozen=True)
@@ -190,7 +226,12 @@ def _accelerator_tree(unit: Accelerator) -> dict[str, Any]:
     tree["shape_constraints"] = dict(unit.shape_constraints)
     if not unit.shape_constraints:  # optional, and an empty #dlti.map does not parse
         del tree["shape_constraints"]
-    return tree
+    if unit.constraints is not None:
+        tree["constraints"] = {k: list(v) if isinstance(v, tuple) else v
+                               for k, v in _fields(unit.constraints).items() if v is not None}
+    if unit.pe_array is not None:
+        tree["pe_array"] = list(unit.pe_array)
+    return {k: v for k, v in tree.items() if v is not None}
 
 
 def _fields(obj, skip: str = "") -> dict[str, Any]:
@@ -294,6 +335,16 @@ class _Table:
     def boolean(self, name: str, default=...) -> bool:
         return self.get(name, lambda v: v if isinstance(v, bool) else None, "true or false", default)
 
+    def positive_integers(self, name: str, default=...) -> tuple[int, ...]:
+        value = self.get(name, lambda v: v if isinstance(v, list | tuple) and v else None,
+                         "a non-empty list of positive integers", default)
+        if value is default:
+            return value
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+                self.fail(self.key(name), f"expected a list of positive integers, got {_describe(item)} in it")
+        return tuple(value)
+
     def strings(self, name: str) -> tuple[str, ...]:
         def check(v):
             ok = isinstance(v, list | tuple) and all(isinstance(s, str) and s for s in v)
@@ -322,6 +373,58 @@ class _Table:
         if unknown:
             expected = ", ".join(sorted(self.read)) or "none"
             self.fail(self.key(unknown[0]), f"unknown key (expected: {expected})")
+
+
+def _check_kernel_ops(table: _Table, ops: tuple[str, ...]) -> None:
+    """A `qk.` op name must be one of the kernel dialect's (other names are left to the
+    passes that read them)."""
+    from tinymlir.dialects.kernel import KERNEL_OPS
+
+    known = [op.name for op in KERNEL_OPS]
+    for op in ops:
+        if op.startswith("qk.") and op not in known:
+            table.fail(table.key("ops"), f"unknown kernel op '{op}' (qk ops: {', '.join(known)})")
+
+
+def _constraints(unit: _Table) -> AcceleratorConstraints:
+    table = unit.table("constraints")
+    default = AcceleratorConstraints()
+
+    def bits(name: str) -> int | None:
+        value = table.integer(name, minimum=1, default=None)
+        if value is not None and value not in BIT_WIDTHS:
+            table.fail(table.key(name), f"expected 8, 16 or 32, got {value}")
+        return value
+
+    groups = table.strings("conv_groups") if "conv_groups" in table.value else default.conv_groups
+    for g in groups:
+        if g not in CONV_GROUPS:
+            table.fail(table.key("conv_groups"), f"expected a list of {', '.join(CONV_GROUPS)}, got '{g}' in it")
+    limits = AcceleratorConstraints(
+        table.positive_integers("kernel_sizes", None), table.positive_integers("strides", None),
+        table.positive_integers("dilations", None),
+        table.string("padding", PADDING) if "padding" in table.value else default.padding,
+        groups, table.integer("element_multiple", minimum=1, default=1),
+        bits("weight_bits"), bits("activation_bits"), bits("bias_bits"),
+        table.boolean("tile_input_channels", True),
+    )  # fmt: skip
+    table.done()
+    return limits
+
+
+def _check_fed_by_dma(table: _Table, key: str, level: MemoryLevel, dma: list[DmaEngine],
+                      levels: Mapping[str, MemoryLevel], placement: Placement) -> None:
+    """An accelerator memory that placement does not fill is loaded by a DMA engine, from a
+    level at least as large."""
+    feeds = [d for d in dma if d.destination == level.name]
+    if not feeds and level.name not in (placement.weights, placement.activations, placement.arena):
+        table.fail(table.key(key), f"no [dma] engine writes memory level '{level.name}' and placement puts nothing there")
+    for engine in feeds:
+        source = levels[engine.source]
+        if level.capacity > source.capacity:
+            table.fail(table.key(key),
+                       f"memory level '{level.name}' ({level.capacity} bytes) is larger than '{source.name}' "
+                       f"({source.capacity} bytes), which dma engine '{engine.name}' loads it from")
 
 
 def _describe(value: object) -> str:
@@ -406,12 +509,29 @@ def target_from_tree(tree: Mapping[str, object], source: str) -> Target:
         ops = table.strings("ops")
         if not ops:
             table.fail(table.key("ops"), "expected at least one kernel op")
+        _check_kernel_ops(table, ops)
         constraints = table.table("shape_constraints", default={})
         shape = tuple((k, constraints.integer(k, minimum=1)) for k in list(constraints.value))
         constraints.done()
+        macs = table.integer("macs_per_cycle", minimum=1)
+        local = level_of(table, "local_memory", True)
+        requantisation = table.string("requantisation", REQUANTISATION)
+        weight_memory = level_of(table, "weight_memory", True) if "weight_memory" in table.value else None
+        pe_array = table.positive_integers("pe_array", None)
+        if pe_array is not None:
+            if len(pe_array) != 2:
+                table.fail(table.key("pe_array"), f"expected [output columns, output channels], got {len(pe_array)} values")
+            if pe_array[0] * pe_array[1] != macs:
+                table.fail(table.key("pe_array"),
+                           f"{pe_array[0]} x {pe_array[1]} PEs make {pe_array[0] * pe_array[1]} MACs per cycle, "
+                           f"but macs_per_cycle is {macs}")
+        limits = _constraints(table) if "constraints" in table.value else None
+        for key, level in (("local_memory", local), ("weight_memory", weight_memory)):
+            if level is not None:
+                _check_fed_by_dma(table, key, levels[level], dma, levels, placement)
         accelerators.append(Accelerator(
-            unit, ops, shape, table.integer("macs_per_cycle", minimum=1),
-            level_of(table, "local_memory", True), table.string("requantisation", REQUANTISATION),
+            unit, ops, shape, macs, local, requantisation, weight_memory,
+            None if pe_array is None else (pe_array[0], pe_array[1]), limits,
         ))  # fmt: skip
         table.done()
 

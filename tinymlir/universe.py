@@ -42,6 +42,12 @@ def _patch():
     return PATCH
 
 
+def _accel():
+    from tinymlir.dialects.accel import ACCEL
+
+    return ACCEL
+
+
 def _c_target():
     from tinymlir.backend.c_printer import CTarget
 
@@ -49,7 +55,7 @@ def _c_target():
 
 
 TINYMLIR_UNIVERSE = Universe(
-    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc, "qk": _qk, "tile": _tile, "patch": _patch},
+    all_dialects={"qnn": _qnn, "fxp": _fxp, "mcuc": _mcuc, "qk": _qk, "tile": _tile, "patch": _patch, "accel": _accel},
     all_passes=get_all_passes(),
     all_targets={"c": _c_target},
 )

@@ -31,7 +31,9 @@ BASE = tomllib.loads((INPUTS / "align16.toml").read_text())
 
 
 def test_shipped_targets():
-    assert shipped_targets() == ("cortex-m4", "cortex-m4-speed", "cortex-m4-tcm16k", "cortex-m4f")
+    assert shipped_targets() == (
+        "cortex-m4", "cortex-m4-speed", "cortex-m4-tcm16k", "cortex-m4f", "diana-digital", "diana-digital-shift"
+    )
     for name in shipped_targets():
         assert load_target(name).name == name
     m4, m4f = load_target("cortex-m4"), load_target("cortex-m4f")
@@ -136,7 +138,7 @@ def _edited(edit) -> dict:
          "accelerator.npu.shape_constraints.max_kernel: expected a positive integer, got 0"),
         (lambda t: t.update(accelerator={"npu": {
             "ops": ["qnn.conv2d"], "macs_per_cycle": 8, "local_memory": "sram", "requantisation": "float"}}),
-         "accelerator.npu.requantisation: expected one of per-channel, per-tensor, none, got 'float'"),
+         "accelerator.npu.requantisation: expected one of per-channel, per-tensor, shift, none, got 'float'"),
     ],
 )  # fmt: skip
 def test_bad_descriptions_are_refused_with_the_key_and_the_reason(edit, message):
@@ -150,7 +152,7 @@ def test_file_errors_name_the_file():
         parse_target("[target\n", "x.toml")
     with pytest.raises(TinymlirError, match=r"missing\.toml: cannot read the target description"):
         load_target(INPUTS / "missing.toml")
-    with pytest.raises(TinymlirError, match=r"^unknown target 'm0'; shipped: cortex-m4, cortex-m4-speed, cortex-m4-tcm16k, cortex-m4f"):
+    with pytest.raises(TinymlirError, match=r"^unknown target 'm0'; shipped: cortex-m4, cortex-m4-speed, cortex-m4-tcm16k, cortex-m4f, diana-digital, diana-digital-shift"):
         load_target("m0")
     with pytest.raises(TinymlirError, match=r"negative-alignment\.toml: target\.alignment: expected a positive"):
         load_target(str(INPUTS / "negative-alignment.toml"))

@@ -9,7 +9,7 @@
 // RUN: not tinymlir-opt %s --pipeline=mcu --fpu --target-desc=cortex-m4 2>&1 | filecheck %s --check-prefix=FPU
 // RUN: not tinymlir-opt %s -p plan-arena 2>&1 | filecheck %s --check-prefix=IR
 
-// NAME:       tinymlir-opt: error: unknown target 'cortex-m9'; shipped: cortex-m4, cortex-m4-speed, cortex-m4-tcm16k, cortex-m4f (or give the path of a .toml description)
+// NAME:       tinymlir-opt: error: unknown target 'cortex-m9'; shipped: cortex-m4, cortex-m4-speed, cortex-m4-tcm16k, cortex-m4f, diana-digital, diana-digital-shift (or give the path of a .toml description)
 // UNREADABLE: tinymlir-opt: error: {{.*}}Inputs/missing.toml: cannot read the target description: No such file or directory
 // SYNTAX:     tinymlir-opt: error: {{.*}}Inputs/syntax-error.toml: TOML syntax error: Expected ']' at the end of a table declaration (at line 1, column 8)
 // UNKNOWN:    tinymlir-opt: error: {{.*}}Inputs/unknown-key.toml: target.colour: unknown key (expected: alignment, description, display_name, index_bitwidth, name)
