@@ -142,8 +142,14 @@ def _dce() -> type[ModulePass]:
     return DeadCodeEliminationPass
 
 
+def _reconcile_unrealized_casts() -> type[ModulePass]:
+    from tinymlir.passes.reconcile_unrealized_casts import ReconcileUnrealizedCastsPass
+
+    return ReconcileUnrealizedCastsPass
+
+
 def xdsl_pass_replacements() -> dict[str, Callable[[], type[ModulePass]]]:
     """xDSL passes tinymlir runs in a faster form with the same result, under xDSL's name
     (tinymlir-opt and tinymlir.pipelines register them over xDSL's; not in the universe,
     which refuses a name defined twice)."""
-    return {"cse": _cse, "dce": _dce}
+    return {"cse": _cse, "dce": _dce, "reconcile-unrealized-casts": _reconcile_unrealized_casts}

@@ -12,7 +12,7 @@ RecursiveMemoryEffect (exactly that class; a subclass may differ) going through 
 every other trait answers as in xDSL. A memo is valid while no op is created, erased or
 moved and no trait changes, which holds for dce's liveness analysis (it erases after it)
 and for cse (it only replaces uses until its erasures at the end; effects do not depend on
-uses). test_effects_memo.py checks the passes give xDSL's IR.
+uses). test_xdsl_pass_replacements.py checks the passes give xDSL's IR.
 """
 
 from __future__ import annotations

@@ -1,21 +1,28 @@
-"""tinymlir's cse and dce (passes/cse.py, passes/dce.py: xDSL's, their effect queries
-memoised by tinymlir.effects) leave exactly the IR xDSL's leave, wherever the mcu pipeline
-runs them, on every test graph (cortex-m4 DSP lowerings and cortex-m4f's generic ones) and
-an MLPerf model; and they are what the pipelines and tinymlir-opt run under those names."""
+"""tinymlir's replacements of xDSL passes (tinymlir.passes.xdsl_pass_replacements: cse and
+dce with their effect queries memoised by tinymlir.effects, reconcile-unrealized-casts
+visiting only the casts) leave exactly the IR xDSL's leave, wherever the mcu pipeline runs
+them, on every test graph (cortex-m4 DSP lowerings and cortex-m4f's generic ones) and an
+MLPerf model; and they are what the pipelines and tinymlir-opt run under those names."""
 
 import pytest
 from xdsl.transforms.common_subexpression_elimination import CommonSubexpressionElimination
 from xdsl.transforms.dead_code_elimination import DeadCodeElimination
+from xdsl.transforms.reconcile_unrealized_casts import ReconcileUnrealizedCastsPass as XdslReconcile
 
 from tinymlir.passes.cse import CommonSubexpressionEliminationPass
 from tinymlir.passes.dce import DeadCodeEliminationPass
+from tinymlir.passes.reconcile_unrealized_casts import ReconcileUnrealizedCastsPass
 
-XDSL = {"cse": CommonSubexpressionElimination(), "dce": DeadCodeElimination()}
-TINYMLIR = {"cse": CommonSubexpressionEliminationPass(), "dce": DeadCodeEliminationPass()}
+XDSL = {"cse": CommonSubexpressionElimination(), "dce": DeadCodeElimination(), "reconcile-unrealized-casts": XdslReconcile()}
+TINYMLIR = {
+    "cse": CommonSubexpressionEliminationPass(), "dce": DeadCodeEliminationPass(),
+    "reconcile-unrealized-casts": ReconcileUnrealizedCastsPass(),
+}
+RUNS = 6  # in the mcu pipeline: cse, dce, cse, dce, cse, reconcile-unrealized-casts
 
 
 def _compare_along_the_pipeline(module, hard_float: bool) -> int:
-    """Runs the mcu pipeline on `module`; before each cse / dce, runs xDSL's and tinymlir's
+    """Runs the mcu pipeline on `module`; before each replaced pass, runs xDSL's and tinymlir's
     on clones and asserts the same printed IR. Returns how many were compared."""
     from xdsl.passes import PassPipeline
     from xdsl.transforms import get_all_passes
@@ -38,7 +45,7 @@ def _compare_along_the_pipeline(module, hard_float: bool) -> int:
 
 
 @pytest.mark.parametrize("target", [None, "cortex-m4f"])
-def test_cse_and_dce_leave_what_xdsls_leave_on_every_test_graph(graphs, target):
+def test_replacements_leave_what_xdsls_leave_on_every_test_graph(graphs, target):
     from tinymlir.compiler import import_model
     from tinymlir.target import load_target, set_target
 
@@ -46,22 +53,22 @@ def test_cse_and_dce_leave_what_xdsls_leave_on_every_test_graph(graphs, target):
         module = import_model(build())
         if target is not None:
             set_target(module, load_target(target))
-        assert _compare_along_the_pipeline(module, hard_float=target is not None) == 5, name
+        assert _compare_along_the_pipeline(module, hard_float=target is not None) == RUNS, name
 
 
-def test_cse_and_dce_leave_what_xdsls_leave_on_an_mlperf_model(models_dir):
+def test_replacements_leave_what_xdsls_leave_on_an_mlperf_model(models_dir):
     from tinymlir.compiler import import_model
 
-    assert _compare_along_the_pipeline(import_model(models_dir / "kws_dscnn.onnx"), False) == 5
+    assert _compare_along_the_pipeline(import_model(models_dir / "kws_dscnn.onnx"), False) == RUNS
 
 
-def test_pipelines_and_the_driver_run_tinymlirs_cse_and_dce():
+def test_pipelines_and_the_driver_run_the_replacements():
     from xdsl.passes import PassPipeline
 
     from tinymlir.driver import TinyOptMain
     from tinymlir.passes import xdsl_pass_replacements
 
     opt = TinyOptMain(args=["--pipeline=mcu", "-"])
-    pipeline = PassPipeline.parse_spec(opt.available_passes, "cse,dce").passes
-    assert [type(p) for p in pipeline] == [CommonSubexpressionEliminationPass, DeadCodeEliminationPass]
-    assert set(xdsl_pass_replacements()) == {"cse", "dce"}
+    pipeline = PassPipeline.parse_spec(opt.available_passes, ",".join(TINYMLIR)).passes
+    assert [type(p) for p in pipeline] == [type(p) for p in TINYMLIR.values()]
+    assert set(xdsl_pass_replacements()) == set(TINYMLIR)
