@@ -135,3 +135,28 @@ def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "mcuc-drop-dead-values": _mcuc_drop_dead_values,
         "mcuc-form-expressions": _mcuc_form_expressions,
     }
+
+
+def _cse() -> type[ModulePass]:
+    from tinymlir.passes.cse import CommonSubexpressionEliminationPass
+
+    return CommonSubexpressionEliminationPass
+
+
+def _dce() -> type[ModulePass]:
+    from tinymlir.passes.dce import DeadCodeEliminationPass
+
+    return DeadCodeEliminationPass
+
+
+def _reconcile_unrealized_casts() -> type[ModulePass]:
+    from tinymlir.passes.reconcile_unrealized_casts import ReconcileUnrealizedCastsPass
+
+    return ReconcileUnrealizedCastsPass
+
+
+def xdsl_pass_replacements() -> dict[str, Callable[[], type[ModulePass]]]:
+    """xDSL passes tinymlir runs in a faster form with the same result, under xDSL's name
+    (tinymlir-opt and tinymlir.pipelines register them over xDSL's; not in the universe,
+    which refuses a name defined twice)."""
+    return {"cse": _cse, "dce": _dce, "reconcile-unrealized-casts": _reconcile_unrealized_casts}

@@ -53,15 +53,14 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
-    GreedyRewritePatternApplier,
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
 )
 
 from tinymlir.dialects import mcuc
 from tinymlir.errors import PassError
+from tinymlir.ir_walk import walk_ops
 
 _BINARY = {
     arith.AddiOp: mcuc.AddOp,
@@ -238,9 +237,22 @@ class ConvertArithToMcucPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         clz = CountLeadingZerosToCall()
-        PatternRewriteWalker(
-            GreedyRewritePatternApplier([ArithToMcuc(), clz], dce_enabled=False), apply_recursively=False
-        ).rewrite_module(op)
+        to_mcuc = ArithToMcuc()
+        # One walk over a snapshot of the ops instead of a pattern walker's worklist: each
+        # rewrite replaces only its op, in place, by mcuc ops no pattern matches, so the
+        # walker would visit the same ops in the same order; only a quarter of a C-level
+        # module is arith, and the rest is skipped without building a rewriter.
+        for inner in walk_ops(op):
+            if inner.name.startswith("arith."):
+                pattern = to_mcuc
+            elif isinstance(inner, math.CountLeadingZerosOp):
+                pattern = clz
+            else:
+                continue
+            try:
+                pattern.match_and_rewrite(inner, PatternRewriter(inner))
+            except Exception as err:  # reported as xDSL's walker reports it: at the op
+                inner.emit_error(f"Error while applying pattern: {err}", underlying_error=err)
         helpers = [CLZ_BASE] if clz.widths else []
         helpers += [CLZ_HELPERS[w][1] for w in sorted(clz.widths)]
         for text in reversed(helpers):  # at the top, before any function that calls them

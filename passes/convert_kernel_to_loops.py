@@ -50,6 +50,7 @@ from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import patch
 from tinymlir.errors import PassError
 from tinymlir.passes.kernel_to_loops import lowering_for
+from tinymlir.passes.kernel_to_loops.common import global_reads_indexed
 from tinymlir.target import target_of
 
 NAME = "convert-kernel-to-loops"
@@ -75,6 +76,10 @@ class ConvertKernelToLoopsPass(ModulePass):
     name = NAME
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        with global_reads_indexed(op):
+            self.lower_module(op)
+
+    def lower_module(self, op: ModuleOp) -> None:
         description = target_of(op)
         target, cpu = description.name, description.cpu.name
         if description.accelerators:  # loops for the CPU would silently ignore the accelerator

@@ -205,6 +205,10 @@ class FunctionConversion:
         return self.mapping[value]
 
     def convert(self, op: Operation) -> None:
+        # Only memref ops and the DSP loads of a memref are converted; the rest (most of a
+        # loop-level function: arith, scf, fxp helpers) would go through every test below.
+        if not op.name.startswith("memref.") and not isinstance(op, mcuc.LoadS8x4Op | mcuc.LoadWordsOp):
+            return
         b = Builder(InsertPoint.before(op))
         if isinstance(op, memref.GetGlobalOp):
             t = op.memref.type

@@ -22,9 +22,9 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
-from xdsl.transforms.dead_code_elimination import is_trivially_dead
 
 from tinymlir.dialects import mcuc
+from tinymlir.effects import EffectsMemo
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,15 @@ class McucDropDeadValuesPass(ModulePass):
         # tree goes in one sweep; sweeps repeat until nothing changes (what is dead does
         # not depend on the order: the same result as a pattern walker, without its
         # worklist of every op, twice).
-        while _drop_dead_in(op):
+        # One memo for every sweep: an erased op only read or allocated its own values,
+        # so an enclosing loop's effects lose a READ or an own ALLOC, which changes no
+        # answer of result_only_effects (every effect must be one of those).
+        effects = EffectsMemo()
+        while _drop_dead_in(op, effects):
             pass
 
 
-def _drop_dead_in(root: Operation) -> bool:
+def _drop_dead_in(root: Operation, effects: EffectsMemo) -> bool:
     """Erases the unused, effect-free ops nested in `root` inside an mcuc.func (any op:
     the decision is its memory-effect traits, as in xDSL's RemoveUnusedOperations), in one
     sweep (blocks from their end, an op's regions before the op); whether any was."""
@@ -53,11 +57,11 @@ def _drop_dead_in(root: Operation) -> bool:
             while op is not None:
                 before = op.prev_op
                 if op.regions:
-                    erased |= _drop_dead_in(op)
+                    erased |= _drop_dead_in(op, effects)
                 if (
                     not isinstance(op, mcuc.FuncOp)
                     and not isinstance(root, ModuleOp)  # module-level ops are declarations
-                    and is_trivially_dead(op)
+                    and effects.is_trivially_dead(op)
                 ):
                     block.erase_op(op)
                     erased = True

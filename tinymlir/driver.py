@@ -147,9 +147,9 @@ class TinyOptMain(xDSLOptMain):
 
     def register_all_passes(self):
         super().register_all_passes()
-        from tinymlir.passes import get_all_passes
+        from tinymlir.passes import get_all_passes, xdsl_pass_replacements
 
-        for name, factory in get_all_passes().items():
+        for name, factory in {**get_all_passes(), **xdsl_pass_replacements()}.items():
             self.register_pass(name, factory)
 
     def register_all_targets(self):

@@ -128,10 +128,11 @@ def run_pipeline(
     from xdsl.transforms import get_all_passes
 
     from tinymlir.passes import get_all_passes as tinymlir_passes
+    from tinymlir.passes import xdsl_pass_replacements
 
     named = spec if spec in PIPELINES else None
     spec = PIPELINES[spec][0] if named else spec
-    passes = {**get_all_passes(), **tinymlir_passes()}
+    passes = {**get_all_passes(), **tinymlir_passes(), **xdsl_pass_replacements()}
     pipeline = PassPipeline.parse_spec(passes, spec)
     if verify_each is None:
         verify_each = verify_each_requested()

@@ -63,6 +63,12 @@ class ConstantPool:
             value = self.values[key] = op.result
         return value
 
+    def get_integer(self, value: int, t: Attribute) -> SSAValue:
+        """get(IntegerAttr(value, t)), the attribute built (and verified) only when the
+        pool lacks it: most requests are for constants it has."""
+        found = self.values.get((t, value))
+        return found if found is not None else self.get(IntegerAttr(value, t))
+
     def drop_unused(self) -> None:
         """Erases the constants nothing uses (asked for, then folded away), as canonicalize
         would: a lowering calls it when it is done."""
@@ -141,13 +147,13 @@ class ScalarBuilder:
 
     # -- constants ----------------------------------------------------------- #
     def idx(self, value: int) -> SSAValue:
-        return self.constants.get(IntegerAttr(value, index))
+        return self.constants.get_integer(value, index)
 
     def i32(self, value: int) -> SSAValue:
-        return self.constants.get(IntegerAttr(int(value), i32))
+        return self.constants.get_integer(int(value), i32)
 
     def c(self, value: int, t: IntegerType = I32) -> SSAValue:
-        return self.constants.get(IntegerAttr(value, t))
+        return self.constants.get_integer(value, t)
 
     def f32(self, value: float) -> SSAValue:
         return self.constants.get(FloatAttr(value, f32))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import i8
@@ -14,6 +15,66 @@ from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
 
 Loader = Callable[[ScalarBuilder, SSAValue], SSAValue]
+
+
+class GlobalReads:
+    """The memref.get_global ops of one module by symbol, while convert-kernel-to-loops
+    runs: one walk when the pass starts, and each get_global a lowering makes is recorded
+    (constant_table: the lowerings' only maker of them). An erased op is no longer inside
+    the module, so erasures need no recording: `reads` asks where each recorded op is.
+    Without an index (a lowering applied on its own), `reads_global` walks the module.
+    (Walking the growing module after each layer was 40 % of VWW's lowering time.)"""
+
+    def __init__(self, module: Operation) -> None:
+        self.module = module
+        self.by_symbol: dict[str, list[memref.GetGlobalOp]] = {}
+        for op in module.walk():
+            if isinstance(op, memref.GetGlobalOp):
+                self.record(op)
+
+    def record(self, op: memref.GetGlobalOp) -> None:
+        self.by_symbol.setdefault(op.name_.root_reference.data, []).append(op)
+
+    def reads(self, symbol: str) -> bool:
+        live = [op for op in self.by_symbol.get(symbol, ()) if op.get_toplevel_object() is self.module]
+        self.by_symbol[symbol] = live
+        return bool(live)
+
+
+_GLOBAL_READS: dict[int, GlobalReads] = {}  # id(module) -> its index, while a pass runs
+
+
+@contextmanager
+def global_reads_indexed(module: Operation) -> Iterator[None]:
+    """Within it, reads_global on `module` looks its index up (see GlobalReads)."""
+    _GLOBAL_READS[id(module)] = GlobalReads(module)
+    try:
+        yield
+    finally:
+        del _GLOBAL_READS[id(module)]
+
+
+def record_global_read(op: memref.GetGlobalOp) -> None:
+    """Tells the index of `op`'s module (if any) about a get_global just inserted."""
+    index = _GLOBAL_READS.get(id(op.get_toplevel_object()))
+    if index is not None:
+        index.record(op)
+
+
+def reads_global(module: Operation, symbol: str) -> bool:
+    """Whether a memref.get_global of `symbol` is nested in `module`."""
+    index = _GLOBAL_READS.get(id(module))
+    if index is not None and index.module is module:
+        return index.reads(symbol)
+    stack = [module]  # an explicit stack, stopping at the first
+    while stack:
+        op = stack.pop()
+        if isinstance(op, memref.GetGlobalOp) and op.name_.root_reference.data == symbol:
+            return True
+        for region in op.regions:
+            for block in region.blocks:
+                stack.extend(block.ops)
+    return False
 
 
 def ints(attr) -> list[int]:

@@ -61,7 +61,7 @@ from xdsl.ir import SSAValue
 from tinymlir import fixedpoint
 from tinymlir.dialects import kernel as qk
 from tinymlir.dialects import mcuc
-from tinymlir.passes.kernel_to_loops.common import output_stage, per_channel
+from tinymlir.passes.kernel_to_loops.common import output_stage, per_channel, record_global_read
 from tinymlir.scalar_builder import ScalarBuilder
 from tinymlir.target import target_of
 
@@ -225,6 +225,7 @@ def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndar
                  and g.type == mtype and g.initial_value == data), None)
     if same is not None:
         ref = k.emit(memref.GetGlobalOp(same.sym_name.data, mtype))
+        record_global_read(ref.owner)
         ref.name_hint = same.sym_name.data
         return ref
     taken = {g.sym_name.data for g in globals_}
@@ -235,6 +236,7 @@ def constant_table(k: ScalarBuilder, op: qk.KernelOp, base: str, values: np.ndar
                             alignment=target_of(op).alignment)
     module.insert_op_before(g, function)
     ref = k.emit(memref.GetGlobalOp(name, mtype))
+    record_global_read(ref.owner)
     ref.name_hint = name
     return ref
 
