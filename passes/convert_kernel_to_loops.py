@@ -86,8 +86,8 @@ class ConvertKernelToLoopsPass(ModulePass):
                 del function.attributes[qk.PORTS_ATTR]
             # top-level ops, and those of patched stages and their band loops
             for inner in [
-                o for o in function.walk() if isinstance(o, qk.KernelOp | memref.CopyOp)
-                and (o.parent_op() is function or isinstance(o.parent_op(), patch.StageOp | patch.BandLoopOp))
+                o for o in function.walk() if isinstance(o, qk.KernelOp | memref.CopyOp | patch.FillOp)
+                and (o.parent_op() is function or isinstance(o.parent_op(), patch.StageOp | patch.BandLoopOp | patch.GuardOp))
             ]:
                 pattern = lowering_for(inner, target, cpu)
                 if pattern is None:
