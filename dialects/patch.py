@@ -633,11 +633,11 @@ class StageOp(IRDLOperation):
         """The rows `op` reads beyond its tile's clipped window in place of pads: the table's
         top and bottom pads less the op's, only from a line buffer of the stage filled with
         the input's zero point (so the sums are the padded ones)."""
-        (pt, pl, pb, pr), (ot, ol, ob, o_r) = _ints(tile.pads), _ints(op.pads)
+        (pt, _, pb, _), (ot, _, ob, _) = _ints(tile.pads), _ints(op.pads)
         extra = (pt - ot) + (pb - ob)
         name = op.layer_name.data
-        if ot > pt or ob > pb or (ol, o_r) != (pl, pr):
-            raise VerifyException(f"patch.stage: band {b} of layer '{name}': pads {[ot, ol, ob, o_r]}, the table's {[pt, pl, pb, pr]}")
+        if ot > pt or ob > pb:
+            raise VerifyException(f"patch.stage: band {b} of layer '{name}': top and bottom pads {[ot, ob]}, more than the table's {[pt, pb]}")
         if extra:
             root = _root(op.data_inputs[0])
             zero = (op.input_types.data[0].zero_point + 128) % 256 - 128  # as stored in i8

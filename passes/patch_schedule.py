@@ -1150,7 +1150,9 @@ def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list
         for seg_first, seg_end, delta in segments:
             here = body
             if (seg_first, seg_end) != (0, count):
-                guard = body.insert(patch.GuardOp(band, seg_first, seg_end))
+                guard = loop.body.block.last_op
+                if not (isinstance(guard, patch.GuardOp) and guard.band_range == (seg_first, seg_end)):
+                    guard = body.insert(patch.GuardOp(band, seg_first, seg_end))  # else: one test for both
                 here = Builder(InsertPoint.at_end(guard.body.block))
             step = fold.steps[seg_first][j]
             moving = iter(
