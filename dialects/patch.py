@@ -34,7 +34,9 @@ convert-kernel-to-loops the loops tagged with its description (`tinymlir.layer_d
 where only the coverage is left to check (no interface gives a loop nest's windows). A
 convolution may read rows beyond its window's clipped edge in place of its pads (its
 pads the table's less those rows) only from a line buffer of the stage that a
-`patch.fill` sets to its input's zero point (the folded stream form). A stage's body runs
+`patch.fill` sets to its input's zero point (the folded stream form); a border band may
+compute rows outside its map into a line buffer of the stage when a `patch.fill` resets
+them to the zero point right after. A stage's body runs
 once, in order; a band loop's iterations share only buffers also used outside it
 (plan-arena, kernel-in-place); a `patch.guard` in a band loop runs its body in a sub-range
 of the loop's bands (a layer's border rows), and the table's bands of its kernel ops are
@@ -591,6 +593,13 @@ class StageOp(IRDLOperation):
                 sizes = [(hi - lo, right - left) for (lo, hi), (left, right) in (tile.box, *(
                     ((w[0], w[1]), (w[2], w[3])) for w in map(_ints, tile.windows.data)
                 ))]
+                if not tile.empty and shapes[0][0] > sizes[0][0]:
+                    # rows computed past the map's edge into a line buffer's pad rows, reset
+                    # to the zero point right after (the folded form's border bands)
+                    over = shapes[0][0] - sizes[0][0]
+                    self._verify_over_rows(op, layers[j], tile, b, over)
+                    stride = _ints(op.strides)[0] if isinstance(op, qk.Conv2DOp) else 1
+                    sizes = [(shapes[0][0], sizes[0][1]), *((r + over * stride, c) for r, c in sizes[1:])]
                 if not tile.empty and isinstance(op, qk.Conv2DOp):
                     # rows read past the window's clipped edge in place of pads (the folded
                     # stream form's line buffers hold their pad rows, at the zero point)
@@ -608,6 +617,7 @@ class StageOp(IRDLOperation):
                     )
             done[j] = end
 
+        self._program_order = list(self.body.walk())
         # line buffers filled with a zero point: their rows outside the map read as pads
         filled: dict[SSAValue, set[int]] = {}
         for op in self.body.walk():
@@ -628,6 +638,35 @@ class StageOp(IRDLOperation):
             if missing:
                 raise VerifyException(f"patch.stage: band {missing[0]} of layer '{layer.layer_name.data}' is computed by no op")
         self._verify_reads(index, bands)
+
+    def _verify_over_rows(self, op: qk.KernelOp, layer: LayerAttr, tile: TileAttr, b: int, over: int) -> None:
+        """`op` computes `over` rows more than its tile: allowed where the tile reaches its
+        map's top or bottom edge (so the extra rows are outside the map), the op writes a
+        line buffer of the stage and, before any kernel op touches that buffer again, a fill
+        running in the band sets rows of it to the layer's zero point."""
+        name = op.layer_name.data
+        (r0, r1), _ = tile.box
+        rows = _ints(layer.output_map)[0]
+        root = _root(op.outs)
+        zero = (op.output_type.zero_point + 128) % 256 - 128
+        reset = False
+        for later in self._program_order[self._program_order.index(op) + 1:]:
+            if isinstance(later, qk.KernelOp) and any(_root(v) is root for v in later.operands):
+                break  # read or written again before any reset
+            if isinstance(later, FillOp) and _root(later.target) is root and later.value.value.data == zero:
+                scope = later.parent_op()
+                first, end = scope.band_range if isinstance(scope, GuardOp | BandLoopOp) else (b, b + 1)
+                if first <= b < end:
+                    reset = True
+                    break
+        if (
+            (r0 != 0 and r1 != rows) or not (isinstance(root.owner, Operation) and root.owner.parent_op() is self)
+            or not reset
+        ):
+            raise VerifyException(
+                f"patch.stage: band {b} of layer '{name}' computes {over} rows beyond its tile, which only a border "
+                f"band writing a line buffer of the stage may, resetting them to the zero point {zero} right after"
+            )
 
     def _pad_rows_read(self, op: qk.Conv2DOp, tile: TileAttr, b: int, filled: dict[SSAValue, set[int]]) -> int:
         """The rows `op` reads beyond its tile's clipped window in place of pads: the table's

@@ -928,7 +928,7 @@ class _FoldStep:
     input) and `op_pads` the op's pads (a read into a line buffer's pad rows replaces the
     pads); `offset`: the buffer row its first computed row goes to (None for the last op);
     `fill`: the buffer rows it sets to the zero point (its rows past the map's bottom,
-    read as padding), or None."""
+    read as padding, or the rows it computed outside the map), or None."""
 
     rows: tuple[int, int]
     windows: tuple[tuple[int, int], ...]
@@ -937,6 +937,9 @@ class _FoldStep:
     op_pads: tuple[int, ...] | None
     offset: int | None
     fill: tuple[int, int] | None
+    computed: tuple[int, int] = (0, 0)
+    """The map rows the op computes: `rows`, or at a border its steady rows, the ones
+    outside the map reset by `fill` right after (so a line buffer's layer keeps one shape)."""
 
     @property
     def idle(self) -> bool:
@@ -1039,6 +1042,10 @@ def _fold_step(
         fill = (bottom - base, rows[1] - base) if rows[1] > bottom else None
     if clipped[1] <= clipped[0]:
         return _FoldStep((0, 0), (), None, (), None, None, fill)
+    if not last and clipped != rows and all(v in inner for v in layer.data_inputs):
+        over = _over_step(op, rows, clipped, bases, inner, capacity, geometry)
+        if over is not None:
+            return over
     windows = tuple(geometry.windows(op, clipped))
     if any(hi <= lo for lo, hi in windows):
         return f"{op.layer_name.data}: a band reads only padding rows"
@@ -1055,7 +1062,40 @@ def _fold_step(
         if lo < bases[k] or hi - bases[k] > capacity[k]:
             return f"{op.layer_name.data}: a folded band reads outside its input's line buffer"
         reads.append((lo - bases[k], hi - bases[k]))
-    return _FoldStep(clipped, windows, pads, tuple(reads), op_pads, offset, fill)
+    return _FoldStep(clipped, windows, pads, tuple(reads), op_pads, offset, fill, clipped)
+
+
+def _over_step(
+    op: qk.KernelOp, rows: tuple[int, int], clipped: tuple[int, int], bases: list[int], inner: dict[SSAValue, int],
+    capacity: tuple[int, ...], geometry: BandGeometry,
+) -> _FoldStep | None:
+    """A border band of a layer reading only line buffers whose steady rows reach outside
+    its map: it computes all of them as in the steady state (its steady windows, in the
+    buffers' pad rows too) and its rows outside the map are reset to the zero point, so it
+    runs the steady op; None where the rows pass both edges or a read leaves a buffer."""
+    layer = geometry.layer(op)
+    base = bases[inner[layer.outs]]
+    if rows[0] < clipped[0] and rows[1] > clipped[1]:
+        return None
+    outside = (rows[0], clipped[0]) if rows[0] < clipped[0] else (clipped[1], rows[1])
+    windows = tuple(geometry.windows(op, clipped))
+    if any(hi <= lo for lo, hi in windows):
+        return None
+    pads, op_pads, reads = None, None, []
+    if isinstance(op, qk.Conv2DOp):
+        pads = tuple(_band_pads(op, clipped, windows[0], geometry))
+        pt, _, _, sh, dh, kh = geometry.row_params(op)
+        field = [(rows[0] * sh - pt, (rows[1] - 1) * sh - pt + (kh - 1) * dh + 1)]
+        op_pads = (0, pads[1], 0, pads[3])
+    else:
+        field = [rows for _ in layer.data_inputs]
+    for value, (lo, hi) in zip(layer.data_inputs, field, strict=True):
+        k = inner[value]
+        if lo < bases[k] or hi - bases[k] > capacity[k]:
+            return None
+        reads.append((lo - bases[k], hi - bases[k]))
+    fill = (outside[0] - base, outside[1] - base)
+    return _FoldStep(clipped, windows, pads, tuple(reads), op_pads, rows[0] - base, fill, rows)
 
 
 def _fold_overwrite_refusal(stage: list[qk.KernelOp], table: list[tuple[_FoldStep, ...]], geometry: BandGeometry) -> str | None:
@@ -1076,22 +1116,27 @@ def _fold_overwrite_refusal(stage: list[qk.KernelOp], table: list[tuple[_FoldSte
     return None
 
 
-def _fold_segments(stage: list[qk.KernelOp], fold: _Fold) -> list[list[tuple[int, int, tuple[int, ...]]]]:
-    """Per layer, its bands as segments (first, end, step of its moving rows): consecutive
-    bands where the layer does the same work (every count, pad, buffer offset and fill)
-    and its moving rows (the rows it reads of stage inputs, and writes of the stitched
-    output) advance by one step. Bands where it does nothing are in no segment."""
+def _fold_segments(
+    stage: list[qk.KernelOp], fold: _Fold,
+) -> list[tuple[list[tuple[int, int, tuple[int, ...]]], list[tuple[int, int]]]]:
+    """Per layer, its bands as compute segments (first, end, step of its moving rows):
+    consecutive bands where the op is issued alike (every count, pad and buffer offset;
+    the table's windows and pads may differ, rows read past the map's edge coming from
+    the line buffer's pad rows) and its moving rows (the rows it reads of stage inputs,
+    and writes of the stitched output) advance by one step; and its fill segments
+    (first, end): consecutive bands setting the same rows of its buffer to the zero point.
+    Bands where it computes (fills) nothing are in no compute (fill) segment."""
     inner = {op.outs for op in stage[:-1]}
-    out: list[list[tuple[int, int, tuple[int, ...]]]] = []
+    out = []
     for j, op in enumerate(stage):
         steps = [band[j] for band in fold.steps]
         outer = [k for k, v in enumerate(op.data_inputs) if v not in inner]
 
-        def shape(s: _FoldStep) -> tuple:
-            # what the op is issued with (the table's windows and pads may differ: its rows
-            # read past the map's edge come from the line buffer's pad rows)
+        def shape(s: _FoldStep) -> tuple | None:
+            if s.rows[1] <= s.rows[0]:
+                return None
             return (
-                s.rows[1] - s.rows[0], s.op_pads, s.offset, s.fill,
+                s.computed[1] - s.computed[0], s.op_pads, s.offset,
                 tuple(r if k not in outer else r[1] - r[0] for k, r in enumerate(s.reads)),
             )
 
@@ -1099,28 +1144,37 @@ def _fold_segments(stage: list[qk.KernelOp], fold: _Fold) -> list[list[tuple[int
             starts = tuple(s.reads[k][0] for k in outer) if s.reads else ()
             return (*starts, *((s.rows[0],) if j == len(stage) - 1 and s.rows[1] > s.rows[0] else ()))
 
-        segments, t = [], 0
+        computes, t = [], 0
         while t < len(steps):
-            if steps[t].idle:
+            if shape(steps[t]) is None:
                 t += 1
                 continue
             end, delta = t + 1, None
-            while end < len(steps) and not steps[end].idle and shape(steps[end]) == shape(steps[t]):
+            while end < len(steps) and shape(steps[end]) == shape(steps[t]):
                 d = tuple(y - x for x, y in zip(moving(steps[end - 1]), moving(steps[end]), strict=True))
                 if delta is not None and d != delta:
                     break
                 delta, end = d, end + 1
-            segments.append((t, end, delta or tuple(0 for _ in moving(steps[t]))))
+            computes.append((t, end, delta or tuple(0 for _ in moving(steps[t]))))
             t = end
-        out.append(segments)
+        fills, t = [], 0
+        while t < len(steps):
+            end = t + 1
+            if steps[t].fill is not None:
+                while end < len(steps) and steps[end].fill == steps[t].fill:
+                    end += 1
+                fills.append((t, end))
+            t = end
+        out.append((computes, fills))
     return out
 
 
 def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list[Operation]:
     """Replace the stage by its folded stream form (`stream_fold`): its line buffers, set
-    to their zero points, then one band loop over every band: the shifts, then each
-    layer's segments (`_fold_segments`), in a `patch.guard` where a segment is not the
-    whole loop. Returns the band ops."""
+    to their zero points, then one band loop over every band: the shifts, then per layer
+    its compute and then its fill segments (`_fold_segments`), each in a `patch.guard`
+    where it is not the whole loop (consecutive ones of one range share it). Returns the
+    band ops."""
     last = stage[-1]
     _hoist_definitions(stage)
     if over_input:
@@ -1145,38 +1199,42 @@ def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list
     body = Builder(InsertPoint.at_end(loop.body.block))
     _emit_shifts(body, buffers, fold.shifts)
     inner = {op.outs: k for k, op in enumerate(stage[:-1])}
+
+    def guarded(first: int, end: int) -> Builder:
+        if (first, end) == (0, count):
+            return body
+        guard = loop.body.block.last_op
+        if not (isinstance(guard, patch.GuardOp) and guard.band_range == (first, end)):
+            guard = body.insert(patch.GuardOp(band, first, end))  # else: one test for both
+        return Builder(InsertPoint.at_end(guard.body.block))
+
     clones: list[Operation] = []
-    for j, (op, segments) in enumerate(zip(stage, _fold_segments(stage, fold), strict=True)):
-        for seg_first, seg_end, delta in segments:
-            here = body
-            if (seg_first, seg_end) != (0, count):
-                guard = loop.body.block.last_op
-                if not (isinstance(guard, patch.GuardOp) and guard.band_range == (seg_first, seg_end)):
-                    guard = body.insert(patch.GuardOp(band, seg_first, seg_end))  # else: one test for both
-                here = Builder(InsertPoint.at_end(guard.body.block))
+    for j, (op, (computes, fills)) in enumerate(zip(stage, _fold_segments(stage, fold), strict=True)):
+        for seg_first, seg_end, delta in computes:
+            here = guarded(seg_first, seg_end)
             step = fold.steps[seg_first][j]
             moving = iter(
                 _band_row(here, band, seg_first, start, d) if seg_end - seg_first > 1 else None
                 for start, d in zip(_fold_moving(op, stage, step, inner), delta, strict=True)
             )
-            if step.fill is not None:
-                here.insert(patch.FillOp(_rows_view(here, buffers[inner[op.outs]], step.fill), _stored_zero_point(op.output_type)))
-            if step.rows[1] <= step.rows[0]:
-                continue
             data = []
             for value, rows in zip(op.data_inputs, step.reads, strict=True):
                 if value in inner:
                     data.append(_rows_view(here, buffers[inner[value]], rows))
                 else:
                     data.append(_rows_view(here, value, rows, next(moving)))
-            count_rows = step.rows[1] - step.rows[0]
             if op is last:
                 out = _rows_view(here, target, step.rows, next(moving))
             else:
                 assert step.offset is not None
-                out = _rows_view(here, buffers[inner[op.outs]], (step.offset, step.offset + count_rows))
+                out = _rows_view(here, buffers[inner[op.outs]], (step.offset, step.offset + step.computed[1] - step.computed[0]))
             read_rows = tuple((0, r[1] - r[0]) for r in step.reads)
-            clones.append(_band_clone(here, op, data, out, step.rows, read_rows, step.op_pads))
+            clones.append(_band_clone(here, op, data, out, step.computed, read_rows, step.op_pads))
+        for seg_first, seg_end in fills:
+            here = guarded(seg_first, seg_end)
+            rows = fold.steps[seg_first][j].fill
+            assert rows is not None
+            here.insert(patch.FillOp(_rows_view(here, buffers[inner[op.outs]], rows), _stored_zero_point(op.output_type)))
     _erase_stage(stage)
     return clones
 
