@@ -593,7 +593,7 @@ class StageOp(IRDLOperation):
                 sizes = [(hi - lo, right - left) for (lo, hi), (left, right) in (tile.box, *(
                     ((w[0], w[1]), (w[2], w[3])) for w in map(_ints, tile.windows.data)
                 ))]
-                if not tile.empty and shapes[0][0] > sizes[0][0]:
+                if not tile.empty and shapes[0][0] > sizes[0][0] and self.form.data == "stream":
                     # rows computed past the map's edge into a line buffer's pad rows, reset
                     # to the zero point right after (the folded form's border bands)
                     over = shapes[0][0] - sizes[0][0]
