@@ -392,7 +392,10 @@ class GuardOp(IRDLOperation):
         first = parser.parse_integer()
         parser.parse_keyword("to")
         end = parser.parse_integer()
-        guard = cls(band, first, end, parser.parse_region())
+        region = parser.parse_region()
+        if not region.blocks:  # `{}`: an empty body
+            region.add_block(Block())
+        guard = cls(band, first, end, region)
         extra = parser.parse_optional_attr_dict_with_keyword()
         if extra is not None:
             guard.attributes |= extra.data
