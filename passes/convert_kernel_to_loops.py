@@ -19,7 +19,8 @@ Cost model
     None: one lowering per op. A target chooses by registering its own.
 
 Assumes verified kernel-level IR (convert-qnn-to-kernel, kernel-in-place): qk ops at the top
-level of a function, in a `patch.stage` or in its band loops (`patch.band_loop`). A qk op
+level of a function, in a `patch.stage`, in its band loops (`patch.band_loop`) or their
+guards (`patch.guard`; a `patch.fill` there becomes a nest of stores). A qk op
 without a lowering for the target, or nested elsewhere, is refused with an error naming it.
 """
 
