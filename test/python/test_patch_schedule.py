@@ -853,13 +853,15 @@ def random_chain(seed: int) -> str:
 @pytest.mark.parametrize("seed", [s if s < 8 else pytest.param(s, marks=pytest.mark.slow) for s in range(18)])
 def test_random_chains_match_layer_by_layer_in_every_form(seed):
     """Property test: random conv chains (strides, paddings, dilations, depthwise, residual
-    adds, concatenations) in each form the geometry allows, with a random band count or
+    adds, concatenations) in each form the geometry allows (the stream form folded where
+    it can, also with its border rows outside the map computed), with a random band count or
     grid (seed-chosen; both numerics alternate), equal layer-by-layer at the kernel level
     and after lowering with the arena planned. At least one form applies to every chain."""
     from tinymlir.passes.patch_schedule import (
         apply_grid,
         apply_stream,
         grid_refusal,
+        stream_fold,
         stream_refusal,
     )
 
@@ -870,13 +872,15 @@ def test_random_chains_match_layer_by_layer_in_every_form(seed):
     assert stage_refusal(stage) is None, source
     rows, cols = stage[-1].output_type.get_shape()[1:3]
     applied = []
-    for form in ("bands", "stream", "grid"):
+    for form in ("bands", "stream", "stream, rows outside the map computed", "grid"):
         x, expected, kernel, stage = _kernel_case(source, numerics, seed)
         bands = int(rng.integers(2, rows + 1))
         if form == "bands" and bands_refusal(stage, bands) is None:
             apply_bands(stage, bands)
         elif form == "stream" and stream_refusal(stage, bands) is None:
             apply_stream(stage, bands)
+        elif form.startswith("stream, ") and not isinstance(stream_fold(stage, bands, over_rows=True), str):
+            apply_stream(stage, bands, over_rows=True)
         elif form == "grid" and cols > 1:
             grid = (int(rng.integers(1, min(rows, 3) + 1)), int(rng.integers(2, min(cols, 3) + 1)))
             if grid_refusal(stage, *grid) is not None:
