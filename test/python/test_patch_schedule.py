@@ -776,7 +776,9 @@ def test_concat_inside_a_stage_matches_layer_by_layer(numerics, form, bands, col
     else:
         apply_grid(stage, bands, cols)
     kernel.verify()
-    assert [s.grid_shape for s in kernel.walk() if isinstance(s, patch.StageOp)] == [(bands, cols)]
+    # the folded stream form runs warm-up bands before the first output band
+    warm_up = 1 if form == "stream" else 0
+    assert [s.grid_shape for s in kernel.walk() if isinstance(s, patch.StageOp)] == [(bands + warm_up, cols)]
     np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected)
     lowered = kernel.clone()
     run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
