@@ -1151,7 +1151,9 @@ def _fold_segments(
         steps = [band[j] for band in fold.steps]
         outer = [k for k, v in enumerate(op.data_inputs) if v not in inner]
 
-        def shape(s: _FoldStep) -> tuple | None:
+        writes_output = j == len(stage) - 1
+
+        def shape(s: _FoldStep, outer: list[int] = outer) -> tuple | None:
             if s.rows[1] <= s.rows[0]:
                 return None
             return (
@@ -1159,9 +1161,9 @@ def _fold_segments(
                 tuple(r if k not in outer else r[1] - r[0] for k, r in enumerate(s.reads)),
             )
 
-        def moving(s: _FoldStep) -> tuple[int, ...]:
+        def moving(s: _FoldStep, outer: list[int] = outer, writes_output: bool = writes_output) -> tuple[int, ...]:
             starts = tuple(s.reads[k][0] for k in outer) if s.reads else ()
-            return (*starts, *((s.rows[0],) if j == len(stage) - 1 and s.rows[1] > s.rows[0] else ()))
+            return (*starts, *((s.rows[0],) if writes_output and s.rows[1] > s.rows[0] else ()))
 
         computes, t = [], 0
         while t < len(steps):
