@@ -31,8 +31,16 @@ kernel ops run the bands in order, each of its band's tile and window sizes (the
 ops one band each, a band loop's all its bands), and every layer of the table is in the
 region: a kernel op of that name, or after
 convert-kernel-to-loops the loops tagged with its description (`tinymlir.layer_doc`),
-where only the coverage is left to check (no interface gives a loop nest's windows). A stage's body runs once, in order; a band
-loop's iterations share only buffers also used outside it (plan-arena, kernel-in-place).
+where only the coverage is left to check (no interface gives a loop nest's windows). A
+convolution may read rows beyond its window's clipped edge in place of its pads (its
+pads the table's less those rows) only from a line buffer of the stage that a
+`patch.fill` sets to its input's zero point (the folded stream form); a border band may
+compute rows outside its map into a line buffer of the stage when a `patch.fill` resets
+them to the zero point right after. A stage's body runs
+once, in order; a band loop's iterations share only buffers also used outside it
+(plan-arena, kernel-in-place); a `patch.guard` in a band loop runs its body in a sub-range
+of the loop's bands (a layer's border rows), and the table's bands of its kernel ops are
+that range.
 
 convert-patch-to-scf inlines the stage and turns each band loop into an `scf.for`.
 """
@@ -46,8 +54,10 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
     IndexType,
+    IntegerAttr,
     MemRefType,
     StringAttr,
+    i8,
     i64,
 )
 from xdsl.ir import Attribute, Block, Dialect, Operation, ParametrizedAttribute, Region, SSAValue
@@ -344,6 +354,107 @@ class BandLoopOp(IRDLOperation):
 
 
 @irdl_op_definition
+class GuardOp(IRDLOperation):
+    """The body runs only in bands `bands[0]` .. `bands[1] - 1` of the enclosing band loop
+    (whose index, `band`, counts from the loop's first band): one layer's step where its
+    rows take that shape (the folded stream form's borders). Lowered to `scf.if`. Written
+    `patch.guard %band in bands 2 to 30 {...}`."""
+
+    name = "patch.guard"
+
+    band = operand_def(IndexType)
+    bands = prop_def(DenseArrayBase[I64])
+    body = region_def("single_block")
+
+    traits = traits_def(NoTerminator(), RecursiveMemoryEffect())
+
+    def __init__(self, band: SSAValue, first: int, end: int, body: Region | None = None):
+        super().__init__(operands=[band], properties={"bands": _array([first, end])}, regions=[body or Region(Block())])
+
+    @property
+    def band_range(self) -> tuple[int, int]:
+        first, end = _ints(self.bands)
+        return first, end
+
+    def print(self, printer: Printer) -> None:
+        values = _ints(self.bands)
+        printer.print_string(" ")
+        printer.print_ssa_value(self.band)
+        printer.print_string(f" in bands {' to '.join(map(str, values))} ")
+        printer.print_region(self.body, print_entry_block_args=False, print_empty_block=False)
+        printer.print_op_attributes(self.attributes, print_keyword=True)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> GuardOp:
+        band = parser.parse_operand()
+        parser.parse_keyword("in")
+        parser.parse_keyword("bands")
+        first = parser.parse_integer()
+        parser.parse_keyword("to")
+        end = parser.parse_integer()
+        region = parser.parse_region()
+        if not region.blocks:  # `{}`: an empty body
+            region.add_block(Block())
+        guard = cls(band, first, end, region)
+        extra = parser.parse_optional_attr_dict_with_keyword()
+        if extra is not None:
+            guard.attributes |= extra.data
+        return guard
+
+    def verify_(self) -> None:
+        values = _ints(self.bands)
+        loop = self.parent_op()
+        if not isinstance(loop, BandLoopOp):
+            raise VerifyException("patch.guard: must be directly inside a patch.band_loop")
+        if self.band is not loop.body.block.args[0]:
+            raise VerifyException("patch.guard: its band must be the enclosing band loop's index")
+        first, end = loop.band_range
+        if len(values) != 2 or not first <= values[0] < values[1] <= end:
+            raise VerifyException(f"patch.guard: bands must be [first, end) within the loop's [{first}, {end}), got {values}")
+
+
+@irdl_op_definition
+class FillOp(IRDLOperation):
+    """Every element of `target` (rows of a line buffer) set to `value`: a map's zero point
+    in the rows outside it that its readers take as padding. Written
+    `patch.fill %rows with -128 : memref<...>`."""
+
+    name = "patch.fill"
+
+    target = operand_def(MemRefType)
+    value = prop_def(IntegerAttr[I64])
+
+    def __init__(self, target: SSAValue, value: int):
+        super().__init__(operands=[target], properties={"value": IntegerAttr(value, i64)})
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.target)
+        printer.print_string(f" with {self.value.value.data}")
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.target.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> FillOp:
+        target = parser.parse_unresolved_operand()
+        parser.parse_keyword("with")
+        value = parser.parse_integer()
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        fill = cls(parser.resolve_operand(target, parser.parse_type()), value)
+        fill.attributes |= attrs
+        return fill
+
+    def verify_(self) -> None:
+        t = self.target.type
+        if not isinstance(t, MemRefType) or t.element_type != i8:
+            raise VerifyException("patch.fill: fills an i8 buffer")
+        if not -128 <= self.value.value.data <= 127:
+            raise VerifyException(f"patch.fill: {self.value.value.data} is not an i8 value")
+
+
+@irdl_op_definition
 class StageOp(IRDLOperation):
     """One patched stage (see the module docstring)."""
 
@@ -485,6 +596,17 @@ class StageOp(IRDLOperation):
                 sizes = [(hi - lo, right - left) for (lo, hi), (left, right) in (tile.box, *(
                     ((w[0], w[1]), (w[2], w[3])) for w in map(_ints, tile.windows.data)
                 ))]
+                if not tile.empty and shapes[0][0] > sizes[0][0] and self.form.data == "stream":
+                    # rows computed past the map's edge into a line buffer's pad rows, reset
+                    # to the zero point right after (the folded form's border bands)
+                    over = shapes[0][0] - sizes[0][0]
+                    self._verify_over_rows(op, layers[j], tile, b, over)
+                    stride = _ints(op.strides)[0] if isinstance(op, qk.Conv2DOp) else 1
+                    sizes = [(shapes[0][0], sizes[0][1]), *((r + over * stride, c) for r, c in sizes[1:])]
+                if not tile.empty and isinstance(op, qk.Conv2DOp):
+                    # rows read past the window's clipped edge in place of pads (the folded
+                    # stream form's line buffers hold their pad rows, at the zero point)
+                    sizes[1] = (sizes[1][0] + self._pad_rows_read(op, tile, b, filled), sizes[1][1])
                 # an input may hold more than the window: a full-width band keeps its row's
                 # trailing columns that a stride skips
                 if tuple(shapes[0]) != sizes[0] or any(
@@ -498,14 +620,20 @@ class StageOp(IRDLOperation):
                     )
             done[j] = end
 
+        self._program_order = list(self.body.walk())
+        # line buffers filled with a zero point: their rows outside the map read as pads
+        filled: dict[SSAValue, set[int]] = {}
+        for op in self.body.walk():
+            if isinstance(op, FillOp):
+                filled.setdefault(_root(op.target), set()).add(op.value.value.data)
         for op in self.body.block.ops:
             if isinstance(op, qk.KernelOp):
                 run(op, 0, None)
             elif isinstance(op, BandLoopOp):
-                first, end = op.band_range
                 for inner in op.body.walk():
                     if isinstance(inner, qk.KernelOp):
-                        run(inner, first, end)
+                        guard = inner.parent_op()
+                        run(inner, *(guard.band_range if isinstance(guard, GuardOp) else op.band_range))
         if not any(isinstance(op, qk.KernelOp) for op in self.body.walk()):
             return  # lowered to loops
         for j, layer in enumerate(layers):
@@ -513,6 +641,54 @@ class StageOp(IRDLOperation):
             if missing:
                 raise VerifyException(f"patch.stage: band {missing[0]} of layer '{layer.layer_name.data}' is computed by no op")
         self._verify_reads(index, bands)
+
+    def _verify_over_rows(self, op: qk.KernelOp, layer: LayerAttr, tile: TileAttr, b: int, over: int) -> None:
+        """`op` computes `over` rows more than its tile: allowed where the tile reaches its
+        map's top or bottom edge (so the extra rows are outside the map), the op writes a
+        line buffer of the stage and, before any kernel op touches that buffer again, a fill
+        running in the band sets rows of it to the layer's zero point."""
+        name = op.layer_name.data
+        (r0, r1), _ = tile.box
+        rows = _ints(layer.output_map)[0]
+        root = _root(op.outs)
+        zero = (op.output_type.zero_point + 128) % 256 - 128
+        reset = False
+        for later in self._program_order[self._program_order.index(op) + 1:]:
+            if isinstance(later, qk.KernelOp) and any(_root(v) is root for v in later.operands):
+                break  # read or written again before any reset
+            if isinstance(later, FillOp) and _root(later.target) is root and later.value.value.data == zero:
+                scope = later.parent_op()
+                first, end = scope.band_range if isinstance(scope, GuardOp | BandLoopOp) else (b, b + 1)
+                if first <= b < end:
+                    reset = True
+                    break
+        if (
+            (r0 != 0 and r1 != rows) or not (isinstance(root.owner, Operation) and root.owner.parent_op() is self)
+            or not reset
+        ):
+            raise VerifyException(
+                f"patch.stage: band {b} of layer '{name}' computes {over} rows beyond its tile, which only a border "
+                f"band writing a line buffer of the stage may, resetting them to the zero point {zero} right after"
+            )
+
+    def _pad_rows_read(self, op: qk.Conv2DOp, tile: TileAttr, b: int, filled: dict[SSAValue, set[int]]) -> int:
+        """The rows `op` reads beyond its tile's clipped window in place of pads: the table's
+        top and bottom pads less the op's, only from a line buffer of the stage filled with
+        the input's zero point (so the sums are the padded ones)."""
+        (pt, _, pb, _), (ot, _, ob, _) = _ints(tile.pads), _ints(op.pads)
+        extra = (pt - ot) + (pb - ob)
+        name = op.layer_name.data
+        if ot > pt or ob > pb:
+            raise VerifyException(f"patch.stage: band {b} of layer '{name}': top and bottom pads {[ot, ob]}, more than the table's {[pt, pb]}")
+        if extra:
+            root = _root(op.data_inputs[0])
+            zero = (op.input_types.data[0].zero_point + 128) % 256 - 128  # as stored in i8
+            if not (isinstance(root.owner, Operation) and root.owner.parent_op() is self and zero in filled.get(root, ())):
+                raise VerifyException(
+                    f"patch.stage: band {b} of layer '{name}' reads {extra} rows outside its input's map in place of pads, "
+                    f"but its input is not a line buffer of the stage filled with the zero point {zero}"
+                )
+        return extra
 
     def _verify_reads(self, index: dict[str, int], bands: list[list[TileAttr]]) -> None:
         """Every window a layer reads of another layer of the stage lies within what that
@@ -594,4 +770,4 @@ def scheduling_block(block: Block | None) -> Block | None:
     return block
 
 
-PATCH = Dialect("patch", [StageOp, BandLoopOp], [LayerAttr, TileAttr])
+PATCH = Dialect("patch", [StageOp, BandLoopOp, GuardOp, FillOp], [LayerAttr, TileAttr])

@@ -19,7 +19,8 @@ Cost model
     None: one lowering per op. A target chooses by registering its own.
 
 Assumes verified kernel-level IR (convert-qnn-to-kernel, kernel-in-place): qk ops at the top
-level of a function, in a `patch.stage` or in its band loops (`patch.band_loop`). A qk op
+level of a function, in a `patch.stage`, in its band loops (`patch.band_loop`) or their
+guards (`patch.guard`; a `patch.fill` there becomes a nest of stores). A qk op
 without a lowering for the target, or nested elsewhere, is refused with an error naming it.
 A target with an accelerator is refused: lowering offloaded layers is not built yet (issue 12).
 """
@@ -100,8 +101,8 @@ class ConvertKernelToLoopsPass(ModulePass):
                 del function.attributes[qk.PORTS_ATTR]
             # top-level ops, and those of patched stages and their band loops
             for inner in [
-                o for o in function.walk() if isinstance(o, qk.KernelOp | memref.CopyOp)
-                and (o.parent_op() is function or isinstance(o.parent_op(), patch.StageOp | patch.BandLoopOp))
+                o for o in function.walk() if isinstance(o, qk.KernelOp | memref.CopyOp | patch.FillOp)
+                and (o.parent_op() is function or isinstance(o.parent_op(), patch.StageOp | patch.BandLoopOp | patch.GuardOp))
             ]:
                 pattern = lowering_for(inner, target, cpu)
                 if pattern is None:

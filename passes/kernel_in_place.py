@@ -34,8 +34,8 @@ Cost model
 
 Assumes the buffer-level functions of convert-qnn-to-kernel (`qk` ops reading and writing
 buffers; a `patch.stage`'s body ops scheduled in their place among the function's, a band
-loop's body (`patch.band_loop`) on its own, a buffer also used outside the body never
-being overwritten). A buffer that is a function argument, a view, or also read
+loop's body (`patch.band_loop`) on its own, and a guard's in it (`patch.guard`) too, a
+buffer also used outside the body never being overwritten). A buffer that is a function argument, a view, or also read
 after the op is never overwritten.
 """
 

@@ -24,10 +24,23 @@ What it does
     overlap), then every op computes only the rows no earlier band computed (an op with no
     new rows is skipped), reading its inputs at the rows' offsets in their buffers. Pads
     come from the windows as in the band form, so this is bit-exact; the extra MACs are 0
-    (the copies move k - s rows per layer and band). The first band keeps no rows and is
-    always unrolled, so the buffers are used outside any band loop and plan-arena keeps
-    them live across it (kept rows cross iterations); the steady-state bands (`stream_runs`)
-    run as one band loop.
+    (the copies move k - s rows per layer and band). The borders run in the band loop too
+    (`stream_fold`, `_apply_fold`): the steady state (the longest run of one shape,
+    `stream_runs`) is extended to every band, the first ones (band indices before the
+    first output band) only warming the line buffers up. Each line buffer is set to its
+    layer's zero point first (`patch.fill`; this also keeps it live across the loop for
+    plan-arena, its kept rows crossing iterations), so its rows outside the map read as
+    padding: a padded convolution sums the zero point over its pad taps, and a reader of
+    a line buffer takes its steady window with no top or bottom pad at the borders too.
+    A layer computes its steady rows clipped to its map; where they pass the map's
+    bottom its slot is set to the zero point again (the shifts move stale rows there).
+    Each layer's step is in a `patch.guard` over the bands where it is issued alike, so a
+    layer reading only line buffers is issued once, or at most three times where its
+    steady rows straddle the map's edges (VWW's 2-row bands); one reading the stage input
+    (a whole map) keeps its clipped windows and pads: top and bottom variants. Stages
+    the steady state cannot cover (no run of two bands, uneven output bands) keep their
+    first band and the bands after the run unrolled. The pad rows cost MACs at the
+    borders (ResNet-8: +0.5 M Cortex-M4 instructions, for 35 -> 12.5 KB of .text).
 
     Grid form (`Candidate.cols` > 1, `apply_grid`, `grid_tiles`): MCUNetV2's patches, a
     p x q grid over the stage's output (uneven splits: the first rows and columns one
@@ -57,7 +70,7 @@ What it does
     and pads in map coordinates, which its verifier checks against `input_window`.
     Consecutive bands of the same shape (every row count, pad and offset into a band
     buffer equal; the input and output rows advancing by a constant step: `band_runs`)
-    run as one band loop, a `patch.band_loop` over the band index, whose body holds the
+    run as one band loop (the stream form: all its bands, above), a `patch.band_loop` over the band index, whose body holds the
     stage's kernel ops on subviews at row offsets `band * step + first row` computed
     from the index, with the band buffers allocated once before the loop. Bands whose
     pads or row counts differ (the borders, the longer first bands of an uneven split)
@@ -831,7 +844,7 @@ def stream_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | N
 
 def apply_stream(
     stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
-    over_input: bool = False,
+    over_input: bool = False, over_rows: bool = False,
 ) -> list[Operation]:
     """Replace the stage by its ops re-issued per band in the stream form (see the module
     docstring), in a `patch.stage`: one buffer per intermediate, allocated first with the rows the
@@ -845,6 +858,10 @@ def apply_stream(
     if isinstance(plan, str):
         raise PassError(f"patch-schedule: {plan}")
     per_band, capacity = plan
+    if loops:
+        fold = stream_fold(stage, bands, geometry, over_input=over_input, over_rows=over_rows)
+        if not isinstance(fold, str):
+            return _apply_fold(stage, fold, over_input)
     if over_input:
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
@@ -885,15 +902,7 @@ def _emit_stream_band(
 ) -> list[Operation]:
     """One streamed band: the shifts, then the stage's ops on the rows they compute;
     `rows` as in `_emit_band`."""
-    for buffer, (drop, keep) in zip(buffers, band.shifts, strict=True):
-        if not keep or not drop:
-            continue
-        # rows [drop, drop + keep) -> [0, keep): in one copy when the two do not overlap,
-        # else row by row from the first (each source row is read before it is written)
-        pieces = [(0, keep)] if drop >= keep else [(r, r + 1) for r in range(keep)]
-        for lo, hi in pieces:
-            source = _rows_view(builder, buffer, (lo + drop, hi + drop))
-            builder.insert(memref.CopyOp(source, _rows_view(builder, buffer, (lo, hi))))
+    _emit_shifts(builder, buffers, band.shifts)
     inner = {op.outs: j for j, op in enumerate(stage[:-1])}
     moving = iter(rows) if rows is not None else None
     clones: list[Operation] = []
@@ -917,6 +926,374 @@ def _emit_stream_band(
             out = _rows_view(builder, buffers[inner[op.outs]], (offset, offset + count))
         clones.append(_band_clone(builder, op, data, out, out_rows, windows, pads))
     return clones
+
+
+# ---------------------------------------------------------------------------------------
+# The folded stream form: every band, the borders too, in one band loop
+
+
+@dataclass(frozen=True)
+class _FoldStep:
+    """One layer's work in one band of the folded stream form. `rows`: the map rows it
+    computes (clipped to the map; empty: none), `windows` and `pads` the table's (the
+    tile's clipped windows and the clipped-off part); `reads`: the rows of each data input
+    the op reads (rows of the line buffer for an intermediate, of the map for a stage
+    input) and `op_pads` the op's pads (a read into a line buffer's pad rows replaces the
+    pads); `offset`: the buffer row its first computed row goes to (None for the last op);
+    `fill`: the buffer rows it sets to the zero point (its rows past the map's bottom,
+    read as padding, or the rows it computed outside the map), or None."""
+
+    rows: tuple[int, int]
+    windows: tuple[tuple[int, int], ...]
+    pads: tuple[int, ...] | None
+    reads: tuple[tuple[int, int], ...]
+    op_pads: tuple[int, ...] | None
+    offset: int | None
+    fill: tuple[int, int] | None
+    computed: tuple[int, int] = (0, 0)
+    """The map rows the op computes: `rows`, or at a border its steady rows, the ones
+    outside the map reset by `fill` right after (so a line buffer's layer keeps one shape)."""
+
+    @property
+    def idle(self) -> bool:
+        return self.rows[1] <= self.rows[0] and self.fill is None
+
+
+@dataclass(frozen=True)
+class _Fold:
+    """The folded stream form of a stage: per band of the loop (`first` .. the last output
+    band, `first` <= 0 counting the warm-up bands that only fill the line buffers) and
+    layer its step; the shifts every band starts with, and each line buffer's rows."""
+
+    first: int
+    steps: tuple[tuple[_FoldStep, ...], ...]
+    shifts: tuple[tuple[int, int], ...]
+    capacity: tuple[int, ...]
+
+
+def stream_fold(
+    stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, over_input: bool = False,
+    over_rows: bool = False,
+) -> _Fold | str:
+    """The stage's stream form with its border bands folded into the steady state's loop,
+    or why it cannot fold. The steady state (the longest run of `stream_runs`) is
+    extended to every band: each layer computes the rows it computes there, moved by its
+    step, clipped to its map; each line buffer keeps the steady rows around them,
+    including rows outside the map, which hold the zero point (the whole buffer is set to
+    it first; a layer whose rows pass the map's bottom sets those slots again, since the
+    shifts move stale rows there), so every reader of a line buffer reads its steady
+    window with no top or bottom pad: the same sums as the padded tile. Layers reading a
+    stage input keep their clipped windows and pads (border variants). Bands before 0
+    warm the buffers up (the last op computes nothing). Where a layer's steady rows
+    straddle its map's edge it computes the clipped rows (another shape of its op), or
+    with `over_rows`, if it reads only line buffers, all its steady rows, the ones outside
+    the map reset to the zero point after it: one op per layer for those extra MACs (on
+    VWW +220 K Cortex-M4 instructions against 3.1 KB of .text, measured; so the pass
+    keeps the clipped rows). Refused when there is no steady
+    run, the steady state leaves a layer idle, the output bands are uneven, a read falls
+    outside a buffer, or (`over_input`) a band would write input rows a later one reads."""
+    geometry = geometry or BandGeometry()
+    plan = stream_bands(stage, bands, geometry)
+    if isinstance(plan, str):
+        return plan
+    per_band, capacity = plan
+    runs = [r for r in stream_runs(stage, bands, geometry) if r[1] - r[0] >= 2]
+    if not runs:
+        return "no run of steady bands to fold the borders into"
+    b0 = max(runs, key=lambda r: r[1] - r[0])[0]
+    steady, following = per_band[b0], per_band[b0 + 1]
+    inner = {geometry.layer(op).outs: k for k, op in enumerate(stage[:-1])}
+    steps = []
+    for op, now, then in zip(stage, steady.layers, following.layers, strict=True):
+        (r0, r1), (q0, q1) = now[0], then[0]
+        if r1 <= r0 or q1 - q0 != r1 - r0 or q0 <= r0:
+            return f"{op.layer_name.data}: its steady rows do not advance by a constant step"
+        steps.append(q0 - r0)
+    base_steps = [y - x for x, y in zip(steady.base, following.base, strict=True)]
+    if any(keep and drop != step for (drop, keep), step in zip(steady.shifts, base_steps, strict=True)):
+        return "a line buffer's shift does not follow its rows"
+
+    def rows_at(j: int, b: int) -> tuple[int, int]:
+        (r0, r1), moved = steady.layers[j][0], (b - b0) * steps[j]
+        return r0 + moved, r1 + moved
+
+    last = len(stage) - 1
+    out_height = geometry.layer(stage[-1]).output_shape[1]
+    if [rows_at(last, b) for b in range(bands)] != _rows_split(out_height, bands):
+        return "the output bands are uneven"
+    first = 0
+    while any(rows_at(j, first - 1)[1] > 0 for j in range(last)):
+        first -= 1
+    table = []
+    for b in range(first, bands):
+        bases = [base + (b - b0) * step for base, step in zip(steady.base, base_steps, strict=True)]
+        band = []
+        for j, op in enumerate(stage):
+            step = _fold_step(op, j == last, rows_at(j, b), b, bases, inner, capacity, geometry, over_rows)
+            if isinstance(step, str):
+                return step
+            band.append(step)
+        table.append(tuple(band))
+    if over_input:
+        refusal = _fold_overwrite_refusal(stage, table, geometry)
+        if refusal is not None:
+            return refusal
+    return _Fold(first, tuple(table), steady.shifts, capacity)
+
+
+def _fold_step(
+    op: qk.KernelOp, last: bool, rows: tuple[int, int], band: int, bases: list[int], inner: dict[SSAValue, int],
+    capacity: tuple[int, ...], geometry: BandGeometry, over_rows: bool = False,
+) -> _FoldStep | str:
+    """One layer's `_FoldStep` in a band where its steady rows are `rows` and each line
+    buffer's first row holds map row `bases[k]` (`over_rows`: see `stream_fold`)."""
+    layer = geometry.layer(op)
+    height = layer.output_shape[1]
+    if last:
+        if band < 0:
+            return _FoldStep((0, 0), (), None, (), None, None, None)
+        clipped, offset, fill = rows, None, None
+    else:
+        base = bases[inner[layer.outs]]
+        clipped = (max(rows[0], 0), min(rows[1], height))
+        offset = clipped[0] - base
+        bottom = max(rows[0], height)
+        fill = (bottom - base, rows[1] - base) if rows[1] > bottom else None
+    if clipped[1] <= clipped[0]:
+        return _FoldStep((0, 0), (), None, (), None, None, fill)
+    if over_rows and not last and clipped != rows and all(v in inner for v in layer.data_inputs):
+        over = _over_step(op, rows, clipped, bases, inner, capacity, geometry)
+        if over is not None:
+            return over
+    windows = tuple(geometry.windows(op, clipped))
+    if any(hi <= lo for lo, hi in windows):
+        return f"{op.layer_name.data}: a band reads only padding rows"
+    pads = tuple(_band_pads(op, clipped, windows[0], geometry)) if isinstance(op, qk.Conv2DOp) else None
+    op_pads, reads = pads, []
+    for value, (lo, hi) in zip(layer.data_inputs, windows, strict=True):
+        if value not in inner:
+            reads.append((lo, hi))
+            continue
+        k = inner[value]
+        if pads is not None and (pads[0] or pads[2]) and lo - pads[0] >= bases[k] and hi + pads[2] - bases[k] <= capacity[k]:
+            lo, hi = lo - pads[0], hi + pads[2]  # the pad rows the line buffer holds
+            op_pads = (0, pads[1], 0, pads[3])
+        if lo < bases[k] or hi - bases[k] > capacity[k]:
+            return f"{op.layer_name.data}: a folded band reads outside its input's line buffer"
+        reads.append((lo - bases[k], hi - bases[k]))
+    return _FoldStep(clipped, windows, pads, tuple(reads), op_pads, offset, fill, clipped)
+
+
+def _over_step(
+    op: qk.KernelOp, rows: tuple[int, int], clipped: tuple[int, int], bases: list[int], inner: dict[SSAValue, int],
+    capacity: tuple[int, ...], geometry: BandGeometry,
+) -> _FoldStep | None:
+    """A border band of a layer reading only line buffers whose steady rows reach outside
+    its map: it computes all of them as in the steady state (its steady windows, in the
+    buffers' pad rows too) and its rows outside the map are reset to the zero point, so it
+    runs the steady op; None where the rows pass both edges or a read leaves a buffer."""
+    layer = geometry.layer(op)
+    base = bases[inner[layer.outs]]
+    if rows[0] < clipped[0] and rows[1] > clipped[1]:
+        return None
+    outside = (rows[0], clipped[0]) if rows[0] < clipped[0] else (clipped[1], rows[1])
+    windows = tuple(geometry.windows(op, clipped))
+    if any(hi <= lo for lo, hi in windows):
+        return None
+    pads, op_pads, reads = None, None, []
+    if isinstance(op, qk.Conv2DOp):
+        pads = tuple(_band_pads(op, clipped, windows[0], geometry))
+        pt, _, _, sh, dh, kh = geometry.row_params(op)
+        field = [(rows[0] * sh - pt, (rows[1] - 1) * sh - pt + (kh - 1) * dh + 1)]
+        op_pads = (0, pads[1], 0, pads[3])
+    else:
+        field = [rows for _ in layer.data_inputs]
+    for value, (lo, hi) in zip(layer.data_inputs, field, strict=True):
+        k = inner[value]
+        if lo < bases[k] or hi - bases[k] > capacity[k]:
+            return None
+        reads.append((lo - bases[k], hi - bases[k]))
+    fill = (outside[0] - base, outside[1] - base)
+    return _FoldStep(clipped, windows, pads, tuple(reads), op_pads, rows[0] - base, fill, rows)
+
+
+def _fold_overwrite_refusal(stage: list[qk.KernelOp], table: list[tuple[_FoldStep, ...]], geometry: BandGeometry) -> str | None:
+    """`overwrite_refusal`'s lag for the folded bands: each band writes only output bytes
+    of input rows no later band reads."""
+    refusal, rows = _stage_overwrite_refusal(stage, geometry)
+    if refusal is not None:
+        return refusal
+    value, in_row, out_row = rows
+    reads = [
+        min((w[0] for op, s in zip(stage, band, strict=True) if s.reads for v, w in zip(op.data_inputs, s.reads, strict=True) if v is value), default=None)
+        for band in table
+    ]
+    for t, band in enumerate(table):
+        later = [r for r in reads[t + 1:] if r is not None]
+        if band[-1].rows[1] > band[-1].rows[0] and later and band[-1].rows[1] * out_row > min(later) * in_row:
+            return f"folded band {t} would overwrite input rows a later band reads"
+    return None
+
+
+def _fold_segments(
+    stage: list[qk.KernelOp], fold: _Fold,
+) -> list[tuple[list[tuple[int, int, tuple[int, ...]]], list[tuple[int, int]]]]:
+    """Per layer, its bands as compute segments (first, end, step of its moving rows):
+    consecutive bands where the op is issued alike (every count, pad and buffer offset;
+    the table's windows and pads may differ, rows read past the map's edge coming from
+    the line buffer's pad rows) and its moving rows (the rows it reads of stage inputs,
+    and writes of the stitched output) advance by one step; and its fill segments
+    (first, end): consecutive bands setting the same rows of its buffer to the zero point.
+    Bands where it computes (fills) nothing are in no compute (fill) segment."""
+    inner = {op.outs for op in stage[:-1]}
+    out = []
+    for j, op in enumerate(stage):
+        steps = [band[j] for band in fold.steps]
+        outer = [k for k, v in enumerate(op.data_inputs) if v not in inner]
+
+        writes_output = j == len(stage) - 1
+
+        def shape(s: _FoldStep, outer: list[int] = outer) -> tuple | None:
+            if s.rows[1] <= s.rows[0]:
+                return None
+            return (
+                s.computed[1] - s.computed[0], s.op_pads, s.offset,
+                tuple(r if k not in outer else r[1] - r[0] for k, r in enumerate(s.reads)),
+            )
+
+        def moving(s: _FoldStep, outer: list[int] = outer, writes_output: bool = writes_output) -> tuple[int, ...]:
+            starts = tuple(s.reads[k][0] for k in outer) if s.reads else ()
+            return (*starts, *((s.rows[0],) if writes_output and s.rows[1] > s.rows[0] else ()))
+
+        computes, t = [], 0
+        while t < len(steps):
+            if shape(steps[t]) is None:
+                t += 1
+                continue
+            end, delta = t + 1, None
+            while end < len(steps) and shape(steps[end]) == shape(steps[t]):
+                d = tuple(y - x for x, y in zip(moving(steps[end - 1]), moving(steps[end]), strict=True))
+                if delta is not None and d != delta:
+                    break
+                delta, end = d, end + 1
+            computes.append((t, end, delta or tuple(0 for _ in moving(steps[t]))))
+            t = end
+        fills, t = [], 0
+        while t < len(steps):
+            end = t + 1
+            if steps[t].fill is not None:
+                while end < len(steps) and steps[end].fill == steps[t].fill:
+                    end += 1
+                fills.append((t, end))
+            t = end
+        out.append((computes, fills))
+    return out
+
+
+def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list[Operation]:
+    """Replace the stage by its folded stream form (`stream_fold`): its line buffers, set
+    to their zero points, then one band loop over every band: the shifts, then per layer
+    its compute and then its fill segments (`_fold_segments`), each in a `patch.guard`
+    where it is not the whole loop (consecutive ones of one range share it). Returns the
+    band ops."""
+    last = stage[-1]
+    _hoist_definitions(stage)
+    if over_input:
+        from tinymlir.passes.kernel_in_place import write_over
+
+        write_over(last, _stage_input(stage))  # type: ignore[arg-type]
+    target = last.outs
+    tiles = [[(s.rows, s.windows, s.pads) for s in band] for band in fold.steps]
+    builder = _stage_builder(stage, "stream", tiles, target)
+    buffers = []
+    for op, rows in zip(stage[:-1], fold.capacity, strict=True):
+        _, _, width, channels = op.output_type.get_shape()
+        alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, rows, width, channels]))
+        alloc.memref.name_hint = f"{op.layer_name.data}_stream"
+        buffers.append(alloc.memref)
+        # rows outside the map read as padding, and the buffer is live across the loop
+        builder.insert(patch.FillOp(alloc.memref, _stored_zero_point(op.output_type)))
+    count = len(fold.steps)
+    loop = builder.insert(patch.BandLoopOp(0, count))
+    band = loop.body.block.args[0]
+    band.name_hint = "band"
+    body = Builder(InsertPoint.at_end(loop.body.block))
+    _emit_shifts(body, buffers, fold.shifts)
+    inner = {op.outs: k for k, op in enumerate(stage[:-1])}
+
+    def guarded(first: int, end: int) -> Builder:
+        if (first, end) == (0, count):
+            return body
+        guard = loop.body.block.last_op
+        if not (isinstance(guard, patch.GuardOp) and guard.band_range == (first, end)):
+            guard = body.insert(patch.GuardOp(band, first, end))  # else: one test for both
+        return Builder(InsertPoint.at_end(guard.body.block))
+
+    clones: list[Operation] = []
+    for j, (op, (computes, fills)) in enumerate(zip(stage, _fold_segments(stage, fold), strict=True)):
+        for seg_first, seg_end, delta in computes:
+            here = guarded(seg_first, seg_end)
+            step = fold.steps[seg_first][j]
+            moving = iter(
+                _band_row(here, band, seg_first, start, d) if seg_end - seg_first > 1 else None
+                for start, d in zip(_fold_moving(op, stage, step, inner), delta, strict=True)
+            )
+            data = []
+            for value, rows in zip(op.data_inputs, step.reads, strict=True):
+                if value in inner:
+                    data.append(_rows_view(here, buffers[inner[value]], rows))
+                else:
+                    data.append(_rows_view(here, value, rows, next(moving)))
+            if op is last:
+                out = _rows_view(here, target, step.rows, next(moving))
+            else:
+                assert step.offset is not None
+                out = _rows_view(here, buffers[inner[op.outs]], (step.offset, step.offset + step.computed[1] - step.computed[0]))
+            read_rows = tuple((0, r[1] - r[0]) for r in step.reads)
+            clones.append(_band_clone(here, op, data, out, step.computed, read_rows, step.op_pads))
+        for seg_first, seg_end in fills:
+            here = guarded(seg_first, seg_end)
+            rows = fold.steps[seg_first][j].fill
+            assert rows is not None
+            here.insert(patch.FillOp(_rows_view(here, buffers[inner[op.outs]], rows), _stored_zero_point(op.output_type)))
+    _erase_stage(stage)
+    return clones
+
+
+def _fold_moving(op: qk.KernelOp, stage: list[qk.KernelOp], step: _FoldStep, inner: dict[SSAValue, int]) -> list[int]:
+    """The first rows of a fold step's moving rows (`_fold_segments`), in the order the
+    emitter takes them: stage-input reads, then the stitched output's rows."""
+    if step.rows[1] <= step.rows[0]:
+        return []
+    starts = [r[0] for v, r in zip(op.data_inputs, step.reads, strict=True) if v not in inner]
+    return [*starts, *([step.rows[0]] if op is stage[-1] else [])]
+
+
+def _band_row(builder: Builder, band: SSAValue, first: int, start: int, delta: int) -> SSAValue | None:
+    """The index value `start + (band - first) * delta` (None where the row does not move)."""
+    if delta == 0:
+        return None
+    scaled = builder.insert(arith.MuliOp(band, builder.insert(arith.ConstantOp.from_int_and_width(delta, IndexType())).result)).result
+    offset = builder.insert(arith.ConstantOp.from_int_and_width(start - first * delta, IndexType())).result
+    return builder.insert(arith.AddiOp(scaled, offset)).result
+
+
+def _stored_zero_point(t: QTensorType) -> int:
+    """A map's zero point as its i8 storage holds it."""
+    return (t.zero_point + 128) % 256 - 128
+
+
+def _emit_shifts(builder: Builder, buffers: list[SSAValue], shifts: tuple[tuple[int, int], ...]) -> None:
+    """Each line buffer's kept rows [drop, drop + keep) moved to its front: in one copy when
+    the two do not overlap, else row by row from the first (each source row is read before
+    it is written)."""
+    for buffer, (drop, keep) in zip(buffers, shifts, strict=True):
+        if not keep or not drop:
+            continue
+        pieces = [(0, keep)] if drop >= keep else [(r, r + 1) for r in range(keep)]
+        for lo, hi in pieces:
+            source = _rows_view(builder, buffer, (lo + drop, hi + drop))
+            builder.insert(memref.CopyOp(source, _rows_view(builder, buffer, (lo, hi))))
 
 
 def _stream_band_counts(rows: int, most: int) -> list[int]:

@@ -123,9 +123,18 @@ def is_band_loop(op: Operation) -> bool:
     return isinstance(op, patch.BandLoopOp)
 
 
+def _body_steps(loop: Operation):
+    """A band loop's body ops, a guard's (a layer's border rows) in its place."""
+    for op in loop.body.block.ops:  # type: ignore[attr-defined]
+        if isinstance(op, patch.GuardOp):
+            yield from op.body.block.ops
+        else:
+            yield op
+
+
 def timeline(function: func.FuncOp) -> tuple[dict[Operation, int], dict[Operation, tuple[int, int]]]:
     """The steps of the schedule: one per top-level op (a patch.stage's body ops count as
-    top-level), but one per op of a band loop's body. Returns the step of each of those
+    top-level), but one per op of a band loop's body (a guard's body ops in its place). Returns the step of each of those
     ops, and the steps each top-level op (and each stage) spans."""
     step_of: dict[Operation, int] = {}
     span: dict[Operation, tuple[int, int]] = {}
@@ -133,7 +142,7 @@ def timeline(function: func.FuncOp) -> tuple[dict[Operation, int], dict[Operatio
         stage_first = len(step_of)
         for scheduled in patch.schedule_ops((op,)):
             first = len(step_of)
-            for inner in scheduled.body.block.ops if is_band_loop(scheduled) else (scheduled,):  # type: ignore[attr-defined]
+            for inner in _body_steps(scheduled) if is_band_loop(scheduled) else (scheduled,):
                 step_of[inner] = len(step_of)
             span[scheduled] = (first, len(step_of) - 1)
         if isinstance(op, patch.StageOp):

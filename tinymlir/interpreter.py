@@ -228,7 +228,8 @@ class TinymlirLoopFunctions(InterpreterFunctions):
 
 @register_impls
 class PatchFunctions(InterpreterFunctions):
-    """A patched stage runs its body once; a band loop its body once per band."""
+    """A patched stage runs its body once; a band loop its body once per band, a guard in
+    it in its bands only; a fill stores its value everywhere."""
 
     @impl(patch.StageOp)
     def run_stage(self, interpreter: Interpreter, op: patch.StageOp, args: PythonValues) -> PythonValues:
@@ -240,6 +241,21 @@ class PatchFunctions(InterpreterFunctions):
         first, end = op.band_range
         for band in range(end - first):
             interpreter.run_ssacfg_region(op.body, (band,), "band_loop")
+        return ()
+
+    @impl(patch.GuardOp)
+    def run_guard(self, interpreter: Interpreter, op: patch.GuardOp, args: PythonValues) -> PythonValues:
+        loop = op.parent_op()
+        assert isinstance(loop, patch.BandLoopOp)
+        lo, hi = op.band_range
+        if lo <= int(args[0]) + loop.band_range[0] < hi:
+            interpreter.run_ssacfg_region(op.body, (), "guard")
+        return ()
+
+    @impl(patch.FillOp)
+    def run_fill(self, interpreter: Interpreter, op: patch.FillOp, args: PythonValues) -> PythonValues:
+        for index in args[0].indices():
+            args[0].store(index, op.value.value.data)
         return ()
 
 

@@ -1,5 +1,5 @@
-"""Data movement: qk.pad, qk.transpose, qk.concat, and the `memref.copy` of a result into
-its output argument."""
+"""Data movement: qk.pad, qk.transpose, qk.concat, the `memref.copy` of a result into
+its output argument (or of a band's kept rows), and patch.fill."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import i8
 
 from tinymlir.dialects import kernel as qk
+from tinymlir.dialects import patch
 from tinymlir.passes.kernel_to_loops.common import ints
 from tinymlir.passes.kernel_to_loops.registry import KernelLowering, lowering
 from tinymlir.scalar_builder import ScalarBuilder
@@ -87,3 +88,13 @@ class LowerCopy(KernelLowering):
     def lower(self, k: ScalarBuilder, op: memref.CopyOp) -> None:
         src, dst = op.source, op.destination
         k.nest(src.type.get_shape(), lambda kk, ivs: kk.copy_element(src, ivs, dst, ivs))
+
+
+@lowering(patch.FillOp)
+class LowerFill(KernelLowering):
+    """A line buffer's pad rows set to the zero point: a nest of stores of one constant."""
+
+    def lower(self, k: ScalarBuilder, op: patch.FillOp) -> None:
+        target = op.target
+        value = k.emit(arith.ConstantOp.from_int_and_width(op.value.value.data, i8))
+        k.nest(target.type.get_shape(), lambda kk, ivs: kk.builder.insert(memref.StoreOp.get(value, target, ivs)))

@@ -460,6 +460,72 @@ def test_stream_matches_layer_by_layer(numerics, loops, graph, bands):
     np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
 
 
+def mobilenet_v1_like() -> str:
+    """VWW's first stage in small: a 3x3/s2 convolution padded at the bottom only, a 3x3
+    depthwise, a 1x1 convolution and a 3x3/s2 depthwise padded at the bottom, with zero
+    points away from 0: its line buffers' layers run 2 rows a band, odd ones first."""
+    rng = np.random.default_rng(7)
+    w = rng.integers(-3, 4, (4, 3, 3, 2)).tolist()
+    dw = rng.integers(-3, 4, (4, 3, 3, 1)).tolist()
+    pw = rng.integers(-3, 4, (8, 1, 1, 4)).tolist()
+    dw2 = rng.integers(-3, 4, (8, 3, 3, 1)).tolist()
+    x, a, d, p, y = (f"{T}<1x{h}x{h}x{n}xi8, {q}>" for h, n, q in ((32, 2, "0.5:3"), (16, 4, "0.3:-5"), (16, 4, "0.4:2"), (16, 8, "0.3:-1"), (8, 8, "0.25:0")))
+
+    def conv(src, weight, bias, stride, pads, groups, channels, xt, wt, yt):
+        return (
+            f"qnn.conv2d {src}, {weight}, {bias} strides [{stride}, {stride}] pads {pads} dilations [1, 1] groups {groups} : "
+            f"{xt}, {wt}, tensor<{channels}xi32> -> {yt}"
+        )
+
+    return f"""
+func.func @v1(%x: {x}) -> {y} {{
+  %w = qnn.constant dense<{w}> : tensor<4x3x3x2xi8> -> {T}<4x3x3x2xi8, 0.1:0>
+  %dw = qnn.constant dense<{dw}> : tensor<4x3x3x1xi8> -> {T}<4x3x3x1xi8, 0.2:0>
+  %pw = qnn.constant dense<{pw}> : tensor<8x1x1x4xi8> -> {T}<8x1x1x4xi8, 0.2:0>
+  %dw2 = qnn.constant dense<{dw2}> : tensor<8x3x3x1xi8> -> {T}<8x3x3x1xi8, 0.2:0>
+  %b4 = arith.constant dense<[5, -7, 11, 0]> : tensor<4xi32>
+  %b8 = arith.constant dense<[3, -1, 2, 0, 9, -4, 1, 6]> : tensor<8xi32>
+  %a = {conv("%x", "%w", "%b4", 2, "[0, 0, 1, 1]", 1, 4, x, f"{T}<4x3x3x2xi8, 0.1:0>", a)}
+  %d = {conv("%a", "%dw", "%b4", 1, "[1, 1, 1, 1]", 4, 4, a, f"{T}<4x3x3x1xi8, 0.2:0>", d)}
+  %p = {conv("%d", "%pw", "%b8", 1, "[0, 0, 0, 0]", 1, 8, d, f"{T}<8x1x1x4xi8, 0.2:0>", p)}
+  %y = {conv("%p", "%dw2", "%b8", 2, "[0, 0, 1, 1]", 8, 8, p, f"{T}<8x3x3x1xi8, 0.2:0>", y)}
+  func.return %y : {y}
+}}
+"""
+
+
+@pytest.mark.parametrize("numerics", ["tflm", "onnx"])
+@pytest.mark.parametrize(("graph", "bands", "over_rows"), [("v1", 8, True), ("v1", 8, False), ("tall", 10, False), ("tall", 20, True)])
+def test_folded_stream_matches_layer_by_layer(numerics, graph, bands, over_rows):
+    """The folded stream form runs every band, its borders too, in one band loop; its
+    border rows read the line buffers' zero-point pad rows. With `over_rows` each layer
+    reading only line buffers is issued once (its rows outside the map computed and reset
+    after it), without, at most three times (its top, steady and bottom rows), as one
+    reading the stage input; bit-exact before and after lowering."""
+    from tinymlir.passes.patch_schedule import apply_stream, stream_fold
+
+    source = mobilenet_v1_like() if graph == "v1" else tall_stage()
+    x, expected, kernel, stage = _kernel_case(source, numerics, bands)
+    fold = stream_fold(stage, bands, over_rows=over_rows)
+    assert not isinstance(fold, str), fold
+    inner = {op.outs for op in stage[:-1]}
+    reads_input = {op.layer_name.data for op in stage if any(v not in inner for v in op.data_inputs) or not over_rows}
+    apply_stream(stage, bands, over_rows=over_rows)
+    kernel.verify()
+    (stage_op,) = [o for o in kernel.walk() if isinstance(o, patch.StageOp)]
+    assert [type(o) for o in stage_op.body.block.ops if not isinstance(o, patch.FillOp)].count(patch.BandLoopOp) == 1
+    assert not [o for o in stage_op.body.block.ops if o.name.startswith("qk.")]
+    copies: dict[str, int] = {}
+    for o in stage_op.walk():
+        if o.name.startswith("qk."):
+            copies[o.layer_name.data] = copies.get(o.layer_name.data, 0) + 1
+    assert all(n == 1 or (name in reads_input and n <= 3) for name, n in copies.items()), copies
+    np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected)
+    lowered = kernel.clone()
+    run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena,convert-patch-to-scf")
+    np.testing.assert_array_equal(run_loops(lowered, [x])[0], expected)
+
+
 NCHW = f"""
 func.func @nchw(%x: {T}<1x4x7x5xi8, 0.5:3>) -> {T}<1x7x5x4xi8, 0.25:-2> {{
   %w = qnn.constant dense<{np.random.default_rng(3).integers(-3, 4, (4, 3, 3, 4)).tolist()}> : tensor<4x3x3x4xi8> -> {T}<4x3x3x4xi8, 0.1:0>
@@ -710,7 +776,9 @@ def test_concat_inside_a_stage_matches_layer_by_layer(numerics, form, bands, col
     else:
         apply_grid(stage, bands, cols)
     kernel.verify()
-    assert [s.grid_shape for s in kernel.walk() if isinstance(s, patch.StageOp)] == [(bands, cols)]
+    # the folded stream form runs warm-up bands before the first output band
+    warm_up = 1 if form == "stream" else 0
+    assert [s.grid_shape for s in kernel.walk() if isinstance(s, patch.StageOp)] == [(bands + warm_up, cols)]
     np.testing.assert_array_equal(run_loops(kernel, [x])[0], expected)
     lowered = kernel.clone()
     run_pipeline(lowered, "kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena")
@@ -787,13 +855,15 @@ def random_chain(seed: int) -> str:
 @pytest.mark.parametrize("seed", [s if s < 8 else pytest.param(s, marks=pytest.mark.slow) for s in range(18)])
 def test_random_chains_match_layer_by_layer_in_every_form(seed):
     """Property test: random conv chains (strides, paddings, dilations, depthwise, residual
-    adds, concatenations) in each form the geometry allows, with a random band count or
+    adds, concatenations) in each form the geometry allows (the stream form folded where
+    it can, also with its border rows outside the map computed), with a random band count or
     grid (seed-chosen; both numerics alternate), equal layer-by-layer at the kernel level
     and after lowering with the arena planned. At least one form applies to every chain."""
     from tinymlir.passes.patch_schedule import (
         apply_grid,
         apply_stream,
         grid_refusal,
+        stream_fold,
         stream_refusal,
     )
 
@@ -804,13 +874,15 @@ def test_random_chains_match_layer_by_layer_in_every_form(seed):
     assert stage_refusal(stage) is None, source
     rows, cols = stage[-1].output_type.get_shape()[1:3]
     applied = []
-    for form in ("bands", "stream", "grid"):
+    for form in ("bands", "stream", "stream, rows outside the map computed", "grid"):
         x, expected, kernel, stage = _kernel_case(source, numerics, seed)
         bands = int(rng.integers(2, rows + 1))
         if form == "bands" and bands_refusal(stage, bands) is None:
             apply_bands(stage, bands)
         elif form == "stream" and stream_refusal(stage, bands) is None:
             apply_stream(stage, bands)
+        elif form.startswith("stream, ") and not isinstance(stream_fold(stage, bands, over_rows=True), str):
+            apply_stream(stage, bands, over_rows=True)
         elif form == "grid" and cols > 1:
             grid = (int(rng.integers(1, min(rows, 3) + 1)), int(rng.integers(2, min(cols, 3) + 1)))
             if grid_refusal(stage, *grid) is not None:
