@@ -15,9 +15,9 @@
 // CHECK-NOT:       patch.band_loop
 // CHECK:           mcuc.smlad
 
-// In C (--pipeline=mcu picks the stream form here: 16 bands, 14 of them in the loop) the
-// band's flat view is the input pointer advanced by the band's rows.
-// C:           for (int32_t band = 0; band < 14; ++band) {
+// In C (--pipeline=mcu picks the folded stream form here: all 16 bands in the loop, the
+// border bands' variants behind guards) the band's flat view is the input pointer advanced by the band's rows.
+// C:           for (int32_t band = 0; band < 16; ++band) {
 // C:             const int8_t *const [[P:v[0-9]+]] = x + ({{.*}}) * 32;
 // C:             tinymlir_load_s8x4(&[[P]][
 // C:             tinymlir_smlad(
