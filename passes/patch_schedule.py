@@ -1672,6 +1672,71 @@ class _CandidateBound:
         return False
 
 
+class _Plan:
+    """One state of the search, shared by the strategies that reach it: a copy of the
+    function (in a module holding the constants) with `key`'s stages applied, its round's
+    bounds, and memoised what the strategies ask of it (the same candidate on the same
+    plan gives the same answer): each stage's candidates and their bounds, and each
+    candidate's arena and the bytes live at its band steps."""
+
+    def __init__(
+        self, ctx: Context, function: func.FuncOp, alignment: int, geometry: BandGeometry, banded: set[Operation],
+        budget: float, stages: tuple[str, ...], key: tuple,
+    ) -> None:
+        self.ctx, self.function, self.alignment, self.geometry = ctx, function, alignment, geometry
+        self.banded, self.budget, self.stages, self.key = banded, budget, stages, key
+        self.ops = _kernel_ops(function)
+        self.bounds = _CandidateBound(ctx, function, self.ops, alignment)
+        self.children: dict[tuple[Candidate, ...], _Plan] = {}
+        self.stage_candidates: dict[tuple[int, int, bool], list] = {}
+        self.arenas: dict[Candidate | tuple[Candidate, ...], int] = {}
+        self.local_peaks: dict[Candidate, tuple[int, int]] = {}
+
+    def arena(self, candidate: Candidate | tuple[Candidate, ...], loops: bool) -> int:
+        """`_arena` of the candidate (or pair) on this plan, memoised."""
+        if candidate not in self.arenas:
+            self.arenas[candidate] = _arena(self.ctx, self.function, candidate, self.alignment, loops)
+        return self.arenas[candidate]
+
+    def local_peak(self, candidate: Candidate, loops: bool) -> tuple[int, int]:
+        """`_local_peak` of the candidate on this plan, memoised (its arena too)."""
+        if candidate not in self.local_peaks:
+            self.local_peaks[candidate] = _local_peak(self.ctx, self.function, candidate, self.alignment, loops)
+            self.arenas.setdefault(candidate, self.local_peaks[candidate][1])
+        return self.local_peaks[candidate]
+
+    def child(self, chosen: tuple[Candidate, ...], loops: bool) -> _Plan:
+        """The plan with `chosen` (disjoint stages) applied, made once: on a copy of this
+        plan's module, later stages first (the indices stay valid)."""
+        if chosen in self.children:
+            return self.children[chosen]
+        holder = self.function.parent_op()
+        assert holder is not None
+        copy_holder = holder.clone()
+        function = next(o for o in copy_holder.walk() if isinstance(o, func.FuncOp) and o.sym_name == self.function.sym_name)
+        same = dict(zip(self.function.walk(), function.walk(), strict=True))
+        banded = {same[o] for o in self.banded}
+        ops = _kernel_ops(function)
+        geometry = BandGeometry()
+        budget, stages = self.budget, list(self.stages)
+        for c in sorted(chosen, key=lambda c: -c.start):
+            stage = ops[c.start : c.stop]
+            form = ", output over its input" if c.over_input else ""
+            kind = "streamed row bands (kept rows)" if c.stream else "row bands"
+            shape = f"patch {c.bands}x{c.cols} (recomputed halos)" if c.cols > 1 else f"{c.bands} {kind}{form}"
+            stages.append(f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {shape}")
+            if c.cols > 1:
+                budget -= grid_extra_macs(stage, c.bands, c.cols, geometry)
+            elif not c.stream:
+                budget -= extra_macs(stage, c.bands, geometry)
+            banded |= set(_apply_candidate(ops, c, geometry, loops))
+        if any(c.over_input for c in chosen):
+            geometry = BandGeometry()  # the readers of a stage output over its input read a view now
+        plan = _Plan(self.ctx, function, self.alignment, geometry, banded, budget, tuple(stages), (*self.key, chosen))
+        self.children[chosen] = plan
+        return plan
+
+
 @dataclass(frozen=True)
 class PatchSchedulePass(ModulePass):
     """See the module docstring."""
@@ -1728,11 +1793,14 @@ class PatchSchedulePass(ModulePass):
         constants = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
         greedies = (False, True) if self.peak_first else (False,)
         grids = (1, self.max_grid) if self.max_grid > 1 else (1,)
+        # one tree of plans for all strategies: a plan two of them reach is searched once
+        copy = function.clone()
+        ModuleOp([*(g.clone() for g in constants), copy])
+        model_macs = sum(o.macs() for o in ops)
+        root = _Plan(ctx, copy, alignment, BandGeometry(), set(), self.max_extra_macs * model_macs, (), ())
         for order, (max_grid, peak_first) in enumerate((g, p) for g in grids for p in greedies):
-            copy = function.clone()
-            ModuleOp([*(g.clone() for g in constants), copy])
-            arena, extra, description, baseline = self._search(ctx, copy, alignment, peak_first, max_grid)
-            results.append((self._plan_cost(arena, extra), arena, extra, order, copy, description))
+            arena, extra, description, baseline, plan = self._search(root, model_macs, peak_first, max_grid)
+            results.append((self._plan_cost(arena, extra), arena, extra, order, plan.function, description))
         # the layer-by-layer plan itself (last: at equal cost a strategy's own reason is kept)
         results.append((baseline, baseline, 0, len(results), None, f"layer-by-layer: {baseline} B, no schedule worth its MACs"))
         cost, arena, extra, _, chosen, description = min(results, key=lambda r: r[:4])
@@ -1757,69 +1825,43 @@ class PatchSchedulePass(ModulePass):
         function.attributes[SCHEDULE_ATTR] = StringAttr(description)
 
     def _search(
-        self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool, max_grid: int,
-    ) -> tuple[int, int, str, int]:
-        """Bands stages of `function` round by round: each round the stage (or pair)
+        self, root: _Plan, model_macs: int, peak_first: bool, max_grid: int,
+    ) -> tuple[int, int, str, int, _Plan]:
+        """Bands stages from plan `root` round by round: each round the stage (or pair)
         giving the smallest arena (`peak_first` False), or the stage covering the plan's
         peak step that lowers the bytes live there the most (`peak_first`: a greedy that
         does not settle for a stage other regions hide). Returns the arena, the extra
-        MACs, the schedule's description and the layer-by-layer arena."""
-        ops = _kernel_ops(function)
-        model_macs = sum(o.macs() for o in ops)
-        geometry = BandGeometry()
-        bounds = _CandidateBound(ctx, function, ops, alignment)
-        baseline = current = bounds.current_arena()
-        budget = self.max_extra_macs * model_macs
-        banded: set[Operation] = set()
-        stages: list[str] = []
+        MACs, the schedule's description, the layer-by-layer arena and the plan reached."""
+        plan = root
+        baseline = current = root.bounds.current_arena()
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
             if peak_first:
-                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment, max_grid)
+                found, best = self._best_at_peak(plan, max_grid)
             else:
-                found, best, candidates = self._best_stage(
-                    ctx, function, ops, bounds, geometry, banded, budget, alignment, current, max_grid,
-                )
+                found, best, candidates = self._best_stage(plan, current, max_grid)
             if best is None and found and not peak_first:
-                best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
+                best = self._best_pair(plan, candidates, current)
             if best is None:
                 if found:
                     reason = f"no band schedule beats {current} B"
                 break
-            arena, chosen = best[0][0], best[1]
-            for c in sorted(chosen, key=lambda c: -c.start):  # later stages first: indices stay valid
-                stage = ops[c.start : c.stop]
-                form = ", output over its input" if c.over_input else ""
-                kind = "streamed row bands (kept rows)" if c.stream else "row bands"
-                shape = f"patch {c.bands}x{c.cols} (recomputed halos)" if c.cols > 1 else f"{c.bands} {kind}{form}"
-                stages.append(
-                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {shape}"
-                )
-                if c.cols > 1:
-                    budget -= grid_extra_macs(stage, c.bands, c.cols, geometry)
-                elif not c.stream:
-                    budget -= extra_macs(stage, c.bands, geometry)
-                banded |= set(_apply_candidate(ops, c, geometry, self.loops))
-            current = arena
-            if any(c.over_input for c in chosen):
-                geometry = BandGeometry()  # the readers of a stage output over its input read a view now
-            ops = _kernel_ops(function)
-            bounds = _CandidateBound(ctx, function, ops, alignment)
+            current = best[0][0]
+            plan = plan.child(best[1], self.loops)
         if peak_first:
-            current = bounds.current_arena()
+            current = plan.bounds.current_arena()
             if current >= baseline:
-                return baseline, 0, f"layer-by-layer: {reason}", baseline  # a copy: the caller drops it
-        if not stages:
-            return current, 0, f"layer-by-layer: {reason}", baseline
-        extra = round(self.max_extra_macs * model_macs - budget)
+                return baseline, 0, f"layer-by-layer: {reason}", baseline, plan  # the caller drops it
+        if not plan.stages:
+            return current, 0, f"layer-by-layer: {reason}", baseline, plan
+        extra = round(self.max_extra_macs * model_macs - plan.budget)
         return current, extra, (
-            f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
+            f"bands: {'; '.join(plan.stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
-        ), baseline
+        ), baseline, plan
 
     def _best_stage(
-        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int, max_grid: int,
+        self, plan: _Plan, current: int, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
         not yet in bands), the one giving the smallest arena below `current` (ties:
@@ -1827,7 +1869,7 @@ class PatchSchedulePass(ModulePass):
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
         candidates: list[tuple[tuple[int, ...], Candidate]] = []
         described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid):
+        for candidate, extra, parts in self._candidates(plan, max_grid):
             candidates.append(((max(parts), parts[1], candidate.patches, extra, len(candidates)), candidate))
             described.append((candidate, extra, parts))
         # planned by increasing bound: once a bound reaches the best arena (with the same
@@ -1836,24 +1878,23 @@ class PatchSchedulePass(ModulePass):
         for key, candidate in sorted(candidates, key=lambda c: c[0]):
             if key[0] >= current or (best is not None and key >= best[0]):
                 break
-            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
+            arena_key = (plan.arena(candidate, self.loops), *key[1:])
             if arena_key[0] < current and (best is None or arena_key < best[0]):
                 best = (arena_key, (candidate,))
         return bool(candidates), best, described
 
     def _best_at_peak(
-        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, max_grid: int,
+        self, plan: _Plan, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None]:
         """Whether any stage fits `budget`, and among the stages covering the current
         plan's peak step (the most bytes live) the one leaving the fewest bytes live at
         the steps of its bands (ties: fewer MACs, fewer bands, first found), None if
         none lowers the peak. Planned by increasing bound of its band steps."""
-        peak = max(bounds.live, default=0)
-        peak_step = bounds.live.index(peak) if bounds.live else -1
+        peak = max(plan.bounds.live, default=0)
+        peak_step = plan.bounds.live.index(peak) if plan.bounds.live else -1
         scored = []
         any_found = False
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid, peak_step):
+        for candidate, extra, parts in self._candidates(plan, max_grid, peak_step):
             any_found = True
             if parts[1] < peak:
                 scored.append(((parts[1], extra, candidate.patches, len(scored)), candidate))
@@ -1862,7 +1903,7 @@ class PatchSchedulePass(ModulePass):
         for key, candidate in sorted(scored, key=lambda c: c[0]):
             if best is not None and key >= best[0]:
                 break
-            local, arena = _local_peak(ctx, function, candidate, alignment, self.loops)
+            local, arena = plan.local_peak(candidate, self.loops)
             local_key = (local, *key[1:])
             if local < peak and (best is None or local_key < best[0]):
                 best, best_arena = (local_key, (candidate,)), arena
@@ -1870,50 +1911,66 @@ class PatchSchedulePass(ModulePass):
             best = ((best_arena, *best[0]), best[1])
         return any_found, best
 
-    def _candidates(
-        self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
-        budget: float, max_grid: int, covering: int | None = None,
-    ):
+    def _candidates(self, plan: _Plan, max_grid: int, covering: int | None = None):
         """Every stage (of ops not yet in bands; with `covering`, only those whose steps
-        include that step), form and band count within `budget` extra MACs: (candidate,
-        extra MACs, the parts of its bound)."""
+        include that step), form and band count within the plan's budget of extra MACs:
+        (candidate, extra MACs, the parts of its bound). Per stage: row bands, grids (if
+        `max_grid` > 1), streams, each list made once per plan."""
+        ops, bounds = plan.ops, plan.bounds
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
                 if covering is not None and not bounds.position[start] <= covering <= bounds.position[stop - 1]:
                     continue
-                stage = ops[start:stop]
-                if banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
+                yield from self._stage_candidates(plan, start, stop, grids=False)
+                if max_grid > 1:
+                    yield from self._stage_candidates(plan, start, stop, grids=True)
+                yield from self._stage_candidates(plan, start, stop, streams=True)
+
+    def _stage_candidates(self, plan: _Plan, start: int, stop: int, grids: bool = False, streams: bool = False) -> list:
+        """The candidates of one stage of `plan` in one section (row bands, grids of
+        `self.max_grid`, or streams), memoised on the plan."""
+        key = (start, stop, 1 if grids else 2 if streams else 0)
+        if key in plan.stage_candidates:
+            return plan.stage_candidates[key]
+        found: list = []
+        plan.stage_candidates[key] = found
+        ops, bounds, geometry, budget = plan.ops, plan.bounds, plan.geometry, plan.budget
+        stage = ops[start:stop]
+        if plan.banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
+            return found
+        rows = stage[-1].output_type.get_shape()[1]
+        if grids:
+            width = stage[-1].output_type.get_shape()[2]
+            for bands in range(1, min(rows, self.max_grid) + 1):
+                for cols in range(2, min(width, self.max_grid) + 1):
+                    # pruned by their MACs before any IR is built
+                    extra = grid_extra_macs(stage, bands, cols, geometry)
+                    if extra > budget or grid_refusal(stage, bands, cols, geometry) is not None:
+                        continue
+                    candidate = Candidate(start, stop, bands, cols=cols)
+                    found.append((candidate, extra, bounds.parts(stage, start, geometry, bands, cols=cols)))
+        elif streams:
+            for bands in _stream_band_counts(rows, self.max_stream_bands) if self.stream else ():
+                if stream_refusal(stage, bands, geometry) is not None:
                     continue
-                rows = stage[-1].output_type.get_shape()[1]
-                for bands in range(2, min(rows, self.max_bands) + 1):
-                    extra = extra_macs(stage, bands, geometry)
-                    if extra > budget:
-                        break  # more bands only recompute more
-                    if bands_refusal(stage, bands, geometry) is not None:
-                        continue
-                    forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
-                    for over_input in forms:
-                        yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
-                width = stage[-1].output_type.get_shape()[2]
-                for bands in range(1, min(rows, max_grid) + 1):
-                    for cols in range(2, min(width, max_grid) + 1):
-                        # pruned by their MACs before any IR is built
-                        extra = grid_extra_macs(stage, bands, cols, geometry)
-                        if extra > budget or grid_refusal(stage, bands, cols, geometry) is not None:
-                            continue
-                        candidate = Candidate(start, stop, bands, cols=cols)
-                        yield candidate, extra, bounds.parts(stage, start, geometry, bands, cols=cols)
-                for bands in _stream_band_counts(rows, self.max_stream_bands) if self.stream else ():
-                    if stream_refusal(stage, bands, geometry) is not None:
-                        continue
-                    forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
-                    for over_input in forms:
-                        candidate = Candidate(start, stop, bands, over_input, stream=True)
-                        yield candidate, 0, bounds.parts(stage, start, geometry, bands, over_input, stream=True)
+                forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
+                for over_input in forms:
+                    candidate = Candidate(start, stop, bands, over_input, stream=True)
+                    found.append((candidate, 0, bounds.parts(stage, start, geometry, bands, over_input, stream=True)))
+        else:
+            for bands in range(2, min(rows, self.max_bands) + 1):
+                extra = extra_macs(stage, bands, geometry)
+                if extra > budget:
+                    break  # more bands only recompute more
+                if bands_refusal(stage, bands, geometry) is not None:
+                    continue
+                forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
+                for over_input in forms:
+                    found.append((Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)))
+        return found
 
     def _best_pair(
-        self, ctx: Context, function: func.FuncOp, described: list, bounds: _CandidateBound,
-        budget: float, alignment: int, current: int,
+        self, plan: _Plan, described: list, current: int,
     ) -> tuple[tuple[int, ...], tuple[Candidate, Candidate]] | None:
         """When no single stage lowers the arena (two regions of the plan peak alike, as
         in ResNet-8's first two blocks), the pair of disjoint stages within `budget`
@@ -1921,6 +1978,7 @@ class PatchSchedulePass(ModulePass):
         found), None if none does. Exhaustive over pairs, pruned like the single
         search: a pair's bound is the largest of the steps before the first stage, each
         stage's band steps, the steps between them and those after the second."""
+        bounds, budget = plan.bounds, plan.budget
         useful = [d for d in described if d[2][1] < current and (d[2][0] or d[2][1] or d[2][2])]
         pairs: list[tuple[tuple[int, ...], tuple[Candidate, Candidate]]] = []
         for i, (first, first_extra, (before, first_bands, _)) in enumerate(useful):
@@ -1937,7 +1995,7 @@ class PatchSchedulePass(ModulePass):
         for key, pair in sorted(pairs, key=lambda p: p[0]):
             if best is not None and key >= best[0]:
                 break
-            arena_key = (_arena(ctx, function, pair, alignment, self.loops), *key[1:])
+            arena_key = (plan.arena(pair, self.loops), *key[1:])
             if arena_key[0] < current and (best is None or arena_key < best[0]):
                 best = (arena_key, pair)
         return best
