@@ -154,6 +154,7 @@ band's window at some layer holds only padding rows (it would need an empty buff
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -1412,9 +1413,19 @@ class _CandidateBound:
         from tinymlir.passes.plan_arena import buffer_bytes, lifetimes, place_greedy, timeline
 
         copy = function.clone()
+        same = dict(zip(function.walk(), copy.walk(), strict=True))
         KernelInPlacePass().apply(ctx, ModuleOp([copy]))
         buffers = lifetimes(copy)
         self._buffers, self._alignment = buffers, alignment
+        # the bytes of each kernel op's output buffer once kernel-in-place has let it write
+        # over an input (the input's buffer, no smaller): what a buffer from before a stage
+        # holds in any candidate, kernel-in-place deciding the same for the ops before it
+        self.merged: dict[memref.AllocOp, int] = {}
+        for op in function.walk():
+            if isinstance(op, qk.KernelOp):
+                own, there = _root_alloc(op.outs), _root_alloc(same[op].outs)  # type: ignore[attr-defined]
+                if own is not None and there is not None:
+                    self.merged[own] = buffer_bytes(there.memref.type)
         self._roots: dict[SSAValue, memref.AllocOp | None] = {}
         self._place_greedy = place_greedy
         # the steps: top-level kernel ops and band loops; position[k]: kernel op k's step
@@ -1467,6 +1478,36 @@ class _CandidateBound:
         """The arena of the function as it is (plan-arena after kernel-in-place)."""
         return self._place_greedy(self._buffers, self._alignment) if self._buffers else 0
 
+    def _outer_bytes(self, root: memref.AllocOp) -> int:
+        """The bytes of a buffer from before a stage (`merged`)."""
+        from tinymlir.passes.plan_arena import buffer_bytes
+
+        return self.merged.get(root) or buffer_bytes(root.memref.type)
+
+    def _covers(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry) -> bool:
+        """Whether the bound covers the stage (kernel ops `start`...): not where its output
+        shares an earlier buffer, or it reads its own output's buffer or a buffer first
+        touched inside it."""
+        layers = [geometry.layer(op) for op in stage]
+        inner = {layer.outs for layer in layers[:-1]}
+        first_step, last_step = self.position[start], self.position[start + len(stage) - 1]
+        stitched = self._root(layers[-1].outs)
+        if stitched is not None and self.touched[stitched][0] < last_step:
+            return False
+        for layer in layers:
+            for value in layer.ins:
+                root = None if value in inner else self._root(value)
+                if root is not None and (root is stitched or self.touched[root][0] >= first_step):
+                    return False
+        return True
+
+    def floor(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry) -> int:
+        """At most `bound` of every candidate on the stage, whatever its form and bands:
+        the steps before and after it (0 where the bound does not cover the stage)."""
+        if not self._covers(stage, start, geometry):
+            return 0
+        return max(self.before[start], self.after[self.position[start + len(stage) - 1] + 1])
+
     def bound(
         self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
         stream: bool = False, cols: int = 1,
@@ -1490,24 +1531,21 @@ class _CandidateBound:
         last_reader: dict[int, int] = {}
         outer: dict[memref.AllocOp, int | None] = {}  # allocations from before the stage: last layer reading them
         first_step, last_step = self.position[start], self.position[stop - 1]
+        if not self._covers(stage, start, geometry):
+            return 0, 0, 0
         stitched = self._root(layers[-1].outs)
-        if stitched is not None and self.touched[stitched][0] < last_step:
-            return 0, 0, 0  # the output shares an earlier buffer: not a case the bound covers
         for j, layer in enumerate(layers):
             for value in layer.ins:
                 if value in layer_of:
                     last_reader[layer_of[value]] = j
                     continue
                 root = self._root(value)
-                if root is None:
-                    continue
-                if root is stitched or self.touched[root][0] >= first_step:
-                    return 0, 0, 0
-                outer[root] = None if over_input else j
+                if root is not None:
+                    outer[root] = None if over_input else j
         for root, (first, last) in self.touched.items():
             if first < first_step and last > last_step:
                 outer[root] = None  # live across the whole stage
-        outer_bytes = [(buffer_bytes(root.memref.type), j) for root, j in outer.items()]
+        outer_bytes = [(self._outer_bytes(root), j) for root, j in outer.items()]
         stitched_bytes = 0 if stitched is None or over_input else buffer_bytes(stitched.memref.type)
         peak = 0
         last = len(stage) - 1
@@ -1536,15 +1574,6 @@ class _CandidateBound:
                     for value in layers[j].data_inputs:
                         if value in layer_of:
                             touched[layer_of[value]].append((b, j))
-            # a buffer some band writes whole may be merged by kernel-in-place with an input
-            # its writer overwrites (one buffer for both): not counted
-            for i, op in enumerate(stage[:-1]):
-                whole = any(band.layers[i][3] == 0 and band.layers[i][0][1] - band.layers[i][0][0] == buffer_rows[i] for band in streamed)
-                if whole and (
-                    isinstance(op, qk.AddOp | qk.RequantizeOp)
-                    or (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
-                ):
-                    touched[i] = []
             spans = {i: (min(t), max(t)) for i, t in touched.items() if t}
             # an input read only up to some band: live until its last read there
             last_read: dict[memref.AllocOp, tuple[int, int]] = {}
@@ -1554,8 +1583,34 @@ class _CandidateBound:
                         root = self._root(value)
                         if value not in layer_of and root is not None and outer.get(root, None) is not None:
                             last_read[root] = max(last_read.get(root, (b, j)), (b, j))
+
+            def may_die(value: SSAValue, step: tuple[int, int]) -> bool:
+                """Whether no step after `step` touches the buffer of `value` (read there)."""
+                if value in layer_of:
+                    return layer_of[value] not in spans or spans[layer_of[value]][1] <= step
+                root = self._root(value)
+                return root is not None and outer.get(root, None) is not None and last_read.get(root, step) <= step
+
+            # kernel-in-place may let op i write its buffer over an input that dies at one of
+            # its whole writes (b, i): from then on the two are one buffer, the input's (no
+            # smaller), for the whole lifetime of both. The input is counted up to (b, i), so
+            # buffer i is only counted after the last band where that may happen.
+            for i, op in enumerate(stage[:-1]):
+                if i not in spans or not (
+                    isinstance(op, qk.AddOp | qk.RequantizeOp)
+                    or (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
+                ):
+                    continue
+                merged = [
+                    b for b, band in enumerate(streamed)
+                    if band.layers[i][3] == 0 and band.layers[i][0][1] - band.layers[i][0][0] == buffer_rows[i]
+                    and any(may_die(value, (b, i)) for value in layers[i].data_inputs)
+                ]
+                if merged:
+                    after = (merged[-1], i + 1)  # i < the last op: a step of the same band
+                    spans[i] = (max(spans[i][0], after), spans[i][1])
             outer_stream = [
-                (buffer_bytes(root.memref.type), None if until is None else last_read.get(root, (0, -1)))
+                (self._outer_bytes(root), None if until is None else last_read.get(root, (0, -1)))
                 for root, until in outer.items()
             ]
             # the bytes live at each step (b, j), numbered b * len(stage) + j (the order
@@ -1688,9 +1743,20 @@ class _Plan:
         self.ops = _kernel_ops(function)
         self.bounds = _CandidateBound(ctx, function, self.ops, alignment)
         self.children: dict[tuple[Candidate, ...], _Plan] = {}
-        self.stage_candidates: dict[tuple[int, int, bool], list] = {}
+        self.stage_candidates: dict[tuple[int, int, int | str], list | bool] = {}
         self.arenas: dict[Candidate | tuple[Candidate, ...], int] = {}
         self.local_peaks: dict[Candidate, tuple[int, int]] = {}
+
+    def eligible(self, start: int, stop: int) -> bool:
+        """Whether kernel ops start..stop - 1 may form a stage: none in bands yet,
+        consecutive steps, and `stage_refusal` has nothing against them (memoised)."""
+        key = (start, stop, "eligible")
+        if key not in self.stage_candidates:
+            stage = self.ops[start:stop]
+            self.stage_candidates[key] = not (
+                self.banded.intersection(stage) or not self.bounds.contiguous(start, stop) or stage_refusal(stage) is not None
+            )
+        return self.stage_candidates[key]
 
     def arena(self, candidate: Candidate | tuple[Candidate, ...], loops: bool) -> int:
         """`_arena` of the candidate (or pair) on this plan, memoised."""
@@ -1798,7 +1864,11 @@ class PatchSchedulePass(ModulePass):
         ModuleOp([*(g.clone() for g in constants), copy])
         model_macs = sum(o.macs() for o in ops)
         root = _Plan(ctx, copy, alignment, BandGeometry(), set(), self.max_extra_macs * model_macs, (), ())
-        for order, (max_grid, peak_first) in enumerate((g, p) for g in grids for p in greedies):
+        strategies = list(enumerate((g, p) for g in grids for p in greedies))
+        # the peak-first searches first: they find the arena and the local peak of each
+        # candidate they plan, which the smallest-arena searches then reuse (the order of
+        # the strategies in `results` stays the tie-break)
+        for order, (max_grid, peak_first) in sorted(strategies, key=lambda s: not s[1][1]):
             arena, extra, description, baseline, plan = self._search(root, model_macs, peak_first, max_grid)
             results.append((self._plan_cost(arena, extra), arena, extra, order, plan.function, description))
         # the layer-by-layer plan itself (last: at equal cost a strategy's own reason is kept)
@@ -1867,21 +1937,42 @@ class PatchSchedulePass(ModulePass):
         not yet in bands), the one giving the smallest arena below `current` (ties:
         fewer bands, fewer MACs, first found; None if none beats it), and every candidate
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
-        candidates: list[tuple[tuple[int, ...], Candidate]] = []
-        described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
-        for candidate, extra, parts in self._candidates(plan, max_grid):
-            candidates.append(((max(parts), parts[1], candidate.patches, extra, len(candidates)), candidate))
-            described.append((candidate, extra, parts))
         # planned by increasing bound: once a bound reaches the best arena (with the same
-        # tie-breaks), no later candidate can win
-        best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
-        for key, candidate in sorted(candidates, key=lambda c: c[0]):
+        # tie-breaks), no later candidate can win. A stage's candidates are only made once
+        # its floor (`_CandidateBound.floor`, at most each of their bounds) is at most the
+        # smallest bound made so far, so the heap's first is the smallest of all; a stage
+        # whose floor reaches `current` or passes the best arena is never made. Ties end
+        # in the search order: (stage, form section, position in it).
+        floors = sorted(
+            (plan.bounds.floor(plan.ops[start:stop], start, plan.geometry), rank, start, stop)
+            for rank, (start, stop) in enumerate(self._stages(plan)) if plan.eligible(start, stop)
+        )
+        heap: list[tuple[tuple, Candidate]] = []
+        made = 0
+        best: tuple[tuple, tuple[Candidate]] | None = None
+        while True:
+            while made < len(floors) and (not heap or floors[made][0] <= heap[0][0][0]):
+                floor, rank, start, stop = floors[made]
+                if floor >= current or (best is not None and floor > best[0][0]):
+                    made = len(floors)  # the later floors are no smaller
+                    break
+                made += 1
+                for section, found in self._sections(plan, start, stop, max_grid):
+                    for position, (candidate, extra, parts) in enumerate(found):
+                        key = (max(parts), parts[1], candidate.patches, extra, (rank, section, position))
+                        heapq.heappush(heap, (key, candidate))
+            if not heap:
+                break
+            key, candidate = heapq.heappop(heap)
             if key[0] >= current or (best is not None and key >= best[0]):
                 break
             arena_key = (plan.arena(candidate, self.loops), *key[1:])
             if arena_key[0] < current and (best is None or arena_key < best[0]):
                 best = (arena_key, (candidate,))
-        return bool(candidates), best, described
+        if best is not None:
+            return True, best, []  # the pairs are only searched when no single stage wins
+        described = list(self._candidates(plan, max_grid))
+        return bool(described), None, described
 
     def _best_at_peak(
         self, plan: _Plan, max_grid: int,
@@ -1911,20 +2002,30 @@ class PatchSchedulePass(ModulePass):
             best = ((best_arena, *best[0]), best[1])
         return any_found, best
 
-    def _candidates(self, plan: _Plan, max_grid: int, covering: int | None = None):
-        """Every stage (of ops not yet in bands; with `covering`, only those whose steps
-        include that step), form and band count within the plan's budget of extra MACs:
-        (candidate, extra MACs, the parts of its bound). Per stage: row bands, grids (if
-        `max_grid` > 1), streams, each list made once per plan."""
+    def _stages(self, plan: _Plan, covering: int | None = None):
+        """The (start, stop) of every stage of up to `max_stage` ops, in the search order;
+        with `covering`, only those whose steps include that step."""
         ops, bounds = plan.ops, plan.bounds
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
-                if covering is not None and not bounds.position[start] <= covering <= bounds.position[stop - 1]:
-                    continue
-                yield from self._stage_candidates(plan, start, stop, grids=False)
-                if max_grid > 1:
-                    yield from self._stage_candidates(plan, start, stop, grids=True)
-                yield from self._stage_candidates(plan, start, stop, streams=True)
+                if covering is None or bounds.position[start] <= covering <= bounds.position[stop - 1]:
+                    yield start, stop
+
+    def _sections(self, plan: _Plan, start: int, stop: int, max_grid: int):
+        """The stage's candidates by form, in the search order: (section, list of
+        `_stage_candidates`): row bands (0), grids if `max_grid` > 1 (1), streams (2)."""
+        yield 0, self._stage_candidates(plan, start, stop)
+        if max_grid > 1:
+            yield 1, self._stage_candidates(plan, start, stop, grids=True)
+        yield 2, self._stage_candidates(plan, start, stop, streams=True)
+
+    def _candidates(self, plan: _Plan, max_grid: int, covering: int | None = None):
+        """Every stage (of ops not yet in bands; with `covering`, only those whose steps
+        include that step), form and band count within the plan's budget of extra MACs:
+        (candidate, extra MACs, the parts of its bound)."""
+        for start, stop in self._stages(plan, covering):
+            for _, found in self._sections(plan, start, stop, max_grid):
+                yield from found
 
     def _stage_candidates(self, plan: _Plan, start: int, stop: int, grids: bool = False, streams: bool = False) -> list:
         """The candidates of one stage of `plan` in one section (row bands, grids of
@@ -1936,7 +2037,7 @@ class PatchSchedulePass(ModulePass):
         plan.stage_candidates[key] = found
         ops, bounds, geometry, budget = plan.ops, plan.bounds, plan.geometry, plan.budget
         stage = ops[start:stop]
-        if plan.banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
+        if not plan.eligible(start, stop):
             return found
         rows = stage[-1].output_type.get_shape()[1]
         if grids:
