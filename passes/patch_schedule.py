@@ -1424,6 +1424,17 @@ def _root_alloc(value: SSAValue) -> memref.AllocOp | None:
         value = owner.operands[0]
 
 
+def _may_write_over(op: qk.KernelOp, layer: _Layer) -> bool:
+    """Whether kernel-in-place may let a band or patch copy of `op` write over an input:
+    its rules (`schedule`) on what does not change from band to band, an add, or a
+    depthwise or stride-1, dilation-1 convolution with as many output as input channels."""
+    if isinstance(op, qk.AddOp | qk.RequantizeOp):
+        return True
+    if not isinstance(op, qk.Conv2DOp) or layer.input_shapes[0][3] != layer.output_shape[3]:
+        return False
+    return op.depthwise or (_ints(op.strides) == [1, 1] and _ints(op.dilations) == [1, 1])
+
+
 class _CandidateBound:
     """Lower bounds of candidates' arenas over one search round (see the module
     docstring's cost model): built once per round from the function as it is."""
@@ -1616,10 +1627,7 @@ class _CandidateBound:
             # smaller), for the whole lifetime of both. The input is counted up to (b, i), so
             # buffer i is only counted after the last band where that may happen.
             for i, op in enumerate(stage[:-1]):
-                if i not in spans or not (
-                    isinstance(op, qk.AddOp | qk.RequantizeOp)
-                    or (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
-                ):
+                if i not in spans or not _may_write_over(op, layers[i]):
                     continue
                 merged = [
                     b for b, band in enumerate(streamed)
@@ -1689,11 +1697,8 @@ class _CandidateBound:
         final = np.zeros((bands, cols), dtype=bool)
         final[-1, -1] = True
         # the step's own output too, where kernel-in-place cannot let it write over an input
-        # (it may for adds, depthwise and stride-1 convolutions: their rules)
-        own = [
-            not isinstance(op, qk.AddOp) and not (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
-            for op in stage
-        ]
+        # (it may for adds, and depthwise and stride-1 convolutions keeping their channels: `_may_write_over`)
+        own = [not _may_write_over(op, layer) for op, layer in zip(stage, layers, strict=True)]
         peak = 0
         for j in range(len(stage)):
             live = [i for i in range(min(j, last)) if last_reader[i] >= j] + ([j] if j < last and own[j] else [])
