@@ -1385,10 +1385,22 @@ def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, align
     buffers = lifetimes(copy)
     step_of = timeline(copy)[0]
     steps = [step_of[c] for c in clones if c in step_of]
-    local = max(
-        (sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(min(steps), max(steps) + 1)), default=0,
-    )
+    local = max(_live_bytes(buffers)[min(steps) : max(steps) + 1], default=0)
     return local, place_greedy(buffers, alignment) if buffers else 0
+
+
+def _live_bytes(buffers) -> list[int]:
+    """The bytes of the buffers (plan-arena's lifetimes) live at each step, 0 up to the
+    last step any of them is live at (and one step past it)."""
+    delta = [0] * (max((b.last for b in buffers), default=-1) + 2)
+    for b in buffers:
+        delta[b.first] += b.size
+        delta[b.last + 1] -= b.size
+    live, total = [], 0
+    for change in delta:
+        total += change
+        live.append(total)
+    return live
 
 
 def _is_step(op: Operation) -> bool:
@@ -1465,10 +1477,8 @@ class _CandidateBound:
         # before[k]: the most bytes live at a step before kernel op k in the current plan
         # (a band loop's steps are its body's: plan-arena's timeline)
         span = timeline(copy)[1]
-        live_before = [
-            max(sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(span[o][0], span[o][1] + 1))
-            for o in _steps(copy)
-        ]
+        live = _live_bytes(buffers)
+        live_before = [max(live[span[o][0] : span[o][1] + 1], default=0) for o in _steps(copy)]
         self.before = [max(live_before[:p], default=0) for p in self.position]
         self.live = live_before
         # the steps touching each allocation (through its views): first and last
