@@ -121,7 +121,7 @@ Cost model
     tie-break), so the smallest-arena ones find most of the arenas they need planned.
 
     Pruning by a proven bound keeps this fast (VWW: over its 9 plans, 2,038 candidates
-    made, 47 planned): every candidate first gets a lower bound of its arena
+    made, 39 planned): every candidate first gets a lower bound of its arena
     (`_CandidateBound`), and candidates are planned in increasing order of (bound,
     bands, extra MACs, search order) until the next one's bound can no longer beat the
     best arena found (or the current plan). The smallest-arena search makes a stage's
