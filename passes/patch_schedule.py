@@ -125,15 +125,32 @@ Cost model
     applied if it beats the plan. If nothing beats the layer-by-layer plan, the module
     is left as it is and the function records why in `tinymlir.patch_schedule`.
 
-    Pruning by a proven bound keeps this fast (VWW: 7 of 1,190 candidates are planned):
-    every candidate first gets a lower bound of its arena (`_CandidateBound`), and
-    candidates are planned in increasing order of (bound, bands, extra MACs, search
-    order) until the next one's bound can no longer beat the best arena found (or the
-    current plan). The bound is the largest of three byte counts, each at most the live
+    The four searches share one tree of plans (`_Plan`): a plan is the function with a
+    sequence of chosen stages applied, built once (a copy of its parent's module with
+    the stage applied) whichever searches reach it, and what they ask of it is memoised
+    on it, the same candidate on the same plan giving the same answer: each stage's
+    candidates with their extra MACs and bounds, and each candidate's arena and local
+    peak. The peak-first searches run first (the order of the strategies stays their
+    tie-break), so the smallest-arena ones find most of the arenas they need planned.
+
+    Pruning by a proven bound keeps this fast (VWW: over its 9 plans, 2,038 candidates
+    made, 39 planned): every candidate first gets a lower bound of its arena
+    (`_CandidateBound`), and candidates are planned in increasing order of (bound,
+    bands, extra MACs, search order) until the next one's bound can no longer beat the
+    best arena found (or the current plan). The smallest-arena search makes a stage's
+    candidates (windows, refusals, bounds) only once the stage's floor (the larger of
+    the before and after parts below, which all its candidates share) is at most the
+    smallest bound made so far, taking the stages by increasing floor and the
+    candidates from a heap, and never once the floor reaches the current plan or passes
+    the best arena found; the pair search, run only when no single stage wins, makes
+    them all. The bound is the largest of three byte counts, each at most the live
     bytes of some step of the banded plan, which no placement can beat:
     * before the stage, the plan is unchanged: kernel-in-place decides the same for the
       ops before the stage and their live buffers are the same, so the peak of the
-      current plan (in-place applied) over the steps before the stage counts;
+      current plan (in-place applied) over the steps before the stage counts; for the
+      same reason a buffer from before the stage that a band step holds counts with the
+      bytes kernel-in-place gives it (the input's buffer, no smaller, where its writer
+      writes over an input);
     * after the stage, likewise: the allocations live at each later step (their
       lifetimes from the kernel ops touching them, those at a band loop only if also
       used outside it), less each kernel op's output where it may share an input's;
@@ -152,8 +169,11 @@ Cost model
       where kernel-in-place cannot merge it with an input (not an add, a depthwise or a
       stride-1 convolution);
     * in the stream form, each buffer from the first to the last step touching it (writer,
-      readers, shifts), the inputs until their last read, except a buffer some band writes
-      whole in a form kernel-in-place may merge with an input.
+      readers, shifts), the inputs until their last read. A buffer some band b writes
+      whole in a form kernel-in-place may merge with an input, while an input of that
+      write may die there (no later step touches it), counts only from the step after
+      the last such write: if merged, both are the input's buffer (no smaller) over
+      both lifetimes, and the input is counted up to that step.
     Band windows (and so the MACs and refusals) are memoised per layer and row range.
 
 Assumes the buffer-level functions of convert-qnn-to-kernel, before kernel-in-place
@@ -167,6 +187,7 @@ band's window at some layer holds only padding rows (it would need an empty buff
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -1741,10 +1762,22 @@ def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, align
     buffers = lifetimes(copy)
     step_of = timeline(copy)[0]
     steps = [step_of[c] for c in clones if c in step_of]
-    local = max(
-        (sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(min(steps), max(steps) + 1)), default=0,
-    )
+    local = max(_live_bytes(buffers)[min(steps) : max(steps) + 1], default=0)
     return local, place_greedy(buffers, alignment) if buffers else 0
+
+
+def _live_bytes(buffers) -> list[int]:
+    """The bytes of the buffers (plan-arena's lifetimes) live at each step, 0 up to the
+    last step any of them is live at (and one step past it)."""
+    delta = [0] * (max((b.last for b in buffers), default=-1) + 2)
+    for b in buffers:
+        delta[b.first] += b.size
+        delta[b.last + 1] -= b.size
+    live, total = [], 0
+    for change in delta:
+        total += change
+        live.append(total)
+    return live
 
 
 def _is_step(op: Operation) -> bool:
@@ -1780,6 +1813,17 @@ def _root_alloc(value: SSAValue) -> memref.AllocOp | None:
         value = owner.operands[0]
 
 
+def _may_write_over(op: qk.KernelOp, layer: _Layer) -> bool:
+    """Whether kernel-in-place may let a band or patch copy of `op` write over an input:
+    its rules (`schedule`) on what does not change from band to band, an add, or a
+    depthwise or stride-1, dilation-1 convolution with as many output as input channels."""
+    if isinstance(op, qk.AddOp | qk.RequantizeOp):
+        return True
+    if not isinstance(op, qk.Conv2DOp) or layer.input_shapes[0][3] != layer.output_shape[3]:
+        return False
+    return op.depthwise or (_ints(op.strides) == [1, 1] and _ints(op.dilations) == [1, 1])
+
+
 class _CandidateBound:
     """Lower bounds of candidates' arenas over one search round (see the module
     docstring's cost model): built once per round from the function as it is."""
@@ -1789,9 +1833,19 @@ class _CandidateBound:
         from tinymlir.passes.plan_arena import buffer_bytes, lifetimes, place_greedy, timeline
 
         copy = function.clone()
+        same = dict(zip(function.walk(), copy.walk(), strict=True))
         KernelInPlacePass().apply(ctx, ModuleOp([copy]))
         buffers = lifetimes(copy)
         self._buffers, self._alignment = buffers, alignment
+        # the bytes of each kernel op's output buffer once kernel-in-place has let it write
+        # over an input (the input's buffer, no smaller): what a buffer from before a stage
+        # holds in any candidate, kernel-in-place deciding the same for the ops before it
+        self.merged: dict[memref.AllocOp, int] = {}
+        for op in function.walk():
+            if isinstance(op, qk.KernelOp):
+                own, there = _root_alloc(op.outs), _root_alloc(same[op].outs)  # type: ignore[attr-defined]
+                if own is not None and there is not None:
+                    self.merged[own] = buffer_bytes(there.memref.type)
         self._roots: dict[SSAValue, memref.AllocOp | None] = {}
         self._place_greedy = place_greedy
         # the steps: top-level kernel ops and band loops; position[k]: kernel op k's step
@@ -1800,10 +1854,8 @@ class _CandidateBound:
         # before[k]: the most bytes live at a step before kernel op k in the current plan
         # (a band loop's steps are its body's: plan-arena's timeline)
         span = timeline(copy)[1]
-        live_before = [
-            max(sum(b.size for b in buffers if b.first <= i <= b.last) for i in range(span[o][0], span[o][1] + 1))
-            for o in _steps(copy)
-        ]
+        live = _live_bytes(buffers)
+        live_before = [max(live[span[o][0] : span[o][1] + 1], default=0) for o in _steps(copy)]
         self.before = [max(live_before[:p], default=0) for p in self.position]
         self.live = live_before
         # the steps touching each allocation (through its views): first and last
@@ -1844,6 +1896,36 @@ class _CandidateBound:
         """The arena of the function as it is (plan-arena after kernel-in-place)."""
         return self._place_greedy(self._buffers, self._alignment) if self._buffers else 0
 
+    def _outer_bytes(self, root: memref.AllocOp) -> int:
+        """The bytes of a buffer from before a stage (`merged`)."""
+        from tinymlir.passes.plan_arena import buffer_bytes
+
+        return self.merged.get(root) or buffer_bytes(root.memref.type)
+
+    def _covers(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry) -> bool:
+        """Whether the bound covers the stage (kernel ops `start`...): not where its output
+        shares an earlier buffer, or it reads its own output's buffer or a buffer first
+        touched inside it."""
+        layers = [geometry.layer(op) for op in stage]
+        inner = {layer.outs for layer in layers[:-1]}
+        first_step, last_step = self.position[start], self.position[start + len(stage) - 1]
+        stitched = self._root(layers[-1].outs)
+        if stitched is not None and self.touched[stitched][0] < last_step:
+            return False
+        for layer in layers:
+            for value in layer.ins:
+                root = None if value in inner else self._root(value)
+                if root is not None and (root is stitched or self.touched[root][0] >= first_step):
+                    return False
+        return True
+
+    def floor(self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry) -> int:
+        """At most `bound` of every candidate on the stage, whatever its form and bands:
+        the steps before and after it (0 where the bound does not cover the stage)."""
+        if not self._covers(stage, start, geometry):
+            return 0
+        return max(self.before[start], self.after[self.position[start + len(stage) - 1] + 1])
+
     def bound(
         self, stage: list[qk.KernelOp], start: int, geometry: BandGeometry, bands: int, over_input: bool = False,
         stream: bool = False, cols: int = 1,
@@ -1867,24 +1949,21 @@ class _CandidateBound:
         last_reader: dict[int, int] = {}
         outer: dict[memref.AllocOp, int | None] = {}  # allocations from before the stage: last layer reading them
         first_step, last_step = self.position[start], self.position[stop - 1]
+        if not self._covers(stage, start, geometry):
+            return 0, 0, 0
         stitched = self._root(layers[-1].outs)
-        if stitched is not None and self.touched[stitched][0] < last_step:
-            return 0, 0, 0  # the output shares an earlier buffer: not a case the bound covers
         for j, layer in enumerate(layers):
             for value in layer.ins:
                 if value in layer_of:
                     last_reader[layer_of[value]] = j
                     continue
                 root = self._root(value)
-                if root is None:
-                    continue
-                if root is stitched or self.touched[root][0] >= first_step:
-                    return 0, 0, 0
-                outer[root] = None if over_input else j
+                if root is not None:
+                    outer[root] = None if over_input else j
         for root, (first, last) in self.touched.items():
             if first < first_step and last > last_step:
                 outer[root] = None  # live across the whole stage
-        outer_bytes = [(buffer_bytes(root.memref.type), j) for root, j in outer.items()]
+        outer_bytes = [(self._outer_bytes(root), j) for root, j in outer.items()]
         stitched_bytes = 0 if stitched is None or over_input else buffer_bytes(stitched.memref.type)
         peak = 0
         last = len(stage) - 1
@@ -1913,15 +1992,6 @@ class _CandidateBound:
                     for value in layers[j].data_inputs:
                         if value in layer_of:
                             touched[layer_of[value]].append((b, j))
-            # a buffer some band writes whole may be merged by kernel-in-place with an input
-            # its writer overwrites (one buffer for both): not counted
-            for i, op in enumerate(stage[:-1]):
-                whole = any(band.layers[i][3] == 0 and band.layers[i][0][1] - band.layers[i][0][0] == buffer_rows[i] for band in streamed)
-                if whole and (
-                    isinstance(op, qk.AddOp | qk.RequantizeOp)
-                    or (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
-                ):
-                    touched[i] = []
             spans = {i: (min(t), max(t)) for i, t in touched.items() if t}
             # an input read only up to some band: live until its last read there
             last_read: dict[memref.AllocOp, tuple[int, int]] = {}
@@ -1931,8 +2001,31 @@ class _CandidateBound:
                         root = self._root(value)
                         if value not in layer_of and root is not None and outer.get(root, None) is not None:
                             last_read[root] = max(last_read.get(root, (b, j)), (b, j))
+
+            def may_die(value: SSAValue, step: tuple[int, int]) -> bool:
+                """Whether no step after `step` touches the buffer of `value` (read there)."""
+                if value in layer_of:
+                    return layer_of[value] not in spans or spans[layer_of[value]][1] <= step
+                root = self._root(value)
+                return root is not None and outer.get(root, None) is not None and last_read.get(root, step) <= step
+
+            # kernel-in-place may let op i write its buffer over an input that dies at one of
+            # its whole writes (b, i): from then on the two are one buffer, the input's (no
+            # smaller), for the whole lifetime of both. The input is counted up to (b, i), so
+            # buffer i is only counted after the last band where that may happen.
+            for i, op in enumerate(stage[:-1]):
+                if i not in spans or not _may_write_over(op, layers[i]):
+                    continue
+                merged = [
+                    b for b, band in enumerate(streamed)
+                    if band.layers[i][3] == 0 and band.layers[i][0][1] - band.layers[i][0][0] == buffer_rows[i]
+                    and any(may_die(value, (b, i)) for value in layers[i].data_inputs)
+                ]
+                if merged:
+                    after = (merged[-1], i + 1)  # i < the last op: a step of the same band
+                    spans[i] = (max(spans[i][0], after), spans[i][1])
             outer_stream = [
-                (buffer_bytes(root.memref.type), None if until is None else last_read.get(root, (0, -1)))
+                (self._outer_bytes(root), None if until is None else last_read.get(root, (0, -1)))
                 for root, until in outer.items()
             ]
             # the bytes live at each step (b, j), numbered b * len(stage) + j (the order
@@ -1991,11 +2084,8 @@ class _CandidateBound:
         final = np.zeros((bands, cols), dtype=bool)
         final[-1, -1] = True
         # the step's own output too, where kernel-in-place cannot let it write over an input
-        # (it may for adds, depthwise and stride-1 convolutions: their rules)
-        own = [
-            not isinstance(op, qk.AddOp) and not (isinstance(op, qk.Conv2DOp) and (op.depthwise or _ints(op.strides) == [1, 1]))
-            for op in stage
-        ]
+        # (it may for adds, and depthwise and stride-1 convolutions keeping their channels: `_may_write_over`)
+        own = [not _may_write_over(op, layer) for op, layer in zip(stage, layers, strict=True)]
         peak = 0
         for j in range(len(stage)):
             live = [i for i in range(min(j, last)) if last_reader[i] >= j] + ([j] if j < last and own[j] else [])
@@ -2047,6 +2137,82 @@ class _CandidateBound:
             ):
                 return True
         return False
+
+
+class _Plan:
+    """One state of the search, shared by the strategies that reach it: a copy of the
+    function (in a module holding the constants) with `key`'s stages applied, its round's
+    bounds, and memoised what the strategies ask of it (the same candidate on the same
+    plan gives the same answer): each stage's candidates and their bounds, and each
+    candidate's arena and the bytes live at its band steps."""
+
+    def __init__(
+        self, ctx: Context, function: func.FuncOp, alignment: int, geometry: BandGeometry, banded: set[Operation],
+        budget: float, stages: tuple[str, ...], key: tuple,
+    ) -> None:
+        self.ctx, self.function, self.alignment, self.geometry = ctx, function, alignment, geometry
+        self.banded, self.budget, self.stages, self.key = banded, budget, stages, key
+        self.ops = _kernel_ops(function)
+        self.bounds = _CandidateBound(ctx, function, self.ops, alignment)
+        self.children: dict[tuple[Candidate, ...], _Plan] = {}
+        self.stage_candidates: dict[tuple[int, int, int | str], list | bool] = {}
+        self.arenas: dict[Candidate | tuple[Candidate, ...], int] = {}
+        self.local_peaks: dict[Candidate, tuple[int, int]] = {}
+
+    def eligible(self, start: int, stop: int) -> bool:
+        """Whether kernel ops start..stop - 1 may form a stage: none in bands yet,
+        consecutive steps, and `stage_refusal` has nothing against them (memoised)."""
+        key = (start, stop, "eligible")
+        if key not in self.stage_candidates:
+            stage = self.ops[start:stop]
+            self.stage_candidates[key] = not (
+                self.banded.intersection(stage) or not self.bounds.contiguous(start, stop) or stage_refusal(stage) is not None
+            )
+        return self.stage_candidates[key]
+
+    def arena(self, candidate: Candidate | tuple[Candidate, ...], loops: bool) -> int:
+        """`_arena` of the candidate (or pair) on this plan, memoised."""
+        if candidate not in self.arenas:
+            self.arenas[candidate] = _arena(self.ctx, self.function, candidate, self.alignment, loops)
+        return self.arenas[candidate]
+
+    def local_peak(self, candidate: Candidate, loops: bool) -> tuple[int, int]:
+        """`_local_peak` of the candidate on this plan, memoised (its arena too)."""
+        if candidate not in self.local_peaks:
+            self.local_peaks[candidate] = _local_peak(self.ctx, self.function, candidate, self.alignment, loops)
+            self.arenas.setdefault(candidate, self.local_peaks[candidate][1])
+        return self.local_peaks[candidate]
+
+    def child(self, chosen: tuple[Candidate, ...], loops: bool) -> _Plan:
+        """The plan with `chosen` (disjoint stages) applied, made once: on a copy of this
+        plan's module, later stages first (the indices stay valid)."""
+        if chosen in self.children:
+            return self.children[chosen]
+        holder = self.function.parent_op()
+        assert holder is not None
+        copy_holder = holder.clone()
+        function = next(o for o in copy_holder.walk() if isinstance(o, func.FuncOp) and o.sym_name == self.function.sym_name)
+        same = dict(zip(self.function.walk(), function.walk(), strict=True))
+        banded = {same[o] for o in self.banded}
+        ops = _kernel_ops(function)
+        geometry = BandGeometry()
+        budget, stages = self.budget, list(self.stages)
+        for c in sorted(chosen, key=lambda c: -c.start):
+            stage = ops[c.start : c.stop]
+            form = ", output over its input" if c.over_input else ""
+            kind = "streamed row bands (kept rows)" if c.stream else "row bands"
+            shape = f"patch {c.bands}x{c.cols} (recomputed halos)" if c.cols > 1 else f"{c.bands} {kind}{form}"
+            stages.append(f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {shape}")
+            if c.cols > 1:
+                budget -= grid_extra_macs(stage, c.bands, c.cols, geometry)
+            elif not c.stream:
+                budget -= extra_macs(stage, c.bands, geometry)
+            banded |= set(_apply_candidate(ops, c, geometry, loops))
+        if any(c.over_input for c in chosen):
+            geometry = BandGeometry()  # the readers of a stage output over its input read a view now
+        plan = _Plan(self.ctx, function, self.alignment, geometry, banded, budget, tuple(stages), (*self.key, chosen))
+        self.children[chosen] = plan
+        return plan
 
 
 @dataclass(frozen=True)
@@ -2105,11 +2271,18 @@ class PatchSchedulePass(ModulePass):
         constants = [g for g in module.ops if isinstance(g, memref.GlobalOp)]
         greedies = (False, True) if self.peak_first else (False,)
         grids = (1, self.max_grid) if self.max_grid > 1 else (1,)
-        for order, (max_grid, peak_first) in enumerate((g, p) for g in grids for p in greedies):
-            copy = function.clone()
-            ModuleOp([*(g.clone() for g in constants), copy])
-            arena, extra, description, baseline = self._search(ctx, copy, alignment, peak_first, max_grid)
-            results.append((self._plan_cost(arena, extra), arena, extra, order, copy, description))
+        # one tree of plans for all strategies: a plan two of them reach is searched once
+        copy = function.clone()
+        ModuleOp([*(g.clone() for g in constants), copy])
+        model_macs = sum(o.macs() for o in ops)
+        root = _Plan(ctx, copy, alignment, BandGeometry(), set(), self.max_extra_macs * model_macs, (), ())
+        strategies = list(enumerate((g, p) for g in grids for p in greedies))
+        # the peak-first searches first: they find the arena and the local peak of each
+        # candidate they plan, which the smallest-arena searches then reuse (the order of
+        # the strategies in `results` stays the tie-break)
+        for order, (max_grid, peak_first) in sorted(strategies, key=lambda s: not s[1][1]):
+            arena, extra, description, baseline, plan = self._search(root, model_macs, peak_first, max_grid)
+            results.append((self._plan_cost(arena, extra), arena, extra, order, plan.function, description))
         # the layer-by-layer plan itself (last: at equal cost a strategy's own reason is kept)
         results.append((baseline, baseline, 0, len(results), None, f"layer-by-layer: {baseline} B, no schedule worth its MACs"))
         cost, arena, extra, _, chosen, description = min(results, key=lambda r: r[:4])
@@ -2134,103 +2307,97 @@ class PatchSchedulePass(ModulePass):
         function.attributes[SCHEDULE_ATTR] = StringAttr(description)
 
     def _search(
-        self, ctx: Context, function: func.FuncOp, alignment: int, peak_first: bool, max_grid: int,
-    ) -> tuple[int, int, str, int]:
-        """Bands stages of `function` round by round: each round the stage (or pair)
+        self, root: _Plan, model_macs: int, peak_first: bool, max_grid: int,
+    ) -> tuple[int, int, str, int, _Plan]:
+        """Bands stages from plan `root` round by round: each round the stage (or pair)
         giving the smallest arena (`peak_first` False), or the stage covering the plan's
         peak step that lowers the bytes live there the most (`peak_first`: a greedy that
         does not settle for a stage other regions hide). Returns the arena, the extra
-        MACs, the schedule's description and the layer-by-layer arena."""
-        ops = _kernel_ops(function)
-        model_macs = sum(o.macs() for o in ops)
-        geometry = BandGeometry()
-        bounds = _CandidateBound(ctx, function, ops, alignment)
-        baseline = current = bounds.current_arena()
-        budget = self.max_extra_macs * model_macs
-        banded: set[Operation] = set()
-        stages: list[str] = []
+        MACs, the schedule's description, the layer-by-layer arena and the plan reached."""
+        plan = root
+        baseline = current = root.bounds.current_arena()
         reason = "no stage of convolutions"
         while True:  # one stage per round (two when no single stage helps), while the arena drops
             if peak_first:
-                found, best = self._best_at_peak(ctx, function, ops, bounds, geometry, banded, budget, alignment, max_grid)
+                found, best = self._best_at_peak(plan, max_grid)
             else:
-                found, best, candidates = self._best_stage(
-                    ctx, function, ops, bounds, geometry, banded, budget, alignment, current, max_grid,
-                )
+                found, best, candidates = self._best_stage(plan, current, max_grid)
             if best is None and found and not peak_first:
-                best = self._best_pair(ctx, function, candidates, bounds, budget, alignment, current)
+                best = self._best_pair(plan, candidates, current)
             if best is None:
                 if found:
                     reason = f"no band schedule beats {current} B"
                 break
-            arena, chosen = best[0][0], best[1]
-            for c in sorted(chosen, key=lambda c: -c.start):  # later stages first: indices stay valid
-                stage = ops[c.start : c.stop]
-                form = ", output over its input" if c.over_input else ""
-                kind = "streamed row bands (kept rows)" if c.stream else "row bands"
-                shape = f"patch {c.bands}x{c.cols} (recomputed halos)" if c.cols > 1 else f"{c.bands} {kind}{form}"
-                stages.append(
-                    f"{stage[0].layer_name.data}..{stage[-1].layer_name.data} ({c.stop - c.start} layers) in {shape}"
-                )
-                if c.cols > 1:
-                    budget -= grid_extra_macs(stage, c.bands, c.cols, geometry)
-                elif not c.stream:
-                    budget -= extra_macs(stage, c.bands, geometry)
-                banded |= set(_apply_candidate(ops, c, geometry, self.loops))
-            current = arena
-            if any(c.over_input for c in chosen):
-                geometry = BandGeometry()  # the readers of a stage output over its input read a view now
-            ops = _kernel_ops(function)
-            bounds = _CandidateBound(ctx, function, ops, alignment)
+            current = best[0][0]
+            plan = plan.child(best[1], self.loops)
         if peak_first:
-            current = bounds.current_arena()
+            current = plan.bounds.current_arena()
             if current >= baseline:
-                return baseline, 0, f"layer-by-layer: {reason}", baseline  # a copy: the caller drops it
-        if not stages:
-            return current, 0, f"layer-by-layer: {reason}", baseline
-        extra = round(self.max_extra_macs * model_macs - budget)
+                return baseline, 0, f"layer-by-layer: {reason}", baseline, plan  # the caller drops it
+        if not plan.stages:
+            return current, 0, f"layer-by-layer: {reason}", baseline, plan
+        extra = round(self.max_extra_macs * model_macs - plan.budget)
         return current, extra, (
-            f"bands: {'; '.join(stages)}, arena {current} B (layer-by-layer {baseline} B), "
+            f"bands: {'; '.join(plan.stages)}, arena {current} B (layer-by-layer {baseline} B), "
             f"+{extra:,} MACs ({100 * extra / max(model_macs, 1):.1f} %)"
-        ), baseline
+        ), baseline, plan
 
     def _best_stage(
-        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, current: int, max_grid: int,
+        self, plan: _Plan, current: int, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None, list]:
         """Whether any stage and band count fits `budget` extra MACs (among stages of ops
         not yet in bands), the one giving the smallest arena below `current` (ties:
         fewer bands, fewer MACs, first found; None if none beats it), and every candidate
         with its extra MACs and the parts of its bound (`_CandidateBound.parts`)."""
-        candidates: list[tuple[tuple[int, ...], Candidate]] = []
-        described: list[tuple[Candidate, int, tuple[int, int, int]]] = []
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid):
-            candidates.append(((max(parts), parts[1], candidate.patches, extra, len(candidates)), candidate))
-            described.append((candidate, extra, parts))
         # planned by increasing bound: once a bound reaches the best arena (with the same
-        # tie-breaks), no later candidate can win
-        best: tuple[tuple[int, ...], tuple[Candidate]] | None = None
-        for key, candidate in sorted(candidates, key=lambda c: c[0]):
+        # tie-breaks), no later candidate can win. A stage's candidates are only made once
+        # its floor (`_CandidateBound.floor`, at most each of their bounds) is at most the
+        # smallest bound made so far, so the heap's first is the smallest of all; a stage
+        # whose floor reaches `current` or passes the best arena is never made. Ties end
+        # in the search order: (stage, form section, position in it).
+        floors = sorted(
+            (plan.bounds.floor(plan.ops[start:stop], start, plan.geometry), rank, start, stop)
+            for rank, (start, stop) in enumerate(self._stages(plan)) if plan.eligible(start, stop)
+        )
+        heap: list[tuple[tuple, Candidate]] = []
+        made = 0
+        best: tuple[tuple, tuple[Candidate]] | None = None
+        while True:
+            while made < len(floors) and (not heap or floors[made][0] <= heap[0][0][0]):
+                floor, rank, start, stop = floors[made]
+                if floor >= current or (best is not None and floor > best[0][0]):
+                    made = len(floors)  # the later floors are no smaller
+                    break
+                made += 1
+                for section, found in self._sections(plan, start, stop, max_grid):
+                    for position, (candidate, extra, parts) in enumerate(found):
+                        key = (max(parts), parts[1], candidate.patches, extra, (rank, section, position))
+                        heapq.heappush(heap, (key, candidate))
+            if not heap:
+                break
+            key, candidate = heapq.heappop(heap)
             if key[0] >= current or (best is not None and key >= best[0]):
                 break
-            arena_key = (_arena(ctx, function, candidate, alignment, self.loops), *key[1:])
+            arena_key = (plan.arena(candidate, self.loops), *key[1:])
             if arena_key[0] < current and (best is None or arena_key < best[0]):
                 best = (arena_key, (candidate,))
-        return bool(candidates), best, described
+        if best is not None:
+            return True, best, []  # the pairs are only searched when no single stage wins
+        described = list(self._candidates(plan, max_grid))
+        return bool(described), None, described
 
     def _best_at_peak(
-        self, ctx: Context, function: func.FuncOp, ops: list[qk.KernelOp], bounds: _CandidateBound,
-        geometry: BandGeometry, banded: set[Operation], budget: float, alignment: int, max_grid: int,
+        self, plan: _Plan, max_grid: int,
     ) -> tuple[bool, tuple[tuple[int, ...], tuple[Candidate]] | None]:
         """Whether any stage fits `budget`, and among the stages covering the current
         plan's peak step (the most bytes live) the one leaving the fewest bytes live at
         the steps of its bands (ties: fewer MACs, fewer bands, first found), None if
         none lowers the peak. Planned by increasing bound of its band steps."""
-        peak = max(bounds.live, default=0)
-        peak_step = bounds.live.index(peak) if bounds.live else -1
+        peak = max(plan.bounds.live, default=0)
+        peak_step = plan.bounds.live.index(peak) if plan.bounds.live else -1
         scored = []
         any_found = False
-        for candidate, extra, parts in self._candidates(ops, bounds, geometry, banded, budget, max_grid, peak_step):
+        for candidate, extra, parts in self._candidates(plan, max_grid, peak_step):
             any_found = True
             if parts[1] < peak:
                 scored.append(((parts[1], extra, candidate.patches, len(scored)), candidate))
@@ -2239,7 +2406,7 @@ class PatchSchedulePass(ModulePass):
         for key, candidate in sorted(scored, key=lambda c: c[0]):
             if best is not None and key >= best[0]:
                 break
-            local, arena = _local_peak(ctx, function, candidate, alignment, self.loops)
+            local, arena = plan.local_peak(candidate, self.loops)
             local_key = (local, *key[1:])
             if local < peak and (best is None or local_key < best[0]):
                 best, best_arena = (local_key, (candidate,)), arena
@@ -2247,50 +2414,76 @@ class PatchSchedulePass(ModulePass):
             best = ((best_arena, *best[0]), best[1])
         return any_found, best
 
-    def _candidates(
-        self, ops: list[qk.KernelOp], bounds: _CandidateBound, geometry: BandGeometry, banded: set[Operation],
-        budget: float, max_grid: int, covering: int | None = None,
-    ):
-        """Every stage (of ops not yet in bands; with `covering`, only those whose steps
-        include that step), form and band count within `budget` extra MACs: (candidate,
-        extra MACs, the parts of its bound)."""
+    def _stages(self, plan: _Plan, covering: int | None = None):
+        """The (start, stop) of every stage of up to `max_stage` ops, in the search order;
+        with `covering`, only those whose steps include that step."""
+        ops, bounds = plan.ops, plan.bounds
         for start in range(len(ops)):
             for stop in range(start + 2, min(start + self.max_stage, len(ops)) + 1):
-                if covering is not None and not bounds.position[start] <= covering <= bounds.position[stop - 1]:
-                    continue
-                stage = ops[start:stop]
-                if banded.intersection(stage) or not bounds.contiguous(start, stop) or stage_refusal(stage) is not None:
-                    continue
-                rows = stage[-1].output_type.get_shape()[1]
-                for bands in range(2, min(rows, self.max_bands) + 1):
-                    extra = extra_macs(stage, bands, geometry)
-                    if extra > budget:
-                        break  # more bands only recompute more
-                    if bands_refusal(stage, bands, geometry) is not None:
+                if covering is None or bounds.position[start] <= covering <= bounds.position[stop - 1]:
+                    yield start, stop
+
+    def _sections(self, plan: _Plan, start: int, stop: int, max_grid: int):
+        """The stage's candidates by form, in the search order: (section, list of
+        `_stage_candidates`): row bands (0), grids if `max_grid` > 1 (1), streams (2)."""
+        yield 0, self._stage_candidates(plan, start, stop)
+        if max_grid > 1:
+            yield 1, self._stage_candidates(plan, start, stop, grids=True)
+        yield 2, self._stage_candidates(plan, start, stop, streams=True)
+
+    def _candidates(self, plan: _Plan, max_grid: int, covering: int | None = None):
+        """Every stage (of ops not yet in bands; with `covering`, only those whose steps
+        include that step), form and band count within the plan's budget of extra MACs:
+        (candidate, extra MACs, the parts of its bound)."""
+        for start, stop in self._stages(plan, covering):
+            for _, found in self._sections(plan, start, stop, max_grid):
+                yield from found
+
+    def _stage_candidates(self, plan: _Plan, start: int, stop: int, grids: bool = False, streams: bool = False) -> list:
+        """The candidates of one stage of `plan` in one section (row bands, grids of
+        `self.max_grid`, or streams), memoised on the plan."""
+        key = (start, stop, 1 if grids else 2 if streams else 0)
+        if key in plan.stage_candidates:
+            return plan.stage_candidates[key]
+        found: list = []
+        plan.stage_candidates[key] = found
+        ops, bounds, geometry, budget = plan.ops, plan.bounds, plan.geometry, plan.budget
+        stage = ops[start:stop]
+        if not plan.eligible(start, stop):
+            return found
+        rows = stage[-1].output_type.get_shape()[1]
+        if grids:
+            width = stage[-1].output_type.get_shape()[2]
+            for bands in range(1, min(rows, self.max_grid) + 1):
+                for cols in range(2, min(width, self.max_grid) + 1):
+                    # pruned by their MACs before any IR is built
+                    extra = grid_extra_macs(stage, bands, cols, geometry)
+                    if extra > budget or grid_refusal(stage, bands, cols, geometry) is not None:
                         continue
-                    forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
-                    for over_input in forms:
-                        yield Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)
-                width = stage[-1].output_type.get_shape()[2]
-                for bands in range(1, min(rows, max_grid) + 1):
-                    for cols in range(2, min(width, max_grid) + 1):
-                        # pruned by their MACs before any IR is built
-                        extra = grid_extra_macs(stage, bands, cols, geometry)
-                        if extra > budget or grid_refusal(stage, bands, cols, geometry) is not None:
-                            continue
-                        candidate = Candidate(start, stop, bands, cols=cols)
-                        yield candidate, extra, bounds.parts(stage, start, geometry, bands, cols=cols)
-                for bands in _stream_band_counts(rows, self.max_stream_bands) if self.stream else ():
-                    if stream_refusal(stage, bands, geometry) is not None:
-                        continue
-                    forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
-                    for over_input in forms:
-                        candidate = Candidate(start, stop, bands, over_input, stream=True)
-                        yield candidate, 0, bounds.parts(stage, start, geometry, bands, over_input, stream=True)
+                    candidate = Candidate(start, stop, bands, cols=cols)
+                    found.append((candidate, extra, bounds.parts(stage, start, geometry, bands, cols=cols)))
+        elif streams:
+            for bands in _stream_band_counts(rows, self.max_stream_bands) if self.stream else ():
+                if stream_refusal(stage, bands, geometry) is not None:
+                    continue
+                forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
+                for over_input in forms:
+                    candidate = Candidate(start, stop, bands, over_input, stream=True)
+                    found.append((candidate, 0, bounds.parts(stage, start, geometry, bands, over_input, stream=True)))
+        else:
+            for bands in range(2, min(rows, self.max_bands) + 1):
+                extra = extra_macs(stage, bands, geometry)
+                if extra > budget:
+                    break  # more bands only recompute more
+                if bands_refusal(stage, bands, geometry) is not None:
+                    continue
+                forms = [False] + ([True] if overwrite_refusal(stage, bands, geometry) is None else [])
+                for over_input in forms:
+                    found.append((Candidate(start, stop, bands, over_input), extra, bounds.parts(stage, start, geometry, bands, over_input)))
+        return found
 
     def _best_pair(
-        self, ctx: Context, function: func.FuncOp, described: list, bounds: _CandidateBound,
-        budget: float, alignment: int, current: int,
+        self, plan: _Plan, described: list, current: int,
     ) -> tuple[tuple[int, ...], tuple[Candidate, Candidate]] | None:
         """When no single stage lowers the arena (two regions of the plan peak alike, as
         in ResNet-8's first two blocks), the pair of disjoint stages within `budget`
@@ -2298,6 +2491,7 @@ class PatchSchedulePass(ModulePass):
         found), None if none does. Exhaustive over pairs, pruned like the single
         search: a pair's bound is the largest of the steps before the first stage, each
         stage's band steps, the steps between them and those after the second."""
+        bounds, budget = plan.bounds, plan.budget
         useful = [d for d in described if d[2][1] < current and (d[2][0] or d[2][1] or d[2][2])]
         pairs: list[tuple[tuple[int, ...], tuple[Candidate, Candidate]]] = []
         for i, (first, first_extra, (before, first_bands, _)) in enumerate(useful):
@@ -2314,7 +2508,7 @@ class PatchSchedulePass(ModulePass):
         for key, pair in sorted(pairs, key=lambda p: p[0]):
             if best is not None and key >= best[0]:
                 break
-            arena_key = (_arena(ctx, function, pair, alignment, self.loops), *key[1:])
+            arena_key = (plan.arena(pair, self.loops), *key[1:])
             if arena_key[0] < current and (best is None or arena_key < best[0]):
                 best = (arena_key, pair)
         return best

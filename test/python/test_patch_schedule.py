@@ -267,32 +267,30 @@ def test_pruned_search_keeps_the_exhaustive_choice(monkeypatch, graph):
     run_pipeline(kernel, "qnn-schedule,convert-qnn-to-kernel")
     exact, planned = patch_schedule._CandidateBound.parts, patch_schedule._arena
     alignment = target_of(kernel).alignment
-    round_arenas: dict = {}  # this round's candidates' real arenas (a round's bounds come first)
+    real_arenas: dict = {}  # the candidates' real arenas, per plan (a plan's bounds come first)
     checked = []
 
     def checked_parts(self, stage, start, geometry, bands, over_input=False, stream=False, cols=1):
-        if round_arenas.get("round") is not self:
-            round_arenas.clear()
-            round_arenas["round"] = self
         parts = exact(self, stage, start, geometry, bands, over_input, stream, cols)
         candidate = patch_schedule.Candidate(start, start + len(stage), bands, over_input, stream, cols)
         real = planned(make_context(), stage[0].parent_op(), candidate, alignment)
         assert max(parts) <= real, (stage[0].layer_name.data, len(stage), bands, over_input, stream, cols)
-        round_arenas[candidate] = real
+        real_arenas[stage[0].parent_op(), candidate] = real
         checked.append(candidate)
         # only the band steps' part (the tie-break, and the peak-first search's order):
         # the smallest-arena search then prunes by that weaker bound only
         return 0, parts[1], 0
 
     def arena_of(ctx, function, candidate, alignment, loops):
-        if candidate not in round_arenas:  # a pair
-            round_arenas[candidate] = planned(ctx, function, candidate, alignment, loops)
-        return round_arenas[candidate]
+        if (function, candidate) not in real_arenas:  # a pair
+            real_arenas[function, candidate] = planned(ctx, function, candidate, alignment, loops)
+        return real_arenas[function, candidate]
 
     unpruned = kernel.clone()
     run_pipeline(kernel, "patch-schedule")
     monkeypatch.setattr(patch_schedule._CandidateBound, "parts", checked_parts)
     monkeypatch.setattr(patch_schedule, "_arena", arena_of)
+    monkeypatch.setattr(patch_schedule._CandidateBound, "floor", lambda self, stage, start, geometry: 0)
     run_pipeline(unpruned, "patch-schedule")
     assert len(checked) > 50
 
