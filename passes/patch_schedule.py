@@ -197,10 +197,12 @@ from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     ArrayAttr,
     BytesAttr,
+    DYNAMIC_INDEX,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
     IntAttr,
+    IntegerAttr,
     MemRefType,
     ModuleOp,
     StringAttr,
@@ -346,7 +348,67 @@ def band_rows(stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue,
 def _with_rows(t: QTensorType, rows: int) -> QTensorType:
     shape = list(t.get_shape())
     shape[1] = rows
-    return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
+    return _with_shape(t, tuple(shape))
+
+
+def _with_shape(t: QTensorType, shape: tuple[int, ...]) -> QTensorType:
+    """`t` with `shape`, made once per (type, shape): the search re-issues the same
+    layers with the same shapes for many candidates, and attributes are values."""
+    key = (t, shape)
+    result = _SHAPED_TYPES.get(key)
+    if result is None:
+        result = _SHAPED_TYPES[key] = QTensorType.new(
+            [ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis]
+        )
+    return result
+
+
+_SHAPED_TYPES: dict[tuple, QTensorType] = {}
+
+
+def _i64_array(values: tuple[int, ...]) -> DenseArrayBase:
+    """An i64 dense array of `values`, one per tuple (attributes are values)."""
+    result = _I64_ARRAYS.get(values)
+    if result is None:
+        result = _I64_ARRAYS[values] = DenseArrayBase.from_list(i64, list(values))
+    return result
+
+
+_I64_ARRAYS: dict[tuple[int, ...], DenseArrayBase] = {}
+
+
+def _subview(buffer: SSAValue, offsets: list, sizes: list, result: MemRefType) -> memref.SubviewOp:
+    """`memref.SubviewOp.get(buffer, offsets, sizes, unit strides, result)` with its
+    static index lists made once per value."""
+    dynamic = [v for v in offsets if isinstance(v, SSAValue)]
+    static = tuple(DYNAMIC_INDEX if isinstance(v, SSAValue) else v for v in offsets)
+    return memref.SubviewOp(
+        buffer, dynamic, [], [], _i64_array(static), _i64_array(tuple(sizes)), _i64_array((1,) * len(sizes)), result,
+    )
+
+
+def _alloc(shape: tuple[int, ...]) -> memref.AllocOp:
+    """`memref.AllocOp.get(i8, 4, shape)` with its type and alignment made once."""
+    result = _ALLOC_TYPES.get(shape)
+    if result is None:
+        result = _ALLOC_TYPES[shape] = (MemRefType(i8, list(shape)), IntegerAttr(4, 64))
+    return memref.AllocOp((), (), result[0], result[1])
+
+
+_ALLOC_TYPES: dict[tuple[int, ...], tuple] = {}
+
+
+def _tile_attr(output: Box2, windows: tuple[Box2, ...], pads: tuple[int, ...]) -> patch.TileAttr:
+    """`patch.TileAttr.make`, once per tile (the search describes the same tiles for many
+    candidates)."""
+    key = (output, windows, pads)
+    result = _TILES.get(key)
+    if result is None:
+        result = _TILES[key] = patch.TileAttr.make(output, windows, pads)
+    return result
+
+
+_TILES: dict[tuple, patch.TileAttr] = {}
 
 
 def _band_pads(
@@ -491,7 +553,7 @@ def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: S
     result = _SUBVIEW_TYPES.get(key)
     if result is None:  # the search builds the same views many times; types are values
         result = _SUBVIEW_TYPES[key] = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
-    return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
+    return builder.insert(_subview(buffer, offsets, sizes, result)).result
 
 
 _SUBVIEW_TYPES: dict[tuple, MemRefType] = {}
@@ -599,7 +661,7 @@ def apply_bands(
         buffers = []
         for op, layer in zip(stage[:-1], layers[:-1], strict=True):
             _, _, width, channels = op.output_type.get_shape()
-            alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, layer.rows[1] - layer.rows[0], width, channels]))
+            alloc = builder.insert(_alloc((1, layer.rows[1] - layer.rows[0], width, channels)))
             alloc.memref.name_hint = f"{op.layer_name.data}_band{run_start}"
             buffers.append(alloc.memref)
         if run_end - run_start == 1:
@@ -646,8 +708,8 @@ def _stage_builder(
         columns.append((op.output_type.get_shape()[2], [w[1] for w in windows], pads[1::2]))
     table = [
         [
-            patch.TileAttr.make((rows, (0, width)), list(zip(windows, col_windows, strict=True)) if windows else [], (
-                [pads[0], col_pads[0], pads[2], col_pads[1]] if pads is not None and windows else []
+            _tile_attr((rows, (0, width)), tuple(zip(windows, col_windows, strict=True)) if windows else (), (
+                (pads[0], col_pads[0], pads[2], col_pads[1]) if pads is not None and windows else ()
             ))
             for (rows, windows, pads), (width, col_windows, col_pads) in zip(band, columns, strict=True)
         ]
@@ -740,7 +802,7 @@ def _band_clone(
     ])
     clone.properties["output_type"] = _with_rows(op.output_type, rows[1] - rows[0])
     if pads is not None:
-        clone.properties["pads"] = DenseArrayBase.from_list(i64, list(pads))
+        clone.properties["pads"] = _i64_array(tuple(pads))
     builder.insert(clone)
     return clone
 
@@ -900,7 +962,7 @@ def apply_stream(
     buffers = []
     for op, rows in zip(stage[:-1], capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
-        alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, rows, width, channels]))
+        alloc = builder.insert(_alloc((1, rows, width, channels)))
         alloc.memref.name_hint = f"{op.layer_name.data}_stream"
         buffers.append(alloc.memref)
     clones: list[Operation] = []
@@ -1229,7 +1291,7 @@ def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list
     buffers = []
     for op, rows in zip(stage[:-1], fold.capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
-        alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, rows, width, channels]))
+        alloc = builder.insert(_alloc((1, rows, width, channels)))
         alloc.memref.name_hint = f"{op.layer_name.data}_stream"
         buffers.append(alloc.memref)
         # rows outside the map read as padding, and the buffer is live across the loop
@@ -1583,7 +1645,7 @@ def _box_view(builder: Builder, buffer: SSAValue, box: Box2, col: SSAValue | Non
     result = _SUBVIEW_TYPES.get(key)
     if result is None:
         result = _SUBVIEW_TYPES[key] = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
-    return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
+    return builder.insert(_subview(buffer, offsets, sizes, result)).result
 
 
 _PADS: dict[tuple[int, ...], DenseArrayBase] = {}
@@ -1592,7 +1654,7 @@ _PADS: dict[tuple[int, ...], DenseArrayBase] = {}
 def _with_box(t: QTensorType, box: Box2) -> QTensorType:
     shape = list(t.get_shape())
     shape[1], shape[2] = box[0][1] - box[0][0], box[1][1] - box[1][0]
-    return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
+    return _with_shape(t, tuple(shape))
 
 
 def _interior_bias(builder: Builder, op: qk.Conv2DOp, values: np.ndarray) -> SSAValue:
@@ -1648,7 +1710,7 @@ def apply_grid(
     }
     target = last.outs
     table = [
-        [patch.TileAttr.make(layer.box, layer.windows, layer.pads or []) for layer in tile] for row in per_tile for tile in row
+        [_tile_attr(layer.box, tuple(layer.windows), tuple(layer.pads or ())) for layer in tile] for row in per_tile for tile in row
     ]
     builder = _open_stage(stage, "recompute", (bands, cols), table, target)
     clones: list[Operation] = []
@@ -1658,7 +1720,7 @@ def apply_grid(
             buffers = []
             for op, layer in zip(stage[:-1], layers[:-1], strict=True):
                 (r0, r1), (c0, c1) = layer.box
-                alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, r1 - r0, c1 - c0, op.output_type.get_shape()[3]]))
+                alloc = builder.insert(_alloc((1, r1 - r0, c1 - c0, op.output_type.get_shape()[3])))
                 alloc.memref.name_hint = f"{op.layer_name.data}_patch{r}x{run_start}"
                 buffers.append(alloc.memref)
             if run_end - run_start == 1:
