@@ -293,6 +293,26 @@ class BandGeometry:
         self._stream: dict[tuple[tuple[qk.KernelOp, ...], int], tuple[list, tuple[int, ...]] | str] = {}
         self._grid: dict[tuple, object] = {}  # the grid form's windows, tiles, MACs, refusals
 
+    def translated(self, same: dict[Operation, Operation]) -> BandGeometry:
+        """A geometry for a copy of the function (`same`: each op's copy, the copies
+        reading the copies of what their originals read) knowing what this one knows of
+        the originals and holds only numbers or reasons: windows, row and convolution
+        parameters, extra MACs, stream bands and grid columns, MACs and refusals."""
+        copy = BandGeometry()
+        # entries of ops no longer in the function (a chosen stage's, erased) are left out
+        copy._windows = {(same[op], rows): w for (op, rows), w in self._windows.items() if op in same}
+        copy._row_params = {same[op]: p for op, p in self._row_params.items() if op in same}
+        for mine, theirs in ((self._extra, copy._extra), (self._stream, copy._stream)):
+            for (stage, bands), value in mine.items():
+                if all(o in same for o in stage):
+                    theirs[(tuple(same[o] for o in stage), bands)] = value
+        for key, value in self._grid.items():
+            if key[0] in ("cols", "conv") and key[1] in same:
+                copy._grid[(key[0], same[key[1]], *key[2:])] = value
+            elif key[0] in ("refusal", "macs") and all(o in same for o in key[1]):
+                copy._grid[(key[0], tuple(same[o] for o in key[1]), *key[2:])] = value
+        return copy
+
     def layer(self, op: qk.KernelOp) -> _Layer:
         """What the search reads of `op` (its properties are slow to read)."""
         if op not in self._layers:
@@ -2257,7 +2277,10 @@ class _Plan:
         same = dict(zip(self.function.walk(), function.walk(), strict=True))
         banded = {same[o] for o in self.banded}
         ops = _kernel_ops(function)
-        geometry = BandGeometry()
+        over_input = any(c.over_input for c in chosen)
+        # the copy's ops read what their originals read (but where a stage's output is
+        # over its input: its readers read a view), so what the geometry knows of them holds
+        geometry = BandGeometry() if over_input else self.geometry.translated(same)
         budget, stages = self.budget, list(self.stages)
         for c in sorted(chosen, key=lambda c: -c.start):
             stage = ops[c.start : c.stop]
@@ -2270,7 +2293,7 @@ class _Plan:
             elif not c.stream:
                 budget -= extra_macs(stage, c.bands, geometry)
             banded |= set(_apply_candidate(ops, c, geometry, loops))
-        if any(c.over_input for c in chosen):
+        if over_input:
             geometry = BandGeometry()  # the readers of a stage output over its input read a view now
         plan = _Plan(self.ctx, function, self.alignment, geometry, banded, budget, tuple(stages), (*self.key, chosen))
         self.children[chosen] = plan
