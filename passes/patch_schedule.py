@@ -292,13 +292,27 @@ class BandGeometry:
         self._row_params: dict[qk.Conv2DOp, tuple[int, int, int, int, int, int]] = {}
         self._stream: dict[tuple[tuple[qk.KernelOp, ...], int], tuple[list, tuple[int, ...]] | str] = {}
         self._grid: dict[tuple, object] = {}  # the grid form's windows, tiles, MACs, refusals
+        # a copy's geometry asks its original's for what holds only numbers or reasons
+        # (`translated`): the original's op of each of the copy's ops
+        self._original: tuple[BandGeometry, dict[Operation, Operation]] | None = None
+
+    def original(self, stage: list[qk.KernelOp]) -> tuple[BandGeometry, list[qk.KernelOp]] | None:
+        """The original's geometry and stage, where this is a copy's and every op of
+        `stage` is a copy of one of its ops (not a band op made since)."""
+        if self._original is None:
+            return None
+        geometry, of = self._original
+        ops = [of.get(op) for op in stage]
+        return None if any(o is None for o in ops) else (geometry, ops)  # type: ignore[return-value]
 
     def translated(self, same: dict[Operation, Operation]) -> BandGeometry:
         """A geometry for a copy of the function (`same`: each op's copy, the copies
         reading the copies of what their originals read) knowing what this one knows of
         the originals and holds only numbers or reasons: windows, row and convolution
-        parameters, extra MACs, stream bands and grid columns, MACs and refusals."""
+        parameters, extra MACs, stream bands and grid columns, MACs and refusals; what it
+        learns later of stream bands and extra MACs the copy asks it for (`original`)."""
         copy = BandGeometry()
+        copy._original = (self, {mine: theirs for theirs, mine in same.items()})
         # entries of ops no longer in the function (a chosen stage's, erased) are left out
         copy._windows = {(same[op], rows): w for (op, rows), w in self._windows.items() if op in same}
         copy._row_params = {same[op]: p for op, p in self._row_params.items() if op in same}
@@ -486,6 +500,8 @@ def extra_macs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | No
     """MACs the bands recompute (their halos) over running the stage layer by layer."""
     geometry = geometry or BandGeometry()
     key = (tuple(stage), bands)
+    if key not in geometry._extra and (original := geometry.original(stage)) is not None:
+        geometry._extra[key] = extra_macs(original[1], bands, original[0])
     if key not in geometry._extra:
         total = 0
         for needed in geometry.bands(stage, bands):
@@ -652,7 +668,7 @@ def _runs(shapes: list[tuple], moving: list[tuple[int, ...]], first: int) -> lis
 
 def apply_bands(
     stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
-    over_input: bool = False,
+    over_input: bool = False, describe: bool = True,
 ) -> list[Operation]:
     """Replace the stage by a `patch.stage` of its ops re-issued per band (see the module
     docstring): a run of bands of the same shape (`band_runs`) as one band loop with
@@ -674,7 +690,7 @@ def apply_bands(
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
     tiles = [[(layer.rows, layer.windows, layer.pads) for layer in band] for band in per_band]
-    builder = _stage_builder(stage, "recompute", tiles, target)
+    builder = _stage_builder(stage, "recompute", tiles, target, describe=describe)
     clones: list[Operation] = []
     for run_start, run_end in runs:
         layers = per_band[run_start]
@@ -715,12 +731,16 @@ def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
 
 def _stage_builder(
     stage: list[qk.KernelOp], form: str, tiles: list[list[tuple]], target: SSAValue, grid: tuple[int, int] | None = None,
+    describe: bool = True,
 ) -> Builder:
     """A `patch.stage` of `form` before the stage writing `target`, its table from each
     band's (rows, row windows, pads) per op of full-width bands (row-major over `grid`, by
     default [bands, 1]): a builder at the end of its body. The columns every band shares
     (each op's column windows and left/right pads, what clipping cuts off) are asked of
-    the op's `input_window` once."""
+    the op's `input_window` once. `describe=False`: no layers and table (a costing copy,
+    which only plan-arena reads)."""
+    if not describe:
+        return _open_stage(stage, form, grid or (len(tiles), 1), [], target, describe=False)
     columns = []
     for j, op in enumerate(stage):
         rows = next(band[j][0] for band in tiles if band[j][1])
@@ -740,11 +760,12 @@ def _stage_builder(
 
 def _open_stage(
     stage: list[qk.KernelOp], form: str, grid: tuple[int, int], table: list[list[patch.TileAttr]], target: SSAValue,
+    describe: bool = True,
 ) -> Builder:
     """A `patch.stage` of `form` over `grid` before the stage, writing `target`, with the
     band table `table` (per band, row-major over the grid, each op's tile): a builder at
-    the end of its body."""
-    op = patch.StageOp(target, form, grid, [patch.LayerAttr.of(o) for o in stage], table)
+    the end of its body; `describe=False`: without its layers (a costing copy)."""
+    op = patch.StageOp(target, form, grid, [patch.LayerAttr.of(o) for o in stage] if describe else [], table)
     Builder(InsertPoint.before(stage[0])).insert(op)
     return Builder(InsertPoint.at_end(op.body.block))
 
@@ -855,6 +876,8 @@ def stream_bands(
     the map."""
     geometry = geometry or BandGeometry()
     key = (tuple(stage), bands)
+    if key not in geometry._stream and (original := geometry.original(stage)) is not None:
+        geometry._stream[key] = stream_bands(original[1], bands, original[0])
     if key not in geometry._stream:
         geometry._stream[key] = _stream_bands_uncached(stage, bands, geometry)
     return geometry._stream[key]
@@ -947,7 +970,7 @@ def stream_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | N
 
 def apply_stream(
     stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
-    over_input: bool = False, over_rows: bool = False,
+    over_input: bool = False, over_rows: bool = False, describe: bool = True,
 ) -> list[Operation]:
     """Replace the stage by its ops re-issued per band in the stream form (see the module
     docstring), in a `patch.stage`: one buffer per intermediate, allocated first with the rows the
@@ -964,7 +987,7 @@ def apply_stream(
     if loops:
         fold = stream_fold(stage, bands, geometry, over_input=over_input, over_rows=over_rows)
         if not isinstance(fold, str):
-            return _apply_fold(stage, fold, over_input)
+            return _apply_fold(stage, fold, over_input, describe)
     if over_input:
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
@@ -978,7 +1001,7 @@ def apply_stream(
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
     tiles = [[layer[:3] for layer in band.layers] for band in per_band]
-    builder = _stage_builder(stage, "stream", tiles, target)
+    builder = _stage_builder(stage, "stream", tiles, target, describe=describe)
     buffers = []
     for op, rows in zip(stage[:-1], capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
@@ -1293,7 +1316,7 @@ def _fold_segments(
     return out
 
 
-def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list[Operation]:
+def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool, describe: bool = True) -> list[Operation]:
     """Replace the stage by its folded stream form (`stream_fold`): its line buffers, set
     to their zero points, then one band loop over every band: the shifts, then per layer
     its compute and then its fill segments (`_fold_segments`), each in a `patch.guard`
@@ -1307,7 +1330,7 @@ def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
     tiles = [[(s.rows, s.windows, s.pads) for s in band] for band in fold.steps]
-    builder = _stage_builder(stage, "stream", tiles, target)
+    builder = _stage_builder(stage, "stream", tiles, target, describe=describe)
     buffers = []
     for op, rows in zip(stage[:-1], fold.capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
@@ -1601,6 +1624,8 @@ def grid_extra_macs(stage: list[qk.KernelOp], bands: int, cols: int, geometry: B
     the columns its grid columns compute, over its output's."""
     geometry = geometry or BandGeometry()
     key = ("macs", tuple(stage), bands, cols)
+    if key not in geometry._grid and (original := geometry.original(stage)) is not None:
+        geometry._grid[key] = grid_extra_macs(original[1], bands, cols, original[0])
     if key not in geometry._grid:
         per_row, per_col = _grid_axes(stage, bands, cols, geometry)
         total = 0
@@ -1706,13 +1731,14 @@ def _interior_bias(builder: Builder, op: qk.Conv2DOp, values: np.ndarray) -> SSA
 
 def apply_grid(
     stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None, *, loops: bool = True,
-    module: Operation | None = None,
+    module: Operation | None = None, describe: bool = True,
 ) -> list[Operation]:
     """Replace the stage by its ops re-issued per patch of a `bands` x `cols` grid (see the
     module docstring), grid row by grid row; in each row a run of patches of one shape
     (`grid_runs`) is one `scf.for` over the column index with its patch buffers allocated
     before it, the other patches unrolled (all with `loops=False`). `module`: where the
     constants are (the stage's module by default; a costing copy's is the original's).
+    `describe=False`: the `patch.stage` without its layers and table (a costing copy).
     Returns the patch ops."""
     geometry = geometry or BandGeometry()
     module = module or stage[0].get_toplevel_object()
@@ -1731,8 +1757,8 @@ def apply_grid(
     target = last.outs
     table = [
         [_tile_attr(layer.box, tuple(layer.windows), tuple(layer.pads or ())) for layer in tile] for row in per_tile for tile in row
-    ]
-    builder = _open_stage(stage, "recompute", (bands, cols), table, target)
+    ] if describe else []
+    builder = _open_stage(stage, "recompute", (bands, cols), table, target, describe)
     clones: list[Operation] = []
     for r, (row, row_runs) in enumerate(zip(per_tile, runs, strict=True)):
         for run_start, run_end in row_runs:
@@ -1798,15 +1824,16 @@ def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
 
 def _apply_candidate(
     ops: list[qk.KernelOp], c: Candidate, geometry: BandGeometry | None = None, loops: bool = True,
-    module: Operation | None = None,
+    module: Operation | None = None, describe: bool = True,
 ) -> list[Operation]:
     """Applies candidate `c` to its stage among `ops` in its form; `module`: where the
-    grid form finds the constants (a costing copy's are the original's)."""
+    grid form finds the constants (a costing copy's are the original's); `describe=False`:
+    a costing copy's stage, without the layers and table that only the output needs."""
     stage = ops[c.start : c.stop]
     if c.cols > 1:
-        return apply_grid(stage, c.bands, c.cols, geometry, loops=loops, module=module)
+        return apply_grid(stage, c.bands, c.cols, geometry, loops=loops, module=module, describe=describe)
     apply_form = apply_stream if c.stream else apply_bands
-    return apply_form(stage, c.bands, geometry, loops=loops, over_input=c.over_input)
+    return apply_form(stage, c.bands, geometry, loops=loops, over_input=c.over_input, describe=describe)
 
 
 def _arena(
@@ -1824,7 +1851,7 @@ def _arena(
     candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
     ops = _kernel_ops(copy)
     for c in candidates:
-        _apply_candidate(ops, c, loops=loops, module=function.get_toplevel_object())
+        _apply_candidate(ops, c, loops=loops, module=function.get_toplevel_object(), describe=False)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
@@ -1839,7 +1866,7 @@ def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, align
     copy = function.clone()
     holder = ModuleOp([copy])
     ops = _kernel_ops(copy)
-    clones = _apply_candidate(ops, candidate, loops=loops, module=function.get_toplevel_object())
+    clones = _apply_candidate(ops, candidate, loops=loops, module=function.get_toplevel_object(), describe=False)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     step_of = timeline(copy)[0]
