@@ -305,6 +305,14 @@ class BandGeometry:
         ops = [of.get(op) for op in stage]
         return None if any(o is None for o in ops) else (geometry, ops)  # type: ignore[return-value]
 
+    def of_copy(self, copies: list[qk.KernelOp], originals: list[qk.KernelOp]) -> BandGeometry:
+        """A geometry for a costing copy of the function whose kernel ops `copies` are
+        copies of this one's `originals`: it asks this one for what holds only numbers
+        (`original`)."""
+        copy = BandGeometry()
+        copy._original = (self, dict(zip(copies, originals, strict=True)))
+        return copy
+
     def translated(self, same: dict[Operation, Operation]) -> BandGeometry:
         """A geometry for a copy of the function (`same`: each op's copy, the copies
         reading the copies of what their originals read) knowing what this one knows of
@@ -339,6 +347,8 @@ class BandGeometry:
     def row_params(self, op: qk.Conv2DOp) -> tuple[int, int, int, int, int, int]:
         """The convolution's top, left and right pads, row stride and dilation and kernel
         height (its properties are slow to read)."""
+        if op not in self._row_params and self._original is not None and op in self._original[1]:
+            self._row_params[op] = self._original[0].row_params(self._original[1][op])  # type: ignore[arg-type]
         if op not in self._row_params:
             pads = _ints(op.pads)
             self._row_params[op] = (
@@ -349,6 +359,8 @@ class BandGeometry:
     def windows(self, op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
         """The rows of each data input `op` reads for output rows `rows`."""
         key = (op, rows)
+        if key not in self._windows and self._original is not None and op in self._original[1]:
+            self._windows[key] = self._original[0].windows(self._original[1][op], rows)
         if key not in self._windows:
             self._windows[key] = [tuple(w[1]) for w in op.input_window(_box(op, rows))]
         return self._windows[key]
@@ -1838,11 +1850,11 @@ def _apply_candidate(
 
 def _arena(
     ctx: Context, function: func.FuncOp, candidate: Candidate | tuple[Candidate, ...] | None, alignment: int,
-    loops: bool = True,
+    loops: bool = True, geometry: BandGeometry | None = None,
 ) -> int:
     """The arena plan-arena gives `function` after kernel-in-place, with `candidate` (or
     several candidates on disjoint stages) applied (on a copy; band loops or not as
-    `loops`)."""
+    `loops`); `geometry`: the function's, asked for the copy's windows."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
     from tinymlir.passes.plan_arena import lifetimes, place_greedy
 
@@ -1850,23 +1862,31 @@ def _arena(
     holder = ModuleOp([copy])
     candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
     ops = _kernel_ops(copy)
+    # a stage output over its input is read through a view: a later stage's readers change
+    shared = geometry is not None and (len(candidates) == 1 or not any(c.over_input for c in candidates))
+    costing = geometry.of_copy(ops, _kernel_ops(function)) if shared else None  # type: ignore[union-attr]
     for c in candidates:
-        _apply_candidate(ops, c, loops=loops, module=function.get_toplevel_object(), describe=False)
+        _apply_candidate(ops, c, costing, loops=loops, module=function.get_toplevel_object(), describe=False)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
 
 
-def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, alignment: int, loops: bool = True) -> tuple[int, int]:
+def _local_peak(
+    ctx: Context, function: func.FuncOp, candidate: Candidate, alignment: int, loops: bool = True,
+    geometry: BandGeometry | None = None,
+) -> tuple[int, int]:
     """With `candidate` applied (on a copy, then kernel-in-place): the most bytes live at
-    a step of its bands (plan-arena's lifetimes) and the arena."""
+    a step of its bands (plan-arena's lifetimes) and the arena; `geometry`: the
+    function's, asked for the copy's windows."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
     from tinymlir.passes.plan_arena import lifetimes, place_greedy, timeline
 
     copy = function.clone()
     holder = ModuleOp([copy])
     ops = _kernel_ops(copy)
-    clones = _apply_candidate(ops, candidate, loops=loops, module=function.get_toplevel_object(), describe=False)
+    costing = geometry.of_copy(ops, _kernel_ops(function)) if geometry is not None else None
+    clones = _apply_candidate(ops, candidate, costing, loops=loops, module=function.get_toplevel_object(), describe=False)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     step_of = timeline(copy)[0]
@@ -2282,13 +2302,13 @@ class _Plan:
     def arena(self, candidate: Candidate | tuple[Candidate, ...], loops: bool) -> int:
         """`_arena` of the candidate (or pair) on this plan, memoised."""
         if candidate not in self.arenas:
-            self.arenas[candidate] = _arena(self.ctx, self.function, candidate, self.alignment, loops)
+            self.arenas[candidate] = _arena(self.ctx, self.function, candidate, self.alignment, loops, self.geometry)
         return self.arenas[candidate]
 
     def local_peak(self, candidate: Candidate, loops: bool) -> tuple[int, int]:
         """`_local_peak` of the candidate on this plan, memoised (its arena too)."""
         if candidate not in self.local_peaks:
-            self.local_peaks[candidate] = _local_peak(self.ctx, self.function, candidate, self.alignment, loops)
+            self.local_peaks[candidate] = _local_peak(self.ctx, self.function, candidate, self.alignment, loops, self.geometry)
             self.arenas.setdefault(candidate, self.local_peaks[candidate][1])
         return self.local_peaks[candidate]
 
