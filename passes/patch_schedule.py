@@ -1850,11 +1850,11 @@ def _apply_candidate(
 
 def _arena(
     ctx: Context, function: func.FuncOp, candidate: Candidate | tuple[Candidate, ...] | None, alignment: int,
-    loops: bool = True, geometry: BandGeometry | None = None,
+    loops: bool = True,
 ) -> int:
     """The arena plan-arena gives `function` after kernel-in-place, with `candidate` (or
     several candidates on disjoint stages) applied (on a copy; band loops or not as
-    `loops`); `geometry`: the function's, asked for the copy's windows."""
+    `loops`)."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
     from tinymlir.passes.plan_arena import lifetimes, place_greedy
 
@@ -1862,11 +1862,8 @@ def _arena(
     holder = ModuleOp([copy])
     candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
     ops = _kernel_ops(copy)
-    # a stage output over its input is read through a view: a later stage's readers change
-    shared = geometry is not None and (len(candidates) == 1 or not any(c.over_input for c in candidates))
-    costing = geometry.of_copy(ops, _kernel_ops(function)) if shared else None  # type: ignore[union-attr]
     for c in candidates:
-        _apply_candidate(ops, c, costing, loops=loops, module=function.get_toplevel_object(), describe=False)
+        _apply_candidate(ops, c, loops=loops, module=function.get_toplevel_object(), describe=False)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
@@ -2302,7 +2299,7 @@ class _Plan:
     def arena(self, candidate: Candidate | tuple[Candidate, ...], loops: bool) -> int:
         """`_arena` of the candidate (or pair) on this plan, memoised."""
         if candidate not in self.arenas:
-            self.arenas[candidate] = _arena(self.ctx, self.function, candidate, self.alignment, loops, self.geometry)
+            self.arenas[candidate] = _arena(self.ctx, self.function, candidate, self.alignment, loops)
         return self.arenas[candidate]
 
     def local_peak(self, candidate: Candidate, loops: bool) -> tuple[int, int]:
