@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from xdsl.builder import Builder, InsertPoint
 from xdsl.context import Context
 from xdsl.dialects import func, memref
-from xdsl.dialects.builtin import MemRefType, ModuleOp, NoneAttr, StridedLayoutAttr, StringAttr, i8
+from xdsl.dialects.builtin import DenseArrayBase, MemRefType, ModuleOp, NoneAttr, StridedLayoutAttr, StringAttr, i8, i64
 from xdsl.ir import BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 
@@ -107,6 +107,23 @@ def schedule(op: qk.KernelOp, position: dict[Operation, int]) -> tuple[str, SSAV
     return None
 
 
+def _packed_view(shape: tuple[int, ...]) -> tuple:
+    """The static offset, sizes, strides and type of a packed i8 view of `shape`, made
+    once per shape (patch-schedule runs this pass on many costing copies)."""
+    if shape not in _PACKED_VIEWS:
+        strides = [1] * len(shape)
+        for i in range(len(shape) - 2, -1, -1):
+            strides[i] = strides[i + 1] * shape[i + 1]
+        _PACKED_VIEWS[shape] = (
+            DenseArrayBase.from_list(i64, [0]), DenseArrayBase.from_list(i64, list(shape)),
+            DenseArrayBase.from_list(i64, strides), MemRefType(i8, list(shape)),
+        )
+    return _PACKED_VIEWS[shape]
+
+
+_PACKED_VIEWS: dict[tuple[int, ...], tuple] = {}
+
+
 def write_over(op: qk.KernelOp, source: SSAValue) -> None:
     """Replaces the op's output allocation by `source` (viewed with the output's shape)."""
     alloc = op.outs.owner
@@ -115,10 +132,7 @@ def write_over(op: qk.KernelOp, source: SSAValue) -> None:
     if list(source.type.get_shape()) == shape:
         replacement = source
     else:
-        strides = [1] * len(shape)
-        for i in range(len(shape) - 2, -1, -1):
-            strides[i] = strides[i + 1] * shape[i + 1]
-        view = memref.ReinterpretCastOp(source, [], [], [], [0], shape, strides, MemRefType(i8, shape))
+        view = memref.ReinterpretCastOp(source, [], [], [], *_packed_view(tuple(shape)))
         Builder(InsertPoint.before(alloc)).insert(view)
         view.result.name_hint = alloc.memref.name_hint
         replacement = view.result

@@ -197,10 +197,12 @@ from xdsl.dialects import arith, func, memref
 from xdsl.dialects.builtin import (
     ArrayAttr,
     BytesAttr,
+    DYNAMIC_INDEX,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IndexType,
     IntAttr,
+    IntegerAttr,
     MemRefType,
     ModuleOp,
     StringAttr,
@@ -290,6 +292,48 @@ class BandGeometry:
         self._row_params: dict[qk.Conv2DOp, tuple[int, int, int, int, int, int]] = {}
         self._stream: dict[tuple[tuple[qk.KernelOp, ...], int], tuple[list, tuple[int, ...]] | str] = {}
         self._grid: dict[tuple, object] = {}  # the grid form's windows, tiles, MACs, refusals
+        # a copy's geometry asks its original's for what holds only numbers or reasons
+        # (`translated`): the original's op of each of the copy's ops
+        self._original: tuple[BandGeometry, dict[Operation, Operation]] | None = None
+
+    def original(self, stage: list[qk.KernelOp]) -> tuple[BandGeometry, list[qk.KernelOp]] | None:
+        """The original's geometry and stage, where this is a copy's and every op of
+        `stage` is a copy of one of its ops (not a band op made since)."""
+        if self._original is None:
+            return None
+        geometry, of = self._original
+        ops = [of.get(op) for op in stage]
+        return None if any(o is None for o in ops) else (geometry, ops)  # type: ignore[return-value]
+
+    def of_copy(self, copies: list[qk.KernelOp], originals: list[qk.KernelOp]) -> BandGeometry:
+        """A geometry for a costing copy of the function whose kernel ops `copies` are
+        copies of this one's `originals`: it asks this one for what holds only numbers
+        (`original`)."""
+        copy = BandGeometry()
+        copy._original = (self, dict(zip(copies, originals, strict=True)))
+        return copy
+
+    def translated(self, same: dict[Operation, Operation]) -> BandGeometry:
+        """A geometry for a copy of the function (`same`: each op's copy, the copies
+        reading the copies of what their originals read) knowing what this one knows of
+        the originals and holds only numbers or reasons: windows, row and convolution
+        parameters, extra MACs, stream bands and grid columns, MACs and refusals; what it
+        learns later of stream bands and extra MACs the copy asks it for (`original`)."""
+        copy = BandGeometry()
+        copy._original = (self, {mine: theirs for theirs, mine in same.items()})
+        # entries of ops no longer in the function (a chosen stage's, erased) are left out
+        copy._windows = {(same[op], rows): w for (op, rows), w in self._windows.items() if op in same}
+        copy._row_params = {same[op]: p for op, p in self._row_params.items() if op in same}
+        for mine, theirs in ((self._extra, copy._extra), (self._stream, copy._stream)):
+            for (stage, bands), value in mine.items():
+                if all(o in same for o in stage):
+                    theirs[(tuple(same[o] for o in stage), bands)] = value
+        for key, value in self._grid.items():
+            if key[0] in ("cols", "conv") and key[1] in same:
+                copy._grid[(key[0], same[key[1]], *key[2:])] = value
+            elif key[0] in ("refusal", "macs") and all(o in same for o in key[1]):
+                copy._grid[(key[0], tuple(same[o] for o in key[1]), *key[2:])] = value
+        return copy
 
     def layer(self, op: qk.KernelOp) -> _Layer:
         """What the search reads of `op` (its properties are slow to read)."""
@@ -303,6 +347,8 @@ class BandGeometry:
     def row_params(self, op: qk.Conv2DOp) -> tuple[int, int, int, int, int, int]:
         """The convolution's top, left and right pads, row stride and dilation and kernel
         height (its properties are slow to read)."""
+        if op not in self._row_params and self._original is not None and op in self._original[1]:
+            self._row_params[op] = self._original[0].row_params(self._original[1][op])  # type: ignore[arg-type]
         if op not in self._row_params:
             pads = _ints(op.pads)
             self._row_params[op] = (
@@ -313,6 +359,8 @@ class BandGeometry:
     def windows(self, op: qk.KernelOp, rows: tuple[int, int]) -> list[tuple[int, int]]:
         """The rows of each data input `op` reads for output rows `rows`."""
         key = (op, rows)
+        if key not in self._windows and self._original is not None and op in self._original[1]:
+            self._windows[key] = self._original[0].windows(self._original[1][op], rows)
         if key not in self._windows:
             self._windows[key] = [tuple(w[1]) for w in op.input_window(_box(op, rows))]
         return self._windows[key]
@@ -346,7 +394,67 @@ def band_rows(stage: list[qk.KernelOp], rows: tuple[int, int]) -> dict[SSAValue,
 def _with_rows(t: QTensorType, rows: int) -> QTensorType:
     shape = list(t.get_shape())
     shape[1] = rows
-    return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
+    return _with_shape(t, tuple(shape))
+
+
+def _with_shape(t: QTensorType, shape: tuple[int, ...]) -> QTensorType:
+    """`t` with `shape`, made once per (type, shape): the search re-issues the same
+    layers with the same shapes for many candidates, and attributes are values."""
+    key = (t, shape)
+    result = _SHAPED_TYPES.get(key)
+    if result is None:
+        result = _SHAPED_TYPES[key] = QTensorType.new(
+            [ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis]
+        )
+    return result
+
+
+_SHAPED_TYPES: dict[tuple, QTensorType] = {}
+
+
+def _i64_array(values: tuple[int, ...]) -> DenseArrayBase:
+    """An i64 dense array of `values`, one per tuple (attributes are values)."""
+    result = _I64_ARRAYS.get(values)
+    if result is None:
+        result = _I64_ARRAYS[values] = DenseArrayBase.from_list(i64, list(values))
+    return result
+
+
+_I64_ARRAYS: dict[tuple[int, ...], DenseArrayBase] = {}
+
+
+def _subview(buffer: SSAValue, offsets: list, sizes: list, result: MemRefType) -> memref.SubviewOp:
+    """`memref.SubviewOp.get(buffer, offsets, sizes, unit strides, result)` with its
+    static index lists made once per value."""
+    dynamic = [v for v in offsets if isinstance(v, SSAValue)]
+    static = tuple(DYNAMIC_INDEX if isinstance(v, SSAValue) else v for v in offsets)
+    return memref.SubviewOp(
+        buffer, dynamic, [], [], _i64_array(static), _i64_array(tuple(sizes)), _i64_array((1,) * len(sizes)), result,
+    )
+
+
+def _alloc(shape: tuple[int, ...]) -> memref.AllocOp:
+    """`memref.AllocOp.get(i8, 4, shape)` with its type and alignment made once."""
+    result = _ALLOC_TYPES.get(shape)
+    if result is None:
+        result = _ALLOC_TYPES[shape] = (MemRefType(i8, list(shape)), IntegerAttr(4, 64))
+    return memref.AllocOp((), (), result[0], result[1])
+
+
+_ALLOC_TYPES: dict[tuple[int, ...], tuple] = {}
+
+
+def _tile_attr(output: Box2, windows: tuple[Box2, ...], pads: tuple[int, ...]) -> patch.TileAttr:
+    """`patch.TileAttr.make`, once per tile (the search describes the same tiles for many
+    candidates)."""
+    key = (output, windows, pads)
+    result = _TILES.get(key)
+    if result is None:
+        result = _TILES[key] = patch.TileAttr.make(output, windows, pads)
+    return result
+
+
+_TILES: dict[tuple, patch.TileAttr] = {}
 
 
 def _band_pads(
@@ -404,6 +512,8 @@ def extra_macs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | No
     """MACs the bands recompute (their halos) over running the stage layer by layer."""
     geometry = geometry or BandGeometry()
     key = (tuple(stage), bands)
+    if key not in geometry._extra and (original := geometry.original(stage)) is not None:
+        geometry._extra[key] = extra_macs(original[1], bands, original[0])
     if key not in geometry._extra:
         total = 0
         for needed in geometry.bands(stage, bands):
@@ -491,7 +601,7 @@ def _rows_view(builder: Builder, buffer: SSAValue, rows: tuple[int, int], row: S
     result = _SUBVIEW_TYPES.get(key)
     if result is None:  # the search builds the same views many times; types are values
         result = _SUBVIEW_TYPES[key] = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
-    return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
+    return builder.insert(_subview(buffer, offsets, sizes, result)).result
 
 
 _SUBVIEW_TYPES: dict[tuple, MemRefType] = {}
@@ -570,7 +680,7 @@ def _runs(shapes: list[tuple], moving: list[tuple[int, ...]], first: int) -> lis
 
 def apply_bands(
     stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
-    over_input: bool = False,
+    over_input: bool = False, describe: bool = True,
 ) -> list[Operation]:
     """Replace the stage by a `patch.stage` of its ops re-issued per band (see the module
     docstring): a run of bands of the same shape (`band_runs`) as one band loop with
@@ -592,14 +702,14 @@ def apply_bands(
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
     tiles = [[(layer.rows, layer.windows, layer.pads) for layer in band] for band in per_band]
-    builder = _stage_builder(stage, "recompute", tiles, target)
+    builder = _stage_builder(stage, "recompute", tiles, target, describe=describe)
     clones: list[Operation] = []
     for run_start, run_end in runs:
         layers = per_band[run_start]
         buffers = []
         for op, layer in zip(stage[:-1], layers[:-1], strict=True):
             _, _, width, channels = op.output_type.get_shape()
-            alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, layer.rows[1] - layer.rows[0], width, channels]))
+            alloc = builder.insert(_alloc((1, layer.rows[1] - layer.rows[0], width, channels)))
             alloc.memref.name_hint = f"{op.layer_name.data}_band{run_start}"
             buffers.append(alloc.memref)
         if run_end - run_start == 1:
@@ -633,12 +743,16 @@ def _hoist_definitions(stage: list[qk.KernelOp]) -> None:
 
 def _stage_builder(
     stage: list[qk.KernelOp], form: str, tiles: list[list[tuple]], target: SSAValue, grid: tuple[int, int] | None = None,
+    describe: bool = True,
 ) -> Builder:
     """A `patch.stage` of `form` before the stage writing `target`, its table from each
     band's (rows, row windows, pads) per op of full-width bands (row-major over `grid`, by
     default [bands, 1]): a builder at the end of its body. The columns every band shares
     (each op's column windows and left/right pads, what clipping cuts off) are asked of
-    the op's `input_window` once."""
+    the op's `input_window` once. `describe=False`: no layers and table (a costing copy,
+    which only plan-arena reads)."""
+    if not describe:
+        return _open_stage(stage, form, grid or (len(tiles), 1), [], target, describe=False)
     columns = []
     for j, op in enumerate(stage):
         rows = next(band[j][0] for band in tiles if band[j][1])
@@ -646,8 +760,8 @@ def _stage_builder(
         columns.append((op.output_type.get_shape()[2], [w[1] for w in windows], pads[1::2]))
     table = [
         [
-            patch.TileAttr.make((rows, (0, width)), list(zip(windows, col_windows, strict=True)) if windows else [], (
-                [pads[0], col_pads[0], pads[2], col_pads[1]] if pads is not None and windows else []
+            _tile_attr((rows, (0, width)), tuple(zip(windows, col_windows, strict=True)) if windows else (), (
+                (pads[0], col_pads[0], pads[2], col_pads[1]) if pads is not None and windows else ()
             ))
             for (rows, windows, pads), (width, col_windows, col_pads) in zip(band, columns, strict=True)
         ]
@@ -658,11 +772,12 @@ def _stage_builder(
 
 def _open_stage(
     stage: list[qk.KernelOp], form: str, grid: tuple[int, int], table: list[list[patch.TileAttr]], target: SSAValue,
+    describe: bool = True,
 ) -> Builder:
     """A `patch.stage` of `form` over `grid` before the stage, writing `target`, with the
     band table `table` (per band, row-major over the grid, each op's tile): a builder at
-    the end of its body."""
-    op = patch.StageOp(target, form, grid, [patch.LayerAttr.of(o) for o in stage], table)
+    the end of its body; `describe=False`: without its layers (a costing copy)."""
+    op = patch.StageOp(target, form, grid, [patch.LayerAttr.of(o) for o in stage] if describe else [], table)
     Builder(InsertPoint.before(stage[0])).insert(op)
     return Builder(InsertPoint.at_end(op.body.block))
 
@@ -740,7 +855,7 @@ def _band_clone(
     ])
     clone.properties["output_type"] = _with_rows(op.output_type, rows[1] - rows[0])
     if pads is not None:
-        clone.properties["pads"] = DenseArrayBase.from_list(i64, list(pads))
+        clone.properties["pads"] = _i64_array(tuple(pads))
     builder.insert(clone)
     return clone
 
@@ -773,6 +888,8 @@ def stream_bands(
     the map."""
     geometry = geometry or BandGeometry()
     key = (tuple(stage), bands)
+    if key not in geometry._stream and (original := geometry.original(stage)) is not None:
+        geometry._stream[key] = stream_bands(original[1], bands, original[0])
     if key not in geometry._stream:
         geometry._stream[key] = _stream_bands_uncached(stage, bands, geometry)
     return geometry._stream[key]
@@ -865,7 +982,7 @@ def stream_runs(stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | N
 
 def apply_stream(
     stage: list[qk.KernelOp], bands: int, geometry: BandGeometry | None = None, *, loops: bool = True,
-    over_input: bool = False, over_rows: bool = False,
+    over_input: bool = False, over_rows: bool = False, describe: bool = True,
 ) -> list[Operation]:
     """Replace the stage by its ops re-issued per band in the stream form (see the module
     docstring), in a `patch.stage`: one buffer per intermediate, allocated first with the rows the
@@ -882,7 +999,7 @@ def apply_stream(
     if loops:
         fold = stream_fold(stage, bands, geometry, over_input=over_input, over_rows=over_rows)
         if not isinstance(fold, str):
-            return _apply_fold(stage, fold, over_input)
+            return _apply_fold(stage, fold, over_input, describe)
     if over_input:
         refusal = overwrite_refusal(stage, bands, geometry)
         if refusal is not None:
@@ -896,11 +1013,11 @@ def apply_stream(
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
     tiles = [[layer[:3] for layer in band.layers] for band in per_band]
-    builder = _stage_builder(stage, "stream", tiles, target)
+    builder = _stage_builder(stage, "stream", tiles, target, describe=describe)
     buffers = []
     for op, rows in zip(stage[:-1], capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
-        alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, rows, width, channels]))
+        alloc = builder.insert(_alloc((1, rows, width, channels)))
         alloc.memref.name_hint = f"{op.layer_name.data}_stream"
         buffers.append(alloc.memref)
     clones: list[Operation] = []
@@ -1211,7 +1328,7 @@ def _fold_segments(
     return out
 
 
-def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list[Operation]:
+def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool, describe: bool = True) -> list[Operation]:
     """Replace the stage by its folded stream form (`stream_fold`): its line buffers, set
     to their zero points, then one band loop over every band: the shifts, then per layer
     its compute and then its fill segments (`_fold_segments`), each in a `patch.guard`
@@ -1225,11 +1342,11 @@ def _apply_fold(stage: list[qk.KernelOp], fold: _Fold, over_input: bool) -> list
         write_over(last, _stage_input(stage))  # type: ignore[arg-type]
     target = last.outs
     tiles = [[(s.rows, s.windows, s.pads) for s in band] for band in fold.steps]
-    builder = _stage_builder(stage, "stream", tiles, target)
+    builder = _stage_builder(stage, "stream", tiles, target, describe=describe)
     buffers = []
     for op, rows in zip(stage[:-1], fold.capacity, strict=True):
         _, _, width, channels = op.output_type.get_shape()
-        alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, rows, width, channels]))
+        alloc = builder.insert(_alloc((1, rows, width, channels)))
         alloc.memref.name_hint = f"{op.layer_name.data}_stream"
         buffers.append(alloc.memref)
         # rows outside the map read as padding, and the buffer is live across the loop
@@ -1519,6 +1636,8 @@ def grid_extra_macs(stage: list[qk.KernelOp], bands: int, cols: int, geometry: B
     the columns its grid columns compute, over its output's."""
     geometry = geometry or BandGeometry()
     key = ("macs", tuple(stage), bands, cols)
+    if key not in geometry._grid and (original := geometry.original(stage)) is not None:
+        geometry._grid[key] = grid_extra_macs(original[1], bands, cols, original[0])
     if key not in geometry._grid:
         per_row, per_col = _grid_axes(stage, bands, cols, geometry)
         total = 0
@@ -1583,7 +1702,7 @@ def _box_view(builder: Builder, buffer: SSAValue, box: Box2, col: SSAValue | Non
     result = _SUBVIEW_TYPES.get(key)
     if result is None:
         result = _SUBVIEW_TYPES[key] = memref.SubviewOp.infer_result_type(t, offsets, sizes, [1, 1, 1, 1])
-    return builder.insert(memref.SubviewOp.get(buffer, offsets, sizes, [1, 1, 1, 1], result)).result
+    return builder.insert(_subview(buffer, offsets, sizes, result)).result
 
 
 _PADS: dict[tuple[int, ...], DenseArrayBase] = {}
@@ -1592,7 +1711,7 @@ _PADS: dict[tuple[int, ...], DenseArrayBase] = {}
 def _with_box(t: QTensorType, box: Box2) -> QTensorType:
     shape = list(t.get_shape())
     shape[1], shape[2] = box[0][1] - box[0][0], box[1][1] - box[1][0]
-    return QTensorType.new([ArrayAttr([IntAttr(d) for d in shape]), t.element_type, t.scales, t.zero_points, t.axis])
+    return _with_shape(t, tuple(shape))
 
 
 def _interior_bias(builder: Builder, op: qk.Conv2DOp, values: np.ndarray) -> SSAValue:
@@ -1624,13 +1743,14 @@ def _interior_bias(builder: Builder, op: qk.Conv2DOp, values: np.ndarray) -> SSA
 
 def apply_grid(
     stage: list[qk.KernelOp], bands: int, cols: int, geometry: BandGeometry | None = None, *, loops: bool = True,
-    module: Operation | None = None,
+    module: Operation | None = None, describe: bool = True,
 ) -> list[Operation]:
     """Replace the stage by its ops re-issued per patch of a `bands` x `cols` grid (see the
     module docstring), grid row by grid row; in each row a run of patches of one shape
     (`grid_runs`) is one `scf.for` over the column index with its patch buffers allocated
     before it, the other patches unrolled (all with `loops=False`). `module`: where the
     constants are (the stage's module by default; a costing copy's is the original's).
+    `describe=False`: the `patch.stage` without its layers and table (a costing copy).
     Returns the patch ops."""
     geometry = geometry or BandGeometry()
     module = module or stage[0].get_toplevel_object()
@@ -1648,9 +1768,9 @@ def apply_grid(
     }
     target = last.outs
     table = [
-        [patch.TileAttr.make(layer.box, layer.windows, layer.pads or []) for layer in tile] for row in per_tile for tile in row
-    ]
-    builder = _open_stage(stage, "recompute", (bands, cols), table, target)
+        [_tile_attr(layer.box, tuple(layer.windows), tuple(layer.pads or ())) for layer in tile] for row in per_tile for tile in row
+    ] if describe else []
+    builder = _open_stage(stage, "recompute", (bands, cols), table, target, describe)
     clones: list[Operation] = []
     for r, (row, row_runs) in enumerate(zip(per_tile, runs, strict=True)):
         for run_start, run_end in row_runs:
@@ -1658,7 +1778,7 @@ def apply_grid(
             buffers = []
             for op, layer in zip(stage[:-1], layers[:-1], strict=True):
                 (r0, r1), (c0, c1) = layer.box
-                alloc = builder.insert(memref.AllocOp.get(i8, 4, [1, r1 - r0, c1 - c0, op.output_type.get_shape()[3]]))
+                alloc = builder.insert(_alloc((1, r1 - r0, c1 - c0, op.output_type.get_shape()[3])))
                 alloc.memref.name_hint = f"{op.layer_name.data}_patch{r}x{run_start}"
                 buffers.append(alloc.memref)
             if run_end - run_start == 1:
@@ -1716,15 +1836,16 @@ def _kernel_ops(function: func.FuncOp) -> list[qk.KernelOp]:
 
 def _apply_candidate(
     ops: list[qk.KernelOp], c: Candidate, geometry: BandGeometry | None = None, loops: bool = True,
-    module: Operation | None = None,
+    module: Operation | None = None, describe: bool = True,
 ) -> list[Operation]:
     """Applies candidate `c` to its stage among `ops` in its form; `module`: where the
-    grid form finds the constants (a costing copy's are the original's)."""
+    grid form finds the constants (a costing copy's are the original's); `describe=False`:
+    a costing copy's stage, without the layers and table that only the output needs."""
     stage = ops[c.start : c.stop]
     if c.cols > 1:
-        return apply_grid(stage, c.bands, c.cols, geometry, loops=loops, module=module)
+        return apply_grid(stage, c.bands, c.cols, geometry, loops=loops, module=module, describe=describe)
     apply_form = apply_stream if c.stream else apply_bands
-    return apply_form(stage, c.bands, geometry, loops=loops, over_input=c.over_input)
+    return apply_form(stage, c.bands, geometry, loops=loops, over_input=c.over_input, describe=describe)
 
 
 def _arena(
@@ -1742,22 +1863,27 @@ def _arena(
     candidates = () if candidate is None else (candidate,) if isinstance(candidate, Candidate) else candidate
     ops = _kernel_ops(copy)
     for c in candidates:
-        _apply_candidate(ops, c, loops=loops, module=function.get_toplevel_object())
+        _apply_candidate(ops, c, loops=loops, module=function.get_toplevel_object(), describe=False)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     return place_greedy(buffers, alignment) if buffers else 0
 
 
-def _local_peak(ctx: Context, function: func.FuncOp, candidate: Candidate, alignment: int, loops: bool = True) -> tuple[int, int]:
+def _local_peak(
+    ctx: Context, function: func.FuncOp, candidate: Candidate, alignment: int, loops: bool = True,
+    geometry: BandGeometry | None = None,
+) -> tuple[int, int]:
     """With `candidate` applied (on a copy, then kernel-in-place): the most bytes live at
-    a step of its bands (plan-arena's lifetimes) and the arena."""
+    a step of its bands (plan-arena's lifetimes) and the arena; `geometry`: the
+    function's, asked for the copy's windows."""
     from tinymlir.passes.kernel_in_place import KernelInPlacePass
     from tinymlir.passes.plan_arena import lifetimes, place_greedy, timeline
 
     copy = function.clone()
     holder = ModuleOp([copy])
     ops = _kernel_ops(copy)
-    clones = _apply_candidate(ops, candidate, loops=loops, module=function.get_toplevel_object())
+    costing = geometry.of_copy(ops, _kernel_ops(function)) if geometry is not None else None
+    clones = _apply_candidate(ops, candidate, costing, loops=loops, module=function.get_toplevel_object(), describe=False)
     KernelInPlacePass().apply(ctx, holder)
     buffers = lifetimes(copy)
     step_of = timeline(copy)[0]
@@ -2179,7 +2305,7 @@ class _Plan:
     def local_peak(self, candidate: Candidate, loops: bool) -> tuple[int, int]:
         """`_local_peak` of the candidate on this plan, memoised (its arena too)."""
         if candidate not in self.local_peaks:
-            self.local_peaks[candidate] = _local_peak(self.ctx, self.function, candidate, self.alignment, loops)
+            self.local_peaks[candidate] = _local_peak(self.ctx, self.function, candidate, self.alignment, loops, self.geometry)
             self.arenas.setdefault(candidate, self.local_peaks[candidate][1])
         return self.local_peaks[candidate]
 
@@ -2195,7 +2321,10 @@ class _Plan:
         same = dict(zip(self.function.walk(), function.walk(), strict=True))
         banded = {same[o] for o in self.banded}
         ops = _kernel_ops(function)
-        geometry = BandGeometry()
+        over_input = any(c.over_input for c in chosen)
+        # the copy's ops read what their originals read (but where a stage's output is
+        # over its input: its readers read a view), so what the geometry knows of them holds
+        geometry = BandGeometry() if over_input else self.geometry.translated(same)
         budget, stages = self.budget, list(self.stages)
         for c in sorted(chosen, key=lambda c: -c.start):
             stage = ops[c.start : c.stop]
@@ -2208,7 +2337,7 @@ class _Plan:
             elif not c.stream:
                 budget -= extra_macs(stage, c.bands, geometry)
             banded |= set(_apply_candidate(ops, c, geometry, loops))
-        if any(c.over_input for c in chosen):
+        if over_input:
             geometry = BandGeometry()  # the readers of a stage output over its input read a view now
         plan = _Plan(self.ctx, function, self.alignment, geometry, banded, budget, tuple(stages), (*self.key, chosen))
         self.children[chosen] = plan
