@@ -99,11 +99,15 @@ def row_words(weights: np.ndarray) -> np.ndarray:
 
 def dsp_rows(op: qk.Conv2DOp) -> bool:
     """Whether a kernel row is one SXTB16-widened 4-byte read of the padded plane (the
-    DSP path of the module docstring): kw = 3, a signed input, the `dsp` feature, and a
-    plane (padding or the in-place schedule)."""
+    DSP path of the module docstring): kw = 3, int8 weights, a signed input, the `dsp`
+    feature, and a plane (padding or the in-place schedule). Weights widened to int16 (onnx
+    numerics with a weight zero point: w - zw spans 9 bits) are not 4 taps to a word."""
     kw = op.weight.type.get_shape()[2]
     planar = op.padded or op.in_place is not None
-    return planar and kw == 3 and not op.input_types.data[0].is_unsigned and target_of(op).cpu.has("dsp")
+    return (
+        planar and kw == 3 and op.weight.type.get_element_type() == i8
+        and not op.input_types.data[0].is_unsigned and target_of(op).cpu.has("dsp")
+    )
 
 
 def lower_depthwise(k: ScalarBuilder, op: qk.Conv2DOp, stage: Stage, choice: RegisterTile | None) -> None:

@@ -21,7 +21,9 @@ func.func @layer(%x: !qnn.qtensor<1xHxWxCINxi8, 0.5:ZX>) -> !qnn.qtensor<1xOHxOW
 PIPELINE = "convert-qnn-to-kernel,kernel-in-place,convert-kernel-to-loops,canonicalize,cse,plan-arena"
 
 
-def _lower_and_check(h, w, cin, cout, kh, kw, strides, pads, depthwise, zx=3, per_channel=True, seed=0):
+def _lower_and_check(
+    h, w, cin, cout, kh, kw, strides, pads, depthwise, zx=3, per_channel=True, seed=0, zw=0, numerics="tflm"
+):
     """Lowers one conv for cortex-m4, checks the loops against the reference executor on
     random inputs, and returns the printed loops."""
     from xdsl.parser import Parser
@@ -36,8 +38,8 @@ def _lower_and_check(h, w, cin, cout, kh, kw, strides, pads, depthwise, zx=3, pe
     pt, pl, pb, pr = pads
     oh, ow = (h + pt + pb - kh) // sh + 1, (w + pl + pr - kw) // sw + 1
     wcin = 1 if depthwise else cin
-    scales = ("axis 0 {" + ", ".join(f"{s:.4f}:0" for s in rng.uniform(0.002, 0.02, cout)) + "}"
-              if per_channel else "0.01:0")
+    scales = ("axis 0 {" + ", ".join(f"{s:.4f}:{zw}" for s in rng.uniform(0.002, 0.02, cout)) + "}"
+              if per_channel else f"0.01:{zw}")
     text = (CONV.replace("WEIGHTS", str(rng.integers(-127, 128, (cout, kh, kw, wcin)).tolist()))
             .replace("BIAS", str(rng.integers(-2000, 2000, cout).tolist())).replace("SCALES", scales)
             .replace("PADS", ", ".join(map(str, pads))).replace("GROUPS", str(cin if depthwise else 1))
@@ -46,7 +48,7 @@ def _lower_and_check(h, w, cin, cout, kh, kw, strides, pads, depthwise, zx=3, pe
             .replace("SH", str(sh)).replace("SW", str(sw)).replace("ZX", str(zx))
             .replace("xHx", f"x{h}x").replace("xWx", f"x{w}x"))
     module = Parser(make_context(), text).parse_module()
-    qnn.set_numerics(module, "tflm")
+    qnn.set_numerics(module, numerics)
     set_target(module, load_target("cortex-m4"))
     lowered = module.clone()
     run_pipeline(lowered, PIPELINE)
@@ -111,3 +113,13 @@ def test_depthwise_one_row_kernel_reads_a_row_word_table():
     word of a (w0, w1, w2, 0) table."""
     printed = _lower_and_check(5, 7, 8, 8, 1, 3, (1, 1), (0, 1, 0, 1), depthwise=True)
     assert "_row_words" in printed and "mcuc.smlad" in printed
+
+
+@pytest.mark.parametrize("kh", [1, 3])
+def test_depthwise_int16_weights_take_the_scalar_taps(kh):
+    """onnx numerics with a weight zero point widen the weights to int16 (w - zw spans 9
+    bits): they are not 4 taps to a word, so the SXTB16 row path is not taken (it read
+    the int16 table as bytes; found by test_generated_c_matches_reference[onnx])."""
+    printed = _lower_and_check(4, 5, 4, 4, kh, 3, (1, 1), (1, 1, 1, 1), depthwise=True, zw=63, numerics="onnx")
+    assert "xi16>" in printed
+    assert "_row_words" not in printed and "mcuc.load_s8x4 %conv" not in printed
