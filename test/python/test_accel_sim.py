@@ -427,3 +427,24 @@ def test_a_target_the_simulator_cannot_model_is_refused():
 
     with pytest.raises(TinymlirError, match="has no accelerator to simulate"):
         write_sources(load_target("cortex-m4"), "/nonexistent")
+
+
+def test_a_3d_strided_dma_gathers_a_tile(driver):
+    """A 3x4x5 tile (rows, columns, channels) of an 8x10x5 HWC tensor in L2 at row 2, column 3,
+    gathered densely into L1 (2-D), then scattered into another L2 tensor at row 1, column 0 (3-D)."""
+    tensor = np.arange(8 * 10 * 5).reshape(8, 10, 5) % 251
+    row_bytes, pixel = 10 * 5, 5
+    tile_origin = (2 * 10 + 3) * 5
+    script = [f"poke {L2} 0 {tensor.size} {hexes(tensor, np.uint8)}",
+              # 4 columns x 5 channels contiguous, 3 rows
+              f"dma {ENGINE_ACT} 2 {tile_origin} 0 {4 * pixel} 3 1 {row_bytes} 0 {4 * pixel} 0",
+              f"dump {L1_ACT} 0 60",
+              # one pixel contiguous, 4 columns, 3 rows
+              f"dma {ENGINE_OUT} 3 {1000 + 1 * row_bytes} 0 {pixel} 4 3 {pixel} {row_bytes} {pixel} {4 * pixel}",
+              f"dump {L2} 1000 {tensor.size}"]
+    dumps = [line[5:] for line in run(driver("diana-digital"), script).stdout.splitlines() if line.startswith("dump ")]
+    tile = tensor[2:5, 3:7, :].astype(np.uint8)
+    assert bytes.fromhex(dumps[0]) == tile.tobytes()
+    expected = np.zeros((8, 10, 5), np.uint8)
+    expected[1:4, 0:4, :] = tile
+    np.testing.assert_array_equal(np.frombuffer(bytes.fromhex(dumps[1]), np.uint8).reshape(8, 10, 5), expected)
