@@ -448,3 +448,15 @@ def test_a_3d_strided_dma_gathers_a_tile(driver):
     expected = np.zeros((8, 10, 5), np.uint8)
     expected[1:4, 0:4, :] = tile
     np.testing.assert_array_equal(np.frombuffer(bytes.fromhex(dumps[1]), np.uint8).reshape(8, 10, 5), expected)
+
+
+def test_no_undefined_behaviour_under_the_sanitizers(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=0")  # the driver keeps its DMA buffers
+    binary = build(load_target("diana-digital"), tmp_path, "-fsanitize=undefined,address", "-fno-sanitize-recover=all")
+    rng = np.random.default_rng(21)
+    for kind in ("conv2d", "depthwise", "dense"):
+        for numerics in ("tflm", "onnx"):
+            op, args, script, count = random_weighted(rng, kind, numerics)
+            np.testing.assert_array_equal(simulated(binary, script, count), kernel_reference.compute(op, args).reshape(-1))
+    _, _, script, count, expected = random_add(rng, "tflm")
+    np.testing.assert_array_equal(simulated(binary, script, count), expected.reshape(-1))

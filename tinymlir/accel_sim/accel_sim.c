@@ -493,7 +493,7 @@ static void run_conv(const kernel *p, int depthwise) {
           for (fx = 0; fx < p->fx; fx++) {
             int32_t iy = oy * p->stride - p->pt + fy, ix = ox * p->stride - p->pl + fx;
             int inside = iy >= 0 && iy < p->iy && ix >= 0 && ix < p->ix;
-            const int8_t *x = p->in + ((size_t)iy * p->ix + ix) * p->c;
+            const int8_t *x = inside ? p->in + ((size_t)iy * p->ix + ix) * p->c : p->in; /* no pointer outside */
             int32_t pad = (int8_t)fields[ACCEL_FIELD_PAD_VALUE];
             if (depthwise) {
               int32_t w = p->w[((size_t)k * p->fy + fy) * p->fx + fx];
