@@ -37,7 +37,7 @@ lit: $(STAMP)
 	$(BIN)/lit -q test
 
 pytest: $(STAMP)
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=20
 
 # Regenerates the small ONNX graphs the importer tests read.
 inputs: $(STAMP)
